@@ -14,6 +14,15 @@ public final class JsonSerde<T> implements Serializer<T>, Deserializer<T> {
 
   private final Class<T> type;
 
+  /**
+   * A serializer of any record, for {@code spring.kafka.producer.value-serializer}: every worker's
+   * auto-configured {@code KafkaTemplate} writes records in the pipeline's JSON form.
+   */
+  @SuppressWarnings("unchecked")
+  public JsonSerde() {
+    this((Class<T>) Object.class);
+  }
+
   public JsonSerde(Class<T> type) {
     this.type = type;
   }

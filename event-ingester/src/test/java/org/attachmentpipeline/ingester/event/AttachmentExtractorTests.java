@@ -1,0 +1,100 @@
+package org.attachmentpipeline.ingester.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.ingester.IngestProperties;
+import org.junit.jupiter.api.Test;
+
+class AttachmentExtractorTests {
+
+  private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+  private final EventParser parser = new EventParser();
+  private final AttachmentExtractor extractor =
+      new AttachmentExtractor(
+          new IngestProperties.Extraction("/data/attachments", "url", "fileName", "", 1, "default", null));
+
+  private List<DownloadTask> tasks(String json) {
+    return extractor.tasks(parser.parse(json, NOW), NOW);
+  }
+
+  @Test
+  void eventOfTheDesignShapeMakesOneTaskPerAttachment() {
+    List<DownloadTask> tasks = tasks("""
+        {"type": "verisk.claims.property.xn.documentsReceived", "version": 1,
+         "utcDateTime": "2024-12-25T10:30:00Z", "traceId": "abc123-def456",
+         "data": {"assignmentId": "A12345", "attachments": ["https://host/docs/estimate.pdf",
+                  "https://host/docs/photo%201.jpg?sig=x"]}}
+        """);
+    assertThat(tasks).hasSize(2);
+    DownloadTask first = tasks.get(0);
+    assertThat(first.traceId()).isEqualTo("abc123-def456");
+    assertThat(first.domain()).isEqualTo("claims");
+    assertThat(first.fileName()).isEqualTo("estimate.pdf");
+    assertThat(first.eventTime()).isEqualTo(Instant.parse("2024-12-25T10:30:00Z"));
+    assertThat(first.attributes())
+        .containsEntry("status_subtype", "documentsReceived")
+        .containsEntry("assignment_id", "A12345");
+    assertThat(first.taskId()).isEqualTo(DownloadTask.idFor("abc123-def456", "https://host/docs/estimate.pdf"));
+    assertThat(tasks.get(1).fileName()).isEqualTo("photo 1.jpg");
+  }
+
+  @Test
+  void dataAsAJsonStringAndAttachmentsAsObjectsAreRead() {
+    List<DownloadTask> tasks = tasks("""
+        {"type": "a.claims.b.documentsReceived", "traceId": "t1",
+         "data": "{\\"assignmentId\\": \\"A1\\", \\"attachments\\": [{\\"url\\": \\"https://h/x\\", \\"fileName\\": \\"report.pdf\\"}]}"}
+        """);
+    assertThat(tasks).singleElement().satisfies(task -> {
+      assertThat(task.url()).isEqualTo("https://h/x");
+      assertThat(task.fileName()).isEqualTo("report.pdf");
+      assertThat(task.attributes()).containsEntry("assignment_id", "A1");
+    });
+  }
+
+  @Test
+  void theSameUrlTwiceInOneEventMakesOneTask() {
+    List<DownloadTask> tasks = tasks("""
+        {"type": "a.claims.b.c", "traceId": "t1",
+         "data": {"attachments": ["https://h/a.pdf", "https://h/a.pdf", "https://other/a.pdf"]}}
+        """);
+    assertThat(tasks).extracting(DownloadTask::url).containsExactly("https://h/a.pdf", "https://other/a.pdf");
+    assertThat(tasks).extracting(DownloadTask::fileName).containsExactly("a.pdf", "a-2.pdf");
+  }
+
+  @Test
+  void theSameEventTwiceMakesTheSameTaskIds() {
+    String event = "{\"type\": \"a.claims.b.c\", \"traceId\": \"t1\", \"data\": {\"attachments\": [\"https://h/a\"]}}";
+    assertThat(tasks(event).get(0).taskId()).isEqualTo(tasks(event).get(0).taskId());
+  }
+
+  @Test
+  void unusableEventsAreRejectedWithAReason() {
+    assertThatThrownBy(() -> tasks("this is not json"))
+        .isInstanceOf(RejectedEventException.class).hasMessageStartingWith("not JSON");
+    assertThatThrownBy(() -> tasks("{\"type\": \"a.b.c\", \"data\": {}}"))
+        .isInstanceOf(RejectedEventException.class).hasMessage("no traceId");
+    assertThatThrownBy(() -> tasks("{\"type\": \"a.b.c\", \"traceId\": \"t\", \"data\": {\"attachments\": \"x\"}}"))
+        .isInstanceOf(RejectedEventException.class).hasMessageContaining("is not a list");
+    assertThatThrownBy(() -> tasks("[1, 2]"))
+        .isInstanceOf(RejectedEventException.class).hasMessage("not a JSON object");
+  }
+
+  @Test
+  void anEventWithoutAttachmentsMakesNoTask() {
+    assertThat(tasks("{\"type\": \"a.b.c\", \"traceId\": \"t\", \"data\": {}}")).isEmpty();
+  }
+
+  @Test
+  void domainComesFromAPointerWhenConfigured() {
+    AttachmentExtractor byPointer = new AttachmentExtractor(
+        new IngestProperties.Extraction("/data/attachments", "url", "fileName", "/data/line", 1, "default", Map.of()));
+    DownloadTask task = byPointer.tasks(parser.parse(
+        "{\"type\": \"x\", \"traceId\": \"t\", \"data\": {\"line\": \"Auto\", \"attachments\": [\"https://h/a\"]}}", NOW), NOW).get(0);
+    assertThat(task.domain()).isEqualTo("auto");
+  }
+}
