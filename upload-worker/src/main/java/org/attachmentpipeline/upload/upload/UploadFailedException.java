@@ -1,0 +1,9 @@
+package org.attachmentpipeline.upload.upload;
+
+/** An upload that may succeed later: the error handler backs off and tries again. */
+public class UploadFailedException extends RuntimeException {
+
+  public UploadFailedException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

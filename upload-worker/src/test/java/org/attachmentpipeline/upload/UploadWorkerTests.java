@@ -1,0 +1,164 @@
+package org.attachmentpipeline.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.attachmentpipeline.common.json.PipelineJson;
+import org.attachmentpipeline.common.message.CachedDownload;
+import org.attachmentpipeline.common.message.DeadLetter;
+import org.attachmentpipeline.common.message.DeadLetterReason;
+import org.attachmentpipeline.common.message.DownloadResult;
+import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.common.message.ResultStatus;
+import org.attachmentpipeline.common.message.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+@SpringBootTest(properties = {
+    "spring.config.name=pipeline,upload-worker",
+    "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+    "pipeline.topics.partitions=2",
+    "pipeline.topics.cached=upload-it.cached",
+    "pipeline.topics.results=upload-it.results",
+    "pipeline.topics.dlq=upload-it.dlq",
+    "pipeline.upload.default-destination=",
+    "pipeline.upload.destinations.claims=abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims",
+    "pipeline.upload.backoff.initial=100ms",
+    "pipeline.upload.backoff.max=200ms",
+})
+class UploadWorkerTests {
+
+  @TempDir
+  static Path data;
+
+  @DynamicPropertySource
+  static void dirs(DynamicPropertyRegistry registry) {
+    registry.add("pipeline.upload.local-root", () -> data.resolve("onelake").toString());
+  }
+
+  @Value("${spring.embedded.kafka.brokers}")
+  String brokers;
+
+  @Autowired
+  KafkaTemplate<String, Object> kafka;
+
+  private final List<KafkaConsumer<String, String>> consumers = new ArrayList<>();
+
+  @AfterEach
+  void closeConsumers() {
+    consumers.forEach(KafkaConsumer::close);
+  }
+
+  @Test
+  void cachedFileLandsInTheLocalOneLakeAndTheCacheIsCleaned() throws Exception {
+    KafkaConsumer<String, String> results = reader("upload-it.results");
+    CachedDownload cached = cachedFile("claims", "estimate.pdf", 200_000);
+    kafka.send("upload-it.cached", cached.taskId(), cached).get();
+
+    DownloadResult result = awaitOne(results, DownloadResult.class, cached.taskId());
+    assertThat(result.status()).isEqualTo(ResultStatus.SUCCEEDED);
+    assertThat(result.onelakePath()).isEqualTo(
+        "abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims/documentsReceived/A1/pdf/estimate.pdf");
+    Path landed = data.resolve("onelake/ws/lh.Lakehouse/Files/claims/documentsReceived/A1/pdf/estimate.pdf");
+    assertThat(sha256(Files.readAllBytes(landed))).isEqualTo(cached.sha256());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(Path.of(cached.cacheFile())));
+  }
+
+  @Test
+  void unknownDomainIsAPermanentFailureThatKeepsTheCacheFile() throws Exception {
+    KafkaConsumer<String, String> dlq = reader("upload-it.dlq");
+    KafkaConsumer<String, String> results = reader("upload-it.results");
+    CachedDownload cached = cachedFile("nowhere", "a.pdf", 1000);
+    kafka.send("upload-it.cached", cached.taskId(), cached).get();
+
+    DeadLetter deadLetter = awaitOne(dlq, DeadLetter.class, cached.taskId());
+    assertThat(deadLetter.stage()).isEqualTo(Stage.UPLOAD);
+    assertThat(deadLetter.reason()).isEqualTo(DeadLetterReason.PERMANENT);
+    assertThat(deadLetter.message()).contains("ONELAKE_NOWHERE_PATH");
+    assertThat(deadLetter.cached().cacheFile()).isEqualTo(cached.cacheFile());
+    assertThat(awaitOne(results, DownloadResult.class, cached.taskId()).status()).isEqualTo(ResultStatus.FAILED);
+    assertThat(Path.of(cached.cacheFile())).exists();
+  }
+
+  @Test
+  void aFailingStoreIsRetriedUntilItRecoversAndNothingIsLost() throws Exception {
+    KafkaConsumer<String, String> results = reader("upload-it.results");
+    Path blocker = data.resolve("onelake/ws/lh.Lakehouse/Files/claims/documentsReceived/BLOCKED");
+    Files.createDirectories(blocker.getParent());
+    Files.writeString(blocker, "a file where the upload needs a folder");
+    CachedDownload cached = cachedFile("claims", "late.pdf", 5000, "BLOCKED");
+    kafka.send("upload-it.cached", cached.taskId(), cached).get();
+
+    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5))
+        .until(() -> Files.exists(Path.of(cached.cacheFile())));
+    Files.delete(blocker);
+    DownloadResult result = awaitOne(results, DownloadResult.class, cached.taskId());
+    assertThat(result.status()).isEqualTo(ResultStatus.SUCCEEDED);
+    assertThat(blocker.resolve("pdf/late.pdf")).exists();
+  }
+
+  private CachedDownload cachedFile(String domain, String name, int size) throws Exception {
+    return cachedFile(domain, name, size, "A1");
+  }
+
+  private CachedDownload cachedFile(String domain, String name, int size, String assignment) throws Exception {
+    byte[] bytes = new byte[size];
+    new Random(size).nextBytes(bytes);
+    String taskId = DownloadTask.idFor("trace-" + System.nanoTime(), "https://h/" + name);
+    Path cache = Files.createDirectories(data.resolve("cache")).resolve(taskId);
+    Files.write(cache, bytes);
+    DownloadTask task = new DownloadTask(1, taskId, "trace", "a.claims.b.documentsReceived", domain,
+        "https://h/" + name, name, Map.of("status_subtype", "documentsReceived", "assignment_id", assignment),
+        1, Instant.now(), Instant.now(), null, null);
+    return new CachedDownload(1, task, cache.toString(), size, sha256(bytes), "application/pdf", Instant.now());
+  }
+
+  private KafkaConsumer<String, String> reader(String topic) {
+    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+        ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+        new StringDeserializer(), new StringDeserializer());
+    consumer.subscribe(List.of(topic));
+    consumers.add(consumer);
+    return consumer;
+  }
+
+  private static <T> T awaitOne(KafkaConsumer<String, String> consumer, Class<T> type, String key) {
+    List<T> found = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+        if (key.equals(record.key())) {
+          found.add(PipelineJson.mapper().readValue(record.value(), type));
+        }
+      }
+      return !found.isEmpty();
+    });
+    return found.get(0);
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+}

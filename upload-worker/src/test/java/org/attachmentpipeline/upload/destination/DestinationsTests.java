@@ -1,0 +1,74 @@
+package org.attachmentpipeline.upload.destination;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.Map;
+import org.attachmentpipeline.common.message.DownloadTask;
+import org.junit.jupiter.api.Test;
+
+class DestinationsTests {
+
+  private static final String TEMPLATE = "{status_subtype}/{assignment_id}/{file_type}/{file_name}";
+
+  private static DownloadTask task(String domain, String fileName, Map<String, String> attributes) {
+    return new DownloadTask(1, "task1", "trace1", "a.claims.b.documentsReceived", domain,
+        "https://h/x", fileName, attributes, 1, Instant.EPOCH, Instant.EPOCH, null, null);
+  }
+
+  @Test
+  void environmentVariablesNameEachDomainsPath() {
+    Destinations destinations = new Destinations(Map.of(),
+        Map.of("ONELAKE_CLAIMS_PATH", "abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims", "PATH", "/usr/bin"),
+        "", TEMPLATE);
+    OneLakePath path = destinations.of(task("claims", "estimate.pdf",
+        Map.of("status_subtype", "documentsReceived", "assignment_id", "A1")));
+    assertThat(path.toAbfss()).isEqualTo(
+        "abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims/documentsReceived/A1/pdf/estimate.pdf");
+  }
+
+  @Test
+  void httpsFormIsTheSameLocation() {
+    assertThat(OneLakePath.parse("https://onelake.dfs.fabric.microsoft.com/ws/lh.Lakehouse/Files/x", "k"))
+        .isEqualTo(OneLakePath.parse("abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/x/", "k"));
+  }
+
+  @Test
+  void aMalformedPathNamesItsKey() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> new Destinations(Map.of(), Map.of("ONELAKE_CLAIMS_PATH", "ftp://x/y"), "", TEMPLATE))
+        .withMessageContaining("ONELAKE_CLAIMS_PATH");
+  }
+
+  @Test
+  void anUnknownDomainIsRefusedWithTheKeyToSet() {
+    Destinations destinations = new Destinations(Map.of(), Map.of(), "", TEMPLATE);
+    assertThatThrownBy(() -> destinations.of(task("auto", "a.pdf", Map.of())))
+        .isInstanceOf(UnknownDomainException.class)
+        .hasMessageContaining("ONELAKE_AUTO_PATH");
+  }
+
+  @Test
+  void hostileNamesAndValuesCannotClimbOutOfTheDomainFolder() {
+    Destinations destinations = new Destinations(
+        Map.of("claims", "abfss://ws@h/lh.Lakehouse/Files/claims"), Map.of(), "", TEMPLATE);
+    OneLakePath path = destinations.of(task("claims", "../../etc/passwd\u0000.pdf",
+        Map.of("status_subtype", "..", "assignment_id", "a/../../b")));
+    assertThat(path.path()).startsWith("lh.Lakehouse/Files/claims/");
+    assertThat(path.path().substring("lh.Lakehouse/Files/claims/".length()).split("/")).hasSize(4)
+        .allSatisfy(segment -> assertThat(segment).isNotIn("..", ".").doesNotContain("\u0000"));
+  }
+
+  @Test
+  void fileNamesAreBoundedAndDeterministic() {
+    String longName = "x".repeat(500) + ".pdf";
+    assertThat(FileNames.sanitise(longName)).hasSize(FileNames.MAX_LENGTH).endsWith(".pdf")
+        .isEqualTo(FileNames.sanitise(longName));
+    assertThat(FileNames.sanitise("a\\b/c:d.txt")).isEqualTo("a_b_c_d.txt");
+    assertThat(FileNames.sanitise("  ")).isEqualTo("attachment");
+    assertThat(FileNames.type("Report.PDF")).isEqualTo("pdf");
+    assertThat(FileNames.type("README")).isEqualTo("bin");
+  }
+}
