@@ -1,0 +1,129 @@
+package org.attachmentpipeline.download.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A real HTTP source on 127.0.0.1 and a free port: each path serves scripted responses in order
+ * (the last one repeats), and every request is recorded with the time it arrived.
+ */
+public final class SourceServer implements AutoCloseable {
+
+  /** One scripted response. */
+  public record Response(
+      int status, byte[] body, Map<String, String> headers, boolean chunked, CountDownLatch hold) {
+
+    public Response(int status, byte[] body, Map<String, String> headers, boolean chunked) {
+      this(status, body, headers, chunked, null);
+    }
+
+    /** A 200 sent only once {@code hold} is released: a download that stays in flight. */
+    public static Response held(CountDownLatch hold, byte[] body) {
+      return new Response(200, body, Map.of(), false, hold);
+    }
+
+    public static Response ok(byte[] body, String contentType) {
+      return new Response(200, body, Map.of("Content-Type", contentType), false);
+    }
+
+    /** A 200 without Content-Length: the client learns the size only by reading. */
+    public static Response chunked(byte[] body) {
+      return new Response(200, body, Map.of(), true);
+    }
+
+    public static Response status(int status) {
+      return new Response(status, new byte[0], Map.of(), false);
+    }
+
+    public static Response status(int status, String header, String value) {
+      return new Response(status, new byte[0], Map.of(header, value), false);
+    }
+  }
+
+  /** One request as the server saw it. */
+  public record Request(String path, Instant at) {}
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newCachedThreadPool();
+  private final Map<String, Deque<Response>> scripts = new ConcurrentHashMap<>();
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+
+  private SourceServer() {
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server.createContext("/", this::handle);
+    server.setExecutor(executor);
+    server.start();
+  }
+
+  public static SourceServer start() {
+    return new SourceServer();
+  }
+
+  public String url(String path) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  public void serve(String path, Response... responses) {
+    scripts.put(path, new ArrayDeque<>(List.of(responses)));
+  }
+
+  public List<Instant> requestTimes(String path) {
+    return requests.stream().filter(r -> r.path().equals(path)).map(Request::at).toList();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    requests.add(new Request(path, Instant.now()));
+    Response response = next(path);
+    if (response.hold() != null) {
+      try {
+        response.hold().await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while holding the response", e);
+      }
+    }
+    response.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+    byte[] body = response.body();
+    exchange.sendResponseHeaders(
+        response.status(), response.chunked() ? 0 : body.length == 0 ? -1 : body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  private Response next(String path) {
+    Deque<Response> script = scripts.get(path);
+    if (script == null) {
+      return Response.status(404);
+    }
+    synchronized (script) {
+      return script.size() > 1 ? script.pollFirst() : script.peekFirst();
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}
