@@ -3,11 +3,13 @@ package org.attachmentpipeline.results;
 import org.attachmentpipeline.common.app.WorkerApplications;
 import org.attachmentpipeline.common.topic.PipelineKafkaConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Import;
 
 /** Records every outcome in the Delta inventory table. */
 @SpringBootApplication
 @Import(PipelineKafkaConfiguration.class)
+@EnableConfigurationProperties(ResultProcessorProperties.class)
 public class ResultProcessorApplication {
 
   /** The name of this worker's own configuration file, {@code result-processor.yaml}. */

@@ -1,0 +1,30 @@
+package org.attachmentpipeline.results.delta;
+
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.engine.Engine;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * Builds Delta Kernel's default {@link Engine} (Hadoop file systems, Parquet through parquet-mr),
+ * the one place that touches Hadoop types.
+ */
+public final class DeltaEngines {
+
+  private DeltaEngines() {}
+
+  /**
+   * A new engine whose Hadoop configuration has the defaults plus {@code hadoopProperties} (for
+   * example the credentials of an {@code abfss://} file system).
+   */
+  public static Engine create(Map<String, String> hadoopProperties) {
+    Configuration configuration = new Configuration();
+    hadoopProperties.forEach(configuration::set);
+    return DefaultEngine.create(configuration);
+  }
+
+  /** A new engine with Hadoop's default configuration (local files by default). */
+  public static Engine create() {
+    return create(Map.of());
+  }
+}

@@ -1,0 +1,27 @@
+package org.attachmentpipeline.results.inventory;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.attachmentpipeline.results.delta.DeltaEngines;
+import org.attachmentpipeline.results.delta.DeltaTableScanner;
+
+/**
+ * Reads the whole inventory table back, for tests (the launcher's end-to-end test checks that every
+ * attachment has exactly one {@code SUCCEEDED} row) and operators' checks. Single-threaded and in
+ * memory: meant for small tables.
+ */
+public final class InventoryTableReader {
+
+  private InventoryTableReader() {}
+
+  /**
+   * Every row of the inventory table in {@code tableDir} (the directory holding {@code
+   * _delta_log}), in no particular order; an empty list when there is no table there yet.
+   */
+  public static List<InventoryRow> readAll(Path tableDir) {
+    String path = tableDir.toAbsolutePath().normalize().toString();
+    return DeltaTableScanner.readAll(DeltaEngines.create(), path).stream()
+        .map(InventorySchema::row)
+        .toList();
+  }
+}

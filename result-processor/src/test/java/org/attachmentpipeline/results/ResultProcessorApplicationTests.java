@@ -1,0 +1,252 @@
+package org.attachmentpipeline.results;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.attachmentpipeline.common.json.JsonSerde;
+import org.attachmentpipeline.common.message.DownloadResult;
+import org.attachmentpipeline.common.message.FailureKind;
+import org.attachmentpipeline.common.message.ResultStatus;
+import org.attachmentpipeline.common.message.Stage;
+import org.attachmentpipeline.common.message.TaskError;
+import org.attachmentpipeline.common.topic.PipelineTopics;
+import org.attachmentpipeline.results.inventory.InventoryRow;
+import org.attachmentpipeline.results.inventory.InventoryTableReader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
+
+@SpringBootTest(
+    properties = {
+      "spring.config.name=pipeline,result-processor",
+      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+      "pipeline.topics.partitions=2",
+      "pipeline.topics.results=results.ResultProcessorApplicationTests",
+      "pipeline.topics.dlq=dlq.ResultProcessorApplicationTests",
+      "pipeline.results.group-id=result-processor.ResultProcessorApplicationTests",
+      "pipeline.results.batch.max-wait=100ms"
+    })
+class ResultProcessorApplicationTests {
+
+  private static final Path DELTA_DIR = newTempDir();
+  private static final Instant EVENT_TIME = Instant.parse("2026-11-23T10:00:00Z");
+
+  @Value("${spring.embedded.kafka.brokers}")
+  String brokers;
+
+  @Autowired ResultProcessorProperties properties;
+  @Autowired PipelineTopics topics;
+
+  @DynamicPropertySource
+  static void deltaDir(DynamicPropertyRegistry registry) {
+    registry.add("pipeline.results.delta-dir", DELTA_DIR::toString);
+  }
+
+  @AfterAll
+  static void removeTables() throws IOException {
+    FileSystemUtils.deleteRecursively(DELTA_DIR);
+  }
+
+  @Test
+  void succeededAndFailedResultsBecomeInventoryRows() {
+    String ok = "ok-" + UUID.randomUUID();
+    String bad = "bad-" + UUID.randomUUID();
+    Instant completed = Instant.parse("2026-11-23T10:00:02.500Z");
+    Instant failedAt = Instant.parse("2026-11-24T00:30:00Z");
+    send(ok, succeeded(ok, completed));
+    send(bad, failed(bad, failedAt));
+
+    List<InventoryRow> rows = awaitRows(Set.of(ok, bad), 2);
+
+    InventoryRow success =
+        rows.stream().filter(r -> r.taskId().equals(ok)).findFirst().orElseThrow();
+    assertThat(success.status()).isEqualTo("SUCCEEDED");
+    assertThat(success.url()).isEqualTo("https://files.example.com/" + ok + ".pdf?sig=REDACTED");
+    assertThat(success.sizeBytes()).isEqualTo(2048L);
+    assertThat(success.attempts()).isEqualTo(1);
+    assertThat(success.completedAt()).isEqualTo(completed);
+    assertThat(success.latencyMs()).isEqualTo(2500L);
+    assertThat(success.date()).isEqualTo("2026-11-23");
+    InventoryRow failure =
+        rows.stream().filter(r -> r.taskId().equals(bad)).findFirst().orElseThrow();
+    assertThat(failure.status()).isEqualTo("FAILED");
+    assertThat(failure.lastErrorKind()).isEqualTo("HTTP_PERMANENT");
+    assertThat(failure.stage()).isEqualTo("download");
+    assertThat(failure.date()).isEqualTo("2026-11-24");
+  }
+
+  @Test
+  void unreadableRecordsGoToTheDeadLetterTopicAndDoNotBlockThePartition() {
+    String good = "after-poison-" + UUID.randomUUID();
+    byte[] poison = ("not json " + good).getBytes(StandardCharsets.UTF_8);
+    byte[] noTaskId =
+        "{\"status\":\"SUCCEEDED\",\"trace_id\":\"t\"}".getBytes(StandardCharsets.UTF_8);
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topics.results(), 0, "poison", poison));
+      producer.send(new ProducerRecord<>(topics.results(), 0, "no-task-id", noTaskId));
+      producer.flush();
+    }
+    send(0, good, succeeded(good, EVENT_TIME.plusSeconds(1)));
+
+    awaitRows(Set.of(good), 1);
+    List<ConsumerRecord<String, byte[]>> deadLetters =
+        awaitDeadLetters(Set.of("poison", "no-task-id"));
+    ConsumerRecord<String, byte[]> deadPoison =
+        deadLetters.stream().filter(r -> "poison".equals(r.key())).findFirst().orElseThrow();
+    assertThat(deadPoison.value()).isEqualTo(poison);
+    assertThat(header(deadPoison, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(topics.results());
+    assertThat(deadPoison.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET)).isNotNull();
+    assertThat(header(deadPoison, KafkaHeaders.DLT_EXCEPTION_FQCN))
+        .contains("DeserializationException");
+  }
+
+  private List<InventoryRow> awaitRows(Set<String> taskIds, int expected) {
+    List<InventoryRow> mine = new ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(45))
+        .pollInterval(Duration.ofMillis(300))
+        .untilAsserted(
+            () -> {
+              mine.clear();
+              InventoryTableReader.readAll(properties.inventoryTable()).stream()
+                  .filter(row -> taskIds.contains(row.taskId()))
+                  .forEach(mine::add);
+              assertThat(mine).hasSize(expected);
+            });
+    return mine;
+  }
+
+  private List<ConsumerRecord<String, byte[]>> awaitDeadLetters(Set<String> keys) {
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                brokers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "dlq-check-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topics.dlq()));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(found::add);
+                assertThat(found).extracting(ConsumerRecord::key).containsAll(keys);
+              });
+    }
+    return found;
+  }
+
+  private static String header(ConsumerRecord<?, ?> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  private void send(String key, DownloadResult result) {
+    send(null, key, result);
+  }
+
+  private void send(Integer partition, String key, DownloadResult result) {
+    try (KafkaProducer<String, Object> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
+            new StringSerializer(),
+            new JsonSerde<>(Object.class))) {
+      producer.send(new ProducerRecord<>(topics.results(), partition, key, result));
+      producer.flush();
+    }
+  }
+
+  private static DownloadResult succeeded(String taskId, Instant completedAt) {
+    return new DownloadResult(
+        1,
+        taskId,
+        "trace-" + taskId,
+        "a.b.documentsReceived",
+        "claims",
+        "https://files.example.com/" + taskId + ".pdf?sig=secret",
+        taskId + ".pdf",
+        ResultStatus.SUCCEEDED,
+        "Files/claims/" + taskId + ".pdf",
+        2048L,
+        "ab",
+        "application/pdf",
+        1,
+        null,
+        null,
+        EVENT_TIME,
+        EVENT_TIME,
+        completedAt.minusMillis(100),
+        completedAt,
+        completedAt);
+  }
+
+  private static DownloadResult failed(String taskId, Instant failedAt) {
+    return new DownloadResult(
+        1,
+        taskId,
+        "trace-" + taskId,
+        "a.b.documentsReceived",
+        "claims",
+        "https://files.example.com/" + taskId + ".pdf",
+        taskId + ".pdf",
+        ResultStatus.FAILED,
+        null,
+        null,
+        null,
+        null,
+        1,
+        new TaskError(
+            failedAt, 1, Stage.DOWNLOAD, FailureKind.HTTP_PERMANENT, 404, "404 Not Found"),
+        Stage.DOWNLOAD,
+        EVENT_TIME,
+        EVENT_TIME,
+        null,
+        null,
+        failedAt);
+  }
+
+  private static Path newTempDir() {
+    try {
+      return Files.createTempDirectory("result-processor-delta");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

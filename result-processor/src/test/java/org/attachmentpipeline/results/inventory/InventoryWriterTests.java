@@ -1,0 +1,158 @@
+package org.attachmentpipeline.results.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.attachmentpipeline.results.inventory.TestResults.failed;
+import static org.attachmentpipeline.results.inventory.TestResults.record;
+import static org.attachmentpipeline.results.inventory.TestResults.succeeded;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.attachmentpipeline.common.message.DownloadResult;
+import org.attachmentpipeline.results.delta.AppendResult;
+import org.attachmentpipeline.results.delta.DeltaEngines;
+import org.attachmentpipeline.results.delta.IdempotentDeltaAppender;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InventoryWriterTests {
+
+  private static final Instant DAY_1 = Instant.parse("2026-11-23T23:59:59.123456Z");
+  private static final Instant DAY_2 = Instant.parse("2026-11-24T00:00:01Z");
+
+  @TempDir Path dir;
+
+  private Path table() {
+    return dir.resolve("inventory");
+  }
+
+  private InventoryWriter writer() {
+    return new InventoryWriter(
+        new IdempotentDeltaAppender(
+            DeltaEngines.create(),
+            table().toString(),
+            InventorySchema.SCHEMA,
+            InventorySchema.PARTITION_COLUMNS,
+            3),
+        new InventoryMetrics(new SimpleMeterRegistry()));
+  }
+
+  private static List<ConsumerRecord<String, DownloadResult>> batch(
+      int partition, long firstOffset, int count) {
+    return Stream.iterate(firstOffset, offset -> offset + 1)
+        .limit(count)
+        .map(
+            offset ->
+                record(
+                    "results", partition, offset, succeeded("p" + partition + "-" + offset, DAY_1)))
+        .toList();
+  }
+
+  @Test
+  void readingATableThatDoesNotExistGivesNoRows() {
+    assertThat(InventoryTableReader.readAll(table())).isEmpty();
+  }
+
+  @Test
+  void oneBatchBecomesRowsWithTheirTypesAndDatePartitions() throws IOException {
+    Map<TopicPartition, AppendResult> results =
+        writer()
+            .write(
+                List.of(
+                    record("results", 0, 7, succeeded("ok-1", DAY_1)),
+                    record("results", 0, 8, failed("bad-1", DAY_2))));
+
+    assertThat(results.get(new TopicPartition("results", 0)).written()).isEqualTo(2);
+    List<InventoryRow> rows = InventoryTableReader.readAll(table());
+    assertThat(rows).hasSize(2);
+    InventoryRow ok = rows.stream().filter(InventoryRow::succeeded).findFirst().orElseThrow();
+    assertThat(ok.taskId()).isEqualTo("ok-1");
+    assertThat(ok.traceId()).isEqualTo("trace-ok-1");
+    assertThat(ok.url()).isEqualTo("https://files.example.com/docs/ok-1.pdf?sig=REDACTED&x=1");
+    assertThat(ok.onelakePath()).isEqualTo("Files/claims/documentsReceived/A1/pdf/ok-1.pdf");
+    assertThat(ok.sizeBytes()).isEqualTo(4096L);
+    assertThat(ok.attempts()).isEqualTo(1);
+    assertThat(ok.lastErrorKind()).isNull();
+    assertThat(ok.stage()).isNull();
+    assertThat(ok.completedAt()).isEqualTo(DAY_1);
+    assertThat(ok.uploadedAt()).isEqualTo(DAY_1);
+    assertThat(ok.downloadedAt()).isEqualTo(DAY_1.minusMillis(200));
+    assertThat(ok.eventTime()).isEqualTo(TestResults.EVENT_TIME);
+    assertThat(ok.latencyMs())
+        .isEqualTo(DAY_1.toEpochMilli() - TestResults.EVENT_TIME.toEpochMilli());
+    assertThat(ok.date()).isEqualTo("2026-11-23");
+
+    InventoryRow bad = rows.stream().filter(row -> !row.succeeded()).findFirst().orElseThrow();
+    assertThat(bad.status()).isEqualTo("FAILED");
+    assertThat(bad.onelakePath()).isNull();
+    assertThat(bad.sizeBytes()).isNull();
+    assertThat(bad.attempts()).isEqualTo(5);
+    assertThat(bad.lastErrorKind()).isEqualTo("HTTP_TRANSIENT");
+    assertThat(bad.lastErrorMessage()).isEqualTo("503 Service Unavailable");
+    assertThat(bad.stage()).isEqualTo("download");
+    assertThat(bad.uploadedAt()).isNull();
+    assertThat(bad.date()).isEqualTo("2026-11-24");
+
+    assertThat(table().resolve("date=2026-11-23")).isDirectory();
+    assertThat(table().resolve("date=2026-11-24")).isDirectory();
+    try (Stream<Path> files = Files.list(table().resolve("date=2026-11-23"))) {
+      assertThat(files.map(Path::toString)).anyMatch(name -> name.endsWith(".parquet"));
+    }
+  }
+
+  @Test
+  void theSameBatchWrittenTwiceAddsNoRow() {
+    InventoryWriter writer = writer();
+    List<ConsumerRecord<String, DownloadResult>> batch = batch(0, 0, 3);
+    writer.write(batch);
+
+    AppendResult replay = writer.write(batch).get(new TopicPartition("results", 0));
+
+    assertThat(replay.written()).isZero();
+    assertThat(replay.skipped()).isEqualTo(3);
+    assertThat(InventoryTableReader.readAll(table())).hasSize(3);
+  }
+
+  @Test
+  void aReplayByAFreshWriterAfterARestartAddsNoRow() {
+    writer().write(batch(0, 0, 3));
+
+    writer().write(batch(0, 0, 3));
+
+    assertThat(InventoryTableReader.readAll(table())).hasSize(3);
+  }
+
+  @Test
+  void anOverlappingBatchAddsOnlyTheNewOffsets() {
+    InventoryWriter writer = writer();
+    writer.write(batch(0, 0, 5));
+
+    AppendResult overlap = writer.write(batch(0, 3, 5)).get(new TopicPartition("results", 0));
+
+    assertThat(overlap.written()).isEqualTo(3);
+    assertThat(overlap.skipped()).isEqualTo(2);
+    assertThat(InventoryTableReader.readAll(table()))
+        .extracting(InventoryRow::taskId)
+        .containsExactlyInAnyOrder("p0-0", "p0-1", "p0-2", "p0-3", "p0-4", "p0-5", "p0-6", "p0-7");
+  }
+
+  @Test
+  void eachKafkaPartitionKeepsItsOwnTransactionId() {
+    InventoryWriter writer = writer();
+    writer.write(batch(0, 10, 2));
+
+    Map<TopicPartition, AppendResult> results =
+        writer.write(Stream.concat(batch(1, 0, 2).stream(), batch(0, 10, 2).stream()).toList());
+
+    assertThat(results.get(new TopicPartition("results", 1)).written()).isEqualTo(2);
+    assertThat(results.get(new TopicPartition("results", 0)).written()).isZero();
+    assertThat(InventoryTableReader.readAll(table())).hasSize(4);
+  }
+}
