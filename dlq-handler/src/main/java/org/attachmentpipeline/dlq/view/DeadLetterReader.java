@@ -1,0 +1,198 @@
+package org.attachmentpipeline.dlq.view;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Reads the whole dead-letter topic into the view, from the beginning, at every start. It assigns
+ * itself every partition (no consumer group, so no committed offset can make it skip anything and
+ * several dlq-handlers each see everything), seeks to the beginning, and then follows the topic.
+ * New partitions are picked up every {@code partition-refresh}. One thread owns the consumer; a
+ * failed poll is logged and tried again after {@code retry-backoff}.
+ */
+final class DeadLetterReader implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(DeadLetterReader.class);
+
+  private final Supplier<Consumer<String, byte[]>> consumers;
+  private final String topic;
+  private final DeadLetterDecoder decoder;
+  private final DeadLetterView view;
+  private final Duration pollTimeout;
+  private final Duration partitionRefresh;
+  private final Duration retryBackoff;
+
+  private final Set<TopicPartition> assigned = new HashSet<>();
+  private Map<TopicPartition, Long> startEnds;
+  private Instant nextRefresh = Instant.MIN;
+  private Consumer<String, byte[]> consumer;
+  private ScheduledExecutorService executor;
+  private volatile boolean running;
+
+  DeadLetterReader(
+      Supplier<Consumer<String, byte[]>> consumers,
+      String topic,
+      DeadLetterDecoder decoder,
+      DeadLetterView view,
+      Duration pollTimeout,
+      Duration partitionRefresh,
+      Duration retryBackoff) {
+    this.consumers = consumers;
+    this.topic = topic;
+    this.decoder = decoder;
+    this.view = view;
+    this.pollTimeout = pollTimeout;
+    this.partitionRefresh = partitionRefresh;
+    this.retryBackoff = retryBackoff;
+  }
+
+  @Override
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    consumer = consumers.get();
+    assigned.clear();
+    startEnds = null;
+    nextRefresh = Instant.MIN;
+    executor =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "dlq-view-reader");
+              thread.setDaemon(true);
+              return thread;
+            });
+    running = true;
+    log.info("DLQ view: reading topic {} from the beginning", topic);
+    executor.execute(this::pollOnce);
+  }
+
+  @Override
+  public void stop() {
+    synchronized (this) {
+      if (!running) {
+        return;
+      }
+      running = false;
+      consumer.wakeup();
+      executor.shutdown();
+    }
+    try {
+      if (!executor.awaitTermination(pollTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+        log.warn("DLQ view: the reader did not stop in time");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  private void pollOnce() {
+    if (!running) {
+      return;
+    }
+    Duration next = Duration.ZERO;
+    try {
+      refreshPartitions();
+      if (assigned.isEmpty()) {
+        next = retryBackoff;
+      } else {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
+          apply(record);
+        }
+        checkCaughtUp();
+      }
+    } catch (WakeupException e) {
+      // stop() woke the consumer up; a stray wake-up while running just polls again
+    } catch (RuntimeException e) {
+      if (running) {
+        log.warn("DLQ view: reading {} failed, trying again in {}", topic, retryBackoff, e);
+        next = retryBackoff;
+      }
+    }
+    scheduleNext(next);
+  }
+
+  private synchronized void scheduleNext(Duration delay) {
+    if (running) {
+      executor.schedule(this::pollOnce, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> record) {
+    if (record.value() == null) {
+      if (record.key() != null) {
+        view.remove(record.key());
+      }
+      return;
+    }
+    view.add(decoder.decode(record));
+  }
+
+  private void refreshPartitions() {
+    Instant now = Instant.now();
+    if (!assigned.isEmpty() && now.isBefore(nextRefresh)) {
+      return;
+    }
+    List<PartitionInfo> infos = consumer.partitionsFor(topic, pollTimeout.plusSeconds(5));
+    nextRefresh = now.plus(partitionRefresh);
+    Set<TopicPartition> added = new HashSet<>();
+    for (PartitionInfo info : infos == null ? List.<PartitionInfo>of() : infos) {
+      TopicPartition partition = new TopicPartition(info.topic(), info.partition());
+      if (!assigned.contains(partition)) {
+        added.add(partition);
+      }
+    }
+    if (added.isEmpty()) {
+      return;
+    }
+    assigned.addAll(added);
+    consumer.assign(assigned);
+    consumer.seekToBeginning(added);
+    log.info("DLQ view: reading {} partition(s) of {}", assigned.size(), topic);
+  }
+
+  private void checkCaughtUp() {
+    if (view.caughtUp()) {
+      return;
+    }
+    if (startEnds == null) {
+      // Where the topic ended when the reader first read it: reaching that, the view is complete.
+      startEnds = new HashMap<>(consumer.endOffsets(assigned));
+    }
+    for (Map.Entry<TopicPartition, Long> end : startEnds.entrySet()) {
+      if (consumer.position(end.getKey()) < end.getValue()) {
+        return;
+      }
+    }
+    view.markCaughtUp();
+    log.info(
+        "DLQ view: caught up with {}: {} dead letter(s) {}",
+        topic,
+        view.counts().total(),
+        view.counts().byReason());
+  }
+}
