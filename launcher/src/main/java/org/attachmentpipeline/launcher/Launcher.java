@@ -1,10 +1,177 @@
 package org.attachmentpipeline.launcher;
 
-/** Placeholder: replaced by the launcher work. */
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command line that runs one worker or the whole pipeline in one process: {@code --worker
+ * all|event-ingester|download|upload|result-processor|dlq-handler|monitoring}. With no Kafka
+ * configured it runs a real Kafka broker in-process first (see {@link LocalKafkaBroker}), so one
+ * command from a fresh clone runs everything. Ctrl-C stops the workers, then the broker.
+ */
 public final class Launcher {
+
+  /** The port of the embedded broker unless {@code PIPELINE_EMBEDDED_KAFKA_PORT} says otherwise. */
+  public static final int DEFAULT_EMBEDDED_KAFKA_PORT = 19092;
+
+  static final int KEEP_RUNNING = -1;
+  static final int EXIT_USAGE = 2;
+  static final int EXIT_FAILED = 1;
+
+  private static final Logger log = LoggerFactory.getLogger(Launcher.class);
+  private static final String BOOTSTRAP_PROPERTY = "spring.kafka.bootstrap-servers";
+  private static final String DATA_DIR_PROPERTY = "pipeline.data-dir";
+  private static final String DEMO_PROPERTY = "pipeline.ingest.demo.enabled";
+
   private Launcher() {}
 
   public static void main(String[] args) {
-    throw new UnsupportedOperationException("not yet");
+    int exitCode = run(args, System.getenv(), System.out, System.err);
+    if (exitCode != KEEP_RUNNING) {
+      System.exit(exitCode);
+    }
+  }
+
+  /**
+   * Parses the command line and starts what it asks for. Returns an exit code when the launcher
+   * should end now (help, a usage error, a failed start), or {@link #KEEP_RUNNING} once everything
+   * runs; a shutdown hook then stops it all when the JVM is asked to exit.
+   */
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    LauncherOptions options;
+    try {
+      options = LauncherOptions.parse(args);
+    } catch (LauncherOptions.UsageException e) {
+      err.println("error: " + e.getMessage());
+      err.println();
+      err.print(LauncherOptions.USAGE);
+      return EXIT_USAGE;
+    }
+    if (options.help()) {
+      out.print(LauncherOptions.USAGE);
+      return 0;
+    }
+    LauncherLogging.initialize(options.passThroughProperties());
+    Shutdown shutdown = new Shutdown();
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "pipeline-shutdown"));
+    try {
+      KafkaChoice kafka = chooseKafka(options, env);
+      shutdown.broker = kafka.broker();
+      Map<String, Object> properties = new LinkedHashMap<>();
+      kafka.bootstrapServers().ifPresent(servers -> properties.put(BOOTSTRAP_PROPERTY, servers));
+      Map<Worker, Map<String, Object>> workerProperties = new EnumMap<>(Worker.class);
+      if (options.demo()) {
+        if (!options.workers().contains(Worker.EVENT_INGESTER)) {
+          log.warn("--demo has no effect: the event ingester is not among the selected workers");
+        }
+        workerProperties.put(Worker.EVENT_INGESTER, Map.of(DEMO_PROPERTY, "true"));
+      }
+      log.info(
+          "Starting {} with Kafka at {}",
+          options.workers().stream().map(Worker::cliName).collect(Collectors.joining(", ")),
+          kafka.description());
+      PipelineRunner.startInto(
+          shutdown.pipeline,
+          options.workers(),
+          properties,
+          workerProperties,
+          options.passThrough().toArray(String[]::new));
+      log.info(summary(shutdown.pipeline, kafka, dataDir(options, env)));
+      return KEEP_RUNNING;
+    } catch (RuntimeException e) {
+      log.error("The pipeline failed to start", e);
+      shutdown.run();
+      return EXIT_FAILED;
+    }
+  }
+
+  private static KafkaChoice chooseKafka(LauncherOptions options, Map<String, String> env) {
+    String fromEnv = env.get("KAFKA_BOOTSTRAP_SERVERS");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return KafkaChoice.external(fromEnv, "KAFKA_BOOTSTRAP_SERVERS");
+    }
+    if (options.passThroughProperty(BOOTSTRAP_PROPERTY).isPresent()) {
+      return KafkaChoice.external(
+          options.passThroughProperty(BOOTSTRAP_PROPERTY).get(), "--" + BOOTSTRAP_PROPERTY);
+    }
+    int port = embeddedPort(env);
+    String servers = LocalKafkaBroker.bootstrapServers(port);
+    if (LocalKafkaBroker.isListening(port)) {
+      log.info(
+          "Something already listens on {}: using it as the Kafka broker (another launcher's?)",
+          servers);
+      return KafkaChoice.reused(servers);
+    }
+    Path kafkaDir = dataDir(options, env).resolve("kafka");
+    log.info("Starting an embedded Kafka broker on {} with its data in {}", servers, kafkaDir);
+    return KafkaChoice.embedded(LocalKafkaBroker.start(kafkaDir, port));
+  }
+
+  private static int embeddedPort(Map<String, String> env) {
+    String value = env.get("PIPELINE_EMBEDDED_KAFKA_PORT");
+    if (value == null || value.isBlank()) {
+      return DEFAULT_EMBEDDED_KAFKA_PORT;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "PIPELINE_EMBEDDED_KAFKA_PORT is not a port number: '" + value + "'", e);
+    }
+  }
+
+  /** Where the workers keep their data: {@code --pipeline.data-dir}, then PIPELINE_DATA_DIR. */
+  static Path dataDir(LauncherOptions options, Map<String, String> env) {
+    String dir =
+        options
+            .passThroughProperty(DATA_DIR_PROPERTY)
+            .orElseGet(
+                () -> {
+                  String fromEnv = env.get("PIPELINE_DATA_DIR");
+                  return fromEnv == null || fromEnv.isBlank() ? "./data" : fromEnv;
+                });
+    return Path.of(dir).toAbsolutePath().normalize();
+  }
+
+  private static String summary(RunningPipeline pipeline, KafkaChoice kafka, Path dataDir) {
+    StringBuilder text = new StringBuilder("Pipeline running:");
+    for (Worker worker : pipeline.workers()) {
+      text.append(
+          String.format("%n  %-17s -> http://127.0.0.1:%d", worker.cliName(), pipeline.port(worker)));
+    }
+    text.append(String.format("%n  %-17s -> %s", "kafka", kafka.description()));
+    text.append(String.format("%n  %-17s -> %s", "data dir", dataDir));
+    text.append(String.format("%nPress Ctrl-C to stop."));
+    return text.toString();
+  }
+
+  /** Stops the workers, then the broker this launcher started; runs once, at JVM shutdown. */
+  private static final class Shutdown {
+    final RunningPipeline pipeline = new RunningPipeline();
+    volatile LocalKafkaBroker broker;
+    private boolean done;
+
+    synchronized void run() {
+      if (done) {
+        return;
+      }
+      done = true;
+      try {
+        pipeline.close();
+      } catch (RuntimeException e) {
+        log.error("A worker did not stop cleanly", e);
+      }
+      LocalKafkaBroker started = broker;
+      if (started != null) {
+        started.close();
+      }
+      log.info("Pipeline stopped");
+    }
   }
 }
