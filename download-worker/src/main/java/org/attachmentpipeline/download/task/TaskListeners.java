@@ -44,7 +44,7 @@ class TaskListeners {
   @KafkaListener(
       id = RETRY_LISTENER_ID,
       topics = "#{__listener.retryTopics()}",
-      groupId = "#{__listener.groupId()}",
+      groupId = "#{__listener.retryGroupId()}",
       containerFactory = TaskKafkaConfiguration.CONTAINER_FACTORY)
   CompletableFuture<Void> onRetry(ConsumerRecord<String, DownloadTask> record, Consumer<?, ?> consumer) {
     retryGate.awaitDue(record, RETRY_LISTENER_ID, consumer);
@@ -61,5 +61,14 @@ class TaskListeners {
 
   public String groupId() {
     return properties.groupId();
+  }
+
+  /**
+   * The retry container's own group. Sharing the pending container's group would make the two
+   * rebalance each other whenever one of them (re)joins, and a rebalance redelivers every download
+   * still in flight: with out-of-order acknowledgement that means duplicate downloads of one task.
+   */
+  public String retryGroupId() {
+    return properties.groupId() + "-retry";
   }
 }
