@@ -12,8 +12,8 @@ import java.util.Optional;
  */
 record KafkaChoice(String description, Optional<String> bootstrapServers, LocalKafkaBroker broker) {
 
-  static KafkaChoice external(String servers, String source) {
-    return new KafkaChoice(servers + " (external, from " + source + ")", Optional.empty(), null);
+  static KafkaChoice external(String description) {
+    return new KafkaChoice(description + ", external", Optional.empty(), null);
   }
 
   static KafkaChoice reused(String servers) {

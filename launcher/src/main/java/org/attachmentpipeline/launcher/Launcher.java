@@ -17,16 +17,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Launcher {
 
-  /** The port of the embedded broker unless {@code PIPELINE_EMBEDDED_KAFKA_PORT} says otherwise. */
-  public static final int DEFAULT_EMBEDDED_KAFKA_PORT = 19092;
-
   static final int KEEP_RUNNING = -1;
   static final int EXIT_USAGE = 2;
   static final int EXIT_FAILED = 1;
 
   private static final Logger log = LoggerFactory.getLogger(Launcher.class);
   private static final String BOOTSTRAP_PROPERTY = "spring.kafka.bootstrap-servers";
-  private static final String DATA_DIR_PROPERTY = "pipeline.data-dir";
   private static final String DEMO_PROPERTY = "pipeline.ingest.demo.enabled";
 
   private Launcher() {}
@@ -61,7 +57,8 @@ public final class Launcher {
     Shutdown shutdown = new Shutdown();
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "pipeline-shutdown"));
     try {
-      KafkaChoice kafka = chooseKafka(options, env);
+      LauncherSettings settings = LauncherSettings.resolve(options.passThroughProperties(), env);
+      KafkaChoice kafka = chooseKafka(settings);
       shutdown.broker = kafka.broker();
       Map<String, Object> properties = new LinkedHashMap<>();
       kafka.bootstrapServers().ifPresent(servers -> properties.put(BOOTSTRAP_PROPERTY, servers));
@@ -82,7 +79,7 @@ public final class Launcher {
           properties,
           workerProperties,
           options.passThrough().toArray(String[]::new));
-      log.info(summary(shutdown.pipeline, kafka, dataDir(options, env)));
+      log.info(summary(shutdown.pipeline, kafka, settings.dataDir()));
       return KEEP_RUNNING;
     } catch (RuntimeException e) {
       log.error("The pipeline failed to start", e);
@@ -91,16 +88,11 @@ public final class Launcher {
     }
   }
 
-  private static KafkaChoice chooseKafka(LauncherOptions options, Map<String, String> env) {
-    String fromEnv = env.get("KAFKA_BOOTSTRAP_SERVERS");
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return KafkaChoice.external(fromEnv, "KAFKA_BOOTSTRAP_SERVERS");
+  private static KafkaChoice chooseKafka(LauncherSettings settings) {
+    if (settings.externalKafka().isPresent()) {
+      return KafkaChoice.external(settings.externalKafka().get());
     }
-    if (options.passThroughProperty(BOOTSTRAP_PROPERTY).isPresent()) {
-      return KafkaChoice.external(
-          options.passThroughProperty(BOOTSTRAP_PROPERTY).get(), "--" + BOOTSTRAP_PROPERTY);
-    }
-    int port = embeddedPort(env);
+    int port = settings.embeddedPort();
     String servers = LocalKafkaBroker.bootstrapServers(port);
     if (LocalKafkaBroker.isListening(port)) {
       log.info(
@@ -108,35 +100,9 @@ public final class Launcher {
           servers);
       return KafkaChoice.reused(servers);
     }
-    Path kafkaDir = dataDir(options, env).resolve("kafka");
+    Path kafkaDir = settings.dataDir().resolve("kafka");
     log.info("Starting an embedded Kafka broker on {} with its data in {}", servers, kafkaDir);
     return KafkaChoice.embedded(LocalKafkaBroker.start(kafkaDir, port));
-  }
-
-  private static int embeddedPort(Map<String, String> env) {
-    String value = env.get("PIPELINE_EMBEDDED_KAFKA_PORT");
-    if (value == null || value.isBlank()) {
-      return DEFAULT_EMBEDDED_KAFKA_PORT;
-    }
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "PIPELINE_EMBEDDED_KAFKA_PORT is not a port number: '" + value + "'", e);
-    }
-  }
-
-  /** Where the workers keep their data: {@code --pipeline.data-dir}, then PIPELINE_DATA_DIR. */
-  static Path dataDir(LauncherOptions options, Map<String, String> env) {
-    String dir =
-        options
-            .passThroughProperty(DATA_DIR_PROPERTY)
-            .orElseGet(
-                () -> {
-                  String fromEnv = env.get("PIPELINE_DATA_DIR");
-                  return fromEnv == null || fromEnv.isBlank() ? "./data" : fromEnv;
-                });
-    return Path.of(dir).toAbsolutePath().normalize();
   }
 
   private static String summary(RunningPipeline pipeline, KafkaChoice kafka, Path dataDir) {
