@@ -1,6 +1,7 @@
 package org.attachmentpipeline.upload;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -50,7 +51,7 @@ class UploadConfiguration {
 
   @Bean
   Destinations destinations(UploadProperties properties, ConfigurableEnvironment environment) {
-    Map<String, String> env = new java.util.HashMap<>();
+    Map<String, String> env = new HashMap<>();
     environment.getSystemEnvironment().forEach((k, v) -> env.put(k, String.valueOf(v)));
     Destinations destinations = new Destinations(
         properties.destinations(), env, properties.defaultDestination(), properties.pathTemplate());

@@ -1,5 +1,6 @@
 package org.attachmentpipeline.common.json;
 
+import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -38,7 +39,7 @@ public final class JsonSerde<T> implements Serializer<T>, Deserializer<T> {
   }
 
   @Override
-  public void configure(java.util.Map<String, ?> configs, boolean isKey) {
+  public void configure(Map<String, ?> configs, boolean isKey) {
     // configured by construction
   }
 

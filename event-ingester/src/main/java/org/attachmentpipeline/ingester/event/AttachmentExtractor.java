@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.attachmentpipeline.common.message.DownloadTask;
@@ -90,7 +92,7 @@ public final class AttachmentExtractor {
    * Two attachments of one event with the same file name would land on the same path and one
    * would overwrite the other: the later ones get {@code -2}, {@code -3}... before the extension.
    */
-  static String distinct(String name, java.util.Collection<String> taken) {
+  static String distinct(String name, Collection<String> taken) {
     if (taken.stream().noneMatch(name::equalsIgnoreCase)) {
       return name;
     }
@@ -109,12 +111,12 @@ public final class AttachmentExtractor {
     if (!config.domainPointer().isBlank()) {
       JsonNode value = event.body().at(config.domainPointer());
       if (value.isValueNode() && !value.asString().isBlank()) {
-        return value.asString().toLowerCase(java.util.Locale.ROOT);
+        return value.asString().toLowerCase(Locale.ROOT);
       }
     }
     String[] segments = event.type().split("\\.");
     if (segments.length > 1 && config.domainTypeSegment() < segments.length - 1) {
-      return segments[config.domainTypeSegment()].toLowerCase(java.util.Locale.ROOT);
+      return segments[config.domainTypeSegment()].toLowerCase(Locale.ROOT);
     }
     return config.defaultDomain();
   }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.ingester.event.EventIngestService;
 import org.attachmentpipeline.ingester.event.EventPublisher;
@@ -65,7 +66,7 @@ class EventsController {
       return problem("rejected " + rejected.size() + " of " + events.size() + " event(s); none published", rejected);
     }
     CompletableFuture.allOf(
-            java.util.stream.IntStream.range(0, accepted.size())
+            IntStream.range(0, accepted.size())
                 .mapToObj(i -> publisher.rawEvent(traceIds.get(i), accepted.get(i)))
                 .toArray(CompletableFuture[]::new))
         .join();
