@@ -1,0 +1,59 @@
+# syntax=docker/dockerfile:1
+#
+# One image recipe for every worker. WORKER is the module directory:
+#   event-ingester | download-worker | upload-worker | result-processor | dlq-handler | monitoring-dashboard
+#
+#   docker build --build-arg WORKER=download-worker -t attachment-pipeline/download-worker .
+#
+# Stage 1 builds the worker's Spring Boot jar with the Maven wrapper, stage 2 splits it into
+# Spring Boot's layers (libraries change less often than our classes, so a rebuild after a code
+# change reuses the dependency layers), stage 3 runs it on a JRE as a non-root user.
+# Needs BuildKit (the default builder of Docker 23+ and of `docker compose`) for the Maven cache mount.
+
+ARG JDK_IMAGE=eclipse-temurin:17-jdk
+ARG JRE_IMAGE=eclipse-temurin:17-jre
+
+# ---- 1. build ---------------------------------------------------------------------------------
+FROM ${JDK_IMAGE} AS build
+ARG WORKER
+RUN test -n "${WORKER}" || (echo "--build-arg WORKER=<module directory> is required" >&2; exit 1)
+WORKDIR /src
+# Every module's pom is part of the reactor, so the whole tree is copied (.dockerignore keeps
+# target/, data/ and .git out); only the worker and what it needs (-am: common) are compiled.
+COPY . .
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -q -ntp -pl "${WORKER}" -am package -DskipTests \
+ && cp "${WORKER}"/target/"${WORKER}"-*-exec.jar /application.jar
+
+# ---- 2. extract the layers ---------------------------------------------------------------------
+FROM ${JRE_IMAGE} AS layers
+WORKDIR /layers
+COPY --from=build /application.jar application.jar
+# Spring Boot 4's jar mode: one directory per layer (dependencies, spring-boot-loader,
+# snapshot-dependencies, application), each laid out as the exploded jar, launcher included.
+RUN java -Djarmode=tools -jar application.jar extract --layers --launcher --destination extracted
+
+# ---- 3. run ------------------------------------------------------------------------------------
+FROM ${JRE_IMAGE}
+ARG WORKER
+LABEL org.opencontainers.image.title="attachment-pipeline ${WORKER}"
+# A fixed uid/gid so that a cache on NFS or Azure Files can be owned by the same id on every host.
+RUN groupadd --system --gid 10001 pipeline \
+ && useradd --system --uid 10001 --gid pipeline --home-dir /app --shell /usr/sbin/nologin pipeline \
+ && mkdir -p /app /data/onelake /data/delta /cache /config \
+ && chown -R pipeline:pipeline /app /data /cache
+WORKDIR /app
+# Least likely to change first, so that a code change rebuilds only the last layer.
+COPY --from=layers --chown=pipeline:pipeline /layers/extracted/dependencies/ ./
+COPY --from=layers --chown=pipeline:pipeline /layers/extracted/spring-boot-loader/ ./
+COPY --from=layers --chown=pipeline:pipeline /layers/extracted/snapshot-dependencies/ ./
+COPY --from=layers --chown=pipeline:pipeline /layers/extracted/application/ ./
+USER pipeline
+# The JVM sizes its heap from the container's memory limit (cgroups), not the host's; a worker
+# that runs out of memory exits so that the restart policy replaces it instead of limping on.
+# Override JAVA_TOOL_OPTIONS to change them (the JVM reads it by itself).
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError" \
+    PIPELINE_DATA_DIR=/data \
+    CACHE_DIR=/cache \
+    PIPELINE_CONFIG=/config/config.yaml
+ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
