@@ -6,7 +6,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Import;
 
-/** Records every outcome in the Delta inventory table. */
+/** Records every outcome in the Delta inventory table and every raw event in the events table. */
 @SpringBootApplication
 @Import(PipelineKafkaConfiguration.class)
 @EnableConfigurationProperties(ResultProcessorProperties.class)

@@ -1,8 +1,8 @@
 package org.attachmentpipeline.results;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.attachmentpipeline.results.delta.DeltaLocations;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -11,28 +11,38 @@ import org.springframework.util.unit.DataSize;
  * The result processor's settings, bound from {@code pipeline.results}; defaults in {@code
  * result-processor.yaml}.
  *
- * @param deltaDir the directory of the Delta tables; the inventory table is its {@code inventory}
- *     sub-directory
+ * @param deltaDir the directory of the Delta tables, a local path or a Hadoop file system URI
+ *     (OneLake: {@code
+ *     abfss://<workspace>@onelake.dfs.fabric.microsoft.com/<lakehouse>.Lakehouse/Tables}); the
+ *     tables are its {@code inventory} and {@code events} sub-directories
  * @param groupId the consumer group of the results listener
  * @param concurrency consumers of the results topic in this instance
  * @param batch how results are gathered into one Delta commit
  * @param commit how a failing Delta commit is tried again
+ * @param events how raw events are read into the events table
  * @param hadoop extra Hadoop configuration for Delta Kernel's file system (for example the
  *     credentials of an {@code abfss://} store)
  */
 @ConfigurationProperties("pipeline.results")
 public record ResultProcessorProperties(
-    @DefaultValue("./data/delta") Path deltaDir,
+    @DefaultValue("./data/delta") String deltaDir,
     @DefaultValue("result-processor") String groupId,
     @DefaultValue("1") int concurrency,
     @DefaultValue Batch batch,
     @DefaultValue Commit commit,
+    @DefaultValue Events events,
     Map<String, String> hadoop) {
 
   /** The inventory table's directory name under {@link #deltaDir()}. */
   public static final String INVENTORY_TABLE = "inventory";
 
+  /** The events table's directory name under {@link #deltaDir()}. */
+  public static final String EVENTS_TABLE = "events";
+
   public ResultProcessorProperties {
+    if (deltaDir == null || deltaDir.isBlank()) {
+      throw new IllegalArgumentException("pipeline.results.delta-dir must not be blank");
+    }
     if (groupId == null || groupId.isBlank()) {
       throw new IllegalArgumentException("pipeline.results.group-id must not be blank");
     }
@@ -42,9 +52,14 @@ public record ResultProcessorProperties(
     hadoop = hadoop == null ? Map.of() : Map.copyOf(hadoop);
   }
 
-  /** The inventory table's directory, absolute. */
-  public Path inventoryTable() {
-    return deltaDir.toAbsolutePath().normalize().resolve(INVENTORY_TABLE);
+  /** The inventory table's location: an absolute local path, or a URI under a URI delta-dir. */
+  public String inventoryTable() {
+    return DeltaLocations.table(deltaDir, INVENTORY_TABLE);
+  }
+
+  /** The events table's location: an absolute local path, or a URI under a URI delta-dir. */
+  public String eventsTable() {
+    return DeltaLocations.table(deltaDir, EVENTS_TABLE);
   }
 
   /**
@@ -90,6 +105,38 @@ public record ResultProcessorProperties(
         throw new IllegalArgumentException(
             "pipeline.results.commit.max-attempts must be at least 1");
       }
+    }
+  }
+
+  /**
+   * The events table's listener and how the few fields it stores are found in an event, with the
+   * event ingester's defaults, so that both read an event alike.
+   *
+   * @param groupId the consumer group of the raw events listener, separate from the ingester's
+   * @param domainPointer a JSON pointer to the domain in the event; blank: use the event type
+   * @param domainTypeSegment which dot-separated segment of the event type is the domain (0-based,
+   *     never the last one)
+   * @param defaultDomain the domain when neither gives one
+   * @param attachmentsPointer a JSON pointer to the list of attachments (with {@code data} parsed
+   *     when it arrived as a JSON string)
+   */
+  public record Events(
+      @DefaultValue("result-processor-events") String groupId,
+      @DefaultValue("") String domainPointer,
+      @DefaultValue("1") int domainTypeSegment,
+      @DefaultValue("default") String defaultDomain,
+      @DefaultValue("/data/attachments") String attachmentsPointer) {
+
+    public Events {
+      if (groupId == null || groupId.isBlank()) {
+        throw new IllegalArgumentException("pipeline.results.events.group-id must not be blank");
+      }
+      if (domainTypeSegment < 0) {
+        throw new IllegalArgumentException(
+            "pipeline.results.events.domain-type-segment must not be negative");
+      }
+      domainPointer = domainPointer == null ? "" : domainPointer;
+      attachmentsPointer = attachmentsPointer == null ? "" : attachmentsPointer;
     }
   }
 }

@@ -1,6 +1,8 @@
 /**
- * The result processor: the one worker that knows Delta. It consumes the final outcome of every
- * attachment from the results topic and records it, exactly once in effect, in the Delta inventory
- * table ({@code inventory}); {@code delta} holds the Delta Kernel plumbing that the tables share.
+ * The result processor: the one worker that knows Delta. It records the final outcome of every
+ * attachment from the results topic in the Delta inventory table ({@code inventory}), and every raw
+ * event from the events topic in the Delta events table ({@code events}), each exactly once in
+ * effect; {@code delta} holds the Delta Kernel plumbing the tables share and {@code kafka} the
+ * listener and dead-letter plumbing.
  */
 package org.attachmentpipeline.results;

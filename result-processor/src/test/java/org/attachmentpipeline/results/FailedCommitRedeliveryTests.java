@@ -118,7 +118,8 @@ class FailedCommitRedeliveryTests {
   }
 
   private double failures() {
-    Counter counter = meters.find("pipeline.results.inventory.commit.failures").counter();
+    Counter counter =
+        meters.find("pipeline.results.commit.failures").tag("table", "inventory").counter();
     return counter == null ? 0 : counter.count();
   }
 

@@ -15,16 +15,21 @@ public final class DeltaEngines {
 
   /**
    * A new engine whose Hadoop configuration has the defaults plus {@code hadoopProperties} (for
-   * example the credentials of an {@code abfss://} file system).
+   * example the OAuth settings of an {@code abfss://} OneLake file system).
    */
   public static Engine create(Map<String, String> hadoopProperties) {
-    Configuration configuration = new Configuration();
-    hadoopProperties.forEach(configuration::set);
-    return DefaultEngine.create(configuration);
+    return DefaultEngine.create(hadoopConfiguration(hadoopProperties));
   }
 
   /** A new engine with Hadoop's default configuration (local files by default). */
   public static Engine create() {
     return create(Map.of());
+  }
+
+  /** Hadoop's default configuration with {@code hadoopProperties} set on top, keys as given. */
+  public static Configuration hadoopConfiguration(Map<String, String> hadoopProperties) {
+    Configuration configuration = new Configuration();
+    hadoopProperties.forEach(configuration::set);
+    return configuration;
   }
 }

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ public final class IdempotentDeltaAppender {
   private final List<String> partitionColumns;
   private final int[] partitionOrdinals;
   private final int maxAttempts;
+  private final LongConsumer conflictsRetried;
 
   /**
    * @param engine the Kernel engine
@@ -64,6 +66,25 @@ public final class IdempotentDeltaAppender {
       StructType schema,
       List<String> partitionColumns,
       int maxAttempts) {
+    this(engine, tablePath, schema, partitionColumns, maxAttempts, retried -> {});
+  }
+
+  /**
+   * @param engine the Kernel engine
+   * @param tablePath the table's directory (absolute path or URI)
+   * @param schema the table schema; rows give values in its order
+   * @param partitionColumns string columns the table is partitioned by
+   * @param maxAttempts how many times a commit that meets a concurrent writer is tried in all
+   * @param conflictsRetried told how many commit attempts met a concurrent writer and were tried
+   *     again, by Kernel itself (it rebases a blind append on the winning commits) or by this class
+   */
+  public IdempotentDeltaAppender(
+      Engine engine,
+      String tablePath,
+      StructType schema,
+      List<String> partitionColumns,
+      int maxAttempts,
+      LongConsumer conflictsRetried) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1");
     }
@@ -79,6 +100,7 @@ public final class IdempotentDeltaAppender {
       }
     }
     this.maxAttempts = maxAttempts;
+    this.conflictsRetried = conflictsRetried;
   }
 
   /** The table's directory. */
@@ -118,6 +140,7 @@ public final class IdempotentDeltaAppender {
         if (attempt >= maxAttempts) {
           throw e;
         }
+        conflictsRetried.accept(1);
         log.info(
             "Delta commit to {} for {} met a concurrent writer (attempt {} of {}): {}",
             tablePath,
@@ -150,6 +173,11 @@ public final class IdempotentDeltaAppender {
     }
     TransactionCommitResult result =
         transaction.commit(engine, CloseableIterable.inMemoryIterable(KernelIterators.of(actions)));
+    long kernelRetries =
+        result.getTransactionReport().getTransactionMetrics().getNumCommitAttempts() - 1;
+    if (kernelRetries > 0) {
+      conflictsRetried.accept(kernelRetries);
+    }
     runPostCommitHooks(result);
     return result.getVersion();
   }

@@ -1,27 +1,20 @@
 package org.attachmentpipeline.results.inventory;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.HashMap;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.attachmentpipeline.common.json.JsonSerde;
 import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.results.ResultProcessorProperties;
 import org.attachmentpipeline.results.delta.DeltaEngines;
 import org.attachmentpipeline.results.delta.IdempotentDeltaAppender;
+import org.attachmentpipeline.results.kafka.BatchListenerFactories;
+import org.attachmentpipeline.results.kafka.DeadLetterPublisher;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
-import org.springframework.kafka.core.ProducerFactory;
-import org.springframework.kafka.listener.ContainerProperties.AckMode;
-import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
-import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.validation.Validator;
 
 /**
@@ -46,18 +39,12 @@ class InventoryConfiguration {
     IdempotentDeltaAppender appender =
         new IdempotentDeltaAppender(
             DeltaEngines.create(properties.hadoop()),
-            properties.inventoryTable().toString(),
+            properties.inventoryTable(),
             InventorySchema.SCHEMA,
             InventorySchema.PARTITION_COLUMNS,
-            properties.commit().maxAttempts());
+            properties.commit().maxAttempts(),
+            metrics.table()::conflictsRetried);
     return new InventoryWriter(appender, metrics);
-  }
-
-  @Bean
-  InventoryDeadLetters inventoryDeadLetters(
-      ProducerFactory<?, ?> producerFactory, PipelineTopics topics, InventoryMetrics metrics) {
-    return new InventoryDeadLetters(
-        producerFactory.getConfigurationProperties(), topics.dlq(), metrics);
   }
 
   @Bean
@@ -65,8 +52,9 @@ class InventoryConfiguration {
       PipelineTopics topics,
       ResultProcessorProperties properties,
       InventoryWriter writer,
-      InventoryDeadLetters deadLetters) {
-    return new InventoryListener(topics, properties, writer, deadLetters);
+      DeadLetterPublisher deadLetters,
+      InventoryMetrics metrics) {
+    return new InventoryListener(topics, properties, writer, deadLetters, metrics);
   }
 
   @Bean(CONTAINER_FACTORY)
@@ -74,29 +62,10 @@ class InventoryConfiguration {
       ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
       ConsumerFactory<?, ?> bootConsumerFactory,
       ResultProcessorProperties properties) {
-    Map<String, Object> config = new HashMap<>(bootConsumerFactory.getConfigurationProperties());
-    ResultProcessorProperties.Batch batch = properties.batch();
-    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batch.maxRecords());
-    config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) batch.maxWait().toMillis());
-    config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, (int) batch.minBytes().toBytes());
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     ErrorHandlingDeserializer<DownloadResult> values =
         new ErrorHandlingDeserializer<>(new JsonSerde<>(DownloadResult.class));
     values.setValidator(resultValidator());
-    ConsumerFactory<String, DownloadResult> consumerFactory =
-        new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(), values);
-
-    ConcurrentKafkaListenerContainerFactory<String, DownloadResult> factory =
-        new ConcurrentKafkaListenerContainerFactory<>();
-    configurer.configure(castForConfigurer(factory), castForConfigurer(consumerFactory));
-    factory.setConsumerFactory(consumerFactory);
-    factory.setBatchListener(true);
-    factory.getContainerProperties().setAckMode(AckMode.BATCH);
-    ExponentialBackOff backOff =
-        new ExponentialBackOff(properties.commit().retryInitial().toMillis(), 2.0);
-    backOff.setMaxInterval(properties.commit().retryMax().toMillis());
-    factory.setCommonErrorHandler(new DefaultErrorHandler(backOff));
-    return factory;
+    return BatchListenerFactories.create(configurer, bootConsumerFactory, properties, values);
   }
 
   /** A result without a task id or a status cannot become a row: it is unreadable. */
@@ -111,10 +80,5 @@ class InventoryConfiguration {
             errors.reject("status.missing", "status is missing");
           }
         });
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> T castForConfigurer(Object value) {
-    return (T) value;
   }
 }

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.results.ResultProcessorProperties;
+import org.attachmentpipeline.results.kafka.DeadLetterPublisher;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.serializer.DeserializationException;
@@ -24,17 +25,20 @@ class InventoryListener {
   private final PipelineTopics topics;
   private final ResultProcessorProperties properties;
   private final InventoryWriter writer;
-  private final InventoryDeadLetters deadLetters;
+  private final DeadLetterPublisher deadLetters;
+  private final InventoryMetrics metrics;
 
   InventoryListener(
       PipelineTopics topics,
       ResultProcessorProperties properties,
       InventoryWriter writer,
-      InventoryDeadLetters deadLetters) {
+      DeadLetterPublisher deadLetters,
+      InventoryMetrics metrics) {
     this.topics = topics;
     this.properties = properties;
     this.writer = writer;
     this.deadLetters = deadLetters;
+    this.metrics = metrics;
   }
 
   public String topic() {
@@ -64,6 +68,7 @@ class InventoryListener {
     writer.write(readable);
     for (ConsumerRecord<String, DownloadResult> record : unreadable) {
       deadLetters.publish(record, why(record));
+      metrics.table().deadLettered();
     }
   }
 

@@ -19,8 +19,15 @@ public final class InventoryTableReader {
    * _delta_log}), in no particular order; an empty list when there is no table there yet.
    */
   public static List<InventoryRow> readAll(Path tableDir) {
-    String path = tableDir.toAbsolutePath().normalize().toString();
-    return DeltaTableScanner.readAll(DeltaEngines.create(), path).stream()
+    return readAll(tableDir.toAbsolutePath().normalize().toString());
+  }
+
+  /**
+   * Every row of the inventory table at {@code tableLocation} (a local path, or a URI whose file
+   * system Hadoop's default configuration can reach); empty when there is no table there yet.
+   */
+  public static List<InventoryRow> readAll(String tableLocation) {
+    return DeltaTableScanner.readAll(DeltaEngines.create(), tableLocation).stream()
         .map(InventorySchema::row)
         .toList();
   }

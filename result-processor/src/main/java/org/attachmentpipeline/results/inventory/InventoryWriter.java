@@ -68,13 +68,14 @@ final class InventoryWriter {
       byOffset.put(record.offset(), row);
       rows.add(new VersionedRow(record.offset(), InventorySchema.values(row)));
     }
+    metrics.table().batch(rows.size());
     long started = System.nanoTime();
     AppendResult result;
     try {
       result = appender.append(appId(partition), rows);
     } catch (RuntimeException e) {
       // Handled by the listener container's error handler, which delivers the batch again.
-      metrics.commitFailed();
+      metrics.table().commitFailed();
       log.warn(
           "Inventory commit of {} record(s) from {} failed; the batch will be delivered again",
           rows.size(),
@@ -83,7 +84,7 @@ final class InventoryWriter {
       throw e;
     }
     if (result.written() > 0) {
-      metrics.committed(System.nanoTime() - started);
+      metrics.table().committed(System.nanoTime() - started);
       byOffset.forEach(
           (offset, row) -> {
             if (offset > result.previousVersion()) {
@@ -106,7 +107,7 @@ final class InventoryWriter {
       log.info(
           "Inventory: {} record(s) from {} were already in the table", result.skipped(), partition);
     }
-    metrics.replayed(result.skipped());
+    metrics.table().replayed(result.skipped());
     return result;
   }
 }

@@ -1,0 +1,62 @@
+package org.attachmentpipeline.results.events;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.attachmentpipeline.common.topic.PipelineTopics;
+import org.attachmentpipeline.results.ResultProcessorProperties;
+import org.attachmentpipeline.results.delta.DeltaEngines;
+import org.attachmentpipeline.results.delta.DeltaMetrics;
+import org.attachmentpipeline.results.delta.IdempotentDeltaAppender;
+import org.attachmentpipeline.results.kafka.BatchListenerFactories;
+import org.attachmentpipeline.results.kafka.DeadLetterPublisher;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+
+/**
+ * Wires the events table: the Delta appender on {@code <delta-dir>/events}, and a batch listener
+ * container of its own on the raw events topic. Values are read as raw bytes (a {@link
+ * ByteArrayDeserializer} cannot fail), so that an unreadable event is dead-lettered with its
+ * original bytes by the listener, which reads the JSON itself.
+ */
+@Configuration(proxyBeanMethods = false)
+class EventsConfiguration {
+
+  static final String CONTAINER_FACTORY = "eventsListenerContainerFactory";
+  static final String TABLE = "events";
+
+  @Bean
+  EventsListener eventsListener(
+      PipelineTopics topics,
+      ResultProcessorProperties properties,
+      DeadLetterPublisher deadLetters,
+      MeterRegistry registry) {
+    DeltaMetrics metrics = new DeltaMetrics(registry, TABLE);
+    IdempotentDeltaAppender appender =
+        new IdempotentDeltaAppender(
+            DeltaEngines.create(properties.hadoop()),
+            properties.eventsTable(),
+            EventsSchema.SCHEMA,
+            EventsSchema.PARTITION_COLUMNS,
+            properties.commit().maxAttempts(),
+            metrics::conflictsRetried);
+    return new EventsListener(
+        topics,
+        properties,
+        new EventReader(properties.events()),
+        new EventsWriter(appender, metrics),
+        deadLetters,
+        metrics);
+  }
+
+  @Bean(CONTAINER_FACTORY)
+  ConcurrentKafkaListenerContainerFactory<String, byte[]> eventsListenerContainerFactory(
+      ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
+      ConsumerFactory<?, ?> bootConsumerFactory,
+      ResultProcessorProperties properties) {
+    return BatchListenerFactories.create(
+        configurer, bootConsumerFactory, properties, new ByteArrayDeserializer());
+  }
+}

@@ -1,0 +1,66 @@
+package org.attachmentpipeline.results.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.attachmentpipeline.results.ResultProcessorProperties;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.listener.ContainerProperties.AckMode;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * Builds the container factories of the result processor's table writers, which all work alike: a
+ * batch listener whose poll size and wait come from {@code pipeline.results.batch}, whose offsets
+ * are committed only after the listener returns ({@link AckMode#BATCH}), and whose error handler
+ * delivers a failed batch again, with a back-off from {@code pipeline.results.commit}, for as long
+ * as it takes: a record is never skipped. Boot's consumer settings (brokers, security, the Kafka
+ * client metrics Micrometer binds) are kept.
+ */
+public final class BatchListenerFactories {
+
+  private BatchListenerFactories() {}
+
+  /** A batch listener container factory whose values are read by {@code values}. */
+  public static <V> ConcurrentKafkaListenerContainerFactory<String, V> create(
+      ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
+      ConsumerFactory<?, ?> bootConsumerFactory,
+      ResultProcessorProperties properties,
+      Deserializer<V> values) {
+    Map<String, Object> config = new HashMap<>(bootConsumerFactory.getConfigurationProperties());
+    ResultProcessorProperties.Batch batch = properties.batch();
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batch.maxRecords());
+    config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) batch.maxWait().toMillis());
+    config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, (int) batch.minBytes().toBytes());
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    DefaultKafkaConsumerFactory<String, V> consumerFactory =
+        new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(), values);
+    // Boot's consumer factory carries the Micrometer listener that publishes the Kafka client
+    // metrics (records-lag-max...); a factory of our own needs it too.
+    if (bootConsumerFactory instanceof DefaultKafkaConsumerFactory<?, ?> boot) {
+      boot.getListeners().forEach(listener -> consumerFactory.addListener(cast(listener)));
+    }
+
+    ConcurrentKafkaListenerContainerFactory<String, V> factory =
+        new ConcurrentKafkaListenerContainerFactory<>();
+    configurer.configure(cast(factory), cast(consumerFactory));
+    factory.setConsumerFactory(consumerFactory);
+    factory.setBatchListener(true);
+    factory.getContainerProperties().setAckMode(AckMode.BATCH);
+    ExponentialBackOff backOff =
+        new ExponentialBackOff(properties.commit().retryInitial().toMillis(), 2.0);
+    backOff.setMaxInterval(properties.commit().retryMax().toMillis());
+    factory.setCommonErrorHandler(new DefaultErrorHandler(backOff));
+    return factory;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T cast(Object value) {
+    return (T) value;
+  }
+}

@@ -1,0 +1,87 @@
+package org.attachmentpipeline.results.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.attachmentpipeline.common.json.JsonSerde;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
+
+/**
+ * Sends records that can never become a row (unreadable results, events that are not JSON or have
+ * no trace id) to the dead-letter topic with Spring Kafka's {@link DeadLetterPublishingRecoverer}:
+ * the original bytes, key, headers and timestamp, the {@code kafka_dlt-*} provenance headers
+ * (original topic, partition, offset, exception) and a {@value #REASON_HEADER} header with the
+ * reason in plain text. The send is awaited, so a batch's offsets are committed only after its dead
+ * letters are stored. Shared by the result processor's listeners.
+ */
+public final class DeadLetterPublisher implements DisposableBean {
+
+  /** The header carrying the reason a record was dead-lettered, UTF-8 text. */
+  public static final String REASON_HEADER = "pipeline_dlt_reason";
+
+  private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
+
+  private final DefaultKafkaProducerFactory<String, Object> producerFactory;
+  private final DeadLetterPublishingRecoverer recoverer;
+
+  /**
+   * @param producerConfig the producer settings (Boot's, so the same brokers and security)
+   * @param dlqTopic the dead-letter topic
+   */
+  public DeadLetterPublisher(Map<String, Object> producerConfig, String dlqTopic) {
+    Map<Class<?>, Serializer<?>> byType = new LinkedHashMap<>();
+    byType.put(byte[].class, new ByteArraySerializer());
+    byType.put(String.class, new StringSerializer());
+    byType.put(Object.class, new JsonSerde<>(Object.class));
+    this.producerFactory =
+        new DefaultKafkaProducerFactory<>(
+            producerConfig, new StringSerializer(), new DelegatingByTypeSerializer(byType, true));
+    this.recoverer =
+        new DeadLetterPublishingRecoverer(
+            new KafkaTemplate<>(producerFactory), (record, e) -> new TopicPartition(dlqTopic, -1));
+    this.recoverer.setHeadersFunction(
+        (record, e) -> {
+          RecordHeaders headers = new RecordHeaders();
+          headers.add(REASON_HEADER, reason(e).getBytes(StandardCharsets.UTF_8));
+          return headers;
+        });
+  }
+
+  /** Publishes {@code record} to the dead-letter topic and waits until the broker has it. */
+  public void publish(ConsumerRecord<?, ?> record, Exception why) {
+    log.warn(
+        "Unreadable record {}-{}@{} (key {}) goes to the dead-letter topic: {}",
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        record.key(),
+        reason(why));
+    recoverer.accept(record, why);
+  }
+
+  private static String reason(Exception why) {
+    String message = NestedExceptionUtils.getMostSpecificCause(why).getMessage();
+    if (message == null) {
+      return why.getClass().getSimpleName();
+    }
+    return message.length() <= 200 ? message : message.substring(0, 200) + "...";
+  }
+
+  @Override
+  public void destroy() {
+    producerFactory.destroy();
+  }
+}

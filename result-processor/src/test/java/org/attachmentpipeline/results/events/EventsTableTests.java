@@ -1,0 +1,262 @@
+package org.attachmentpipeline.results.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.attachmentpipeline.common.topic.PipelineTopics;
+import org.attachmentpipeline.results.ResultProcessorProperties;
+import org.attachmentpipeline.results.kafka.DeadLetterPublisher;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
+
+@SpringBootTest(
+    webEnvironment = WebEnvironment.RANDOM_PORT,
+    properties = {
+      "spring.config.name=pipeline,result-processor",
+      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+      "pipeline.topics.partitions=2",
+      "pipeline.topics.raw=raw.EventsTableTests",
+      "pipeline.topics.results=results.EventsTableTests",
+      "pipeline.topics.dlq=dlq.EventsTableTests",
+      "pipeline.results.group-id=result-processor.EventsTableTests",
+      "pipeline.results.events.group-id=result-processor-events.EventsTableTests",
+      "pipeline.results.batch.max-wait=100ms"
+    })
+class EventsTableTests {
+
+  private static final Path DELTA_DIR = newTempDir();
+  private static final Instant RECEIVED = Instant.parse("2026-11-20T08:00:00Z");
+
+  @Value("${spring.embedded.kafka.brokers}")
+  String brokers;
+
+  @LocalServerPort int port;
+
+  @Autowired ResultProcessorProperties properties;
+  @Autowired PipelineTopics topics;
+
+  @DynamicPropertySource
+  static void deltaDir(DynamicPropertyRegistry registry) {
+    registry.add("pipeline.results.delta-dir", DELTA_DIR::toString);
+  }
+
+  @AfterAll
+  static void removeTables() throws IOException {
+    FileSystemUtils.deleteRecursively(DELTA_DIR);
+  }
+
+  @Test
+  void readableEventsBecomeRowsAndUnreadableOnesGoToTheDeadLetterTopic() throws Exception {
+    String id = UUID.randomUUID().toString();
+    String valid = "valid-" + id;
+    String dataAsString = "string-data-" + id;
+    String noAttachments = "no-attachments-" + id;
+    String later = "later-" + id;
+    send(
+        "valid",
+        event(
+            valid,
+            "verisk.Claims.property.xn.documentsReceived",
+            "\"2024-12-25T10:30:00Z\"",
+            "{\"assignmentId\":\"A1\",\"attachments\":[\"https://h/a.pdf\",{\"url\":\"https://h/b.pdf\"}]}"));
+    send(
+        "string-data",
+        event(
+            dataAsString,
+            "verisk.auto.x.documentsUpdated",
+            "\"2024-12-31T23:59:59Z\"",
+            "\"{\\\"attachments\\\":[\\\"https://h/c.pdf\\\"]}\""));
+    send(
+        "no-attachments",
+        "{\"type\":\"verisk.home.statusChanged\",\"traceId\":\"" + noAttachments + "\"}");
+    send("not-json", "not json at all " + id);
+    send("no-trace", "{\"type\":\"verisk.claims.x.documentsReceived\",\"data\":{}}");
+
+    awaitRows(Set.of(valid, dataAsString, noAttachments), 3);
+    List<ConsumerRecord<String, byte[]>> deadLetters =
+        awaitDeadLetters(Set.of("not-json", "no-trace"));
+    send(
+        "later",
+        event(
+            later,
+            "verisk.claims.x.documentsReceived",
+            "\"2024-12-26T00:00:00Z\"",
+            "{\"attachments\":[]}"));
+    List<EventRow> rows = awaitRows(Set.of(valid, dataAsString, noAttachments, later), 4);
+
+    EventRow first = row(rows, valid);
+    assertThat(first.type()).isEqualTo("verisk.Claims.property.xn.documentsReceived");
+    assertThat(first.statusSubtype()).isEqualTo("documentsReceived");
+    assertThat(first.domain()).isEqualTo("claims");
+    assertThat(first.attachmentCount()).isEqualTo(2);
+    assertThat(first.eventTime()).isEqualTo(Instant.parse("2024-12-25T10:30:00Z"));
+    assertThat(first.receivedTime()).isEqualTo(RECEIVED);
+    assertThat(first.date()).isEqualTo("2024-12-25");
+    EventRow second = row(rows, dataAsString);
+    assertThat(second.domain()).isEqualTo("auto");
+    assertThat(second.statusSubtype()).isEqualTo("documentsUpdated");
+    assertThat(second.attachmentCount()).isEqualTo(1);
+    assertThat(second.date()).isEqualTo("2024-12-31");
+    EventRow third = row(rows, noAttachments);
+    assertThat(third.attachmentCount()).isZero();
+    assertThat(third.eventTime()).isNull();
+    assertThat(third.date()).isEqualTo("2026-11-20");
+    assertThat(row(rows, later).date()).isEqualTo("2024-12-26");
+    assertThat(Files.isDirectory(Path.of(properties.eventsTable(), "date=2024-12-31"))).isTrue();
+
+    ConsumerRecord<String, byte[]> notJson = deadLetter(deadLetters, "not-json");
+    assertThat(new String(notJson.value(), StandardCharsets.UTF_8))
+        .isEqualTo("not json at all " + id);
+    assertThat(header(notJson, DeadLetterPublisher.REASON_HEADER)).startsWith("not JSON");
+    assertThat(header(notJson, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(topics.raw());
+    assertThat(header(deadLetter(deadLetters, "no-trace"), DeadLetterPublisher.REASON_HEADER))
+        .isEqualTo("no traceId");
+
+    String prometheus = prometheus();
+    assertThat(prometheus)
+        .contains("kafka_consumer_fetch_manager_records_lag_max")
+        .contains("pipeline_results_rows_total{")
+        .contains("pipeline_results_batch_size_records_count{")
+        .contains("pipeline_results_commits_seconds_count{")
+        .contains("pipeline_results_commit_conflicts_total{")
+        .contains("table=\"events\"");
+  }
+
+  private String prometheus() throws IOException, InterruptedException {
+    HttpClient client = HttpClient.newHttpClient();
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+
+  private static String event(String traceId, String type, String time, String data) {
+    return "{\"type\":\""
+        + type
+        + "\",\"version\":1,\"utcDateTime\":"
+        + time
+        + ",\"traceId\":\""
+        + traceId
+        + "\",\"data\":"
+        + data
+        + "}";
+  }
+
+  private void send(String key, String value) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer.send(
+          new ProducerRecord<>(
+              topics.raw(),
+              0,
+              RECEIVED.toEpochMilli(),
+              key,
+              value.getBytes(StandardCharsets.UTF_8)));
+      producer.flush();
+    }
+  }
+
+  private List<EventRow> awaitRows(Set<String> traceIds, int expected) {
+    List<EventRow> mine = new ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(45))
+        .pollInterval(Duration.ofMillis(300))
+        .untilAsserted(
+            () -> {
+              mine.clear();
+              EventsTableReader.readAll(properties.eventsTable()).stream()
+                  .filter(row -> traceIds.contains(row.traceId()))
+                  .forEach(mine::add);
+              assertThat(mine).hasSize(expected);
+            });
+    return mine;
+  }
+
+  private List<ConsumerRecord<String, byte[]>> awaitDeadLetters(Set<String> keys) {
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                brokers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "dlq-check-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topics.dlq()));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(found::add);
+                assertThat(found).extracting(ConsumerRecord::key).containsAll(keys);
+              });
+    }
+    return found;
+  }
+
+  private static EventRow row(List<EventRow> rows, String traceId) {
+    return rows.stream().filter(r -> r.traceId().equals(traceId)).findFirst().orElseThrow();
+  }
+
+  private static ConsumerRecord<String, byte[]> deadLetter(
+      List<ConsumerRecord<String, byte[]>> records, String key) {
+    return records.stream().filter(r -> key.equals(r.key())).findFirst().orElseThrow();
+  }
+
+  private static String header(ConsumerRecord<?, ?> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  private static Path newTempDir() {
+    try {
+      return Files.createTempDirectory("result-processor-events");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
