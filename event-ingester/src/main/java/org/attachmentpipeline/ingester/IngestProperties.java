@@ -15,6 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * @param source where events come from: {@code kafka} (the {@code events.raw} topic; the only
  *     source in this version)
  * @param groupId the consumer group reading raw events
+ * @param dedupe how long, and for how many tasks, a task already made is not made again
  * @param extraction where attachments and path attributes are in an event
  * @param demo the demo that serves sample attachments and emits events for them
  */
@@ -23,8 +24,20 @@ import org.springframework.validation.annotation.Validated;
 public record IngestProperties(
     @DefaultValue("kafka") @NotBlank String source,
     @DefaultValue("event-ingester") @NotBlank String groupId,
+    @DefaultValue @Valid Dedupe dedupe,
     @DefaultValue @Valid Extraction extraction,
     @DefaultValue @Valid Demo demo) {
+
+  /**
+   * The same event delivered twice (a producer retry, a re-sent webhook, an overlapping poll)
+   * makes the same task ids; within the window they are published once.
+   *
+   * @param window how long a task id is remembered; zero turns deduplication off
+   * @param maxTasks how many task ids are remembered at most (the oldest are forgotten first), which
+   *     bounds memory at about 100 bytes a task
+   */
+  public record Dedupe(
+      @DefaultValue("24h") Duration window, @DefaultValue("1000000") @Min(1) int maxTasks) {}
 
   /**
    * How an event becomes tasks, so that another event shape needs configuration, not code.

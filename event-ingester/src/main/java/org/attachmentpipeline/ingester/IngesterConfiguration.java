@@ -2,6 +2,7 @@ package org.attachmentpipeline.ingester;
 
 import java.time.Clock;
 import java.time.Duration;
+import org.attachmentpipeline.ingester.event.RecentTasks;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,6 +17,11 @@ class IngesterConfiguration {
   @Bean
   Clock clock() {
     return Clock.systemUTC();
+  }
+
+  @Bean
+  RecentTasks recentTasks(IngestProperties properties) {
+    return new RecentTasks(properties.dedupe().window(), properties.dedupe().maxTasks());
   }
 
   /**

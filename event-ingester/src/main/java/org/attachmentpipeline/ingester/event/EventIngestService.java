@@ -30,21 +30,43 @@ public class EventIngestService {
   private final Counter accepted;
   private final Counter rejected;
   private final Counter tasks;
+  private final Counter duplicates;
+  private final RecentTasks recent;
 
   EventIngestService(
-      IngestProperties properties, EventPublisher publisher, MeterRegistry meters, Clock clock) {
+      IngestProperties properties,
+      EventPublisher publisher,
+      RecentTasks recent,
+      MeterRegistry meters,
+      Clock clock) {
     this.extractor = new AttachmentExtractor(properties.extraction());
     this.publisher = publisher;
     this.clock = clock;
     this.accepted = meters.counter("pipeline.ingest.events", "outcome", "accepted");
     this.rejected = meters.counter("pipeline.ingest.events", "outcome", "rejected");
     this.tasks = meters.counter("pipeline.ingest.tasks");
+    this.duplicates = meters.counter("pipeline.ingest.tasks.duplicates");
+    this.recent = recent;
+    meters.gauge("pipeline.ingest.dedupe.remembered", recent, RecentTasks::size);
   }
 
   /** The tasks an event makes; throws {@link RejectedEventException} for an event it cannot use. */
   public List<DownloadTask> tasksOf(String text) {
     Instant now = clock.instant();
     return extractor.tasks(parser.parse(text, now), now);
+  }
+
+  /**
+   * Remembers the tasks an event already made, without publishing anything: how the window is
+   * rebuilt from events read before a restart or a rebalance. Unusable events are passed over.
+   */
+  public void rememberMade(String text, Instant receivedAt) {
+    try {
+      extractor.tasks(parser.parse(text, receivedAt), receivedAt)
+          .forEach(task -> recent.remember(task.taskId(), receivedAt));
+    } catch (RejectedEventException e) {
+      log.trace("Not remembered: {}", e.getMessage());
+    }
   }
 
   /** Ingests one raw event from the raw topic. */
@@ -59,9 +81,16 @@ public class EventIngestService {
       rejected.increment();
       return;
     }
-    publisher.tasks(made).join();
+    List<DownloadTask> fresh = made.stream().filter(task -> !recent.madeRecently(task.taskId(), now)).toList();
+    if (fresh.size() < made.size()) {
+      log.info("Event {} at {}: {} of its {} task(s) were already made within the deduplication window",
+          made.get(0).traceId(), origin, made.size() - fresh.size(), made.size());
+      duplicates.increment(made.size() - fresh.size());
+    }
+    publisher.tasks(fresh).join();
+    fresh.forEach(task -> recent.remember(task.taskId(), now));
     accepted.increment();
-    tasks.increment(made.size());
+    tasks.increment(fresh.size());
     if (!made.isEmpty()) {
       log.debug("Event {} made {} task(s)", made.get(0).traceId(), made.size());
     }
