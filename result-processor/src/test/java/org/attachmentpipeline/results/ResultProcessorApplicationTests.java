@@ -1,5 +1,7 @@
 package org.attachmentpipeline.results;
 
+import static org.attachmentpipeline.results.DeadLetterRecords.header;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -149,34 +151,9 @@ class ResultProcessorApplicationTests {
   }
 
   private List<ConsumerRecord<String, byte[]>> awaitDeadLetters(Set<String> keys) {
-    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                brokers,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "dlq-check-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topics.dlq()));
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .untilAsserted(
-              () -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(found::add);
-                assertThat(found).extracting(ConsumerRecord::key).containsAll(keys);
-              });
-    }
-    return found;
+    return DeadLetterRecords.await(brokers, topics.dlq(), keys);
   }
 
-  private static String header(ConsumerRecord<?, ?> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-  }
 
   private void send(String key, DownloadResult result) {
     send(null, key, result);

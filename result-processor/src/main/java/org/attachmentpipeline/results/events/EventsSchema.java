@@ -1,16 +1,14 @@
 package org.attachmentpipeline.results.events;
 
-import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.IntegerType;
 import io.delta.kernel.types.StringType;
-import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import org.attachmentpipeline.results.delta.TableColumns;
+import org.attachmentpipeline.results.delta.TableColumns.Column;
 
 /** The events table's columns, and the conversion of {@link EventRow} to and from them. */
 final class EventsSchema {
@@ -18,23 +16,19 @@ final class EventsSchema {
   /** The partition column. */
   static final String DATE = "date";
 
-  private record Column(
-      String name, DataType type, boolean nullable, Function<EventRow, Object> value) {}
+  private static final TableColumns<EventRow> COLUMNS =
+      new TableColumns<>(
+          List.of(
+          new Column<>("trace_id", StringType.STRING, false, EventRow::traceId),
+          new Column<>("type", StringType.STRING, true, EventRow::type),
+          new Column<>("status_subtype", StringType.STRING, true, EventRow::statusSubtype),
+          new Column<>("domain", StringType.STRING, true, EventRow::domain),
+          new Column<>("attachment_count", IntegerType.INTEGER, true, EventRow::attachmentCount),
+          new Column<>("event_time", TimestampType.TIMESTAMP, true, EventRow::eventTime),
+          new Column<>("received_time", TimestampType.TIMESTAMP, true, EventRow::receivedTime),
+          new Column<>(DATE, StringType.STRING, false, EventRow::date)));
 
-  private static final List<Column> COLUMNS =
-      List.of(
-          new Column("trace_id", StringType.STRING, false, EventRow::traceId),
-          new Column("type", StringType.STRING, true, EventRow::type),
-          new Column("status_subtype", StringType.STRING, true, EventRow::statusSubtype),
-          new Column("domain", StringType.STRING, true, EventRow::domain),
-          new Column("attachment_count", IntegerType.INTEGER, true, EventRow::attachmentCount),
-          new Column("event_time", TimestampType.TIMESTAMP, true, EventRow::eventTime),
-          new Column("received_time", TimestampType.TIMESTAMP, true, EventRow::receivedTime),
-          new Column(DATE, StringType.STRING, false, EventRow::date));
-
-  static final StructType SCHEMA =
-      new StructType(
-          COLUMNS.stream().map(c -> new StructField(c.name(), c.type(), c.nullable())).toList());
+  static final StructType SCHEMA = COLUMNS.schema();
 
   static final List<String> PARTITION_COLUMNS = List.of(DATE);
 
@@ -42,15 +36,7 @@ final class EventsSchema {
 
   /** The row's values in schema order, timestamps as microseconds since the epoch. */
   static Object[] values(EventRow row) {
-    Object[] values = new Object[COLUMNS.size()];
-    for (int i = 0; i < values.length; i++) {
-      Object value = COLUMNS.get(i).value().apply(row);
-      values[i] =
-          value instanceof Instant instant
-              ? ChronoUnit.MICROS.between(Instant.EPOCH, instant)
-              : value;
-    }
-    return values;
+    return COLUMNS.values(row);
   }
 
   /** A row read back from the table (column name to value, timestamps as {@link Instant}). */

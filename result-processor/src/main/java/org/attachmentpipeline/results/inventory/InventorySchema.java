@@ -1,17 +1,15 @@
 package org.attachmentpipeline.results.inventory;
 
-import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.IntegerType;
 import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.StringType;
-import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import org.attachmentpipeline.results.delta.TableColumns;
+import org.attachmentpipeline.results.delta.TableColumns.Column;
 
 /** The inventory table's columns, and the conversion of {@link InventoryRow} to and from them. */
 final class InventorySchema {
@@ -19,36 +17,32 @@ final class InventorySchema {
   /** The partition column. */
   static final String DATE = "date";
 
-  private record Column(
-      String name, DataType type, boolean nullable, Function<InventoryRow, Object> value) {}
+  private static final TableColumns<InventoryRow> COLUMNS =
+      new TableColumns<>(
+          List.of(
+          new Column<>("task_id", StringType.STRING, false, InventoryRow::taskId),
+          new Column<>("trace_id", StringType.STRING, true, InventoryRow::traceId),
+          new Column<>("event_type", StringType.STRING, true, InventoryRow::eventType),
+          new Column<>("domain", StringType.STRING, true, InventoryRow::domain),
+          new Column<>("url", StringType.STRING, true, InventoryRow::url),
+          new Column<>("file_name", StringType.STRING, true, InventoryRow::fileName),
+          new Column<>("onelake_path", StringType.STRING, true, InventoryRow::onelakePath),
+          new Column<>("status", StringType.STRING, false, InventoryRow::status),
+          new Column<>("size_bytes", LongType.LONG, true, InventoryRow::sizeBytes),
+          new Column<>("sha256", StringType.STRING, true, InventoryRow::sha256),
+          new Column<>("content_type", StringType.STRING, true, InventoryRow::contentType),
+          new Column<>("attempts", IntegerType.INTEGER, true, InventoryRow::attempts),
+          new Column<>("last_error_kind", StringType.STRING, true, InventoryRow::lastErrorKind),
+          new Column<>("last_error_message", StringType.STRING, true, InventoryRow::lastErrorMessage),
+          new Column<>("stage", StringType.STRING, true, InventoryRow::stage),
+          new Column<>("event_time", TimestampType.TIMESTAMP, true, InventoryRow::eventTime),
+          new Column<>("downloaded_at", TimestampType.TIMESTAMP, true, InventoryRow::downloadedAt),
+          new Column<>("uploaded_at", TimestampType.TIMESTAMP, true, InventoryRow::uploadedAt),
+          new Column<>("completed_at", TimestampType.TIMESTAMP, true, InventoryRow::completedAt),
+          new Column<>("latency_ms", LongType.LONG, true, InventoryRow::latencyMs),
+          new Column<>(DATE, StringType.STRING, false, InventoryRow::date)));
 
-  private static final List<Column> COLUMNS =
-      List.of(
-          new Column("task_id", StringType.STRING, false, InventoryRow::taskId),
-          new Column("trace_id", StringType.STRING, true, InventoryRow::traceId),
-          new Column("event_type", StringType.STRING, true, InventoryRow::eventType),
-          new Column("domain", StringType.STRING, true, InventoryRow::domain),
-          new Column("url", StringType.STRING, true, InventoryRow::url),
-          new Column("file_name", StringType.STRING, true, InventoryRow::fileName),
-          new Column("onelake_path", StringType.STRING, true, InventoryRow::onelakePath),
-          new Column("status", StringType.STRING, false, InventoryRow::status),
-          new Column("size_bytes", LongType.LONG, true, InventoryRow::sizeBytes),
-          new Column("sha256", StringType.STRING, true, InventoryRow::sha256),
-          new Column("content_type", StringType.STRING, true, InventoryRow::contentType),
-          new Column("attempts", IntegerType.INTEGER, true, InventoryRow::attempts),
-          new Column("last_error_kind", StringType.STRING, true, InventoryRow::lastErrorKind),
-          new Column("last_error_message", StringType.STRING, true, InventoryRow::lastErrorMessage),
-          new Column("stage", StringType.STRING, true, InventoryRow::stage),
-          new Column("event_time", TimestampType.TIMESTAMP, true, InventoryRow::eventTime),
-          new Column("downloaded_at", TimestampType.TIMESTAMP, true, InventoryRow::downloadedAt),
-          new Column("uploaded_at", TimestampType.TIMESTAMP, true, InventoryRow::uploadedAt),
-          new Column("completed_at", TimestampType.TIMESTAMP, true, InventoryRow::completedAt),
-          new Column("latency_ms", LongType.LONG, true, InventoryRow::latencyMs),
-          new Column(DATE, StringType.STRING, false, InventoryRow::date));
-
-  static final StructType SCHEMA =
-      new StructType(
-          COLUMNS.stream().map(c -> new StructField(c.name(), c.type(), c.nullable())).toList());
+  static final StructType SCHEMA = COLUMNS.schema();
 
   static final List<String> PARTITION_COLUMNS = List.of(DATE);
 
@@ -56,15 +50,7 @@ final class InventorySchema {
 
   /** The row's values in schema order, timestamps as microseconds since the epoch. */
   static Object[] values(InventoryRow row) {
-    Object[] values = new Object[COLUMNS.size()];
-    for (int i = 0; i < values.length; i++) {
-      Object value = COLUMNS.get(i).value().apply(row);
-      values[i] =
-          value instanceof Instant instant
-              ? ChronoUnit.MICROS.between(Instant.EPOCH, instant)
-              : value;
-    }
-    return values;
+    return COLUMNS.values(row);
   }
 
   /** A row read back from the table (column name to value, timestamps as {@link Instant}). */

@@ -1,5 +1,8 @@
 package org.attachmentpipeline.results.events;
 
+import static org.attachmentpipeline.results.DeadLetterRecords.header;
+
+import org.attachmentpipeline.results.DeadLetterRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -214,28 +217,7 @@ class EventsTableTests {
   }
 
   private List<ConsumerRecord<String, byte[]>> awaitDeadLetters(Set<String> keys) {
-    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                brokers,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "dlq-check-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topics.dlq()));
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .untilAsserted(
-              () -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(found::add);
-                assertThat(found).extracting(ConsumerRecord::key).containsAll(keys);
-              });
-    }
-    return found;
+    return DeadLetterRecords.await(brokers, topics.dlq(), keys);
   }
 
   private static EventRow row(List<EventRow> rows, String traceId) {
@@ -247,10 +229,6 @@ class EventsTableTests {
     return records.stream().filter(r -> key.equals(r.key())).findFirst().orElseThrow();
   }
 
-  private static String header(ConsumerRecord<?, ?> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-  }
 
   private static Path newTempDir() {
     try {
