@@ -6,7 +6,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -87,10 +86,6 @@ record LauncherOptions(Set<Worker> workers, boolean demo, boolean help, List<Str
     return properties;
   }
 
-  /** A property given on the command line, if any. */
-  Optional<String> passThroughProperty(String name) {
-    return Optional.ofNullable(passThroughProperties().get(name));
-  }
 
   private static Set<Worker> workerList(String list) {
     Set<Worker> selected = EnumSet.noneOf(Worker.class);

@@ -8,34 +8,24 @@ import org.apache.kafka.common.TopicPartition;
 import org.attachmentpipeline.results.delta.AppendResult;
 import org.attachmentpipeline.results.delta.DeltaMetrics;
 import org.attachmentpipeline.results.delta.IdempotentDeltaAppender;
+import org.attachmentpipeline.results.delta.PartitionCommitter;
 import org.attachmentpipeline.results.delta.VersionedRow;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Writes readable raw events to the events table: one Delta commit per Kafka topic-partition in a
- * batch, tagged with the application transaction id {@code
- * result-processor-events-<topic>-<partition>} and the highest offset written, so that a batch
- * delivered again adds no row twice.
+ * Writes readable raw events to the events table, one idempotent commit per topic-partition (see
+ * {@link PartitionCommitter}).
  */
 final class EventsWriter {
-
-  private static final Logger log = LoggerFactory.getLogger(EventsWriter.class);
-  static final String APP_ID_PREFIX = "result-processor-events-";
 
   /** A readable event: where it came from and its row. */
   record ReadEvent(TopicPartition partition, long offset, EventRow row) {}
 
-  private final IdempotentDeltaAppender appender;
+  private final PartitionCommitter committer;
   private final DeltaMetrics metrics;
 
   EventsWriter(IdempotentDeltaAppender appender, DeltaMetrics metrics) {
-    this.appender = appender;
+    this.committer = new PartitionCommitter(EventsConfiguration.TABLE, appender, metrics);
     this.metrics = metrics;
-  }
-
-  static String appId(TopicPartition partition) {
-    return APP_ID_PREFIX + partition.topic() + "-" + partition.partition();
   }
 
   /** Writes {@code events}, one commit per topic-partition; throws when a commit fails. */
@@ -47,40 +37,14 @@ final class EventsWriter {
           .add(new VersionedRow(event.offset(), EventsSchema.values(event.row())));
     }
     Map<TopicPartition, AppendResult> results = new LinkedHashMap<>();
-    byPartition.forEach((partition, rows) -> results.put(partition, write(partition, rows)));
+    committer.commit(
+        byPartition,
+        (partition, result) -> {
+          results.put(partition, result);
+          if (result.written() > 0) {
+            metrics.rowsWritten("READ", result.written());
+          }
+        });
     return results;
-  }
-
-  private AppendResult write(TopicPartition partition, List<VersionedRow> rows) {
-    metrics.batch(rows.size());
-    long started = System.nanoTime();
-    AppendResult result;
-    try {
-      result = appender.append(appId(partition), rows);
-    } catch (RuntimeException e) {
-      // Handled by the listener container's error handler, which delivers the batch again.
-      metrics.commitFailed();
-      log.warn(
-          "Events commit of {} record(s) from {} failed; the batch will be delivered again",
-          rows.size(),
-          partition,
-          e);
-      throw e;
-    }
-    if (result.written() > 0) {
-      metrics.committed(System.nanoTime() - started);
-      metrics.rowsWritten("READ", result.written());
-      log.info(
-          "Events: {} row(s) from {} committed as Delta version {}{}",
-          result.written(),
-          partition,
-          result.tableVersion(),
-          result.skipped() > 0 ? " (" + result.skipped() + " already in the table)" : "");
-    } else {
-      log.info(
-          "Events: {} record(s) from {} were already in the table", result.skipped(), partition);
-    }
-    metrics.replayed(result.skipped());
-    return result;
   }
 }
