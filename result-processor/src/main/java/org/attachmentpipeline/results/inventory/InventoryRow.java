@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.message.ResultStatus;
 import org.attachmentpipeline.common.message.TaskError;
+import org.attachmentpipeline.common.secret.UrlRedaction;
 
 /**
  * One row of the Delta inventory table: the final outcome of one attachment, as the table stores it

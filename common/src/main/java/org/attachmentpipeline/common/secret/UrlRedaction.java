@@ -1,23 +1,37 @@
-package org.attachmentpipeline.results.inventory;
+package org.attachmentpipeline.common.secret;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Takes the secrets out of a source URL before it is stored: the user-info part ({@code
  * user:password@}) is dropped, and the values of query (and fragment) parameters that look like
  * credentials become {@code REDACTED}. Parameter names are kept so that an operator still sees the
  * URL's shape. Works on text, so that a URL that {@link java.net.URI} rejects is redacted too.
+ *
+ * <p>One set of rules for every place a URL or a header could leak: logs, messages on Kafka, the
+ * dead-letter topic and the inventory table.
  */
-final class UrlRedaction {
+public final class UrlRedaction {
 
-  static final String REDACTED = "REDACTED";
+  public static final String REDACTED = "REDACTED";
 
-  /** Names that are secrets wherever they appear. */
+  /** Names that are secrets wherever they appear (se and sv are SAS expiry and version). */
   private static final Set<String> SECRET_NAMES =
-      Set.of("sig", "code", "pwd", "auth", "authorization");
+      Set.of("sig", "se", "sv", "code", "pwd", "auth", "authorization");
+
+  /** Header names whose values are credentials, besides those matching {@link #SECRET_PARTS}. */
+  private static final Set<String> SECRET_HEADERS =
+      Set.of("authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key",
+          "ocp-apim-subscription-key");
+
+  /** An http(s) URL inside free text: up to the first blank, quote or closing bracket. */
+  private static final Pattern URL_IN_TEXT =
+      Pattern.compile("(?i)\\bhttps?://[^\\s\"'<>()\\[\\]{}]+");
 
   /** Parts of names that mark a secret: api_key, access_token, client_secret, X-Amz-Signature... */
   private static final Set<String> SECRET_PARTS =
@@ -32,7 +46,7 @@ final class UrlRedaction {
   private UrlRedaction() {}
 
   /** {@code url} without user info and with credential-like parameter values redacted. */
-  static String redact(String url) {
+  public static String redact(String url) {
     if (url == null) {
       return null;
     }
@@ -52,6 +66,46 @@ final class UrlRedaction {
       out.append('#').append(fragment.contains("=") ? redactParameters(fragment) : fragment);
     }
     return out.toString();
+  }
+
+  /**
+   * {@code text} (a log line, an exception message) with every http(s) URL in it redacted; the
+   * rest of the text is kept as it is.
+   */
+  public static String redactUrlsIn(String text) {
+    if (text == null || text.indexOf("://") < 0) {
+      return text;
+    }
+    Matcher urls = URL_IN_TEXT.matcher(text);
+    StringBuilder out = new StringBuilder(text.length());
+    while (urls.find()) {
+      String url = urls.group();
+      int end = url.length();
+      while (end > 0 && ".,;:!?".indexOf(url.charAt(end - 1)) >= 0) {
+        end--;
+      }
+      urls.appendReplacement(
+          out, Matcher.quoteReplacement(redact(url.substring(0, end)) + url.substring(end)));
+    }
+    urls.appendTail(out);
+    return out.toString();
+  }
+
+  /** Whether a request header with this name carries a credential and must never be shown. */
+  public static boolean isSecretHeader(String name) {
+    if (name == null) {
+      return false;
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (SECRET_HEADERS.contains(lower)) {
+      return true;
+    }
+    for (String part : SECRET_PARTS) {
+      if (lower.contains(part)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String dropUserInfo(String url) {

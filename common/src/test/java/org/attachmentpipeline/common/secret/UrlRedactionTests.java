@@ -1,4 +1,4 @@
-package org.attachmentpipeline.results.inventory;
+package org.attachmentpipeline.common.secret;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,6 +38,32 @@ class UrlRedactionTests {
   void sasLookingNamesStayWhenTheUrlCarriesNoSignature() {
     assertThat(UrlRedaction.redact("https://h/search?st=open&sp=1"))
         .isEqualTo("https://h/search?st=open&sp=1");
+  }
+
+  @Test
+  void sasExpiryAndVersionAreRedactedEvenWithoutASignature() {
+    assertThat(UrlRedaction.redact("https://h/f.pdf?se=2026-12-01&sv=2024-11-04&X-Amz-Credential=a"))
+        .isEqualTo("https://h/f.pdf?se=REDACTED&sv=REDACTED&X-Amz-Credential=REDACTED");
+  }
+
+  @Test
+  void urlsInsideFreeTextAreRedactedAndTheRestKept() {
+    assertThat(
+            UrlRedaction.redactUrlsIn(
+                "GET https://h/a.pdf?sig=abc&page=2 failed (503); see http://u:p@h2/x?token=t."))
+        .isEqualTo(
+            "GET https://h/a.pdf?sig=REDACTED&page=2 failed (503); see http://h2/x?token=REDACTED.");
+    assertThat(UrlRedaction.redactUrlsIn("no url here")).isEqualTo("no url here");
+    assertThat(UrlRedaction.redactUrlsIn(null)).isNull();
+  }
+
+  @Test
+  void credentialHeadersAreRecognised() {
+    assertThat(UrlRedaction.isSecretHeader("Authorization")).isTrue();
+    assertThat(UrlRedaction.isSecretHeader("X-Api-Key")).isTrue();
+    assertThat(UrlRedaction.isSecretHeader("X-Auth-Token")).isTrue();
+    assertThat(UrlRedaction.isSecretHeader("Accept")).isFalse();
+    assertThat(UrlRedaction.isSecretHeader("User-Agent")).isFalse();
   }
 
   @Test
