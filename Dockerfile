@@ -51,9 +51,11 @@ COPY --from=layers --chown=pipeline:pipeline /layers/extracted/application/ ./
 USER pipeline
 # The JVM sizes its heap from the container's memory limit (cgroups), not the host's; a worker
 # that runs out of memory exits so that the restart policy replaces it instead of limping on.
-# Override JAVA_TOOL_OPTIONS to change them (the JVM reads it by itself).
+# Override JAVA_TOOL_OPTIONS to change them (the JVM reads it by itself). Logs are one JSON object a
+# line in containers (LOG_FORMAT=text for plain lines).
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError" \
     PIPELINE_DATA_DIR=/data \
     CACHE_DIR=/cache \
-    PIPELINE_CONFIG=/config/config.yaml
+    PIPELINE_CONFIG=/config/config.yaml \
+    LOG_FORMAT=json
 ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

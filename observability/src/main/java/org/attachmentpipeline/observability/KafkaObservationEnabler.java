@@ -1,0 +1,24 @@
+package org.attachmentpipeline.observability;
+
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.kafka.config.AbstractKafkaListenerContainerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Turns on Micrometer observation for every Kafka template and listener container factory, also
+ * those a worker builds itself (Spring Boot's {@code spring.kafka.*.observation-enabled} reaches
+ * only the auto-configured ones). With it, the trace context travels in record headers, so one
+ * event's path through every topic is one trace.
+ */
+final class KafkaObservationEnabler implements BeanPostProcessor {
+
+  @Override
+  public Object postProcessAfterInitialization(Object bean, String beanName) {
+    if (bean instanceof KafkaTemplate<?, ?> template) {
+      template.setObservationEnabled(true);
+    } else if (bean instanceof AbstractKafkaListenerContainerFactory<?, ?, ?> factory) {
+      factory.getContainerProperties().setObservationEnabled(true);
+    }
+    return bean;
+  }
+}

@@ -1,0 +1,99 @@
+package org.attachmentpipeline.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.attachmentpipeline.common.message.DownloadTask;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.core.KafkaTemplate;
+
+@SpringBootTest(
+    classes = ObservabilityTestApplication.class,
+    webEnvironment = WebEnvironment.RANDOM_PORT,
+    properties = {
+      "spring.config.name=pipeline",
+      "spring.application.name=observability-test",
+      "pipeline.instance=worker-7",
+      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+      "spring.kafka.consumer.value-deserializer=org.attachmentpipeline.observability.DownloadTaskDeserializer"
+    })
+class ObservabilityTests {
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @LocalServerPort int port;
+
+  @Autowired KafkaTemplate<Object, Object> template;
+
+  @Autowired ObservabilityTestApplication.RecordingListener listener;
+
+  @Test
+  void prometheusTextIsServedAtMetricsAndAtTheActuatorPathWithApplicationAndInstanceTags()
+      throws Exception {
+    HttpResponse<String> alias = get("/metrics");
+    HttpResponse<String> actuator = get("/actuator/prometheus");
+
+    assertThat(alias.statusCode()).isEqualTo(200);
+    assertThat(actuator.statusCode()).isEqualTo(200);
+    assertThat(alias.headers().firstValue("Content-Type")).hasValueSatisfying(
+        type -> assertThat(type).startsWith("text/plain"));
+    assertThat(alias.body())
+        .contains("jvm_memory_used_bytes{")
+        .contains("application=\"observability-test\"")
+        .contains("instance=\"worker-7\"");
+  }
+
+  @Test
+  void readinessIncludesKafkaAndLivenessDoesNot() throws Exception {
+    HttpResponse<String> readiness = get("/actuator/health/readiness");
+    HttpResponse<String> liveness = get("/actuator/health/liveness");
+
+    assertThat(readiness.statusCode()).isEqualTo(200);
+    assertThat(readiness.body()).contains("\"status\":\"UP\"").contains("\"kafka\"");
+    assertThat(liveness.statusCode()).isEqualTo(200);
+    assertThat(liveness.body()).doesNotContain("kafka");
+  }
+
+  @Test
+  void onlyHealthAndMetricsAreExposed() throws Exception {
+    assertThat(get("/actuator/env").statusCode()).isEqualTo(404);
+    assertThat(get("/actuator/beans").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aListenerSeesTheProducersTraceAndTheTaskInItsLoggingContext() throws Exception {
+    DownloadTask task =
+        new DownloadTask(
+            0, "task-1", "event-trace-9", "claim.created", "claims", "https://h/f.pdf", "f.pdf",
+            Map.of(), 1, Instant.now(), Instant.now(), null, List.of());
+
+    template.send(ObservabilityTestApplication.TOPIC, task.taskId(), task).get(10, TimeUnit.SECONDS);
+    ObservabilityTestApplication.Seen seen = listener.seen.get(30, TimeUnit.SECONDS);
+
+    assertThat(seen.traceparent()).as("the producer's trace context travels in a header").isNotNull();
+    String producerTraceId = seen.traceparent().split("-")[1];
+    assertThat(seen.mdc())
+        .containsEntry("traceId", producerTraceId)
+        .containsKey("spanId")
+        .containsEntry(TaskLoggingContext.EVENT_TRACE_ID, "event-trace-9")
+        .containsEntry(TaskLoggingContext.TASK_ID, "task-1")
+        .containsEntry(TaskLoggingContext.STAGE, "download");
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
