@@ -1,10 +1,13 @@
 package org.attachmentpipeline.download;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
@@ -15,22 +18,70 @@ import org.springframework.validation.annotation.Validated;
  * PIPELINE_DOWNLOAD_MAX_CONCURRENCY}).
  *
  * @param cacheDir where downloaded files wait for upload
- * @param maxConcurrency downloads in flight at once in this instance
+ * @param cacheMaxBytes above this many bytes in the cache, consumption pauses until uploads free space
+ * @param cacheRescanInterval how often the cache directory is measured again (uploads delete files)
+ * @param maxConcurrency downloads in flight at once in this instance, pending and retry tiers together
  * @param connectTimeout time allowed to open a connection
  * @param readTimeout time allowed for the response headers, and for each pause between body bytes
  * @param totalTimeout time allowed for a whole download
  * @param maxFileSize the largest file accepted
- * @param groupId the consumer group of the pending and retry topics
+ * @param maxRedirects redirects followed (each hop checked by the URL policy)
+ * @param groupId the consumer group of the pending topic ({@code <group-id>-retry} reads the tiers)
  * @param userAgent the User-Agent header sent to the sources
+ * @param pollTimeout the containers' poll timeout: bounds how late a paused container, or a retry
+ *     partition whose record falls due, is resumed
+ * @param urlPolicy which addresses may be downloaded from
+ * @param hosts per-host settings, keyed by host name ({@code hosts[api.example.com].headers.X=...})
  */
 @Validated
 @ConfigurationProperties("pipeline.download")
 public record DownloadProperties(
     @NotNull Path cacheDir,
+    @NotNull DataSize cacheMaxBytes,
+    @NotNull Duration cacheRescanInterval,
     @Min(1) int maxConcurrency,
     @NotNull Duration connectTimeout,
     @NotNull Duration readTimeout,
     @NotNull Duration totalTimeout,
     @NotNull DataSize maxFileSize,
+    @Min(0) int maxRedirects,
     @NotBlank String groupId,
-    @NotBlank String userAgent) {}
+    @NotBlank String userAgent,
+    @NotNull Duration pollTimeout,
+    @Valid UrlPolicy urlPolicy,
+    Map<String, @Valid Host> hosts) {
+
+  public DownloadProperties {
+    urlPolicy = urlPolicy == null ? new UrlPolicy(true, List.of()) : urlPolicy;
+    hosts = hosts == null ? Map.of() : Map.copyOf(hosts);
+  }
+
+  /**
+   * The hostile-URL policy.
+   *
+   * @param enabled whether loopback, private, link-local, metadata, multicast and reserved
+   *     addresses are refused (on by default)
+   * @param allow host names ({@code files.internal}, {@code *.corp.example}), addresses or CIDRs
+   *     ({@code 10.20.0.0/16}) that are allowed all the same
+   */
+  public record UrlPolicy(boolean enabled, List<String> allow) {
+    public UrlPolicy {
+      allow = allow == null ? List.of() : List.copyOf(allow);
+    }
+  }
+
+  /**
+   * Settings of one source host; unset values fall back to the worker's own.
+   *
+   * @param headers extra request headers (an API token); values are never logged or published
+   * @param maxConcurrency downloads from this host in flight at once
+   * @param readTimeout the read timeout for this host
+   * @param totalTimeout the total timeout for this host
+   */
+  public record Host(
+      Map<String, String> headers, @Min(1) Integer maxConcurrency, Duration readTimeout, Duration totalTimeout) {
+    public Host {
+      headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+  }
+}

@@ -10,11 +10,12 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
+import org.attachmentpipeline.common.secret.UrlRedaction;
 import reactor.netty.http.client.PrematureCloseException;
 
 /**
- * Turns an error from a download into a {@link Failure} for the retry router. Messages are short
- * and never contain the URL, which may carry credentials in its query.
+ * Turns an error from a download into a {@link Failure} for the retry router. Messages are short,
+ * and any URL in them is redacted: a query may carry a signature or a token.
  */
 final class FailureClassifier {
 
@@ -27,6 +28,17 @@ final class FailureClassifier {
   }
 
   Failure classify(Throwable error) {
+    Failure failure = classifyUnredacted(error);
+    return new Failure(
+        failure.kind(), failure.code(), UrlRedaction.redactUrlsIn(failure.message()), failure.retryAfter());
+  }
+
+  private Failure classifyUnredacted(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = next(cause)) {
+      if (cause instanceof BlockedAddressException blocked) {
+        return Failure.of(FailureKind.DISALLOWED_URL, blocked.getMessage());
+      }
+    }
     Throwable root = error;
     for (Throwable cause = error; cause != null; cause = next(cause)) {
       Failure failure = classifyOne(cause);

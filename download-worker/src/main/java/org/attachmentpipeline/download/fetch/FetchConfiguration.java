@@ -1,28 +1,39 @@
 package org.attachmentpipeline.download.fetch;
 
 import io.netty.channel.ChannelOption;
-import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.InetAddress;
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
 import org.attachmentpipeline.download.DownloadProperties;
 import org.attachmentpipeline.download.cache.DownloadCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Builds the HTTP client once and shares it: one connection pool sized to the download
- * concurrency, connect and read timeouts on the Netty channel, redirects followed.
+ * concurrency, a connect timeout on the channel, redirects left to the downloader, and, with the
+ * URL policy on, a name resolver that checks every address it resolves to before Netty connects to
+ * it.
  */
 @Configuration(proxyBeanMethods = false)
 class FetchConfiguration {
 
+  private static final Logger log = LoggerFactory.getLogger(FetchConfiguration.class);
+
   @Bean
   DownloadCache downloadCache(DownloadProperties properties) {
-    return new DownloadCache(properties.cacheDir());
+    DownloadCache cache = new DownloadCache(properties.cacheDir(), properties.cacheMaxBytes().toBytes());
+    int stale = cache.removeStaleParts();
+    if (stale > 0) {
+      log.info("Removed {} part files left by an earlier run from {}", stale, cache.directory());
+    }
+    return cache;
   }
 
   @Bean(destroyMethod = "dispose")
@@ -34,39 +45,55 @@ class FetchConfiguration {
   }
 
   @Bean
-  WebClient downloadWebClient(ConnectionProvider downloadConnectionProvider, DownloadProperties properties) {
-    long readTimeoutMillis = properties.readTimeout().toMillis();
+  AddressRules downloadAddressRules(DownloadProperties properties) {
+    return AddressRules.allowing(properties.urlPolicy().allow());
+  }
+
+  @Bean
+  WebClient downloadWebClient(
+      ConnectionProvider downloadConnectionProvider, AddressRules downloadAddressRules, DownloadProperties properties) {
     HttpClient httpClient =
         HttpClient.create(downloadConnectionProvider)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(properties.connectTimeout().toMillis()))
-            // time to the response headers
+            // time to the response headers; a host may set its own per request
             .responseTimeout(properties.readTimeout())
-            // a body that stalls for longer than the read timeout
-            .doOnConnected(
-                connection ->
-                    connection.addHandlerLast(
-                        new ReadTimeoutHandler(readTimeoutMillis, TimeUnit.MILLISECONDS)))
-            // the hostile-URL policy will check every hop here, on the resolved address
-            .followRedirect(true);
+            // the downloader follows redirects itself, checking every hop
+            .followRedirect(false);
+    if (properties.urlPolicy().enabled()) {
+      httpClient =
+          httpClient.resolver(
+              new CheckingResolverGroup(downloadAddressRules, InetAddress::getAllByName, Schedulers.boundedElastic()));
+    } else {
+      log.warn("The URL policy is off (pipeline.download.url-policy.enabled=false): any address may be downloaded from");
+    }
     return WebClient.builder().clientConnector(new ReactorClientHttpConnector(httpClient)).build();
   }
 
-  /** The seam of the hostile-URL policy: replace this bean to refuse URLs. */
   @Bean
-  UrlPolicy urlPolicy() {
-    return UrlPolicy.allowAll();
+  UrlPolicy urlPolicy(AddressRules downloadAddressRules, DownloadProperties properties) {
+    return properties.urlPolicy().enabled() ? UrlPolicy.checking(downloadAddressRules) : UrlPolicy.allowAll();
+  }
+
+  @Bean
+  HostRules hostRules(DownloadProperties properties) {
+    return new HostRules(properties);
   }
 
   @Bean
   Downloader downloader(
-      WebClient downloadWebClient, DownloadCache downloadCache, UrlPolicy urlPolicy, DownloadProperties properties) {
+      WebClient downloadWebClient,
+      DownloadCache downloadCache,
+      UrlPolicy urlPolicy,
+      HostRules hostRules,
+      DownloadProperties properties) {
     return new WebClientDownloader(
         downloadWebClient,
         downloadCache,
         urlPolicy,
         new FailureClassifier(properties.readTimeout(), properties.totalTimeout()),
+        hostRules,
         new WebClientDownloader.DownloadLimits(
-            properties.maxFileSize().toBytes(), properties.totalTimeout(), properties.userAgent()),
+            properties.maxFileSize().toBytes(), properties.maxRedirects(), properties.userAgent()),
         Clock.systemUTC());
   }
 }

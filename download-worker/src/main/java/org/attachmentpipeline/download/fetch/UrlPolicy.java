@@ -1,23 +1,69 @@
 package org.attachmentpipeline.download.fetch;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.util.Optional;
 import org.attachmentpipeline.common.message.Failure;
+import org.attachmentpipeline.common.message.FailureKind;
 
 /**
- * Decides whether a parsed http(s) URL may be fetched at all. The download worker asks it before
- * every request; the default allows every URL. The place for the hostile-URL policy (loopback,
- * private, link-local and metadata addresses, an allowlist), which also needs the resolved address
- * and every redirect.
+ * Decides, before a request (the first one and every redirect), whether a parsed http(s) URL may be
+ * fetched. An address written in the URL is checked here; a host name is checked where it is
+ * resolved ({@link CheckingResolverGroup}), on every address it resolves to, and the connection
+ * goes to the address that was checked.
  */
 @FunctionalInterface
 public interface UrlPolicy {
 
-  /** The failure (normally {@code DISALLOWED_URL}) that refuses {@code uri}, or empty to allow it. */
+  /** The failure ({@code DISALLOWED_URL}) that refuses {@code uri}, or empty to allow it. */
   Optional<Failure> check(URI uri);
 
-  /** A policy that allows every http(s) URL. */
+  /** A policy that allows every http(s) URL ({@code pipeline.download.url-policy.enabled=false}). */
   static UrlPolicy allowAll() {
     return uri -> Optional.empty();
+  }
+
+  /**
+   * The host of {@code uri}; also for hosts that {@link URI} does not accept as names ({@code
+   * 0x7f.0.0.1}), taken from the authority without user info and port.
+   */
+  static String hostOf(URI uri) {
+    if (uri.getHost() != null) {
+      return uri.getHost();
+    }
+    String authority = uri.getRawAuthority();
+    if (authority == null) {
+      return null;
+    }
+    String host = authority.substring(authority.lastIndexOf('@') + 1);
+    int colon = host.lastIndexOf(':');
+    return colon >= 0 && !host.endsWith("]") ? host.substring(0, colon) : host;
+  }
+
+  /** The hostile-URL policy for URLs whose host is an address, by {@code rules}. */
+  static UrlPolicy checking(AddressRules rules) {
+    return uri -> {
+      String host = hostOf(uri);
+      if (host == null) {
+        return Optional.empty();
+      }
+      if (rules.hostAllowed(HostLiterals.unbracket(host))) {
+        return Optional.empty();
+      }
+      InetAddress spelled = HostLiterals.nonCanonicalIpv4(host);
+      if (spelled != null) {
+        String rule = rules.check(spelled);
+        String why = rule != null
+            ? rule.replaceFirst("^blocked: ", "blocked: " + host + " = ")
+            : "blocked: " + host + " is a non-canonical spelling of " + spelled.getHostAddress()
+                + "; write it as " + spelled.getHostAddress();
+        return Optional.of(Failure.of(FailureKind.DISALLOWED_URL, why));
+      }
+      InetAddress literal = HostLiterals.literal(host);
+      if (literal == null) {
+        return Optional.empty();
+      }
+      return Optional.ofNullable(rules.check(literal)).map(why -> Failure.of(FailureKind.DISALLOWED_URL, why));
+    };
   }
 }

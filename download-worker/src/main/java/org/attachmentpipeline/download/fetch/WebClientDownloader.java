@@ -23,12 +23,15 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClientRequest;
 
 /**
- * Streams a task's URL into {@code <cache>/<task_id>.part} with the shared WebClient, hashing and
- * counting buffer by buffer, and renames the file to {@code <cache>/<task_id>} once complete. The
- * body is never held in memory and nothing blocks inside the chain: the file is written through an
- * {@code AsynchronousFileChannel}, renames and deletions run on the bounded-elastic scheduler.
+ * Streams a task's URL into a part file of its own with the shared WebClient, hashing and counting
+ * buffer by buffer, and renames the file to {@code <cache>/<task_id>} once complete. The body is
+ * never held in memory and nothing blocks inside the chain: the file is written through an {@code
+ * AsynchronousFileChannel}, renames and deletions run on the bounded-elastic scheduler. Redirects
+ * are followed here, not by Netty, so that the URL policy checks every hop; per-host headers go only
+ * to their own host.
  */
 final class WebClientDownloader implements Downloader {
 
@@ -39,9 +42,8 @@ final class WebClientDownloader implements Downloader {
   private final DownloadCache cache;
   private final UrlPolicy urlPolicy;
   private final FailureClassifier classifier;
-  private final long maxBytes;
-  private final Duration totalTimeout;
-  private final String userAgent;
+  private final HostRules hosts;
+  private final DownloadLimits limits;
   private final Clock clock;
 
   WebClientDownloader(
@@ -49,20 +51,23 @@ final class WebClientDownloader implements Downloader {
       DownloadCache cache,
       UrlPolicy urlPolicy,
       FailureClassifier classifier,
+      HostRules hosts,
       DownloadLimits limits,
       Clock clock) {
     this.webClient = webClient;
     this.cache = cache;
     this.urlPolicy = urlPolicy;
     this.classifier = classifier;
-    this.maxBytes = limits.maxBytes();
-    this.totalTimeout = limits.totalTimeout();
-    this.userAgent = limits.userAgent();
+    this.hosts = hosts;
+    this.limits = limits;
     this.clock = clock;
   }
 
   /** The limits of one download. */
-  record DownloadLimits(long maxBytes, Duration totalTimeout, String userAgent) {}
+  record DownloadLimits(long maxBytes, int maxRedirects, String userAgent) {}
+
+  /** A redirect to follow; the response it came with is already released. */
+  private record Redirect(URI to) {}
 
   @Override
   public Mono<DownloadOutcome> download(DownloadTask task) {
@@ -79,57 +84,98 @@ final class WebClientDownloader implements Downloader {
     } catch (URISyntaxException e) {
       return failed(task, Failure.of(FailureKind.BAD_URL, "unusable URL: " + e.getReason()));
     }
-    Optional<Failure> refused = urlPolicy.check(uri);
-    if (refused.isPresent()) {
-      return failed(task, refused.get());
-    }
-    return fetch(task, uri)
-        .timeout(totalTimeout)
+    Path part = cache.newPartFile(task.taskId());
+    Duration totalTimeout = hosts.forHost(uri.getHost()).totalTimeout();
+    return hop(task, uri, 0, part)
+        .timeout(totalTimeout, Mono.error(() -> new BodyException(
+            FailureKind.TIMEOUT, "download exceeded the total timeout of " + totalTimeout)))
         .onErrorResume(error -> Mono.just(new DownloadOutcome.Failed(task, classifier.classify(error))))
-        .flatMap(outcome -> outcome instanceof DownloadOutcome.Failed ? cleanUp(outcome) : Mono.just(outcome));
+        .flatMap(outcome -> outcome instanceof DownloadOutcome.Failed ? cleanUp(outcome, part) : Mono.just(outcome));
   }
 
-  private Mono<DownloadOutcome> fetch(DownloadTask task, URI uri) {
+  private Mono<DownloadOutcome> hop(DownloadTask task, URI uri, int redirects, Path part) {
+    Optional<Failure> refused = urlPolicy.check(uri);
+    if (refused.isPresent()) {
+      Failure failure = refused.get();
+      return failed(task, redirects == 0 ? failure
+          : new Failure(failure.kind(), failure.code(), failure.message() + " (after " + redirects + " redirects)", null));
+    }
+    if (uri.getHost() == null) {
+      return failed(task, Failure.of(FailureKind.BAD_URL, "unusable URL: the host is not a valid name"));
+    }
+    HostRules.Settings host = hosts.forHost(uri.getHost());
     return webClient
         .get()
         .uri(uri)
-        .header(HttpHeaders.USER_AGENT, userAgent)
-        .exchangeToMono(response -> receive(task, response));
+        .headers(
+            headers -> {
+              headers.set(HttpHeaders.USER_AGENT, limits.userAgent());
+              host.headers().forEach(headers::set);
+            })
+        .httpRequest(request -> responseTimeout(request.getNativeRequest(), host.readTimeout()))
+        .exchangeToMono(response -> receive(task, uri, response, redirects, part, host.readTimeout()))
+        .flatMap(
+            step ->
+                step instanceof Redirect redirect
+                    ? hop(task, redirect.to(), redirects + 1, part)
+                    : Mono.just((DownloadOutcome) step));
   }
 
-  private Mono<DownloadOutcome> receive(DownloadTask task, ClientResponse response) {
+  private static void responseTimeout(Object nativeRequest, Duration timeout) {
+    if (nativeRequest instanceof HttpClientRequest request) {
+      request.responseTimeout(timeout);
+    }
+  }
+
+  private Mono<Object> receive(
+      DownloadTask task, URI uri, ClientResponse response, int redirects, Path part, Duration readTimeout) {
     int status = response.statusCode().value();
     HttpHeaders headers = response.headers().asHttpHeaders();
+    if (response.statusCode().is3xxRedirection() && headers.getFirst(HttpHeaders.LOCATION) != null) {
+      return Mono.just(redirect(task, uri, headers.getFirst(HttpHeaders.LOCATION), redirects));
+    }
     if (!response.statusCode().is2xxSuccessful()) {
       Duration retryAfter = RetryAfter.parse(headers.getFirst(HttpHeaders.RETRY_AFTER), clock.instant());
-      Failure failure = Failure.httpStatus(status, "HTTP " + status, retryAfter);
       // exchangeToMono releases the unread body
-      return Mono.just(new DownloadOutcome.Failed(task, failure));
+      return Mono.just(new DownloadOutcome.Failed(task, Failure.httpStatus(status, "HTTP " + status, retryAfter)));
     }
     OptionalLong announced = response.headers().contentLength();
-    if (announced.isPresent() && announced.getAsLong() > maxBytes) {
-      return Mono.error(BodyDigest.tooLarge(maxBytes));
+    if (announced.isPresent() && announced.getAsLong() > limits.maxBytes()) {
+      return Mono.error(BodyDigest.tooLarge(limits.maxBytes()));
     }
     String contentType = contentType(headers.getFirst(HttpHeaders.CONTENT_TYPE));
-    BodyDigest digest = new BodyDigest(maxBytes);
-    Path part = cache.partFile(task.taskId());
-    Flux<DataBuffer> body = response.bodyToFlux(DataBuffer.class).handle(digest::accept);
+    BodyDigest digest = new BodyDigest(limits.maxBytes());
+    Flux<DataBuffer> body =
+        response
+            .bodyToFlux(DataBuffer.class)
+            .timeout(readTimeout, Flux.error(() -> new BodyException(
+                FailureKind.TIMEOUT, "the body stalled for longer than the read timeout of " + readTimeout)))
+            .handle(digest::accept);
     return Mono.defer(
             () ->
                 DataBufferUtils.write(
-                    body,
-                    part,
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE))
+                    body, part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
         // opening the file channel is a file-system call: keep it off the event loop
         .subscribeOn(Schedulers.boundedElastic())
         .then(Mono.defer(() -> checkComplete(digest, announced)))
-        .then(cache.commit(task.taskId()))
+        .then(Mono.defer(() -> cache.commit(part, task.taskId(), digest.size())))
         .map(
             file ->
                 new DownloadOutcome.Downloaded(
                     task, file, digest.size(), digest.hex(), contentType, clock.instant()));
+  }
+
+  private Object redirect(DownloadTask task, URI from, String location, int redirects) {
+    if (redirects >= limits.maxRedirects()) {
+      return new DownloadOutcome.Failed(
+          task, Failure.of(FailureKind.HTTP_PERMANENT, "more than " + limits.maxRedirects() + " redirects"));
+    }
+    try {
+      return new Redirect(parse(from.resolve(location.trim()).toString()));
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return new DownloadOutcome.Failed(
+          task, Failure.of(FailureKind.BAD_URL, "redirect to an unusable URL after " + redirects + " redirects"));
+    }
   }
 
   private static Mono<Void> checkComplete(BodyDigest digest, OptionalLong announced) {
@@ -142,9 +188,9 @@ final class WebClientDownloader implements Downloader {
     return Mono.empty();
   }
 
-  private Mono<DownloadOutcome> cleanUp(DownloadOutcome outcome) {
+  private Mono<DownloadOutcome> cleanUp(DownloadOutcome outcome, Path part) {
     return cache
-        .discard(outcome.task().taskId())
+        .discard(part)
         .onErrorResume(
             error -> {
               log.warn(
@@ -165,10 +211,10 @@ final class WebClientDownloader implements Downloader {
     URI uri = new URI(url.trim());
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new URISyntaxException(url, "only http and https are downloaded");
+      throw new URISyntaxException("(redacted)", "only http and https are downloaded");
     }
-    if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw new URISyntaxException(url, "no host");
+    if (UrlPolicy.hostOf(uri) == null || UrlPolicy.hostOf(uri).isEmpty()) {
+      throw new URISyntaxException("(redacted)", "no host");
     }
     return uri;
   }

@@ -1,19 +1,25 @@
 package org.attachmentpipeline.download.task;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DeadLetter;
+import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.message.Stage;
+import org.attachmentpipeline.common.message.TaskError;
 import org.attachmentpipeline.common.retry.Route;
 import org.attachmentpipeline.common.retry.RetryRouter;
+import org.attachmentpipeline.common.secret.UrlRedaction;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.download.fetch.DownloadOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.serializer.DeserializationException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -22,6 +28,10 @@ import reactor.core.scheduler.Schedulers;
  * failure, the next retry tier or, when the retry router gives up, a dead letter together with its
  * FAILED result. The returned Mono completes only when Kafka has acknowledged every record, so the
  * source record is acknowledged after that and never before.
+ *
+ * <p>Secrets stay in: the cached record, the dead letter and the result carry the URL redacted
+ * ({@code sig=REDACTED}), log lines too. Only a retry tier's task keeps the URL whole, because the
+ * worker itself must fetch it again; error messages in its history are redacted like everywhere.
  */
 final class OutcomePublisher {
 
@@ -30,29 +40,35 @@ final class OutcomePublisher {
   private final KafkaTemplate<String, Object> template;
   private final PipelineTopics topics;
   private final RetryRouter router;
+  private final DownloadMetrics metrics;
   private final Clock clock;
 
   OutcomePublisher(
-      KafkaTemplate<String, Object> template, PipelineTopics topics, RetryRouter router, Clock clock) {
+      KafkaTemplate<String, Object> template,
+      PipelineTopics topics,
+      RetryRouter router,
+      DownloadMetrics metrics,
+      Clock clock) {
     this.template = template;
     this.topics = topics;
     this.router = router;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
-  Mono<Void> publish(DownloadOutcome outcome) {
+  Mono<DownloadMetrics.Outcome> publish(DownloadOutcome outcome) {
     if (outcome instanceof DownloadOutcome.Downloaded downloaded) {
       return cached(downloaded);
     }
     return failed((DownloadOutcome.Failed) outcome);
   }
 
-  private Mono<Void> cached(DownloadOutcome.Downloaded downloaded) {
+  private Mono<DownloadMetrics.Outcome> cached(DownloadOutcome.Downloaded downloaded) {
     DownloadTask task = downloaded.task();
     CachedDownload cached =
         new CachedDownload(
             CachedDownload.SCHEMA_VERSION,
-            task,
+            redacted(task),
             downloaded.file().toString(),
             downloaded.sizeBytes(),
             downloaded.sha256(),
@@ -60,40 +76,99 @@ final class OutcomePublisher {
             downloaded.downloadedAt());
     return send(topics.cached(), task.taskId(), cached)
         .doOnSuccess(
-            done ->
-                log.info(
-                    "Downloaded task_id={} trace_id={} attempt={} bytes={} sha256={}",
-                    task.taskId(), task.traceId(), task.attempt(), downloaded.sizeBytes(),
-                    downloaded.sha256()));
+            done -> {
+              metrics.bytes(downloaded.sizeBytes());
+              log.info(
+                  "Downloaded task_id={} trace_id={} attempt={} bytes={} sha256={} url={}",
+                  task.taskId(), task.traceId(), task.attempt(), downloaded.sizeBytes(),
+                  downloaded.sha256(), UrlRedaction.redact(task.url()));
+            })
+        .thenReturn(DownloadMetrics.Outcome.SUCCEEDED);
   }
 
-  private Mono<Void> failed(DownloadOutcome.Failed failed) {
+  private Mono<DownloadMetrics.Outcome> failed(DownloadOutcome.Failed failed) {
     Instant now = clock.instant();
     DownloadTask task = failed.task();
     Route route = router.route(task, Stage.DOWNLOAD, failed.failure(), now);
+    String reason = UrlRedaction.redactUrlsIn(failed.failure().message());
     if (route instanceof Route.Retry retry) {
-      return send(retry.topic(), task.taskId(), retry.task())
+      return send(retry.topic(), task.taskId(), withRedactedErrors(retry.task()))
           .doOnSuccess(
-              done ->
-                  log.info(
-                      "Download failed, retry tier {} due {} task_id={} trace_id={} attempt={} kind={} reason={}",
-                      retry.tier(), retry.task().notBefore(), task.taskId(), task.traceId(),
-                      task.attempt(), failed.failure().kind(), failed.failure().message()));
+              done -> {
+                metrics.retried(DownloadMetrics.tierOf(retry.topic(), topics.pending()));
+                log.info(
+                    "Download failed, retry tier {} due {} task_id={} trace_id={} attempt={} kind={} reason={} url={}",
+                    retry.tier(), retry.task().notBefore(), task.taskId(), task.traceId(), task.attempt(),
+                    failed.failure().kind(), reason, UrlRedaction.redact(task.url()));
+              })
+          .thenReturn(DownloadMetrics.Outcome.RETRIED);
     }
     Route.DeadLetter giveUp = (Route.DeadLetter) route;
-    DeadLetter deadLetter = DeadLetter.of(giveUp.task(), Stage.DOWNLOAD, giveUp.reason(), now);
+    DeadLetter deadLetter = DeadLetter.of(redacted(giveUp.task()), Stage.DOWNLOAD, giveUp.reason(), now);
     return Mono.when(
             send(topics.dlq(), task.taskId(), deadLetter),
             send(topics.results(), task.taskId(), DownloadResult.failed(deadLetter)))
         .doOnSuccess(
-            done ->
-                log.warn(
-                    "Download given up ({}) task_id={} trace_id={} attempt={} kind={} reason={}",
-                    giveUp.reason(), task.taskId(), task.traceId(), task.attempt(),
-                    failed.failure().kind(), failed.failure().message()));
+            done -> {
+              metrics.deadLettered(giveUp.reason());
+              log.warn(
+                  "Download given up ({}) task_id={} trace_id={} attempt={} kind={} reason={} url={}",
+                  giveUp.reason(), task.taskId(), task.traceId(), task.attempt(),
+                  failed.failure().kind(), reason, UrlRedaction.redact(task.url()));
+            })
+        .thenReturn(DownloadMetrics.Outcome.DEAD_LETTERED);
   }
 
-  private Mono<Void> send(String topic, String key, Object value) {
+  /** A record that cannot be read as a task: to the dead-letter topic at once, with its text. */
+  Mono<Void> unreadable(ConsumerRecord<?, ?> record, DeserializationException unreadable) {
+    String raw =
+        unreadable == null || unreadable.getData() == null
+            ? null
+            : UrlRedaction.redactUrlsIn(new String(unreadable.getData(), StandardCharsets.UTF_8));
+    String cause = unreadable == null ? "no value" : rootMessage(unreadable);
+    String why = UrlRedaction.redactUrlsIn(
+        "unreadable download task at " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + cause);
+    DeadLetter deadLetter =
+        new DeadLetter(
+            DeadLetter.SCHEMA_VERSION, null, Stage.DOWNLOAD, DeadLetterReason.PERMANENT, why, clock.instant(), null, raw);
+    String key = record.key() instanceof String text ? text : null;
+    return send(topics.dlq(), key, deadLetter)
+        .doOnSuccess(
+            done -> {
+              metrics.deadLettered(DeadLetterReason.PERMANENT);
+              log.warn("Unreadable record sent to the dead-letter topic: {}", why);
+            });
+  }
+
+  /** {@code task} as it may leave the worker for good: URL and error messages redacted. */
+  static DownloadTask redacted(DownloadTask task) {
+    DownloadTask clean = withRedactedErrors(task);
+    return new DownloadTask(
+        clean.schemaVersion(), clean.taskId(), clean.traceId(), clean.eventType(), clean.domain(),
+        UrlRedaction.redact(clean.url()), clean.fileName(), clean.attributes(), clean.attempt(),
+        clean.eventTime(), clean.enqueuedAt(), clean.notBefore(), clean.errors());
+  }
+
+  private static DownloadTask withRedactedErrors(DownloadTask task) {
+    return new DownloadTask(
+        task.schemaVersion(), task.taskId(), task.traceId(), task.eventType(), task.domain(), task.url(),
+        task.fileName(), task.attributes(), task.attempt(), task.eventTime(), task.enqueuedAt(),
+        task.notBefore(),
+        task.errors().stream()
+            .map(e -> new TaskError(e.at(), e.attempt(), e.stage(), e.kind(), e.code(),
+                UrlRedaction.redactUrlsIn(e.message())))
+            .toList());
+  }
+
+  static String rootMessage(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+  }
+
+  Mono<Void> send(String topic, String key, Object value) {
     // send() may wait for metadata or buffer space: never on a reactive thread
     return Mono.fromFuture(() -> template.send(topic, key, value))
         .subscribeOn(Schedulers.boundedElastic())

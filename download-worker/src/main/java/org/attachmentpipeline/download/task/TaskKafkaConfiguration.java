@@ -1,7 +1,13 @@
 package org.attachmentpipeline.download.task;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -10,7 +16,9 @@ import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.retry.RetryRouter;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.download.DownloadProperties;
+import org.attachmentpipeline.download.cache.DownloadCache;
 import org.attachmentpipeline.download.fetch.Downloader;
+import org.attachmentpipeline.download.fetch.HostRules;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -24,6 +32,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ContainerPartitionPausingBackOffManager;
 import org.springframework.kafka.listener.ContainerPausingBackOffHandler;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.KafkaConsumerBackoffManager;
@@ -34,25 +43,36 @@ import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Wires task consumption: a consumer factory reading {@link DownloadTask}s through an {@link
- * ErrorHandlingDeserializer}, one container factory for the pending and retry listeners (manual,
- * out-of-order acknowledgement of async results), the error handler, the producer, and the
- * partition-pausing back-off of the retry tiers.
+ * ErrorHandlingDeserializer} (an unreadable record reaches the listener and the window, so that it
+ * is acknowledged in order like any other), one container factory for the pending and retry
+ * listeners (manual acknowledgement, passed on by the window in offset order), the sliding window
+ * with its throttle, the error handler, the producer, and the partition-pausing back-off of the
+ * retry tiers.
  */
 @Configuration(proxyBeanMethods = false)
 class TaskKafkaConfiguration {
 
   static final String CONTAINER_FACTORY = "downloadTaskContainerFactory";
 
+  /** Stands in for a record that could not be read; the listener sees the exception header. */
+  static final DownloadTask UNREADABLE =
+      new DownloadTask(0, null, null, null, null, null, null, null, 1, null, null, null, null);
+
   @Bean
   ConsumerFactory<String, DownloadTask> downloadTaskConsumerFactory(
       KafkaProperties kafkaProperties, DownloadProperties properties) {
     Map<String, Object> config = kafkaProperties.buildConsumerProperties();
-    // one poll never hands over more tasks than may be downloading at once
+    // one poll hands over no more records than may be downloading at once: the window's queue
+    // (and so the memory it takes) is bounded by one poll per container
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxConcurrency());
     return new DefaultKafkaConsumerFactory<>(
         config,
         StringDeserializer::new,
-        () -> new ErrorHandlingDeserializer<>(new JsonSerde<>(DownloadTask.class)));
+        () -> {
+          ErrorHandlingDeserializer<DownloadTask> values = new ErrorHandlingDeserializer<>(new JsonSerde<>(DownloadTask.class));
+          values.setFailedDeserializationFunction(failed -> UNREADABLE);
+          return values;
+        });
   }
 
   @Bean
@@ -71,7 +91,7 @@ class TaskKafkaConfiguration {
   @Bean(destroyMethod = "shutdown")
   ThreadPoolTaskScheduler downloadResumeScheduler() {
     ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-    scheduler.setPoolSize(1);
+    scheduler.setPoolSize(2);
     scheduler.setThreadNamePrefix("download-resume-");
     scheduler.initialize();
     return scheduler;
@@ -91,9 +111,25 @@ class TaskKafkaConfiguration {
   }
 
   @Bean
-  OutcomePublisher outcomePublisher(
-      KafkaTemplate<String, Object> downloadKafkaTemplate, PipelineTopics topics, RetryRouter retryRouter) {
-    return new OutcomePublisher(downloadKafkaTemplate, topics, retryRouter, Clock.systemUTC());
+  TaskWindow downloadWindow(
+      Downloader downloader,
+      KafkaTemplate<String, Object> downloadKafkaTemplate,
+      PipelineTopics topics,
+      RetryRouter retryRouter,
+      DownloadCache downloadCache,
+      HostRules hostRules,
+      MeterRegistry meterRegistry,
+      KafkaListenerEndpointRegistry registry,
+      ThreadPoolTaskScheduler downloadResumeScheduler,
+      DownloadProperties properties) {
+    return new TaskWindow(
+        downloader, downloadKafkaTemplate, topics, retryRouter, downloadCache, hostRules, meterRegistry,
+        registry, downloadResumeScheduler, properties);
+  }
+
+  @Bean
+  OutcomePublisher outcomePublisher(TaskWindow downloadWindow) {
+    return downloadWindow.publisher();
   }
 
   @Bean
@@ -104,19 +140,26 @@ class TaskKafkaConfiguration {
       KafkaTemplate<String, Object> downloadKafkaTemplate,
       OutcomePublisher outcomePublisher,
       ListenerContainerPauseService downloadPauseService,
-      PipelineTopics topics) {
+      TaskWindow downloadWindow,
+      PipelineTopics topics,
+      DownloadProperties properties) {
     ConcurrentKafkaListenerContainerFactory<String, DownloadTask> factory =
         new ConcurrentKafkaListenerContainerFactory<>();
     // spring.kafka.listener.* still applies
     configurer.configure((ConcurrentKafkaListenerContainerFactory) factory, (ConsumerFactory) downloadTaskConsumerFactory);
     ContainerProperties container = factory.getContainerProperties();
+    // acknowledgements come from the window in offset order, from its threads; no asyncAcks: that
+    // would hold every poll until the whole previous poll is acknowledged (waves, not a window)
     container.setAckMode(ContainerProperties.AckMode.MANUAL);
-    container.setAsyncAcks(true);
-    container.setCheckDeserExWhenValueNull(true);
+    container.setAsyncAcks(false);
+    container.setConsumerRebalanceListener(new WindowRebalanceListener(downloadWindow.window()));
+    // pause and resume take effect between polls: a container resumed by the window or the cache,
+    // and a retry partition resumed when its record falls due, are polled again within this time
+    container.setPollTimeout(properties.pollTimeout().toMillis());
     FailedRecordRecoverer recoverer =
-        new FailedRecordRecoverer(downloadKafkaTemplate, outcomePublisher, topics, Clock.systemUTC());
-    // a failed publish is tried again after 1 s, 2 s, 4 s... (the container pauses, it never
-    // sleeps), then routed as an UNEXPECTED failure; an unreadable record is not retried
+        new FailedRecordRecoverer(outcomePublisher);
+    // only what the listener itself throws reaches here (the retry gate's back-off is sought back
+    // to, not recovered); an unexpected failure is tried again after 1 s, 2 s, 4 s... then routed
     ExponentialBackOff backOff = new ExponentialBackOff(1_000, 2.0);
     backOff.setMaxElapsedTime(60_000);
     factory.setCommonErrorHandler(
@@ -125,16 +168,25 @@ class TaskKafkaConfiguration {
   }
 
   @Bean
-  TaskProcessor taskProcessor(Downloader downloader, OutcomePublisher outcomePublisher, DownloadProperties properties) {
-    return new TaskProcessor(downloader, outcomePublisher, new InFlightLimit(properties.maxConcurrency()));
-  }
-
-  @Bean
   TaskListeners taskListeners(
-      TaskProcessor taskProcessor,
+      TaskWindow downloadWindow,
       KafkaConsumerBackoffManager downloadBackoffManager,
       PipelineTopics topics,
       DownloadProperties properties) {
-    return new TaskListeners(taskProcessor, new RetryGate(downloadBackoffManager), topics, properties);
+    return new TaskListeners(downloadWindow.window(), new RetryGate(downloadBackoffManager), topics, properties);
+  }
+
+  /** Tells the window which partitions this instance no longer owns. */
+  private record WindowRebalanceListener(DownloadWindow window) implements ConsumerAwareRebalanceListener {
+
+    @Override
+    public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+      window.revoked(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+      window.revoked(partitions);
+    }
   }
 }

@@ -1,32 +1,32 @@
 package org.attachmentpipeline.download.task;
 
-import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.download.DownloadProperties;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.support.Acknowledgment;
 
 /**
  * The Kafka entry points: the pending topic and the retry tiers, in two containers so that a retry
  * partition paused until its records are due never holds up first attempts. Each record is handed
- * to the {@link TaskProcessor}; the returned future makes the container acknowledge the record when
- * the outcome is published, out of order but never committing past an unfinished task.
+ * to the {@link DownloadWindow} and the listener returns at once; the window acknowledges the
+ * record when its outcome is published and every earlier record of its partition is finished.
  */
 class TaskListeners {
 
   static final String PENDING_LISTENER_ID = "download-pending";
   static final String RETRY_LISTENER_ID = "download-retry";
 
-  private final TaskProcessor processor;
+  private final DownloadWindow window;
   private final RetryGate retryGate;
   private final PipelineTopics topics;
   private final DownloadProperties properties;
 
   TaskListeners(
-      TaskProcessor processor, RetryGate retryGate, PipelineTopics topics, DownloadProperties properties) {
-    this.processor = processor;
+      DownloadWindow window, RetryGate retryGate, PipelineTopics topics, DownloadProperties properties) {
+    this.window = window;
     this.retryGate = retryGate;
     this.topics = topics;
     this.properties = properties;
@@ -37,8 +37,8 @@ class TaskListeners {
       topics = "#{__listener.pendingTopic()}",
       groupId = "#{__listener.groupId()}",
       containerFactory = TaskKafkaConfiguration.CONTAINER_FACTORY)
-  CompletableFuture<Void> onPending(ConsumerRecord<String, DownloadTask> record) {
-    return processor.process(record.value());
+  void onPending(ConsumerRecord<String, DownloadTask> record, Acknowledgment ack) {
+    window.submit(record, ack, false);
   }
 
   @KafkaListener(
@@ -46,9 +46,9 @@ class TaskListeners {
       topics = "#{__listener.retryTopics()}",
       groupId = "#{__listener.retryGroupId()}",
       containerFactory = TaskKafkaConfiguration.CONTAINER_FACTORY)
-  CompletableFuture<Void> onRetry(ConsumerRecord<String, DownloadTask> record, Consumer<?, ?> consumer) {
+  void onRetry(ConsumerRecord<String, DownloadTask> record, Acknowledgment ack, Consumer<?, ?> consumer) {
     retryGate.awaitDue(record, RETRY_LISTENER_ID, consumer);
-    return processor.process(record.value());
+    window.submit(record, ack, true);
   }
 
   public String pendingTopic() {
@@ -66,7 +66,7 @@ class TaskListeners {
   /**
    * The retry container's own group. Sharing the pending container's group would make the two
    * rebalance each other whenever one of them (re)joins, and a rebalance redelivers every download
-   * still in flight: with out-of-order acknowledgement that means duplicate downloads of one task.
+   * still in flight.
    */
   public String retryGroupId() {
     return properties.groupId() + "-retry";

@@ -11,14 +11,16 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
-import java.util.Optional;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.download.DownloadProperties;
-import org.attachmentpipeline.download.cache.DownloadCache;
 import org.attachmentpipeline.download.testing.RawSocketServer;
 import org.attachmentpipeline.download.testing.SourceServer;
 import org.attachmentpipeline.download.testing.SourceServer.Response;
@@ -28,13 +30,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.util.unit.DataSize;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.netty.resources.ConnectionProvider;
 
 /** The downloader against real local servers: what lands in the cache and how failures classify. */
 class WebClientDownloaderTests {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final String TOKEN = "Bearer header-secret-6b1f";
   private static SourceServer server;
 
   @TempDir Path cacheDir;
@@ -54,17 +58,10 @@ class WebClientDownloaderTests {
   @BeforeEach
   void createDownloader() {
     DownloadProperties properties =
-        new DownloadProperties(
-            cacheDir, 4, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(5),
-            DataSize.ofKilobytes(512), "tests", "downloader-tests");
-    FetchConfiguration configuration = new FetchConfiguration();
-    connections = configuration.downloadConnectionProvider(properties);
-    downloader =
-        configuration.downloader(
-            configuration.downloadWebClient(connections, properties),
-            new DownloadCache(cacheDir),
-            UrlPolicy.allowAll(),
-            properties);
+        TestDownloaders.properties(
+            cacheDir, Map.of("127.0.0.1", new DownloadProperties.Host(Map.of("Authorization", TOKEN), 2, null, null)));
+    connections = ConnectionProvider.create("downloader-tests", 8);
+    downloader = TestDownloaders.downloader(properties, connections);
   }
 
   @AfterEach
@@ -72,7 +69,7 @@ class WebClientDownloaderTests {
     connections.dispose();
   }
 
-  private static DownloadTask task(String url) {
+  static DownloadTask task(String url) {
     return new DownloadTask(
         1, DownloadTask.idFor("trace", url), "trace", "a.b.documentsReceived", "claims", url, "x.pdf",
         null, 1, Instant.now(), Instant.now(), null, null);
@@ -101,77 +98,120 @@ class WebClientDownloaderTests {
     assertThat(outcome).isInstanceOf(DownloadOutcome.Downloaded.class);
     DownloadOutcome.Downloaded downloaded = (DownloadOutcome.Downloaded) outcome;
     assertThat(downloaded.file()).isEqualTo(cacheDir.resolve(task.taskId()).toAbsolutePath());
-    assertThat(Files.mismatch(downloaded.file(), writeExpected(bytes))).isEqualTo(-1L);
+    assertThat(Files.readAllBytes(downloaded.file())).isEqualTo(bytes);
     assertThat(downloaded.sizeBytes()).isEqualTo(bytes.length);
     assertThat(downloaded.sha256())
         .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
     assertThat(downloaded.contentType()).isEqualTo("application/pdf");
-    assertThat(cacheDir.resolve(task.taskId() + ".part")).doesNotExist();
-  }
-
-  private Path writeExpected(byte[] bytes) throws IOException {
-    Path expected = Files.createTempFile("expected", ".bin");
-    expected.toFile().deleteOnExit();
-    return Files.write(expected, bytes);
+    try (var files = Files.list(cacheDir)) {
+      assertThat(files).containsExactly(downloaded.file());
+    }
   }
 
   @Test
-  void notFoundIsPermanentWithItsStatus() {
-    server.serve("/gone", Response.status(404));
-    Failure failure = failure(server.url("/gone"));
+  void twoDownloadsOfOneTaskAtOnceNeverShareAPartFileAndBothComplete() {
+    byte[] bytes = new byte[64 * 1024];
+    new Random(3).nextBytes(bytes);
+    server.serve("/twice.pdf", Response.delayed(Duration.ofMillis(200), bytes));
+    DownloadTask task = task(server.url("/twice.pdf"));
+
+    var first = downloader.download(task).toFuture();
+    var second = downloader.download(task).toFuture();
+
+    assertThat(first.join()).isInstanceOf(DownloadOutcome.Downloaded.class);
+    assertThat(second.join()).isInstanceOf(DownloadOutcome.Downloaded.class);
+    assertThat(cacheDir.resolve(task.taskId())).hasBinaryContent(bytes);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {400, 403, 404, 410})
+  void clientErrorsArePermanentWithTheirStatus(int status) {
+    server.serve("/permanent/" + status, Response.status(status));
+    Failure failure = failure(server.url("/permanent/" + status));
     assertThat(failure.kind()).isEqualTo(FailureKind.HTTP_PERMANENT);
-    assertThat(failure.code()).isEqualTo(404);
+    assertThat(failure.kind().isTransient()).isFalse();
+    assertThat(failure.code()).isEqualTo(status);
   }
 
-  @Test
-  void serviceUnavailableIsTransientAndKeepsRetryAfter() {
-    server.serve("/busy", Response.status(503, "Retry-After", "120"));
-    Failure failure = failure(server.url("/busy"));
+  @ParameterizedTest
+  @ValueSource(ints = {408, 425, 429, 500, 502, 503, 504})
+  void throttlingAndServerErrorsAreTransient(int status) {
+    server.serve("/transient/" + status, Response.status(status));
+    Failure failure = failure(server.url("/transient/" + status));
     assertThat(failure.kind()).isEqualTo(FailureKind.HTTP_TRANSIENT);
-    assertThat(failure.code()).isEqualTo(503);
-    assertThat(failure.retryAfter()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(failure.kind().isTransient()).isTrue();
+    assertThat(failure.code()).isEqualTo(status);
   }
 
   @Test
-  void refusedConnectionIsAConnectionFailure() throws IOException {
+  void serviceUnavailableKeepsRetryAfterInSeconds() {
+    server.serve("/busy", Response.status(503, "Retry-After", "120"));
+    assertThat(failure(server.url("/busy")).retryAfter()).isEqualTo(Duration.ofSeconds(120));
+  }
+
+  @Test
+  void tooManyRequestsKeepsRetryAfterAsAnHttpDate() {
+    String inTenMinutes =
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.now().plusSeconds(600).atZone(ZoneOffset.UTC));
+    server.serve("/throttled", Response.status(429, "Retry-After", inTenMinutes));
+    assertThat(failure(server.url("/throttled")).retryAfter()).isBetween(Duration.ofSeconds(590), Duration.ofSeconds(600));
+  }
+
+  @Test
+  void refusedConnectionIsATransientConnectionFailure() throws IOException {
     int port;
     try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = closed.getLocalPort();
     }
-    assertThat(failure("http://127.0.0.1:" + port + "/x").kind()).isEqualTo(FailureKind.CONNECTION);
+    Failure failure = failure("http://127.0.0.1:" + port + "/x");
+    assertThat(failure.kind()).isEqualTo(FailureKind.CONNECTION);
+    assertThat(failure.kind().isTransient()).isTrue();
   }
 
   @Test
-  void bodyShorterThanContentLengthIsAConnectionFailure() throws IOException {
-    byte[] answer =
-        ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n" + "x".repeat(10))
-            .getBytes(StandardCharsets.US_ASCII);
-    try (RawSocketServer truncating = RawSocketServer.answering(answer)) {
+  void bodyShorterThanContentLengthIsATransientConnectionFailure() throws IOException {
+    try (RawSocketServer truncating = RawSocketServer.answering(head(1000, "x".repeat(10)))) {
       assertThat(failure(truncating.url("/short")).kind()).isEqualTo(FailureKind.CONNECTION);
     }
   }
 
   @Test
-  void noResponseWithinTheReadTimeoutIsATimeout() throws IOException {
+  void connectionResetMidBodyIsATransientConnectionFailure() throws IOException {
+    try (RawSocketServer resetting = RawSocketServer.answeringThenResetting(head(100_000, "x".repeat(5000)))) {
+      Failure failure = failure(resetting.url("/reset"));
+      assertThat(failure.kind()).isEqualTo(FailureKind.CONNECTION);
+    }
+  }
+
+  @Test
+  void noFirstByteWithinTheReadTimeoutIsATimeout() throws IOException {
     try (RawSocketServer silent = RawSocketServer.silent()) {
       assertThat(failure(silent.url("/silent")).kind()).isEqualTo(FailureKind.TIMEOUT);
     }
   }
 
   @Test
-  void announcedLengthOverTheLimitIsTooLarge() throws IOException {
-    byte[] answer =
-        "HTTP/1.1 200 OK\r\nContent-Length: 10000000\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    try (RawSocketServer big = RawSocketServer.answering(answer)) {
-      assertThat(failure(big.url("/big")).kind()).isEqualTo(FailureKind.TOO_LARGE);
+  void bodyThatStallsMidWayIsATimeout() throws IOException {
+    try (RawSocketServer stalling = RawSocketServer.answeringThenStalling(head(100_000, "x".repeat(5000)))) {
+      Failure failure = failure(stalling.url("/stall"));
+      assertThat(failure.kind()).isEqualTo(FailureKind.TIMEOUT);
+      assertThat(failure.kind().isTransient()).isTrue();
+    }
+  }
+
+  @Test
+  void announcedLengthOverTheLimitIsPermanentlyTooLarge() throws IOException {
+    try (RawSocketServer big = RawSocketServer.answering(head(10_000_000, ""))) {
+      Failure failure = failure(big.url("/big"));
+      assertThat(failure.kind()).isEqualTo(FailureKind.TOO_LARGE);
+      assertThat(failure.kind().isTransient()).isFalse();
     }
   }
 
   @Test
   void streamedBodyOverTheLimitIsTooLargeAndLeavesNoPartFile() {
     // no Content-Length: the limit is found while streaming
-    byte[] bytes = new byte[600 * 1024];
-    server.serve("/endless", Response.chunked(bytes));
+    server.serve("/endless", Response.chunked(new byte[600 * 1024]));
     assertThat(failure(server.url("/endless")).kind()).isEqualTo(FailureKind.TOO_LARGE);
   }
 
@@ -184,21 +224,62 @@ class WebClientDownloaderTests {
   }
 
   @Test
-  void refusedUrlsAreNeverFetched() {
-    server.serve("/private", Response.ok(new byte[] {1}, "text/plain"));
-    FetchConfiguration configuration = new FetchConfiguration();
-    DownloadProperties properties =
-        new DownloadProperties(
-            cacheDir, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5),
-            DataSize.ofKilobytes(1), "tests", "downloader-tests");
-    Downloader guarded =
-        configuration.downloader(
-            configuration.downloadWebClient(connections, properties),
-            new DownloadCache(cacheDir),
-            uri -> Optional.of(Failure.of(FailureKind.DISALLOWED_URL, "loopback")),
-            properties);
-    DownloadOutcome outcome = guarded.download(task(server.url("/private"))).block(WAIT);
-    assertThat(((DownloadOutcome.Failed) outcome).failure().kind()).isEqualTo(FailureKind.DISALLOWED_URL);
-    assertThat(server.requestTimes("/private")).isEmpty();
+  void redirectsAreFollowedAndHostHeadersGoOnlyToTheirHost() {
+    server.serve("/moved", Response.redirect(302, "/moved/here.pdf"));
+    server.serve("/moved/here.pdf", Response.ok(new byte[] {1, 2, 3}, "application/pdf"));
+
+    assertThat(download(server.url("/moved"))).isInstanceOf(DownloadOutcome.Downloaded.class);
+    assertThat(server.requests("/moved/here.pdf")).singleElement()
+        .satisfies(r -> assertThat(r.headers().get("Authorization")).containsExactly(TOKEN));
   }
+
+  @Test
+  void moreThanFiveRedirectsArePermanent() {
+    server.serve("/loop", Response.redirect(301, "/loop"));
+    Failure failure = failure(server.url("/loop"));
+    assertThat(failure.kind()).isEqualTo(FailureKind.HTTP_PERMANENT);
+    assertThat(failure.message()).contains("more than 5 redirects");
+    assertThat(server.requestTimes("/loop")).hasSize(6);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://127.0.0.2/", "http://10.0.0.1/", "http://172.16.5.4/", "http://192.168.1.1/",
+        "http://169.254.169.254/latest/meta-data/", "http://100.64.0.1/", "http://0.0.0.0/",
+        "http://224.0.0.1/", "http://240.0.0.1/", "http://255.255.255.255/", "http://[::1]/",
+        "http://[fc00::1]/", "http://[fe80::1]/", "http://[::ffff:10.0.0.1]/", "http://[::]/",
+        "http://167772161/", "http://012.0.0.1/", "http://0xa9fea9fe/", "http://0xa9.254.169.254/"
+      })
+  void redirectIntoABlockedRangeIsPermanentAndNamesTheRule(String target) {
+    String path = "/redirect/" + Integer.toHexString(target.hashCode());
+    server.serve(path, Response.redirect(302, target));
+    Failure failure = failure(server.url(path));
+    assertThat(failure.kind()).isEqualTo(FailureKind.DISALLOWED_URL);
+    assertThat(failure.kind().isTransient()).isFalse();
+    assertThat(failure.message()).startsWith("blocked: ").containsPattern("/\\d+").contains("after 1 redirects");
+  }
+
+  @Test
+  void hostResolvingToLoopbackIsRefusedBeforeAnyRequest() {
+    server.serve("/named", Response.ok(new byte[] {1}, "text/plain"));
+    String url = server.url("/named").replace("127.0.0.1", "localhost");
+    // the default policy: nothing allowed
+    Downloader strict =
+        TestDownloaders.downloader(
+            TestDownloaders.properties(cacheDir, Map.of(), List.of(), org.springframework.util.unit.DataSize.ofKilobytes(1)),
+            connections);
+    DownloadOutcome outcome = strict.download(task(url)).block(WAIT);
+    assertThat(outcome).isInstanceOf(DownloadOutcome.Failed.class);
+    Failure failure = ((DownloadOutcome.Failed) outcome).failure();
+    assertThat(failure.kind()).isEqualTo(FailureKind.DISALLOWED_URL);
+    assertThat(failure.message()).startsWith("blocked: ").contains("loopback");
+    assertThat(server.requestTimes("/named")).isEmpty();
+  }
+
+  private static byte[] head(int contentLength, String body) {
+    return ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + contentLength + "\r\n\r\n" + body)
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
 }

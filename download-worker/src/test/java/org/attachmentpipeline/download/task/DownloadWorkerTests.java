@@ -44,14 +44,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.test.utils.ContainerTestUtils;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The whole worker on the embedded broker, fed by a real HTTP source. */
+// closed while the module's broker still runs, so that the JVM exits at once
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest(
     properties = {
       "spring.config.name=pipeline,download-worker",
@@ -66,15 +76,22 @@ import org.springframework.test.context.DynamicPropertySource;
       "pipeline.retry.delays=200ms,200ms,200ms,200ms",
       "pipeline.download.group-id=dwt-download-worker",
       "pipeline.download.read-timeout=5s",
-      "pipeline.download.total-timeout=20s"
+      "pipeline.download.total-timeout=20s",
+      "pipeline.download.url-policy.allow=127.0.0.1",
+      "pipeline.download.hosts[127.0.0.1].headers.Authorization=" + DownloadWorkerTests.HEADER_SECRET
     })
+@ExtendWith(OutputCaptureExtension.class)
 class DownloadWorkerTests {
+
+  static final String HEADER_SECRET = "Bearer hdr-4c0ffee5-secret";
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Path CACHE_DIR = tempDir();
   private static SourceServer server;
 
   @Autowired KafkaTemplate<String, Object> template;
+  @Autowired MeterRegistry meters;
+  @Autowired KafkaListenerEndpointRegistry containers;
 
   private KafkaConsumer<String, byte[]> outputs;
   private final List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
@@ -95,6 +112,12 @@ class DownloadWorkerTests {
   }
 
   @BeforeEach
+  void awaitAssignments() {
+    ContainerTestUtils.waitForAssignment(containers.getListenerContainer(TaskListeners.PENDING_LISTENER_ID), 2);
+    ContainerTestUtils.waitForAssignment(containers.getListenerContainer(TaskListeners.RETRY_LISTENER_ID), 8);
+  }
+
+  @BeforeEach
   void readOutputs() {
     outputs =
         new KafkaConsumer<>(
@@ -105,6 +128,7 @@ class DownloadWorkerTests {
             new StringDeserializer(),
             new ByteArrayDeserializer());
     outputs.subscribe(List.of("dwt.cached", "dwt.results", "dwt.dlq", "dwt.retry.1", "dwt.retry.2"));
+    received.clear();
   }
 
   @AfterEach
@@ -165,6 +189,83 @@ class DownloadWorkerTests {
     assertThat(requests).hasSize(3);
     assertThat(requests.get(1)).isAfterOrEqualTo(firstRetry.notBefore());
     assertThat(requests.get(2)).isAfterOrEqualTo(secondRetry.notBefore());
+    // the bound: processed no later than 1 s after the due time
+    assertThat(requests.get(1)).isBefore(firstRetry.notBefore().plusSeconds(1));
+    assertThat(requests.get(2)).isBefore(secondRetry.notBefore().plusSeconds(1));
+    assertThat(meters.get("pipeline.download.retries").tag("tier", "1").counter().count()).isPositive();
+    assertThat(meters.get("pipeline.downloads").tag("outcome", "retried").tag("tier", "pending").counter().count())
+        .isPositive();
+    assertThat(meters.get("pipeline.downloads").tag("outcome", "succeeded").tag("tier", "2").counter().count())
+        .isPositive();
+  }
+
+  @Test
+  void retryAfterLongerThanTheTierDelayIsHonoured() {
+    server.serve("/later.pdf", Response.status(429, "Retry-After", "2"), Response.ok(randomBytes(10), "text/plain"));
+    DownloadTask task = send(server.url("/later.pdf"));
+
+    DownloadTask retry = awaitRecord("dwt.retry.1", task.taskId(), DownloadTask.class);
+    awaitRecord("dwt.cached", task.taskId(), CachedDownload.class);
+
+    assertThat(retry.notBefore()).isAfterOrEqualTo(retry.enqueuedAt().plusSeconds(2));
+    assertThat(server.requestTimes("/later.pdf").get(1)).isAfterOrEqualTo(retry.notBefore());
+  }
+
+  @Test
+  void secretsInTheUrlAndInHostHeadersNeverLeaveTheWorker(CapturedOutput output) {
+    String query = "?sig=SIGVALUE-5a5a&X-Amz-Signature=AMZSIG-7b7b&X-Amz-Credential=AMZCRED-9c9c&token=TOKEN-3d3d&se=2099-01-01";
+    server.serve("/signed/fail.pdf", Response.status(503), Response.status(403));
+    server.serve("/signed/ok.pdf", Response.ok(randomBytes(100), "application/pdf"));
+    DownloadTask failing = send(server.url("/signed/fail.pdf") + query);
+    DownloadTask succeeding = send(server.url("/signed/ok.pdf") + query);
+
+    DeadLetter deadLetter = awaitRecord("dwt.dlq", failing.taskId(), DeadLetter.class);
+    DownloadResult result = awaitRecord("dwt.results", failing.taskId(), DownloadResult.class);
+    CachedDownload cached = awaitRecord("dwt.cached", succeeding.taskId(), CachedDownload.class);
+    DownloadTask retry = awaitRecord("dwt.retry.1", failing.taskId(), DownloadTask.class);
+
+    List<String> secrets = List.of("SIGVALUE-5a5a", "AMZSIG-7b7b", "AMZCRED-9c9c", "TOKEN-3d3d", "hdr-4c0ffee5");
+    assertThat(server.requests("/signed/ok.pdf")).singleElement()
+        .satisfies(r -> assertThat(r.headers().get("Authorization")).containsExactly(HEADER_SECRET));
+    assertThat(deadLetter.task().url()).contains("sig=REDACTED", "X-Amz-Signature=REDACTED", "token=REDACTED");
+    assertThat(result.url()).contains("sig=REDACTED");
+    assertThat(cached.task().url()).contains("sig=REDACTED");
+    for (ConsumerRecord<String, byte[]> record : received) {
+      String text = new String(record.value(), StandardCharsets.UTF_8);
+      if (record.topic().startsWith("dwt.retry")) {
+        // a retry tier keeps the URL whole (the worker fetches it again), nothing else
+        text = text.replace(PipelineJson.mapper().writeValueAsString(failing.url()), "");
+        assertThat(retry.errors()).allSatisfy(e -> assertThat(e.message()).doesNotContain("SIGVALUE"));
+      }
+      for (String secret : secrets) {
+        assertThat(text).as("record on %s", record.topic()).doesNotContain(secret);
+      }
+    }
+    assertThat(output.getAll()).contains("sig=REDACTED");
+    for (String secret : secrets) {
+      assertThat(output.getAll()).doesNotContain(secret);
+    }
+  }
+
+  @Test
+  void metricsFollowTheContract() {
+    assertThat(meters.get("pipeline.downloads.in.flight").gauge()).isNotNull();
+    assertThat(meters.get("pipeline.cache.bytes").gauge()).isNotNull();
+    assertThat(meters.get("pipeline.cache.limit.bytes").gauge().value()).isEqualTo(10.0 * 1024 * 1024 * 1024);
+    server.serve("/counted.pdf", Response.ok(randomBytes(1000), "application/pdf"));
+    server.serve("/dead.pdf", Response.status(410));
+    DownloadTask ok = send(server.url("/counted.pdf"));
+    DownloadTask dead = send(server.url("/dead.pdf"));
+    awaitRecord("dwt.cached", ok.taskId(), CachedDownload.class);
+    awaitRecord("dwt.results", dead.taskId(), DownloadResult.class);
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(meters.get("pipeline.download.bytes").counter().count()).isGreaterThanOrEqualTo(1000);
+      assertThat(meters.get("pipeline.dead.letters").tag("stage", "download").tag("reason", "PERMANENT").counter().count())
+          .isPositive();
+      assertThat(meters.get("pipeline.download.duration").tag("outcome", "dead_lettered").timer().count()).isPositive();
+      assertThat(meters.get("pipeline.download.duration").tag("outcome", "succeeded").timer().count()).isPositive();
+    });
   }
 
   @Test

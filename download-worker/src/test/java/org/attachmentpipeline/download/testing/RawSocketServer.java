@@ -19,6 +19,7 @@ public final class RawSocketServer implements AutoCloseable {
   private final ServerSocket socket;
   private final byte[] answer;
   private final boolean closeAfterAnswer;
+  private volatile boolean reset;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
 
@@ -40,6 +41,18 @@ public final class RawSocketServer implements AutoCloseable {
     return new RawSocketServer(answer, true);
   }
 
+  /** Answers with {@code answer} and keeps the connection open without another byte: a stalled body. */
+  public static RawSocketServer answeringThenStalling(byte[] answer) {
+    return new RawSocketServer(answer, false);
+  }
+
+  /** Answers with {@code answer}, then resets the connection (TCP RST). */
+  public static RawSocketServer answeringThenResetting(byte[] answer) {
+    RawSocketServer server = new RawSocketServer(answer, true);
+    server.reset = true;
+    return server;
+  }
+
   /** Accepts connections and reads the requests, but never answers. */
   public static RawSocketServer silent() {
     return new RawSocketServer(new byte[0], false);
@@ -59,6 +72,9 @@ public final class RawSocketServer implements AutoCloseable {
         out.write(answer);
         out.flush();
         if (closeAfterAnswer) {
+          if (reset) {
+            connection.setSoLinger(true, 0);
+          }
           connection.close();
         }
       } catch (IOException e) {

@@ -7,16 +7,21 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP source on 127.0.0.1 and a free port: each path serves scripted responses in order
@@ -26,15 +31,24 @@ public final class SourceServer implements AutoCloseable {
 
   /** One scripted response. */
   public record Response(
-      int status, byte[] body, Map<String, String> headers, boolean chunked, CountDownLatch hold) {
+      int status, byte[] body, Map<String, String> headers, boolean chunked, CountDownLatch hold, Duration delay) {
 
     public Response(int status, byte[] body, Map<String, String> headers, boolean chunked) {
-      this(status, body, headers, chunked, null);
+      this(status, body, headers, chunked, null, null);
     }
 
     /** A 200 sent only once {@code hold} is released: a download that stays in flight. */
     public static Response held(CountDownLatch hold, byte[] body) {
-      return new Response(200, body, Map.of(), false, hold);
+      return new Response(200, body, Map.of(), false, hold, null);
+    }
+
+    /** A 200 answered after {@code delay} (a timer, no thread waits): a slow source. */
+    public static Response delayed(Duration delay, byte[] body) {
+      return new Response(200, body, Map.of("Content-Type", "application/octet-stream"), false, null, delay);
+    }
+
+    public static Response redirect(int status, String location) {
+      return new Response(status, new byte[0], Map.of("Location", location), false);
     }
 
     public static Response ok(byte[] body, String contentType) {
@@ -56,12 +70,16 @@ public final class SourceServer implements AutoCloseable {
   }
 
   /** One request as the server saw it. */
-  public record Request(String path, Instant at) {}
+  public record Request(String path, Instant at, Map<String, List<String>> headers) {}
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final Map<String, Deque<Response>> scripts = new ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  private final Set<String> completed = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger active = new AtomicInteger();
+  private final AtomicInteger maxActive = new AtomicInteger();
 
   private SourceServer() {
     try {
@@ -90,10 +108,44 @@ public final class SourceServer implements AutoCloseable {
     return requests.stream().filter(r -> r.path().equals(path)).map(Request::at).toList();
   }
 
+  public List<Request> requests(String path) {
+    return requests.stream().filter(r -> r.path().equals(path)).toList();
+  }
+
+  /** Whether a response to {@code path} has been sent in full. */
+  public boolean completed(String path) {
+    return completed.contains(path);
+  }
+
+  /**
+   * The most requests ever open at once, counted from arrival until just before the last bytes
+   * of the answer are written: never more than the client really had in flight.
+   */
+  public int maxActive() {
+    return maxActive.get();
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
-    requests.add(new Request(path, Instant.now()));
+    requests.add(new Request(path, Instant.now(), Map.copyOf(exchange.getRequestHeaders())));
+    maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
     Response response = next(path);
+    if (response.delay() != null) {
+      timer.schedule(() -> answerQuietly(exchange, path, response), response.delay().toMillis(), TimeUnit.MILLISECONDS);
+      return;
+    }
+    answer(exchange, path, response);
+  }
+
+  private void answerQuietly(HttpExchange exchange, String path, Response response) {
+    try {
+      answer(exchange, path, response);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void answer(HttpExchange exchange, String path, Response response) throws IOException {
     if (response.hold() != null) {
       try {
         response.hold().await();
@@ -107,8 +159,10 @@ public final class SourceServer implements AutoCloseable {
     exchange.sendResponseHeaders(
         response.status(), response.chunked() ? 0 : body.length == 0 ? -1 : body.length);
     try (OutputStream out = exchange.getResponseBody()) {
+      active.decrementAndGet();
       out.write(body);
     }
+    completed.add(path);
   }
 
   private Response next(String path) {
@@ -125,5 +179,6 @@ public final class SourceServer implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+    timer.shutdownNow();
   }
 }

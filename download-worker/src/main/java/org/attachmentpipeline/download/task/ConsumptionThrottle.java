@@ -1,0 +1,65 @@
+package org.attachmentpipeline.download.task;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.attachmentpipeline.download.cache.CacheUsage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+/**
+ * Pauses both task containers while records wait for a download slot or while the cache holds
+ * more than its limit, and resumes them when neither holds. Pausing a container keeps its consumer
+ * polling (no rebalance) and leaves partitions that the retry gate paused on their own paused.
+ */
+final class ConsumptionThrottle {
+
+  private static final Logger log = LoggerFactory.getLogger(ConsumptionThrottle.class);
+
+  private final KafkaListenerEndpointRegistry registry;
+  private final List<String> containerIds;
+  private final BooleanSupplier backlog;
+  private final CacheUsage cache;
+  private boolean cacheFull;
+
+  ConsumptionThrottle(
+      KafkaListenerEndpointRegistry registry, List<String> containerIds, BooleanSupplier backlog, CacheUsage cache) {
+    this.registry = registry;
+    this.containerIds = List.copyOf(containerIds);
+    this.backlog = backlog;
+    this.cache = cache;
+  }
+
+  /** Brings the containers' pause state in line with the window and the cache. */
+  synchronized void reconcile() {
+    boolean full = cache.overLimit();
+    if (full != cacheFull) {
+      cacheFull = full;
+      if (full) {
+        log.warn("Cache holds {} bytes, over its limit of {}: consumption paused until uploads free space",
+            cache.bytes(), cache.limit());
+      } else {
+        log.info("Cache back under its limit ({} of {} bytes): consumption resumed", cache.bytes(), cache.limit());
+      }
+    }
+    boolean pause = full || backlog.getAsBoolean();
+    for (String id : containerIds) {
+      MessageListenerContainer container = registry.getListenerContainer(id);
+      if (container == null) {
+        continue;
+      }
+      if (pause && !container.isPauseRequested()) {
+        container.pause();
+      } else if (!pause && container.isPauseRequested()) {
+        container.resume();
+      }
+    }
+  }
+
+  /** Measures the cache again, then reconciles (run periodically). */
+  void rescanAndReconcile() {
+    cache.rescan();
+    reconcile();
+  }
+}

@@ -1,0 +1,90 @@
+package org.attachmentpipeline.download.task;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.attachmentpipeline.common.message.DeadLetterReason;
+import org.attachmentpipeline.download.cache.CacheUsage;
+
+/**
+ * The download worker's meters, named as the project's metrics contract says (the dashboard and
+ * Grafana are built on these names): downloads by outcome and tier, bytes, duration histogram,
+ * downloads in flight, records sent to each retry tier, dead letters by reason, cache bytes and limit.
+ */
+final class DownloadMetrics {
+
+  /** How one record's processing ended. */
+  enum Outcome {
+    SUCCEEDED("succeeded"),
+    RETRIED("retried"),
+    DEAD_LETTERED("dead_lettered");
+
+    private final String tag;
+
+    Outcome(String tag) {
+      this.tag = tag;
+    }
+  }
+
+  static final String PENDING_TIER = "pending";
+
+  private final MeterRegistry registry;
+
+  DownloadMetrics(MeterRegistry registry, Supplier<Number> inFlight, CacheUsage cache) {
+    this.registry = registry;
+    Gauge.builder("pipeline.downloads.in.flight", inFlight)
+        .description("downloads in flight in this instance")
+        .register(registry);
+    Gauge.builder("pipeline.cache.bytes", cache, CacheUsage::bytes)
+        .description("bytes in the cache directory")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("pipeline.cache.limit.bytes", cache, CacheUsage::limit)
+        .description("above this many bytes in the cache, consumption pauses")
+        .baseUnit("bytes")
+        .register(registry);
+  }
+
+  /** A record consumed from {@code tier} ended with {@code outcome} after {@code duration}. */
+  void finished(String tier, Outcome outcome, Duration duration) {
+    Counter.builder("pipeline.downloads")
+        .tag("outcome", outcome.tag)
+        .tag("tier", tier)
+        .register(registry)
+        .increment();
+    Timer.builder("pipeline.download.duration")
+        .tag("outcome", outcome.tag)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(duration);
+  }
+
+  void bytes(long count) {
+    Counter.builder("pipeline.download.bytes").baseUnit("bytes").register(registry).increment(count);
+  }
+
+  /** A task was sent to retry tier {@code tier}. */
+  void retried(String tier) {
+    Counter.builder("pipeline.download.retries").tag("tier", tier).register(registry).increment();
+  }
+
+  void deadLettered(DeadLetterReason reason) {
+    Counter.builder("pipeline.dead.letters")
+        .tag("stage", "download")
+        .tag("reason", reason.name())
+        .register(registry)
+        .increment();
+  }
+
+  /** The tier tag of a topic: {@code pending}, or the last part of a retry topic's name ({@code 5m}). */
+  static String tierOf(String topic, String pendingTopic) {
+    if (topic.equals(pendingTopic)) {
+      return PENDING_TIER;
+    }
+    int dot = topic.lastIndexOf('.');
+    return dot < 0 ? topic : topic.substring(dot + 1);
+  }
+}

@@ -1,0 +1,80 @@
+package org.attachmentpipeline.download.task;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import org.attachmentpipeline.common.retry.RetryRouter;
+import org.attachmentpipeline.common.topic.PipelineTopics;
+import org.attachmentpipeline.download.DownloadProperties;
+import org.attachmentpipeline.download.cache.DownloadCache;
+import org.attachmentpipeline.download.fetch.Downloader;
+import org.attachmentpipeline.download.fetch.HostRules;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+/**
+ * Puts the sliding window together with what it drives and what drives it: the work of one record
+ * (download, publish), the throttle that pauses the containers while records queue or the cache is
+ * full, the periodic cache rescan, and the meters. Closing it stops every download in flight; their
+ * records are not acknowledged and are read again after a restart.
+ */
+final class TaskWindow implements DisposableBean {
+
+  private final DownloadWindow window;
+  private final OutcomePublisher publisher;
+  private final ConsumptionThrottle throttle;
+  private final ScheduledFuture<?> rescans;
+
+  TaskWindow(
+      Downloader downloader,
+      KafkaTemplate<String, Object> template,
+      PipelineTopics topics,
+      RetryRouter router,
+      DownloadCache cache,
+      HostRules hosts,
+      MeterRegistry meterRegistry,
+      KafkaListenerEndpointRegistry registry,
+      ThreadPoolTaskScheduler scheduler,
+      DownloadProperties properties) {
+    DownloadMetrics metrics = new DownloadMetrics(meterRegistry, this::inFlight, cache.usage());
+    this.publisher = new OutcomePublisher(template, topics, router, metrics, Clock.systemUTC());
+    this.throttle =
+        new ConsumptionThrottle(
+            registry,
+            List.of(TaskListeners.PENDING_LISTENER_ID, TaskListeners.RETRY_LISTENER_ID),
+            this::hasBacklog,
+            cache.usage());
+    TaskRunner runner =
+        new TaskRunner(downloader, publisher, metrics, topics.pending(), Duration.ofSeconds(1), Duration.ofSeconds(30));
+    this.window =
+        new DownloadWindow(
+            properties.maxConcurrency(), host -> hosts.forHost(host).maxConcurrency(), runner, throttle::reconcile);
+    this.rescans = scheduler.scheduleWithFixedDelay(throttle::rescanAndReconcile, properties.cacheRescanInterval());
+  }
+
+  DownloadWindow window() {
+    return window;
+  }
+
+  OutcomePublisher publisher() {
+    return publisher;
+  }
+
+  private int inFlight() {
+    return window == null ? 0 : window.inFlight();
+  }
+
+  private boolean hasBacklog() {
+    return window != null && window.hasBacklog();
+  }
+
+  @Override
+  public void destroy() {
+    rescans.cancel(false);
+    window.close();
+  }
+}

@@ -1,0 +1,114 @@
+package org.attachmentpipeline.download.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.download.testing.SourceServer;
+import org.attachmentpipeline.download.testing.SourceServer.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** A cache over its limit pauses consumption until the upload worker deletes files. */
+// closed while the module's broker still runs, so that the JVM exits at once
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@SpringBootTest(
+    properties = {
+      "spring.config.name=pipeline,download-worker",
+      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+      "pipeline.topics.raw=cbt.raw",
+      "pipeline.topics.pending=cbt.pending",
+      "pipeline.topics.cached=cbt.cached",
+      "pipeline.topics.results=cbt.results",
+      "pipeline.topics.retry=cbt.retry.1,cbt.retry.2,cbt.retry.3,cbt.retry.4",
+      "pipeline.topics.dlq=cbt.dlq",
+      "pipeline.topics.partitions=1",
+      "pipeline.retry.delays=1s,1s,1s,1s",
+      "pipeline.download.group-id=cbt-download-worker",
+      "pipeline.download.url-policy.allow=127.0.0.1",
+      "pipeline.download.cache-max-bytes=100KB",
+      "pipeline.download.cache-rescan-interval=100ms"
+    })
+class CacheBackpressureTests {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Path CACHE_DIR = tempDir();
+  private static SourceServer server;
+
+  @Autowired KafkaTemplate<String, Object> template;
+  @Autowired KafkaListenerEndpointRegistry containers;
+  @Autowired MeterRegistry meters;
+
+  @DynamicPropertySource
+  static void cacheDir(DynamicPropertyRegistry registry) {
+    registry.add("pipeline.download.cache-dir", CACHE_DIR::toString);
+  }
+
+  @BeforeAll
+  static void startServer() {
+    server = SourceServer.start();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  @Test
+  void fullCachePausesConsumptionUntilUploadsFreeSpace() throws IOException {
+    server.serve("/big.bin", Response.ok(new byte[200 * 1024], "application/octet-stream"));
+    server.serve("/next.bin", Response.ok(new byte[10], "application/octet-stream"));
+    DownloadTask big = send(server.url("/big.bin"));
+    Path bigFile = CACHE_DIR.resolve(big.taskId());
+    await().atMost(WAIT).until(() -> Files.exists(bigFile));
+    await().atMost(WAIT).until(() -> containers.getListenerContainer(TaskListeners.PENDING_LISTENER_ID).isPauseRequested());
+    assertThat(meters.get("pipeline.cache.bytes").gauge().value()).isGreaterThan(100 * 1024);
+
+    DownloadTask next = send(server.url("/next.bin"));
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> server.requestTimes("/next.bin").isEmpty());
+
+    // the upload worker uploads and deletes the file
+    Files.delete(bigFile);
+    await().atMost(WAIT).until(() -> Files.exists(CACHE_DIR.resolve(next.taskId())));
+    assertThat(containers.getListenerContainer(TaskListeners.RETRY_LISTENER_ID).isPauseRequested()).isFalse();
+  }
+
+  private DownloadTask send(String url) {
+    String traceId = "trace-" + UUID.randomUUID();
+    Instant now = Instant.now();
+    DownloadTask task =
+        new DownloadTask(
+            1, DownloadTask.idFor(traceId, url), traceId, "a.b.documentsReceived", "claims", url, "f.bin", Map.of(),
+            1, now, now, null, null);
+    template.send("cbt.pending", task.taskId(), task).join();
+    return task;
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("cache-backpressure-tests");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

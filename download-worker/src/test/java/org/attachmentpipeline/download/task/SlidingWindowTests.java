@@ -1,0 +1,183 @@
+package org.attachmentpipeline.download.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.download.testing.SourceServer;
+import org.attachmentpipeline.download.testing.SourceServer.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The issue's scenario: one partition, 500 tasks, every 50th served slowly (1.5 s). All finish,
+ * no more than max-concurrency (50) are ever in flight, and the committed offset, watched with an
+ * admin client all along, never passes a task whose download has not even been fully served.
+ */
+// closed while the module's broker still runs, so that the JVM exits at once
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@SpringBootTest(
+    properties = {
+      "spring.config.name=pipeline,download-worker",
+      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+      "pipeline.topics.raw=swt.raw",
+      "pipeline.topics.pending=swt.pending",
+      "pipeline.topics.cached=swt.cached",
+      "pipeline.topics.results=swt.results",
+      "pipeline.topics.retry=swt.retry.1,swt.retry.2,swt.retry.3,swt.retry.4",
+      "pipeline.topics.dlq=swt.dlq",
+      "pipeline.topics.partitions=1",
+      "pipeline.retry.delays=1s,1s,1s,1s",
+      "pipeline.download.group-id=swt-download-worker",
+      "pipeline.download.url-policy.allow=127.0.0.1"
+    })
+class SlidingWindowTests {
+
+  private static final int TASKS = 500;
+  private static final int CAP = 50;
+  private static final Path CACHE_DIR = tempDir();
+  private static SourceServer server;
+
+  @Autowired KafkaTemplate<String, Object> template;
+  @Autowired TaskWindow taskWindow;
+
+  @DynamicPropertySource
+  static void cacheDir(DynamicPropertyRegistry registry) {
+    registry.add("pipeline.download.cache-dir", CACHE_DIR::toString);
+  }
+
+  @BeforeAll
+  static void startServer() {
+    server = SourceServer.start();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  @Test
+  void slowDownloadsNeverHoldBackTheOthersNorLetACommitPassThem() throws Exception {
+    TopicPartition partition = new TopicPartition("swt.pending", 0);
+    List<String> paths = new ArrayList<>();
+    List<CompletableFuture<SendResult<String, Object>>> sends = new ArrayList<>();
+    Set<String> taskIds = new HashSet<>();
+    for (int i = 0; i < TASKS; i++) {
+      String path = "/window/" + i;
+      server.serve(path, i % 50 == 49 ? Response.delayed(Duration.ofMillis(1500), new byte[512]) : Response.ok(new byte[512], "text/plain"));
+      DownloadTask task = task(server.url(path));
+      taskIds.add(task.taskId());
+      paths.add(path);
+      sends.add(template.send(partition.topic(), partition.partition(), task.taskId(), task));
+    }
+    long[] offsets = sends.stream().mapToLong(s -> s.join().getRecordMetadata().offset()).toArray();
+
+    Set<String> cached = new HashSet<>();
+    List<String> violations = new ArrayList<>();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()));
+        KafkaConsumer<String, byte[]> outputs = observer()) {
+      outputs.subscribe(List.of("swt.cached"));
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(20))
+          .pollInSameThread()
+          .until(
+              () -> {
+                // the commit first, then what has been served: a record served later cannot hide a violation
+                long committed = committed(admin, partition);
+                long lowestUnserved = lowestUnserved(paths, offsets);
+                if (committed > lowestUnserved) {
+                  violations.add("committed " + committed + " while offset " + lowestUnserved + " was not yet served");
+                }
+                outputs.poll(Duration.ofMillis(10)).forEach(r -> {
+                  if (taskIds.contains(r.key())) {
+                    cached.add(r.key());
+                  }
+                });
+                return cached.size() == TASKS;
+              });
+      await().atMost(Duration.ofSeconds(20)).until(() -> committed(admin, partition) == offsets[TASKS - 1] + 1);
+    }
+
+    assertThat(violations).isEmpty();
+    assertThat(server.maxActive()).isLessThanOrEqualTo(CAP).isGreaterThan(1);
+    assertThat(taskWindow.window().highWater()).isLessThanOrEqualTo(CAP);
+    assertThat(taskWindow.window().inFlight()).isZero();
+    assertThat(taskWindow.window().queued()).isZero();
+  }
+
+  private static long lowestUnserved(List<String> paths, long[] offsets) {
+    for (int i = 0; i < paths.size(); i++) {
+      if (!server.completed(paths.get(i))) {
+        return offsets[i];
+      }
+    }
+    return Long.MAX_VALUE;
+  }
+
+  private static long committed(Admin admin, TopicPartition partition) throws Exception {
+    OffsetAndMetadata offset =
+        admin.listConsumerGroupOffsets("swt-download-worker").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS).get(partition);
+    return offset == null ? 0 : offset.offset();
+  }
+
+  private static KafkaConsumer<String, byte[]> observer() {
+    return new KafkaConsumer<>(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers(),
+            ConsumerConfig.GROUP_ID_CONFIG, "swt-observer-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+        new StringDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  private static String brokers() {
+    return System.getProperty("spring.embedded.kafka.brokers");
+  }
+
+  private static DownloadTask task(String url) {
+    String traceId = "trace-" + UUID.randomUUID();
+    Instant now = Instant.now();
+    return new DownloadTask(
+        1, DownloadTask.idFor(traceId, url), traceId, "a.b.documentsReceived", "claims", url, "f.bin", Map.of(), 1,
+        now, now, null, null);
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("sliding-window-tests");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
