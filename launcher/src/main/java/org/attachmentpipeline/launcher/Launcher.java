@@ -24,6 +24,7 @@ public final class Launcher {
   private static final Logger log = LoggerFactory.getLogger(Launcher.class);
   private static final String BOOTSTRAP_PROPERTY = "spring.kafka.bootstrap-servers";
   private static final String DEMO_PROPERTY = "pipeline.ingest.demo.enabled";
+  private static final String URL_ALLOW_PROPERTY = "pipeline.download.url-policy.allow";
 
   private Launcher() {}
 
@@ -68,6 +69,9 @@ public final class Launcher {
           log.warn("--demo has no effect: the event ingester is not among the selected workers");
         }
         workerProperties.put(Worker.EVENT_INGESTER, Map.of(DEMO_PROPERTY, "true"));
+        // The demo serves its attachments on 127.0.0.1, which the URL policy blocks by default.
+        workerProperties.put(Worker.DOWNLOAD, Map.of(URL_ALLOW_PROPERTY, "127.0.0.1"));
+        log.info("--demo: the download worker may fetch from 127.0.0.1, where the demo serves its files");
       }
       log.info(
           "Starting {} with Kafka at {}",

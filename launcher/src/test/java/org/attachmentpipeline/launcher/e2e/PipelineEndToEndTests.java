@@ -63,6 +63,8 @@ class PipelineEndToEndTests {
     }
     properties.put("pipeline.topics.retry", "e2e.retry.1,e2e.retry.2,e2e.retry.3,e2e.retry.4");
     properties.put("pipeline.retry.delays", "300ms,300ms,300ms,300ms");
+    // the attachment source runs on 127.0.0.1, which the URL policy blocks unless allowed
+    properties.put("pipeline.download.url-policy.allow", "127.0.0.1");
     for (String group : List.of("ingest", "download", "upload", "results")) {
       properties.put("pipeline." + group + ".group-id", "e2e-" + group);
     }
