@@ -1,6 +1,7 @@
 /**
- * The dlq-handler: an in-memory, read-only view of the dead-letter topic, rebuilt from Kafka at
- * every start ({@code view}), and its HTTP API ({@code web}). Replay, authentication and audit come
- * on top of these two packages.
+ * The dlq-handler: a view of the dead-letter topic rebuilt from Kafka at every start ({@code view},
+ * {@code kafka}), replay and discard ({@code replay}) with an audit topic ({@code audit}), the HTTP
+ * API ({@code web}) behind a credential ({@code auth}), and the {@code dlq} command line ({@code
+ * cli}).
  */
 package org.attachmentpipeline.dlq;

@@ -111,12 +111,12 @@ class DlqHandlerApplicationTests {
     assertThat(count.at("/by_stage/unreadable").asLong()).isEqualTo(1);
     assertThat(count.get("caught_up").asBoolean()).isTrue();
     MeterRegistry meters = first.getBean(MeterRegistry.class);
-    assertThat(meters.get("pipeline.dlq.entries").tag("reason", "PERMANENT").gauge().value())
+    assertThat(meters.get("pipeline.dlq.size").tag("reason", "PERMANENT").gauge().value())
         .isEqualTo(2);
-    assertThat(meters.get("pipeline.dlq.entries").tag("reason", "unreadable").gauge().value())
+    assertThat(meters.get("pipeline.dlq.size").tag("reason", "unreadable").gauge().value())
         .isEqualTo(1);
     assertThat(text(base + "/actuator/prometheus"))
-        .containsPattern("pipeline_dlq_entries\\{[^}]*reason=\"EXHAUSTED\"[^}]*} 1\\.0");
+        .containsPattern("pipeline_dlq_size\\{[^}]*reason=\"EXHAUSTED\"[^}]*} 1\\.0");
 
     first.close();
     ConfigurableApplicationContext second = start();
@@ -138,6 +138,8 @@ class DlqHandlerApplicationTests {
                 "--server.port=0",
                 "--pipeline.topics.partitions=2",
                 "--pipeline.topics.dlq=" + topic,
+                "--pipeline.dlq.audit.topic=" + topic + ".audit",
+                "--pipeline.dlq.auth.token=test-token",
                 "--pipeline.dlq.view.poll-timeout=200ms");
     contexts.add(context);
     return context;

@@ -25,6 +25,8 @@ public final class Launcher {
   private static final String BOOTSTRAP_PROPERTY = "spring.kafka.bootstrap-servers";
   private static final String DEMO_PROPERTY = "pipeline.ingest.demo.enabled";
   private static final String URL_ALLOW_PROPERTY = "pipeline.download.url-policy.allow";
+  private static final String DLQ_TOKEN_PROPERTY = "pipeline.dlq.auth.token";
+  private static final String MONITORING_DLQ_TOKEN_PROPERTY = "pipeline.monitoring.dlq-token";
 
   private Launcher() {}
 
@@ -68,11 +70,12 @@ public final class Launcher {
         if (!options.workers().contains(Worker.EVENT_INGESTER)) {
           log.warn("--demo has no effect: the event ingester is not among the selected workers");
         }
-        workerProperties.put(Worker.EVENT_INGESTER, Map.of(DEMO_PROPERTY, "true"));
+        workerProperties.put(Worker.EVENT_INGESTER, new LinkedHashMap<>(Map.of(DEMO_PROPERTY, "true")));
         // The demo serves its attachments on 127.0.0.1, which the URL policy blocks by default.
-        workerProperties.put(Worker.DOWNLOAD, Map.of(URL_ALLOW_PROPERTY, "127.0.0.1"));
+        workerProperties.put(Worker.DOWNLOAD, new LinkedHashMap<>(Map.of(URL_ALLOW_PROPERTY, "127.0.0.1")));
         log.info("--demo: the download worker may fetch from 127.0.0.1, where the demo serves its files");
       }
+      dlqCredential(settings, options, workerProperties);
       log.info(
           "Starting {} with Kafka at {}",
           options.workers().stream().map(Worker::cliName).collect(Collectors.joining(", ")),
@@ -107,6 +110,34 @@ public final class Launcher {
     Path kafkaDir = settings.dataDir().resolve("kafka");
     log.info("Starting an embedded Kafka broker on {} with its data in {}", servers, kafkaDir);
     return KafkaChoice.embedded(LocalKafkaBroker.start(kafkaDir, port));
+  }
+
+  /**
+   * Gives the dlq-handler its write credential and the monitoring page the same, for its replay
+   * button: the configured token, or one the launcher keeps under the data directory.
+   */
+  private static void dlqCredential(
+      LauncherSettings settings, LauncherOptions options, Map<Worker, Map<String, Object>> workerProperties) {
+    if (settings.dlqInsecure()) {
+      return;
+    }
+    String token =
+        settings.dlqToken().orElseGet(() -> DlqCredential.localToken(settings.dataDir()));
+    if (options.workers().contains(Worker.DLQ_HANDLER)) {
+      workerProperties
+          .computeIfAbsent(Worker.DLQ_HANDLER, worker -> new LinkedHashMap<>())
+          .put(DLQ_TOKEN_PROPERTY, token);
+      if (settings.dlqToken().isEmpty()) {
+        log.info(
+            "DLQ replay and discard need the token in {} (DLQ_TOKEN=$(cat {}) for dlq-handler/bin/dlq)",
+            DlqCredential.file(settings.dataDir()), DlqCredential.file(settings.dataDir()));
+      }
+    }
+    if (options.workers().contains(Worker.MONITORING)) {
+      workerProperties
+          .computeIfAbsent(Worker.MONITORING, worker -> new LinkedHashMap<>())
+          .put(MONITORING_DLQ_TOKEN_PROPERTY, token);
+    }
   }
 
   private static String summary(RunningPipeline pipeline, KafkaChoice kafka, Path dataDir) {

@@ -24,8 +24,15 @@ import org.springframework.core.io.FileSystemResource;
  * @param externalKafka the Kafka cluster that is configured, if one is, and where it was found
  * @param dataDir where the workers keep their data; the embedded broker's is {@code <dataDir>/kafka}
  * @param embeddedPort the embedded broker's port
+ * @param dlqToken the dlq-handler's write credential, if one is configured
+ * @param dlqInsecure whether the dlq-handler was told to run without a credential
  */
-record LauncherSettings(Optional<String> externalKafka, Path dataDir, int embeddedPort) {
+record LauncherSettings(
+    Optional<String> externalKafka,
+    Path dataDir,
+    int embeddedPort,
+    Optional<String> dlqToken,
+    boolean dlqInsecure) {
 
   static final int DEFAULT_EMBEDDED_KAFKA_PORT = 19092;
   private static final String BOOTSTRAP = "spring.kafka.bootstrap-servers";
@@ -57,7 +64,11 @@ record LauncherSettings(Optional<String> externalKafka, Path dataDir, int embedd
           "PIPELINE_EMBEDDED_KAFKA_PORT (pipeline.embedded-kafka.port) is not a port number: "
               + resolver.getProperty("pipeline.embedded-kafka.port"), e);
     }
-    return new LauncherSettings(kafka, Path.of(dataDir).toAbsolutePath().normalize(), port);
+    Optional<String> dlqToken =
+        Optional.ofNullable(resolver.getProperty("pipeline.dlq.auth.token")).filter(t -> !t.isBlank());
+    boolean dlqInsecure = resolver.getProperty("pipeline.dlq.auth.insecure", Boolean.class, false);
+    return new LauncherSettings(
+        kafka, Path.of(dataDir).toAbsolutePath().normalize(), port, dlqToken, dlqInsecure);
   }
 
   /** The value of {@code name} and the name of the layer it came from. */

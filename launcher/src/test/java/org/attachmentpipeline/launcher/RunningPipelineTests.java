@@ -75,6 +75,7 @@ class RunningPipelineTests {
         String.join(",", PREFIX + "retry.1", PREFIX + "retry.2", PREFIX + "retry.3", PREFIX + "retry.4"));
     properties.put("pipeline.topics.dlq", PREFIX + "dlq");
     properties.put("pipeline.retry.delays", "100ms,200ms,400ms,800ms");
+    properties.put("pipeline.dlq.auth.token", "test-dlq-token");
     return properties;
   }
 }

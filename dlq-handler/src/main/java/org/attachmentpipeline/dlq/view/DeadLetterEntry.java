@@ -32,6 +32,8 @@ import org.attachmentpipeline.common.message.TaskError;
  * @param timestamp the record's timestamp
  * @param deadLetter the dead letter as published; null for an unreadable record
  * @param unreadable what was saved of an unreadable record; null otherwise
+ * @param handled whether and how an operator replayed or discarded this dead letter; null while it
+ *     waits for review
  */
 public record DeadLetterEntry(
     String id,
@@ -52,7 +54,8 @@ public record DeadLetterEntry(
     long offset,
     Instant timestamp,
     DeadLetter deadLetter,
-    Unreadable unreadable) {
+    Unreadable unreadable,
+    Handling handled) {
 
   /** The stage and reason of a record that could not be read as a dead letter. */
   public static final String UNREADABLE = "unreadable";
@@ -107,6 +110,7 @@ public record DeadLetterEntry(
         offset,
         timestamp,
         dl,
+        null,
         null);
   }
 
@@ -135,7 +139,8 @@ public record DeadLetterEntry(
         offset,
         timestamp,
         null,
-        what);
+        what,
+        null);
   }
 
   /** The id of a record without a task: {@code topic-partition-offset}. */
@@ -147,7 +152,24 @@ public record DeadLetterEntry(
   public DeadLetterEntry summary() {
     return new DeadLetterEntry(
         id, key, taskId, traceId, domain, url, fileName, attempts, stage, reason, errorCode,
-        message, failedAt, topic, partition, offset, timestamp, null, null);
+        message, failedAt, topic, partition, offset, timestamp, null, null, handled);
+  }
+
+  /** This entry with what an operator did with it (null: nothing yet). */
+  public DeadLetterEntry withHandled(Handling handling) {
+    return new DeadLetterEntry(
+        id, key, taskId, traceId, domain, url, fileName, attempts, stage, reason, errorCode,
+        message, failedAt, topic, partition, offset, timestamp, deadLetter, unreadable, handling);
+  }
+
+  /** Where this dead letter sits in Kafka, {@code topic-partition-offset}: what replays mark. */
+  public String position() {
+    return positionId(topic, partition, offset);
+  }
+
+  /** Whether this entry can be replayed: it has a task to send back. */
+  public boolean replayable() {
+    return deadLetter != null && deadLetter.task() != null;
   }
 
   /** Whether this entry was published after {@code other} (same partition: by offset). */

@@ -9,13 +9,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 
 /**
  * The in-memory view of the dead-letter topic: one entry per task id (its latest dead letter) and
- * one per record without a task. It holds nothing that Kafka does not: the reader rebuilds it from
- * the beginning of the topic at every start. Safe to query from any thread while the reader fills
- * it.
+ * one per record without a task, each with what an operator did with it (replayed, discarded, or
+ * nothing yet: open). It holds nothing that Kafka does not: the dead letters are rebuilt from the
+ * dead-letter topic and the handling from the audit topic at every start. A replay or discard marks
+ * the dead letter's position ({@code topic-partition-offset}), not the task: a task that fails again
+ * after a replay comes back as a new, open entry. Safe to query from any thread while the readers
+ * fill it.
  */
 @Component
 public class DeadLetterView {
@@ -27,7 +31,9 @@ public class DeadLetterView {
           .reversed();
 
   private final ConcurrentMap<String, DeadLetterEntry> entries = new ConcurrentHashMap<>();
-  private volatile boolean caughtUp;
+  private final ConcurrentMap<String, Handling> handled = new ConcurrentHashMap<>();
+  private volatile boolean deadLettersCaughtUp;
+  private volatile boolean handlingCaughtUp;
 
   /** Adds {@code entry}, unless the view already holds a newer one with the same id. */
   void add(DeadLetterEntry entry) {
@@ -40,20 +46,34 @@ public class DeadLetterView {
   }
 
   void markCaughtUp() {
-    caughtUp = true;
+    deadLettersCaughtUp = true;
+  }
+
+  /** The audit topic has been read up to where it ended at start: every handling is known. */
+  public void markHandlingCaughtUp() {
+    handlingCaughtUp = true;
   }
 
   /**
-   * Whether the view has read the topic up to where it ended when the view started: before that, a
-   * missing entry may still come.
+   * Records that the dead letter at {@code position} ({@code topic-partition-offset}) was replayed or
+   * discarded. The first handling of a position wins.
    */
-  public boolean caughtUp() {
-    return caughtUp;
+  public void markHandled(String position, Handling handling) {
+    handled.putIfAbsent(position, handling);
   }
 
-  /** The entry with {@code id} (a task id, or {@code topic-partition-offset}). */
+  /**
+   * Whether the view has read the dead-letter and audit topics up to where they ended when the view
+   * started: before that, a missing entry (or a replay already done) may still come, so the view
+   * must not be acted on.
+   */
+  public boolean caughtUp() {
+    return deadLettersCaughtUp && handlingCaughtUp;
+  }
+
+  /** The entry with {@code id} (a task id, or {@code topic-partition-offset}), with its handling. */
   public Optional<DeadLetterEntry> find(String id) {
-    return Optional.ofNullable(entries.get(id));
+    return Optional.ofNullable(entries.get(id)).map(this::withHandling);
   }
 
   /** Page {@code page} (from 0) of the entries matching {@code query}, newest first. */
@@ -61,8 +81,7 @@ public class DeadLetterView {
     if (page < 0 || size < 1) {
       throw new IllegalArgumentException("page must be >= 0 and size >= 1");
     }
-    List<DeadLetterEntry> matching =
-        entries.values().stream().filter(query::matches).sorted(NEWEST_FIRST).toList();
+    List<DeadLetterEntry> matching = select(query);
     List<DeadLetterEntry> items =
         matching.stream()
             .skip((long) page * size)
@@ -72,26 +91,47 @@ public class DeadLetterView {
     return new DeadLetterPage(matching.size(), page, size, items);
   }
 
-  /** How many entries there are, in all and by reason and stage. */
-  public DeadLetterCounts counts() {
-    return new DeadLetterCounts(
-        entries.size(),
-        countBy(DeadLetterEntry::reason),
-        countBy(DeadLetterEntry::stage),
-        caughtUp);
-  }
-
-  /** How many entries have {@code reason}. */
-  public long count(String reason) {
-    return entries.values().stream().filter(e -> reason.equalsIgnoreCase(e.reason())).count();
-  }
-
-  private Map<String, Long> countBy(Function<DeadLetterEntry, String> field) {
+  /** Every whole entry matching {@code query} (filters and status), newest first. */
+  public List<DeadLetterEntry> select(DeadLetterQuery query) {
     return entries.values().stream()
-        .collect(
-            Collectors.groupingBy(
-                e -> Optional.ofNullable(field.apply(e)).orElse("none"),
-                TreeMap::new,
-                Collectors.counting()));
+        .filter(query::matches)
+        .map(this::withHandling)
+        .filter(query::hasStatus)
+        .sorted(NEWEST_FIRST)
+        .toList();
+  }
+
+  /** How many open entries there are, in all and by reason and stage, and how many were handled. */
+  public DeadLetterCounts counts() {
+    List<DeadLetterEntry> all = entries.values().stream().map(this::withHandling).toList();
+    List<DeadLetterEntry> open = all.stream().filter(e -> e.handled() == null).toList();
+    return new DeadLetterCounts(
+        open.size(),
+        countBy(open.stream(), DeadLetterEntry::reason),
+        countBy(open.stream(), DeadLetterEntry::stage),
+        countBy(
+            all.stream().filter(e -> e.handled() != null), e -> e.handled().action()),
+        caughtUp());
+  }
+
+  /** How many open entries have {@code reason}. */
+  public long count(String reason) {
+    return entries.values().stream()
+        .filter(e -> reason.equalsIgnoreCase(e.reason()))
+        .filter(e -> !handled.containsKey(e.position()))
+        .count();
+  }
+
+  private DeadLetterEntry withHandling(DeadLetterEntry entry) {
+    return entry.withHandled(handled.get(entry.position()));
+  }
+
+  private static Map<String, Long> countBy(
+      Stream<DeadLetterEntry> entries, Function<DeadLetterEntry, String> field) {
+    return entries.collect(
+        Collectors.groupingBy(
+            e -> Optional.ofNullable(field.apply(e)).orElse("none"),
+            TreeMap::new,
+            Collectors.counting()));
   }
 }

@@ -5,13 +5,18 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.dlq.DlqHandlerProperties;
+import org.attachmentpipeline.dlq.kafka.TopicReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -24,6 +29,8 @@ import org.springframework.kafka.core.ConsumerFactory;
 @Configuration(proxyBeanMethods = false)
 public class DeadLetterViewConfiguration {
 
+  private static final Logger log = LoggerFactory.getLogger(DeadLetterViewConfiguration.class);
+
   /** The reasons the size gauge always reports, even at zero. */
   static final List<String> REASONS =
       List.of(
@@ -31,37 +38,70 @@ public class DeadLetterViewConfiguration {
           DeadLetterReason.EXHAUSTED.name(),
           DeadLetterEntry.UNREADABLE);
 
+  /**
+   * A consumer with Boot's settings but without a group: for readers that rebuild state from the
+   * beginning of a topic at every start.
+   */
+  public static Consumer<String, byte[]> groupless(
+      ConsumerFactory<?, ?> consumerFactory, String clientId) {
+    Map<String, Object> config = new HashMap<>(consumerFactory.getConfigurationProperties());
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
   @Bean
-  DeadLetterReader deadLetterReader(
+  TopicReader deadLetterReader(
       ConsumerFactory<?, ?> consumerFactory,
       PipelineTopics topics,
       DlqHandlerProperties properties,
       DeadLetterView view) {
     DlqHandlerProperties.View settings = properties.view();
-    return new DeadLetterReader(
-        () -> {
-          Map<String, Object> config = new HashMap<>(consumerFactory.getConfigurationProperties());
-          config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-          config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-          config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-          config.put(ConsumerConfig.CLIENT_ID_CONFIG, "dlq-handler-view");
-          return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        },
+    DeadLetterDecoder decoder = new DeadLetterDecoder((int) settings.rawLimit().toBytes());
+    TopicReader.Sink sink =
+        new TopicReader.Sink() {
+          @Override
+          public void accept(ConsumerRecord<String, byte[]> record) {
+            if (record.value() == null) {
+              if (record.key() != null) {
+                view.remove(record.key());
+              }
+              return;
+            }
+            view.add(decoder.decode(record));
+          }
+
+          @Override
+          public void caughtUp() {
+            view.markCaughtUp();
+            DeadLetterCounts counts = view.counts();
+            log.info(
+                "DLQ view: caught up with {}: {} open dead letter(s) {}, handled {}",
+                topics.dlq(),
+                counts.total(),
+                counts.byReason(),
+                counts.handled());
+          }
+        };
+    return new TopicReader(
+        "DLQ view",
+        () -> groupless(consumerFactory, "dlq-handler-view"),
         topics.dlq(),
-        new DeadLetterDecoder((int) settings.rawLimit().toBytes()),
-        view,
+        sink,
         settings.pollTimeout(),
         settings.partitionRefresh(),
         settings.retryBackoff());
   }
 
-  /** {@code pipeline.dlq.entries{reason=...}}: the dead letters the view holds, by reason. */
+  /** {@code pipeline.dlq.size{reason=...}}: the dead letters waiting for review, by reason. */
   @Bean
   MeterBinder deadLetterGauges(DeadLetterView view) {
     return registry -> {
       for (String reason : REASONS) {
-        Gauge.builder("pipeline.dlq.entries", view, v -> v.count(reason))
-            .description("Dead letters on the dead-letter topic (latest per task), by reason")
+        Gauge.builder("pipeline.dlq.size", view, v -> v.count(reason))
+            .description("Dead letters waiting for review (latest per task, not replayed or discarded), by reason")
             .tag("reason", reason)
             .register(registry);
       }

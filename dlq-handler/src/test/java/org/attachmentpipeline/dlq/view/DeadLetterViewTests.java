@@ -33,22 +33,22 @@ class DeadLetterViewTests {
     assertThat(all.items()).allSatisfy(item -> assertThat(item.deadLetter()).isNull());
 
     assertThat(
-            view.query(new DeadLetterQuery("claims", null, null, null, null, null, null), 0, 50)
+            view.query(new DeadLetterQuery("claims", null, null, null, null, null, null, null), 0, 50)
                 .total())
         .isEqualTo(2);
     assertThat(
-            view.query(new DeadLetterQuery(null, "exhausted", null, null, null, null, null), 0, 50)
+            view.query(new DeadLetterQuery(null, "exhausted", null, null, null, null, null, null), 0, 50)
                 .items())
         .extracting(DeadLetterEntry::traceId)
         .containsExactly("t2");
     assertThat(
-            view.query(new DeadLetterQuery(null, null, "download", null, 404, null, null), 0, 50)
+            view.query(new DeadLetterQuery(null, null, "download", null, 404, null, null, null), 0, 50)
                 .total())
         .isEqualTo(2);
     assertThat(
             view.query(
                     new DeadLetterQuery(
-                        null, null, null, null, null, T0.plusSeconds(10), T0.plusSeconds(30)),
+                        null, null, null, null, null, T0.plusSeconds(10), T0.plusSeconds(30), null),
                     0,
                     50)
                 .items())
@@ -88,6 +88,30 @@ class DeadLetterViewTests {
         .containsEntry("upload", 1L)
         .containsEntry("ingest", 1L);
     assertThat(view.count("permanent")).isEqualTo(2);
+  }
+
+  @Test
+  void handledEntryLeavesTheOpenListUntilItsTaskIsDeadLetteredAgain() {
+    DeadLetter first = DeadLetters.download404("t1", "claims", T0);
+    add(3, first);
+    add(4, DeadLetters.download404("t2", "claims", T0));
+    DeadLetterEntry entry = view.find(first.task().taskId()).orElseThrow();
+    view.markHandled(
+        entry.position(), new Handling(Handling.REPLAYED, "alice", T0, "fixed", "audit-1"));
+
+    assertThat(view.counts().total()).isEqualTo(1);
+    assertThat(view.counts().handled()).containsEntry("replayed", 1L);
+    assertThat(view.count("PERMANENT")).isEqualTo(1);
+    assertThat(view.find(first.task().taskId()).orElseThrow().handled().by()).isEqualTo("alice");
+    DeadLetterQuery replayed =
+        new DeadLetterQuery(null, null, null, null, null, null, null, "replayed");
+    assertThat(view.query(replayed, 0, 10).items())
+        .extracting(DeadLetterEntry::traceId)
+        .containsExactly("t1");
+
+    add(9, DeadLetters.download404("t1", "claims", T0.plusSeconds(60)));
+    assertThat(view.counts().total()).isEqualTo(2);
+    assertThat(view.find(first.task().taskId()).orElseThrow().handled()).isNull();
   }
 
   private void add(long offset, DeadLetter dl) {

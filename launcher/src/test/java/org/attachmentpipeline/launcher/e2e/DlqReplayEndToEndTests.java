@@ -30,7 +30,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -38,8 +37,8 @@ import tools.jackson.databind.JsonNode;
  * FAILED inventory row; once the source is fixed, a replay through the dlq-handler's API (with its
  * credential) makes a SUCCEEDED row for the same task, and a second replay does nothing.
  *
- * <p>It runs on a broker of its own: replays are Kafka transactions, which a one-node broker only
- * serves with its transaction log replicated once.
+ * <p>Replays are Kafka transactions: the module's embedded broker replicates its transaction log
+ * once (see {@code embedded-broker.properties}).
  */
 class DlqReplayEndToEndTests {
 
@@ -48,20 +47,12 @@ class DlqReplayEndToEndTests {
 
   @TempDir static Path data;
 
-  static EmbeddedKafkaKraftBroker broker;
   static HttpServer source;
   static final AtomicBoolean fixed = new AtomicBoolean();
   static RunningPipeline pipeline;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = new EmbeddedKafkaKraftBroker(1, 2);
-    broker.brokerProperties(
-        Map.of(
-            "transaction.state.log.replication.factor", "1",
-            "transaction.state.log.min.isr", "1",
-            "transaction.state.log.num.partitions", "4"));
-    broker.afterPropertiesSet();
 
     byte[] body = "the estimate, at last".getBytes(StandardCharsets.UTF_8);
     source = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -83,7 +74,7 @@ class DlqReplayEndToEndTests {
     source.start();
 
     Map<String, Object> properties = new LinkedHashMap<>();
-    properties.put("spring.kafka.bootstrap-servers", broker.getBrokersAsString());
+    properties.put("spring.kafka.bootstrap-servers", System.getProperty("spring.embedded.kafka.brokers"));
     properties.put("pipeline.data-dir", data.toString());
     properties.put("pipeline.topics.partitions", "2");
     for (String topic : List.of("raw", "pending", "cached", "results", "dlq")) {
@@ -101,9 +92,8 @@ class DlqReplayEndToEndTests {
     for (Worker worker : Worker.values()) {
       properties.put(worker.portProperty(), "0");
     }
-    // TEMPORARY, as in the workers' own test runs: the installed common puts the observability
-    // module's 'kafka' check into readiness before every installed worker brings it.
-    properties.put("management.endpoint.health.group.readiness.include", "readinessState");
+    // the source runs on 127.0.0.1, which the URL policy blocks unless allowed
+    properties.put("pipeline.download.url-policy.allow", "127.0.0.1");
     pipeline = PipelineRunner.start(Set.of(Worker.values()), properties);
   }
 
@@ -114,9 +104,6 @@ class DlqReplayEndToEndTests {
     }
     if (source != null) {
       source.stop(0);
-    }
-    if (broker != null) {
-      broker.destroy();
     }
   }
 

@@ -65,6 +65,7 @@ class PipelineEndToEndTests {
     properties.put("pipeline.retry.delays", "300ms,300ms,300ms,300ms");
     // the attachment source runs on 127.0.0.1, which the URL policy blocks unless allowed
     properties.put("pipeline.download.url-policy.allow", "127.0.0.1");
+    properties.put("pipeline.dlq.auth.token", "test-dlq-token");
     for (String group : List.of("ingest", "download", "upload", "results")) {
       properties.put("pipeline." + group + ".group-id", "e2e-" + group);
     }

@@ -1,4 +1,4 @@
-package org.attachmentpipeline.dlq.view;
+package org.attachmentpipeline.dlq.kafka;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,20 +22,31 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Reads the whole dead-letter topic into the view, from the beginning, at every start. It assigns
- * itself every partition (no consumer group, so no committed offset can make it skip anything and
- * several dlq-handlers each see everything), seeks to the beginning, and then follows the topic.
- * New partitions are picked up every {@code partition-refresh}. One thread owns the consumer; a
- * failed poll is logged and tried again after {@code retry-backoff}.
+ * Reads a whole topic from the beginning at every start and then follows it. It assigns itself
+ * every partition (no consumer group, so no committed offset can make it skip anything and several
+ * dlq-handlers each see everything), seeks to the beginning, and hands every record to its {@link
+ * Sink}. New partitions are picked up every {@code partition-refresh}. One thread owns the consumer;
+ * a failed poll is logged and tried again after {@code retry-backoff}. The dead-letter view and the
+ * audit log are both rebuilt this way.
  */
-final class DeadLetterReader implements SmartLifecycle {
+public final class TopicReader implements SmartLifecycle {
 
-  private static final Logger log = LoggerFactory.getLogger(DeadLetterReader.class);
+  private static final Logger log = LoggerFactory.getLogger(TopicReader.class);
 
+  /** Where the records go. Called on the reader's one thread. */
+  public interface Sink {
+
+    /** One record, in partition order. */
+    void accept(ConsumerRecord<String, byte[]> record);
+
+    /** The reader has reached where the topic ended when it started: the state is complete. */
+    void caughtUp();
+  }
+
+  private final String label;
   private final Supplier<Consumer<String, byte[]>> consumers;
   private final String topic;
-  private final DeadLetterDecoder decoder;
-  private final DeadLetterView view;
+  private final Sink sink;
   private final Duration pollTimeout;
   private final Duration partitionRefresh;
   private final Duration retryBackoff;
@@ -46,22 +57,31 @@ final class DeadLetterReader implements SmartLifecycle {
   private Consumer<String, byte[]> consumer;
   private ScheduledExecutorService executor;
   private volatile boolean running;
+  private volatile boolean caughtUp;
 
-  DeadLetterReader(
+  /**
+   * @param label names the reader in log lines and its thread, e.g. {@code DLQ view}
+   */
+  public TopicReader(
+      String label,
       Supplier<Consumer<String, byte[]>> consumers,
       String topic,
-      DeadLetterDecoder decoder,
-      DeadLetterView view,
+      Sink sink,
       Duration pollTimeout,
       Duration partitionRefresh,
       Duration retryBackoff) {
+    this.label = label;
     this.consumers = consumers;
     this.topic = topic;
-    this.decoder = decoder;
-    this.view = view;
+    this.sink = sink;
     this.pollTimeout = pollTimeout;
     this.partitionRefresh = partitionRefresh;
     this.retryBackoff = retryBackoff;
+  }
+
+  /** Whether the reader has read what the topic held when it started. */
+  public boolean caughtUp() {
+    return caughtUp;
   }
 
   @Override
@@ -72,16 +92,18 @@ final class DeadLetterReader implements SmartLifecycle {
     consumer = consumers.get();
     assigned.clear();
     startEnds = null;
+    caughtUp = false;
     nextRefresh = Instant.MIN;
+    String threadName = "reader-" + topic;
     executor =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
-              Thread thread = new Thread(runnable, "dlq-view-reader");
+              Thread thread = new Thread(runnable, threadName);
               thread.setDaemon(true);
               return thread;
             });
     running = true;
-    log.info("DLQ view: reading topic {} from the beginning", topic);
+    log.info("{}: reading topic {} from the beginning", label, topic);
     executor.execute(this::pollOnce);
   }
 
@@ -97,7 +119,7 @@ final class DeadLetterReader implements SmartLifecycle {
     }
     try {
       if (!executor.awaitTermination(pollTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
-        log.warn("DLQ view: the reader did not stop in time");
+        log.warn("{}: the reader of {} did not stop in time", label, topic);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -121,7 +143,7 @@ final class DeadLetterReader implements SmartLifecycle {
         next = retryBackoff;
       } else {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
-          apply(record);
+          sink.accept(record);
         }
         checkCaughtUp();
       }
@@ -129,7 +151,7 @@ final class DeadLetterReader implements SmartLifecycle {
       // stop() woke the consumer up; a stray wake-up while running just polls again
     } catch (RuntimeException e) {
       if (running) {
-        log.warn("DLQ view: reading {} failed, trying again in {}", topic, retryBackoff, e);
+        log.warn("{}: reading {} failed, trying again in {}", label, topic, retryBackoff, e);
         next = retryBackoff;
       }
     }
@@ -140,16 +162,6 @@ final class DeadLetterReader implements SmartLifecycle {
     if (running) {
       executor.schedule(this::pollOnce, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
-  }
-
-  private void apply(ConsumerRecord<String, byte[]> record) {
-    if (record.value() == null) {
-      if (record.key() != null) {
-        view.remove(record.key());
-      }
-      return;
-    }
-    view.add(decoder.decode(record));
   }
 
   private void refreshPartitions() {
@@ -172,15 +184,15 @@ final class DeadLetterReader implements SmartLifecycle {
     assigned.addAll(added);
     consumer.assign(assigned);
     consumer.seekToBeginning(added);
-    log.info("DLQ view: reading {} partition(s) of {}", assigned.size(), topic);
+    log.info("{}: reading {} partition(s) of {}", label, assigned.size(), topic);
   }
 
   private void checkCaughtUp() {
-    if (view.caughtUp()) {
+    if (caughtUp) {
       return;
     }
     if (startEnds == null) {
-      // Where the topic ended when the reader first read it: reaching that, the view is complete.
+      // Where the topic ended when the reader first read it: reaching that, the state is complete.
       startEnds = new HashMap<>(consumer.endOffsets(assigned));
     }
     for (Map.Entry<TopicPartition, Long> end : startEnds.entrySet()) {
@@ -188,11 +200,7 @@ final class DeadLetterReader implements SmartLifecycle {
         return;
       }
     }
-    view.markCaughtUp();
-    log.info(
-        "DLQ view: caught up with {}: {} dead letter(s) {}",
-        topic,
-        view.counts().total(),
-        view.counts().byReason());
+    caughtUp = true;
+    sink.caughtUp();
   }
 }
