@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,7 +21,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.attachmentpipeline.common.json.JsonSerde;
 import org.attachmentpipeline.common.json.PipelineJson;
+import org.attachmentpipeline.common.message.DeadLetter;
+import org.attachmentpipeline.common.message.DeadLetterReason;
+import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.common.message.Stage;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -44,7 +50,13 @@ import tools.jackson.databind.JsonNode;
       "pipeline.topics.retry=" + MonitoringDashboardApplicationTests.PREFIX + "retry.1",
       "pipeline.topics.dlq=" + MonitoringDashboardApplicationTests.PREFIX + "downloads.dlq",
       "pipeline.retry.delays=100ms",
-      "pipeline.monitoring.dlq-handler-url=http://dlq.example:8085"
+      // Nothing listens on port 1: the dlq-handler and the workers are down in these tests.
+      "pipeline.monitoring.dlq-url=http://127.0.0.1:1",
+      "pipeline.monitoring.workers.event-ingester=http://127.0.0.1:1",
+      "pipeline.monitoring.workers.download-worker=http://127.0.0.1:1",
+      "pipeline.monitoring.workers.upload-worker=http://127.0.0.1:1",
+      "pipeline.monitoring.workers.result-processor=http://127.0.0.1:1",
+      "pipeline.monitoring.workers.dlq-handler=http://127.0.0.1:1"
     })
 class MonitoringDashboardApplicationTests {
 
@@ -79,7 +91,10 @@ class MonitoringDashboardApplicationTests {
     assertThat(topic(overview, PREFIX + "retry.1").get("stage").asString()).isEqualTo("retry");
     assertThat(topic(overview, PREFIX + "downloads.dlq").get("records").asLong()).isZero();
     assertThat(overview.at("/links/dlq_list").asString())
-        .isEqualTo("http://dlq.example:8085/api/dlq");
+        .isEqualTo("http://127.0.0.1:1/api/dlq");
+    assertThat(overview.get("stages")).extracting(s -> s.get("stage").asString())
+        .containsExactly("ingest", "download", "retry", "upload", "result", "dlq");
+    assertThat(overview.get("workers")).allSatisfy(w -> assertThat(w.get("up").asBoolean()).isFalse());
   }
 
   @Test
@@ -114,21 +129,105 @@ class MonitoringDashboardApplicationTests {
                 assertThat(stats.at("/lag/" + topic.replace("/", "~1")).asLong()).isEqualTo(5);
                 assertThat(stats.get("total_lag").asLong()).isEqualTo(5);
               });
+      assertThat(send("/actuator/prometheus").body())
+          .containsPattern(
+              "pipeline_consumer_lag\\{[^}]*group=\"" + group + "\",[^}]*topic=\"" + topic
+                  + "\"[^}]*} 5\\.0")
+          .containsPattern("pipeline_consumer_members\\{[^}]*group=\"" + group + "\"[^}]*} 1\\.0")
+          .containsPattern("pipeline_topic_records_total\\{[^}]*topic=\"" + topic + "\"[^}]*} 10\\.0");
+
+      consumer.commitSync(
+          Map.of(
+              new TopicPartition(topic, 0), new OffsetAndMetadata(6),
+              new TopicPartition(topic, 1), new OffsetAndMetadata(4)));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                JsonNode overview = overview();
+                assertThat(group(overview, group).get("total_lag").asLong()).isZero();
+                assertThat(group(overview, group).get("per_second").asDouble())
+                    .as("%s", overview.get("groups")).isPositive();
+                JsonNode result = overview.get("stages").get(4);
+                assertThat(result.get("stage").asString()).isEqualTo("result");
+                assertThat(result.get("done_per_second").asDouble()).isPositive();
+              });
     }
   }
 
   @Test
   void rootServesThePageThatPollsTheOverview() throws Exception {
     HttpResponse<String> page = send("/");
+    HttpResponse<String> script = send("/dashboard.js");
 
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Content-Type"))
         .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
-    assertThat(page.body())
-        .contains("<div id=\"stages\">")
-        .contains("'/api/overview'")
+    assertThat(page.body()).contains("<section id=\"stages\"", "<script src=\"dashboard.js\">");
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.body())
+        .contains("const OVERVIEW_URL = '/api/overview';")
         .contains("setTimeout(refresh, POLL_MILLIS)")
         .contains("const POLL_MILLIS = 2000;");
+    assertThat(send("/dashboard.css").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void withTheDlqHandlerDownTheNewestDeadLettersAreReadFromTheTopic() throws Exception {
+    DownloadTask task =
+        new DownloadTask(1, "task-dlq-1", "trace-1", "created", "claims",
+            "https://files.example/x.pdf?sig=s3cret", "x.pdf", Map.of(), 3,
+            Instant.parse("2026-03-01T10:00:00Z"), null, null, List.of());
+    DeadLetter dead = DeadLetter.of(task, Stage.DOWNLOAD, DeadLetterReason.PERMANENT,
+        Instant.parse("2026-03-01T10:05:00Z"));
+    try (KafkaProducer<String, DeadLetter> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty(BROKERS)),
+            new StringSerializer(),
+            new JsonSerde<>(DeadLetter.class))) {
+      producer.send(new ProducerRecord<>(PREFIX + "downloads.dlq", task.taskId(), dead)).get();
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              JsonNode dlq = overview().get("dlq");
+              assertThat(dlq.get("source").asString()).isEqualTo("topic");
+              assertThat(dlq.get("replayable").asBoolean()).isFalse();
+              assertThat(dlq.get("total").asLong()).isEqualTo(1);
+              assertThat(dlq.get("error").asString()).startsWith("the dlq-handler did not answer");
+              assertThat(dlq.get("latest")).hasSize(1);
+              JsonNode entry = dlq.get("latest").get(0);
+              assertThat(entry.get("id").asString()).isEqualTo("task-dlq-1");
+              assertThat(entry.get("stage").asString()).isEqualTo("download");
+              assertThat(entry.get("reason").asString()).isEqualTo("PERMANENT");
+              assertThat(entry.get("url").asString()).doesNotContain("s3cret");
+            });
+  }
+
+  @Test
+  void replayIsForwardedOnlyForJsonRequestsAndReportsAHandlerThatIsDown() throws Exception {
+    HttpResponse<String> form =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/dlq/t1/replay"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("a=b"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> json =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/dlq/t1/replay"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(form.statusCode()).isEqualTo(415);
+    assertThat(json.statusCode()).isEqualTo(502);
+    JsonNode body = PipelineJson.mapper().readTree(json.body());
+    assertThat(body.get("replayed").asBoolean()).isFalse();
+    assertThat(body.get("message").asString()).startsWith("the dlq-handler did not answer");
   }
 
   private JsonNode overview() throws IOException, InterruptedException {

@@ -97,9 +97,16 @@ final class BrokerOverviewCollector {
               description != null,
               description == null ? 0 : description.partitions().size(),
               records,
+              null,
               consumers));
     }
-    return new Result(topicStats, groups);
+    Map<String, Long> endOffsets = new LinkedHashMap<>();
+    for (String name : names) {
+      endOffsets.put(
+          name,
+          partitions.stream().filter(tp -> tp.topic().equals(name)).mapToLong(latest::get).sum());
+    }
+    return new Result(topicStats, groups, endOffsets);
   }
 
   private List<Overview.GroupStats> groups(
@@ -157,7 +164,8 @@ final class BrokerOverviewCollector {
               String.valueOf(description.groupState()),
               description.members().size(),
               ordered,
-              ordered.values().stream().mapToLong(Long::longValue).sum()));
+              ordered.values().stream().mapToLong(Long::longValue).sum(),
+              null));
     }
     return groups;
   }
@@ -227,6 +235,20 @@ final class BrokerOverviewCollector {
     }
   }
 
-  /** What {@link #collect()} found. */
-  record Result(List<Overview.TopicStats> topics, List<Overview.GroupStats> groups) {}
+  /**
+   * What {@link #collect()} found.
+   *
+   * @param topics every pipeline topic
+   * @param groups every group that reads one
+   * @param endOffsets per topic, the sum of its partitions' end offsets: every record ever written
+   */
+  record Result(
+      List<Overview.TopicStats> topics,
+      List<Overview.GroupStats> groups,
+      Map<String, Long> endOffsets) {
+
+    Result(List<Overview.TopicStats> topics, List<Overview.GroupStats> groups) {
+      this(topics, groups, Map.of());
+    }
+  }
 }

@@ -5,32 +5,56 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.attachmentpipeline.monitoring.MonitoringProperties;
+import org.attachmentpipeline.monitoring.dlq.DlqSnapshot;
+import org.attachmentpipeline.monitoring.workers.WorkerMetrics;
 
 /**
- * The current overview, asked of the broker at most once per {@code cache-ttl}: many open pages
- * polling every two seconds cost the broker one set of queries per period. Callers wait while one
- * of them asks.
+ * The current overview, asked of its sources (the broker, the workers' metrics, the dlq-handler)
+ * at most once per {@code cache-ttl}: many open pages polling every two seconds cost the broker one
+ * set of queries per period. Callers wait while one of them asks. Every fresh overview also feeds
+ * the throughput history, and every broker answer the listener (the exported lag gauges).
  */
 public class OverviewService {
 
-  private final Supplier<BrokerOverviewCollector.Result> collector;
+  /**
+   * Where an overview's numbers come from.
+   *
+   * @param broker topics, groups and end offsets
+   * @param workers every worker's metrics
+   * @param dlq the dead letters, given the records on the dead-letter topic
+   */
+  record Sources(
+      Supplier<BrokerOverviewCollector.Result> broker,
+      Supplier<List<WorkerMetrics>> workers,
+      Function<Long, DlqSnapshot> dlq) {}
+
+  private final Sources sources;
   private final Duration ttl;
   private final Clock clock;
   private final Overview.Links links;
+  private final ThroughputHistory history;
+  private final double sampleSeconds;
+  private final Consumer<BrokerOverviewCollector.Result> listener;
   private Overview cached;
   private BrokerUnavailableException failure;
   private Instant failedAt;
 
   OverviewService(
-      Supplier<BrokerOverviewCollector.Result> collector,
+            Sources sources,
       MonitoringProperties properties,
-      Clock clock) {
-    this.collector = collector;
+      Clock clock,
+      Consumer<BrokerOverviewCollector.Result> listener) {
+    this.sources = sources;
     this.ttl = properties.cacheTtl();
     this.clock = clock;
     this.links = links(properties);
+    this.history = new ThroughputHistory(properties.sampleInterval(), properties.history());
+    this.sampleSeconds = properties.sampleInterval().toMillis() / 1000.0;
+    this.listener = listener;
   }
 
   /**
@@ -45,15 +69,26 @@ public class OverviewService {
       throw failure;
     }
     if (cached == null || !now.isBefore(cached.generatedAt().plus(ttl))) {
+      BrokerOverviewCollector.Result broker;
       try {
-        BrokerOverviewCollector.Result result = collector.get();
-        cached = new Overview(now, result.topics(), result.groups(), links);
+        broker = sources.broker().get();
         failure = null;
       } catch (BrokerUnavailableException e) {
         failure = e;
         failedAt = now;
         throw e;
       }
+      List<WorkerMetrics> workers = sources.workers().get();
+      Long dlqRecords =
+          broker.topics().stream()
+              .filter(t -> t.stage().equals("dlq"))
+              .map(Overview.TopicStats::records)
+              .reduce(Long::sum)
+              .orElse(null);
+      DlqSnapshot dlq = sources.dlq().apply(dlqRecords);
+      history.add(OverviewAssembler.sample(now, broker, workers));
+      cached = OverviewAssembler.assemble(now, sampleSeconds, broker, workers, dlq, history, links);
+      listener.accept(broker);
     }
     return cached;
   }
@@ -70,7 +105,7 @@ public class OverviewService {
                         resolve(worker.getValue(), "actuator/prometheus")))
             .toList();
     return new Overview.Links(
-        properties.dlqHandlerUrl(), resolve(properties.dlqHandlerUrl(), "api/dlq"), workers);
+        properties.dlqUrl(), resolve(properties.dlqUrl(), "api/dlq"), workers);
   }
 
   private static URI resolve(URI base, String path) {
