@@ -1,8 +1,10 @@
 package org.attachmentpipeline.upload;
 
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -13,10 +15,13 @@ import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
+import org.attachmentpipeline.common.secret.UrlRedaction;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.upload.destination.Destinations;
+import org.attachmentpipeline.upload.store.DataLakeOneLakeStore;
 import org.attachmentpipeline.upload.store.LocalOneLakeStore;
 import org.attachmentpipeline.upload.store.OneLakeStore;
+import org.attachmentpipeline.upload.upload.UploadFailedException;
 import org.attachmentpipeline.upload.upload.UploadService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,10 +65,38 @@ class UploadConfiguration {
     return destinations;
   }
 
+  /**
+   * The local directory, or the DataLake client when a domain path is configured (or {@code
+   * store=datalake}). The DataLake clients of every configured domain are built here, so that a
+   * bad setting stops the start with a message naming it.
+   */
   @Bean
-  OneLakeStore oneLakeStore(UploadProperties properties) {
-    LocalOneLakeStore store = new LocalOneLakeStore(properties.localRoot());
-    log.info("Uploading into the local OneLake directory {}", store.root());
+  OneLakeStore oneLakeStore(UploadProperties properties, Destinations destinations) {
+    boolean datalake = switch (properties.store()) {
+      case LOCAL -> false;
+      case DATALAKE -> true;
+      case AUTO -> !destinations.configured().isEmpty();
+    };
+    if (!datalake) {
+      LocalOneLakeStore store = new LocalOneLakeStore(properties.localRoot());
+      log.info("Uploading into the local OneLake directory {}", store.root());
+      return store;
+    }
+    UploadProperties.DataLake settings = properties.datalake();
+    DataLakeOneLakeStore store = new DataLakeOneLakeStore(settings, () -> {
+      DefaultAzureCredentialBuilder credential = new DefaultAzureCredentialBuilder();
+      if (!settings.managedIdentityClientId().isBlank()) {
+        credential.managedIdentityClientId(settings.managedIdentityClientId());
+      }
+      return credential.build();
+    }, null);
+    destinations.configured().forEach((domain, path) -> store.prepare(path, "domain " + domain));
+    log.info("Uploading into OneLake with the DataLake client ({}); {}", settings, destinations.configured().isEmpty()
+        ? "no domain path configured" : "domains " + destinations.configured().keySet());
+    if (!properties.defaultDestination().isBlank()) {
+      log.warn("Domains without ONELAKE_<DOMAIN>_PATH go to {} (pipeline.upload.default-destination); "
+          + "set it blank to make them a permanent failure", properties.defaultDestination());
+    }
     return store;
   }
 
@@ -101,7 +134,7 @@ class UploadConfiguration {
         (ConsumerRecord<?, ?> record, Exception e) -> {
           if (record.value() instanceof CachedDownload cached) {
             uploads.giveUp(cached, DeadLetterReason.EXHAUSTED,
-                Failure.of(FailureKind.STORAGE, rootMessage(e)));
+                Failure.of(FailureKind.STORAGE, "gave up after " + properties.backoff().giveUpAfter() + ": " + reasonOf(e)));
           } else {
             poison.accept(record, e);
           }
@@ -111,24 +144,33 @@ class UploadConfiguration {
     return handler;
   }
 
+  /**
+   * A batch listener: one poll brings at most {@code max-concurrency} records, which upload
+   * concurrently; the batch's offsets are committed when all of them are finished.
+   */
   @Bean
   ConcurrentKafkaListenerContainerFactory<String, CachedDownload> uploadContainerFactory(
-      KafkaProperties kafka, DefaultErrorHandler uploadErrorHandler) {
+      KafkaProperties kafka, DefaultErrorHandler uploadErrorHandler, UploadProperties properties) {
     ConcurrentKafkaListenerContainerFactory<String, CachedDownload> factory =
         new ConcurrentKafkaListenerContainerFactory<>();
+    Map<String, Object> consumer = kafka.buildConsumerProperties();
+    consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxConcurrency());
+    consumer.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, properties.maxPollInterval().toMillis()));
+    factory.setBatchListener(true);
     factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(
-        kafka.buildConsumerProperties(),
+        consumer,
         new StringDeserializer(),
         new ErrorHandlingDeserializer<>(new JsonSerde<>(CachedDownload.class))));
     factory.setCommonErrorHandler(uploadErrorHandler);
     return factory;
   }
 
-  private static String rootMessage(Throwable e) {
+  /** The upload's own (redacted) message when there is one, else the innermost one, redacted. */
+  private static String reasonOf(Throwable e) {
     Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
+    while (t.getCause() != null && t.getCause() != t && !(t instanceof UploadFailedException)) {
       t = t.getCause();
     }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return UrlRedaction.redactUrlsIn(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
   }
 }

@@ -1,18 +1,26 @@
 package org.attachmentpipeline.upload;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of the upload worker, bound from {@code pipeline.upload}.
  *
  * @param groupId the consumer group reading cached downloads
+ * @param maxConcurrency uploads in flight per instance (also the consumer's {@code max.poll.records})
+ * @param maxPollInterval the consumer's {@code max.poll.interval.ms}: longer than the slowest upload
+ * @param store where files go: {@code auto} (OneLake when a domain path is configured, else the
+ *     local directory), {@code local} or {@code datalake}
  * @param localRoot the directory that stands in for OneLake in the embedded default
  * @param pathTemplate where a file lands under its domain's path; placeholders are the task's
  *     attributes and {@code file_name}, {@code file_type}, {@code domain}, {@code task_id}, {@code
@@ -22,20 +30,35 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultDestination the path of a domain with no destination; {@code {domain}} is
  *     replaced. Blank: such a domain is a permanent failure
  * @param backoff how a failing store is retried before the upload is given up
+ * @param datalake the real OneLake (ADLS Gen2) client
  */
 @Validated
 @ConfigurationProperties("pipeline.upload")
 public record UploadProperties(
     @DefaultValue("upload-worker") @NotBlank String groupId,
+    @DefaultValue("40") @Min(1) @Max(500) int maxConcurrency,
+    @DefaultValue("30m") @NotNull Duration maxPollInterval,
+    @DefaultValue("auto") @NotNull StoreKind store,
     @DefaultValue("./data/onelake") Path localRoot,
     @DefaultValue("{status_subtype}/{assignment_id}/{file_type}/{file_name}") @NotBlank
         String pathTemplate,
     Map<String, String> destinations,
     @DefaultValue("") String defaultDestination,
-    @DefaultValue @Valid Backoff backoff) {
+    @DefaultValue @Valid Backoff backoff,
+    @DefaultValue @Valid DataLake datalake) {
 
   public UploadProperties {
     destinations = destinations == null ? Map.of() : Map.copyOf(destinations);
+  }
+
+  /** Which store receives the files. */
+  public enum StoreKind {
+    /** OneLake when any domain path is configured, the local directory otherwise. */
+    AUTO,
+    /** The local directory laid out like OneLake. */
+    LOCAL,
+    /** OneLake (or another ADLS Gen2 account) through the DataLake client. */
+    DATALAKE
   }
 
   /**
@@ -49,4 +72,76 @@ public record UploadProperties(
       @DefaultValue("1s") Duration initial,
       @DefaultValue("1m") Duration max,
       @DefaultValue("1h") Duration giveUpAfter) {}
+
+  /**
+   * The DataLake client. With neither a connection string, a SAS token nor an account key, the
+   * client authenticates with {@code DefaultAzureCredential} (managed identity, workload identity,
+   * service principal environment variables, Azure CLI), which is what OneLake expects.
+   *
+   * @param connectionString an ADLS Gen2 connection string (other accounts than OneLake)
+   * @param sasToken a SAS token (other accounts than OneLake)
+   * @param accountKey a shared key for the account named by the endpoint's first label
+   * @param managedIdentityClientId the client id of a user-assigned managed identity
+   * @param blockSize the size of each appended chunk
+   * @param transferConcurrency chunks of one file in flight at once; memory per upload is about
+   *     {@code block-size x transfer-concurrency}
+   * @param maxSingleUploadSize files up to this size go up in one append
+   * @param responseTimeout how long one request may wait for its response (azure-sdk-for-java
+   *     #30406: the client's 60 s default fails large appends and flushes)
+   * @param uploadTimeout how long one whole file may take
+   * @param requestTries tries of one request inside the client (1: every failure goes to the
+   *     worker's own backoff at once)
+   * @param requestRetryDelay the client's first delay between tries
+   * @param requestMaxRetryDelay the client's longest delay between tries
+   */
+  public record DataLake(
+      @DefaultValue("") String connectionString,
+      @DefaultValue("") String sasToken,
+      @DefaultValue("") String accountKey,
+      @DefaultValue("") String managedIdentityClientId,
+      @DefaultValue("4MB") @NotNull DataSize blockSize,
+      @DefaultValue("2") @Min(1) @Max(32) int transferConcurrency,
+      @DefaultValue("4MB") @NotNull DataSize maxSingleUploadSize,
+      @DefaultValue("5m") @NotNull Duration responseTimeout,
+      @DefaultValue("2h") @NotNull Duration uploadTimeout,
+      @DefaultValue("3") @Min(1) @Max(10) int requestTries,
+      @DefaultValue("1s") @NotNull Duration requestRetryDelay,
+      @DefaultValue("15s") @NotNull Duration requestMaxRetryDelay) {
+
+    /** Which kind of credential the settings select, for the start-up log. */
+    public String credentialKind() {
+      if (!connectionString.isBlank()) {
+        return "connection string";
+      }
+      if (!sasToken.isBlank()) {
+        return "SAS token";
+      }
+      if (!accountKey.isBlank()) {
+        return "account key";
+      }
+      return "DefaultAzureCredential";
+    }
+
+    /** The setting (and environment variable) that selects the credential, for error messages. */
+    public String credentialKey() {
+      if (!connectionString.isBlank()) {
+        return "pipeline.upload.datalake.connection-string (ONELAKE_CONNECTION_STRING)";
+      }
+      if (!sasToken.isBlank()) {
+        return "pipeline.upload.datalake.sas-token (ONELAKE_SAS_TOKEN)";
+      }
+      if (!accountKey.isBlank()) {
+        return "pipeline.upload.datalake.account-key (ONELAKE_ACCOUNT_KEY)";
+      }
+      return "DefaultAzureCredential";
+    }
+
+    /** Never shows the secrets. */
+    @Override
+    public String toString() {
+      return "DataLake[credential=" + credentialKind() + ", blockSize=" + blockSize
+          + ", transferConcurrency=" + transferConcurrency + ", responseTimeout=" + responseTimeout
+          + ", uploadTimeout=" + uploadTimeout + ", requestTries=" + requestTries + "]";
+    }
+  }
 }

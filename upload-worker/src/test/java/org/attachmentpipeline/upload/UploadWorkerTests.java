@@ -3,6 +3,7 @@ package org.attachmentpipeline.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -42,10 +43,12 @@ import org.springframework.test.context.DynamicPropertySource;
     "pipeline.topics.cached=upload-it.cached",
     "pipeline.topics.results=upload-it.results",
     "pipeline.topics.dlq=upload-it.dlq",
+    "pipeline.upload.store=local",
     "pipeline.upload.default-destination=",
     "pipeline.upload.destinations.claims=abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims",
     "pipeline.upload.backoff.initial=100ms",
     "pipeline.upload.backoff.max=200ms",
+    "pipeline.upload.backoff.give-up-after=3s",
 })
 class UploadWorkerTests {
 
@@ -62,6 +65,9 @@ class UploadWorkerTests {
 
   @Autowired
   KafkaTemplate<String, Object> kafka;
+
+  @Autowired
+  MeterRegistry meters;
 
   private final List<KafkaConsumer<String, String>> consumers = new ArrayList<>();
 
@@ -116,6 +122,48 @@ class UploadWorkerTests {
     DownloadResult result = awaitOne(results, DownloadResult.class, cached.taskId());
     assertThat(result.status()).isEqualTo(ResultStatus.SUCCEEDED);
     assertThat(blocker.resolve("pdf/late.pdf")).exists();
+  }
+
+  @Test
+  void afterTheGiveUpTheTaskIsDeadLetteredAtStageUploadAndItsCacheFileKept() throws Exception {
+    KafkaConsumer<String, String> dlq = reader("upload-it.dlq");
+    KafkaConsumer<String, String> results = reader("upload-it.results");
+    Path blocker = data.resolve("onelake/ws/lh.Lakehouse/Files/claims/documentsReceived/FOREVER");
+    Files.createDirectories(blocker.getParent());
+    Files.writeString(blocker, "a file where the upload needs a folder, for good");
+    CachedDownload cached = cachedFile("claims", "never.pdf", 3000, "FOREVER");
+    kafka.send("upload-it.cached", cached.taskId(), cached).get();
+
+    DeadLetter deadLetter = awaitOne(dlq, DeadLetter.class, cached.taskId());
+    assertThat(deadLetter.stage()).isEqualTo(Stage.UPLOAD);
+    assertThat(deadLetter.reason()).isEqualTo(DeadLetterReason.EXHAUSTED);
+    assertThat(deadLetter.message()).contains("gave up after");
+    assertThat(deadLetter.cached().cacheFile()).isEqualTo(cached.cacheFile());
+    assertThat(awaitOne(results, DownloadResult.class, cached.taskId()).status()).isEqualTo(ResultStatus.FAILED);
+    assertThat(Path.of(cached.cacheFile())).exists();
+    assertThat(meters.counter("pipeline.dead.letters", "stage", "upload", "reason", "EXHAUSTED").count()).isPositive();
+    assertThat(meters.counter("pipeline.uploads", "outcome", "dead_lettered").count()).isPositive();
+  }
+
+  @Test
+  void anUnreadableRecordGoesToTheDlqAtOnceWithoutStoppingTheWorker() throws Exception {
+    KafkaConsumer<String, String> dlq = reader("upload-it.dlq");
+    KafkaConsumer<String, String> results = reader("upload-it.results");
+    kafka.send("upload-it.cached", "poison-key", "not a cached download").get();
+    CachedDownload cached = cachedFile("claims", "after-poison.pdf", 1234);
+    kafka.send("upload-it.cached", cached.taskId(), cached).get();
+
+    List<String> poison = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      dlq.poll(Duration.ofMillis(200)).forEach(r -> {
+        if ("poison-key".equals(r.key())) {
+          poison.add(r.value());
+        }
+      });
+      return !poison.isEmpty();
+    });
+    assertThat(poison.get(0)).contains("not a cached download");
+    assertThat(awaitOne(results, DownloadResult.class, cached.taskId()).status()).isEqualTo(ResultStatus.SUCCEEDED);
   }
 
   private CachedDownload cachedFile(String domain, String name, int size) throws Exception {

@@ -1,19 +1,21 @@
 package org.attachmentpipeline.upload.upload;
 
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
-/** Reads the cached topic and hands each record to the upload service. */
+/** Reads the cached topic a batch at a time and hands the batch to the concurrent uploads. */
 @Component
 class CachedDownloadListener {
 
-  private final UploadService uploads;
+  private final UploadBatch batch;
   private final PipelineTopics topics;
 
-  CachedDownloadListener(UploadService uploads, PipelineTopics topics) {
-    this.uploads = uploads;
+  CachedDownloadListener(UploadBatch batch, PipelineTopics topics) {
+    this.batch = batch;
     this.topics = topics;
   }
 
@@ -25,8 +27,9 @@ class CachedDownloadListener {
       id = "upload-worker",
       topics = "#{__listener.topic()}",
       groupId = "${pipeline.upload.group-id}",
-      containerFactory = "uploadContainerFactory")
-  void onCached(CachedDownload cached) {
-    uploads.upload(cached);
+      containerFactory = "uploadContainerFactory",
+      batch = "true")
+  void onCached(List<ConsumerRecord<String, CachedDownload>> records) {
+    batch.run(records);
   }
 }

@@ -1,13 +1,12 @@
 package org.attachmentpipeline.upload.upload;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -20,24 +19,29 @@ import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.common.message.Stage;
 import org.attachmentpipeline.common.message.TaskError;
+import org.attachmentpipeline.common.secret.UrlRedaction;
 import org.attachmentpipeline.common.topic.PipelineTopics;
+import org.attachmentpipeline.upload.UploadProperties;
 import org.attachmentpipeline.upload.destination.Destinations;
 import org.attachmentpipeline.upload.destination.OneLakePath;
 import org.attachmentpipeline.upload.destination.UnknownDomainException;
 import org.attachmentpipeline.upload.store.OneLakeStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Service;
 
 /**
  * Uploads one cached file. The order is what keeps files safe: store the file, have Kafka
- * acknowledge the result, and only then remove the cache file. A store failure is thrown, so the
- * error handler backs off and tries again while consumption pauses; only its give-up calls {@link
- * #giveUp}, which keeps the cache file for a replay.
+ * acknowledge the result, and only then remove the cache file. A store failure fails the upload
+ * with {@link UploadFailedException}, so the error handler backs off and tries again while
+ * consumption pauses; only its give-up calls {@link #giveUp}, which keeps the cache file for a
+ * replay.
  */
 @Service
-public class UploadService {
+public class UploadService implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(UploadService.class);
 
@@ -46,9 +50,9 @@ public class UploadService {
   private final KafkaTemplate<String, Object> kafka;
   private final PipelineTopics topics;
   private final Clock clock;
-  private final Counter succeeded;
-  private final Counter failed;
-  private final Counter bytes;
+  private final ThreadPoolTaskExecutor executor;
+  private final UploadMetrics metrics;
+  private final OneLakeHealthIndicator health;
 
   UploadService(
       Destinations destinations,
@@ -56,53 +60,91 @@ public class UploadService {
       KafkaTemplate<String, Object> kafka,
       PipelineTopics topics,
       Clock clock,
-      MeterRegistry meters) {
+      UploadProperties properties,
+      UploadMetrics metrics,
+      OneLakeHealthIndicator health) {
     this.destinations = destinations;
     this.store = store;
     this.kafka = kafka;
     this.topics = topics;
     this.clock = clock;
-    this.succeeded = meters.counter("pipeline.upload.files", "outcome", "succeeded");
-    this.failed = meters.counter("pipeline.upload.files", "outcome", "failed");
-    this.bytes = meters.counter("pipeline.upload.bytes");
+    this.executor = boundedExecutor(properties.maxConcurrency());
+    this.metrics = metrics;
+    this.health = health;
   }
 
-  /** Uploads {@code cached}; throws {@link UploadFailedException} when it may work later. */
-  public void upload(CachedDownload cached) {
+  /**
+   * Uploads {@code cached} on the bounded upload executor. The future completes when the file is
+   * stored, its result acknowledged by Kafka and its cache file removed, or when the task was
+   * dead-lettered as a permanent failure; it fails with {@link UploadFailedException} when the
+   * upload may work later.
+   */
+  public CompletableFuture<Void> upload(CachedDownload cached) {
+    return CompletableFuture.runAsync(() -> uploadNow(cached), executor);
+  }
+
+  private void uploadNow(CachedDownload cached) {
     DownloadTask task = cached.task();
-    OneLakePath destination;
+    Instant started = clock.instant();
+    metrics.started();
     try {
-      destination = destinations.of(task);
-    } catch (UnknownDomainException e) {
-      giveUp(cached, DeadLetterReason.PERMANENT, Failure.of(FailureKind.UNKNOWN_DOMAIN, e.getMessage()));
-      return;
-    }
-    Path file = Path.of(cached.cacheFile());
-    try {
-      if (!Files.exists(file)) {
-        if (store.holds(destination, cached.sizeBytes())) {
-          log.info("Task {} already uploaded to {} and its result sent; nothing to do", task.taskId(), destination.toAbfss());
-          return;
-        }
-        giveUp(cached, DeadLetterReason.PERMANENT,
-            Failure.of(FailureKind.INVALID_RECORD, "cache file missing: " + file));
+      OneLakePath destination;
+      try {
+        destination = destinations.of(task);
+      } catch (UnknownDomainException e) {
+        giveUp(cached, DeadLetterReason.PERMANENT, Failure.of(FailureKind.UNKNOWN_DOMAIN, e.getMessage()));
         return;
       }
-      store.put(file, destination, new OneLakeStore.FileMetadata(
-          cached.contentType(), cached.sha256(), task.traceId(), hostOf(task.url())));
-    } catch (IOException | RuntimeException e) {
-      throw new UploadFailedException("upload of task " + task.taskId() + " to " + destination.toAbfss() + " failed: " + e.getMessage(), e);
+      Path file = Path.of(cached.cacheFile());
+      try {
+        if (!Files.exists(file)) {
+          if (store.holds(destination, cached.sizeBytes())) {
+            health.succeeded();
+            log.info("Task {} already uploaded to {} and its result sent; nothing to do", task.taskId(), destination.toAbfss());
+            return;
+          }
+          giveUp(cached, DeadLetterReason.PERMANENT,
+              Failure.of(FailureKind.INVALID_RECORD, "cache file missing: " + file));
+          return;
+        }
+        store.put(file, destination, new OneLakeStore.FileMetadata(
+            cached.contentType(), cached.sha256(), task.traceId(), hostOf(task.url())));
+      } catch (IOException | RuntimeException e) {
+        String reason = UrlRedaction.redactUrlsIn(String.valueOf(e.getMessage()));
+        health.failed(reason);
+        metrics.retried(Duration.between(started, clock.instant()));
+        log.warn("Upload of task {} to {} failed, backing off: {}", task.taskId(), destination.toAbfss(), reason);
+        throw new UploadFailedException("upload of task " + task.taskId() + " to " + destination.toAbfss() + " failed: " + reason, e);
+      }
+      health.succeeded();
+      await(kafka.send(topics.results(), task.taskId(), DownloadResult.succeeded(cached, destination.toAbfss(), clock.instant())));
+      long freed = removeCacheFile(file);
+      metrics.succeeded(cached.sizeBytes(), Duration.between(started, clock.instant()), freed);
+      log.info("Uploaded task {} ({} bytes) to {}", task.taskId(), cached.sizeBytes(), destination.toAbfss());
+    } finally {
+      metrics.finished();
     }
-    Instant uploadedAt = clock.instant();
-    await(kafka.send(topics.results(), task.taskId(), DownloadResult.succeeded(cached, destination.toAbfss(), uploadedAt)));
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("uploaded, but cannot remove the cache file " + file, e);
-    }
-    succeeded.increment();
-    bytes.increment(cached.sizeBytes());
-    log.info("Uploaded task {} ({} bytes) to {}", task.taskId(), cached.sizeBytes(), destination.toAbfss());
+  }
+
+  /** Lets running uploads finish (up to 30 s) when the worker stops. */
+  @Override
+  public void destroy() {
+    executor.shutdown();
+  }
+
+  /**
+   * At most {@code maxConcurrency} uploads at once. Not a bean: an {@code Executor} bean would
+   * replace Spring Boot's application task executor.
+   */
+  private static ThreadPoolTaskExecutor boundedExecutor(int maxConcurrency) {
+    ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+    executor.setCorePoolSize(maxConcurrency);
+    executor.setMaxPoolSize(maxConcurrency);
+    executor.setThreadNamePrefix("upload-");
+    executor.setWaitForTasksToCompleteOnShutdown(true);
+    executor.setAwaitTerminationSeconds(30);
+    executor.initialize();
+    return executor;
   }
 
   /**
@@ -117,8 +159,18 @@ public class UploadService {
     await(CompletableFuture.allOf(
         kafka.send(topics.dlq(), task.taskId(), deadLetter),
         kafka.send(topics.results(), task.taskId(), DownloadResult.failed(deadLetter))));
-    failed.increment();
+    metrics.deadLettered(reason);
     log.warn("Gave up uploading task {} ({}): {}; cache file kept at {}", task.taskId(), reason, failure.message(), cached.cacheFile());
+  }
+
+  private static long removeCacheFile(Path file) {
+    try {
+      long size = Files.size(file);
+      Files.delete(file);
+      return size;
+    } catch (IOException e) {
+      throw new UncheckedIOException("uploaded and recorded, but cannot remove the cache file " + file, e);
+    }
   }
 
   private static void await(CompletableFuture<?> sent) {

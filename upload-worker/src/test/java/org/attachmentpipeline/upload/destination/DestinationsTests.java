@@ -36,7 +36,25 @@ class DestinationsTests {
   }
 
   @Test
+  void otherAdlsAccountsAndLocalDfsServersParseToTheirEndpoint() {
+    OneLakePath adls = OneLakePath.parse("abfss://files@acct.dfs.core.windows.net/in/box", "k");
+    assertThat(adls.endpoint()).isEqualTo("https://acct.dfs.core.windows.net");
+    assertThat(adls.workspace()).isEqualTo("files");
+    assertThat(adls.path()).isEqualTo("in/box");
+    OneLakePath local = OneLakePath.parse("http://127.0.0.1:8099/ws/lh.Lakehouse/Files", "k");
+    assertThat(local.endpoint()).isEqualTo("http://127.0.0.1:8099");
+    assertThat(local.toAbfss()).isEqualTo("abfss://ws@127.0.0.1:8099/lh.Lakehouse/Files");
+  }
+
+  @Test
   void aMalformedPathNamesItsKey() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> new Destinations(Map.of("claims", "/mnt/onelake/claims"), Map.of(), "", TEMPLATE))
+        .withMessageContaining("pipeline.upload.destinations.claims")
+        .withMessageContaining("is not an abfss:// or https:// path");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> new Destinations(Map.of(), Map.of("ONELAKE_CLAIMS_PATH", "abfss://onelake.dfs.fabric.microsoft.com/x"), "", TEMPLATE))
+        .withMessageContaining("ONELAKE_CLAIMS_PATH");
     assertThatIllegalArgumentException()
         .isThrownBy(() -> new Destinations(Map.of(), Map.of("ONELAKE_CLAIMS_PATH", "ftp://x/y"), "", TEMPLATE))
         .withMessageContaining("ONELAKE_CLAIMS_PATH");

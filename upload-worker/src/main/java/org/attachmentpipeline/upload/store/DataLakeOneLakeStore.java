@@ -1,0 +1,127 @@
+package org.attachmentpipeline.upload.store;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.storage.common.ParallelTransferOptions;
+import com.azure.storage.file.datalake.DataLakeFileClient;
+import com.azure.storage.file.datalake.DataLakeFileSystemClient;
+import com.azure.storage.file.datalake.models.DataLakeStorageException;
+import com.azure.storage.file.datalake.models.PathHttpHeaders;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.attachmentpipeline.upload.UploadProperties;
+import org.attachmentpipeline.upload.destination.OneLakePath;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * OneLake, or any ADLS Gen2 account, through the DataLake client. A file goes up in parallel
+ * chunks of {@code block-size} under a temporary name in its target folder, with its content type
+ * and metadata, and is then renamed over the target: a reader sees the old file or the whole new
+ * one, never half a file, and a re-upload overwrites the same path.
+ */
+public final class DataLakeOneLakeStore implements OneLakeStore {
+
+  private static final Logger log = LoggerFactory.getLogger(DataLakeOneLakeStore.class);
+
+  private final DataLakeClients clients;
+  private final UploadProperties.DataLake settings;
+
+  /**
+   * @param tokenCredential the credential when the settings name no key, SAS or connection string
+   *     ({@code DefaultAzureCredential} in production); asked for when first needed
+   * @param httpClient the HTTP client, or null for the SDK's default with the configured timeouts
+   */
+  public DataLakeOneLakeStore(
+      UploadProperties.DataLake settings, Supplier<TokenCredential> tokenCredential, HttpClient httpClient) {
+    this.settings = settings;
+    this.clients = new DataLakeClients(settings, tokenCredential, httpClient);
+  }
+
+  /**
+   * Builds the clients of {@code location} now, so that a configuration error shows at start.
+   *
+   * @param key the setting that named the location, for the error message
+   * @throws IllegalArgumentException naming {@code key} and the credential setting in use
+   */
+  public void prepare(OneLakePath location, String key) {
+    try {
+      clients.fileSystem(location);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("cannot build the OneLake client for " + key + " ("
+          + location.toAbfss() + ") with " + settings.credentialKey() + ": "
+          + StoreException.describe(e), e);
+    }
+  }
+
+  @Override
+  public void put(Path source, OneLakePath destination, FileMetadata metadata) throws IOException {
+    DataLakeFileSystemClient fileSystem = clients.fileSystem(destination);
+    String target = destination.path();
+    int slash = target.lastIndexOf('/');
+    String folder = slash < 0 ? "" : target.substring(0, slash + 1);
+    String temporaryPath = folder + "." + target.substring(slash + 1) + "." + UUID.randomUUID() + ".uploading";
+    DataLakeFileClient temporary = fileSystem.getFileClient(temporaryPath);
+    ParallelTransferOptions transfer = new ParallelTransferOptions()
+        .setBlockSizeLong(settings.blockSize().toBytes())
+        .setMaxConcurrency(settings.transferConcurrency())
+        .setMaxSingleUploadSizeLong(settings.maxSingleUploadSize().toBytes());
+    boolean renamed = false;
+    try {
+      temporary.uploadFromFile(source.toString(), transfer,
+          new PathHttpHeaders().setContentType(metadata.contentType()), metadataOf(metadata), null,
+          settings.uploadTimeout());
+      temporary.rename(null, target);
+      renamed = true;
+    } catch (RuntimeException e) {
+      throw new StoreException(e);
+    } finally {
+      if (!renamed) {
+        removeQuietly(temporary, temporaryPath);
+      }
+    }
+  }
+
+  @Override
+  public boolean holds(OneLakePath destination, long size) throws IOException {
+    try {
+      return clients.fileSystem(destination).getFileClient(destination.path()).getProperties().getFileSize() == size;
+    } catch (DataLakeStorageException e) {
+      if (e.getStatusCode() == 404) {
+        return false;
+      }
+      throw new StoreException(e);
+    } catch (RuntimeException e) {
+      throw new StoreException(e);
+    }
+  }
+
+  private static Map<String, String> metadataOf(FileMetadata metadata) {
+    Map<String, String> values = new LinkedHashMap<>();
+    put(values, "sha256", metadata.sha256());
+    put(values, "trace_id", metadata.traceId());
+    put(values, "source_host", metadata.sourceHost());
+    return values;
+  }
+
+  /** Metadata travels in headers: printable ASCII only. */
+  private static void put(Map<String, String> values, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      values.put(key, value.replaceAll("[^\\x20-\\x7e]", "_").strip());
+    }
+  }
+
+  private static void removeQuietly(DataLakeFileClient temporary, String path) {
+    try {
+      temporary.deleteIfExists();
+    } catch (RuntimeException e) {
+      // Usually the same trouble that failed the upload; the next attempt uses a new name.
+      log.debug("Could not remove the temporary file {} after a failed upload: {}", path,
+          StoreException.describe(e));
+    }
+  }
+}
