@@ -3,6 +3,8 @@ package org.attachmentpipeline.ingester;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -12,21 +14,27 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of the event ingester, bound from {@code pipeline.ingest}.
  *
- * @param source where events come from: {@code kafka} (the {@code events.raw} topic; the only
- *     source in this version)
+ * @param source where events come from: {@code kafka} (only the {@code events.raw} topic),
+ *     {@code eventhub} (an Azure Event Hub, bridged onto the raw topic) or {@code eventhouse} (KQL
+ *     polls of an Eventhouse table, bridged onto the raw topic)
  * @param groupId the consumer group reading raw events
  * @param dedupe how long, and for how many tasks, a task already made is not made again
  * @param extraction where attachments and path attributes are in an event
  * @param demo the demo that serves sample attachments and emits events for them
+ * @param eventhub the {@code eventhub} source
+ * @param eventhouse the {@code eventhouse} source
  */
 @Validated
 @ConfigurationProperties("pipeline.ingest")
 public record IngestProperties(
-    @DefaultValue("kafka") @NotBlank String source,
+    @DefaultValue("kafka") @Pattern(regexp = "kafka|eventhub|eventhouse",
+        message = "EVENT_SOURCE must be kafka, eventhub or eventhouse") String source,
     @DefaultValue("event-ingester") @NotBlank String groupId,
     @DefaultValue @Valid Dedupe dedupe,
     @DefaultValue @Valid Extraction extraction,
-    @DefaultValue @Valid Demo demo) {
+    @DefaultValue @Valid Demo demo,
+    @DefaultValue @Valid EventHub eventhub,
+    @DefaultValue @Valid Eventhouse eventhouse) {
 
   /**
    * The same event delivered twice (a producer retry, a re-sent webhook, an overlapping poll)
@@ -79,4 +87,90 @@ public record IngestProperties(
       @DefaultValue("20") @Min(0) int events,
       @DefaultValue("1s") Duration interval,
       @DefaultValue("0") @Min(0) int port) {}
+
+  /**
+   * The {@code eventhub} source: an {@code EventProcessorClient} whose checkpoints live in a blob
+   * container. Either {@code connectionString}, or {@code namespace} with DefaultAzureCredential.
+   *
+   * @param namespace fully qualified namespace ({@code <ns>.servicebus.windows.net})
+   * @param name the event hub
+   * @param connectionString a namespace or hub connection string instead of a credential
+   * @param consumerGroup the consumer group; instances sharing it and the checkpoint container
+   *     share the partitions
+   * @param batchSize most events handed over at once
+   * @param maxWait how long a batch waits to fill up
+   * @param startAt where a partition without checkpoint starts: {@code earliest} or {@code latest}
+   * @param checkpoint the blob container holding checkpoints and partition ownership
+   */
+  public record EventHub(
+      @DefaultValue("") String namespace,
+      @DefaultValue("") String name,
+      @DefaultValue("") String connectionString,
+      @DefaultValue("$Default") @NotBlank String consumerGroup,
+      @DefaultValue("100") @Min(1) int batchSize,
+      @DefaultValue("5s") @NotNull Duration maxWait,
+      @DefaultValue("earliest") @Pattern(regexp = "earliest|latest") String startAt,
+      @DefaultValue @Valid Checkpoint checkpoint) {
+
+    /**
+     * Where the processor keeps checkpoints: a storage connection string, or a blob endpoint with
+     * DefaultAzureCredential.
+     *
+     * @param connectionString storage account connection string
+     * @param endpoint blob service endpoint ({@code https://<account>.blob.core.windows.net})
+     * @param container the container, created when missing
+     */
+    public record Checkpoint(
+        @DefaultValue("") String connectionString,
+        @DefaultValue("") String endpoint,
+        @DefaultValue("eventhub-checkpoints") @NotBlank String container) {}
+  }
+
+  /**
+   * The {@code eventhouse} source: KQL polls ordered by ingestion time, with an overlap window and
+   * a checkpoint kept in a compacted Kafka topic.
+   *
+   * @param clusterUrl the query URI ({@code https://<eventhouse>.kusto.fabric.microsoft.com})
+   * @param database the KQL database
+   * @param table the table of events (columns type, version, utcDateTime, traceId, data)
+   * @param query the KQL; blank: the default query over {@code table} (see the README for the
+   *     contract a custom query keeps)
+   * @param accessToken a bearer token instead of DefaultAzureCredential (short-lived; for tests
+   *     and one-off runs)
+   * @param interval time between two polls once caught up
+   * @param batchSize rows per query
+   * @param overlap how far before the newest ingestion time seen each poll looks again, for rows
+   *     that become visible late
+   * @param initialLookback where the first poll starts when there is no checkpoint
+   * @param queryTimeout server timeout of one query (the HTTP read timeout is a little longer)
+   * @param backoff the first delay after a failed poll (doubled each time)
+   * @param maxBackoff the longest delay after failed polls
+   * @param maxRemembered most event keys of the overlap window kept for deduplication
+   * @param checkpointTopic compacted topic holding the checkpoint
+   * @param leaseTopic single-partition topic whose one partition is the polling lease
+   * @param checkpointKey the checkpoint's record key; blank: {@code <clusterUrl>/<database>/<table>}
+   */
+  public record Eventhouse(
+      @DefaultValue("") String clusterUrl,
+      @DefaultValue("") String database,
+      @DefaultValue("Events") @NotBlank String table,
+      @DefaultValue("") String query,
+      @DefaultValue("") String accessToken,
+      @DefaultValue("30s") @NotNull Duration interval,
+      @DefaultValue("1000") @Min(1) int batchSize,
+      @DefaultValue("5m") @NotNull Duration overlap,
+      @DefaultValue("24h") @NotNull Duration initialLookback,
+      @DefaultValue("60s") @NotNull Duration queryTimeout,
+      @DefaultValue("5s") @NotNull Duration backoff,
+      @DefaultValue("5m") @NotNull Duration maxBackoff,
+      @DefaultValue("20000") @Min(1) int maxRemembered,
+      @DefaultValue("eventhouse.checkpoint") @NotBlank String checkpointTopic,
+      @DefaultValue("eventhouse.lease") @NotBlank String leaseTopic,
+      @DefaultValue("") String checkpointKey) {
+
+    /** The checkpoint's record key. */
+    public String effectiveCheckpointKey() {
+      return checkpointKey.isBlank() ? clusterUrl + "/" + database + "/" + table : checkpointKey;
+    }
+  }
 }

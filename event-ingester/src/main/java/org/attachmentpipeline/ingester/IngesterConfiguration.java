@@ -2,11 +2,19 @@ package org.attachmentpipeline.ingester;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.attachmentpipeline.ingester.event.RecentTasks;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.config.ContainerCustomizer;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
@@ -22,6 +30,30 @@ class IngesterConfiguration {
   @Bean
   RecentTasks recentTasks(IngestProperties properties) {
     return new RecentTasks(properties.dedupe().window(), properties.dedupe().maxTasks());
+  }
+
+  /**
+   * When the raw-topic consumer reads another cluster than the pipeline's (Event Hubs through its
+   * Kafka endpoint), the admin client that looks up that cluster's id for listener observations
+   * must speak to it with the consumer's security settings, not the pipeline admin's.
+   */
+  @Bean
+  ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> consumerClusterAdmin(
+      KafkaProperties kafka) {
+    return container -> {
+      Map<String, Object> consumer = kafka.buildConsumerProperties();
+      Object consumerServers = consumer.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+      Object adminServers = kafka.buildAdminProperties().get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+      if (consumerServers != null && !String.valueOf(consumerServers).equals(String.valueOf(adminServers))) {
+        Map<String, Object> admin = new HashMap<>();
+        consumer.forEach((key, value) -> {
+          if (AdminClientConfig.configNames().contains(key)) {
+            admin.put(key, value);
+          }
+        });
+        container.setKafkaAdmin(new KafkaAdmin(admin));
+      }
+    };
   }
 
   /**

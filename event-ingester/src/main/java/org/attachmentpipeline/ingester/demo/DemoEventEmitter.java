@@ -73,7 +73,7 @@ class DemoEventEmitter implements DisposableBean {
     }
     String traceId = "demo-" + run + "-" + n;
     publisher
-        .rawEvent(traceId, PipelineJson.mapper().valueToTree(event(traceId, n)))
+        .rawEvent(traceId, PipelineJson.mapper().valueToTree(event(traceId, n)), "demo")
         .whenComplete((ok, error) -> {
           if (error != null) {
             log.warn("Demo: event {} not published: {}", traceId, error.getMessage());

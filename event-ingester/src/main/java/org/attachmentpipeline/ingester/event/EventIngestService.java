@@ -44,7 +44,7 @@ public class EventIngestService {
     this.clock = clock;
     this.accepted = meters.counter("pipeline.ingest.events", "outcome", "accepted");
     this.rejected = meters.counter("pipeline.ingest.events", "outcome", "rejected");
-    this.tasks = meters.counter("pipeline.ingest.tasks");
+    this.tasks = meters.counter("pipeline.tasks.published");
     this.duplicates = meters.counter("pipeline.ingest.tasks.duplicates");
     this.recent = recent;
     meters.gauge("pipeline.ingest.dedupe.remembered", recent, RecentTasks::size);

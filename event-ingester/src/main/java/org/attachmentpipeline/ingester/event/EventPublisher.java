@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.topic.PipelineTopics;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -13,17 +15,25 @@ import tools.jackson.databind.JsonNode;
 @Component
 public class EventPublisher {
 
+  /**
+   * Header naming where the ingester itself read a raw event ({@code eventhub}, {@code eventhouse},
+   * {@code http}, {@code demo}); a raw record without it came from another producer.
+   */
+  public static final String SOURCE_HEADER = "pipeline-event-source";
+
   private final KafkaTemplate<String, Object> kafka;
   private final PipelineTopics topics;
 
-  EventPublisher(KafkaTemplate<String, Object> kafka, PipelineTopics topics) {
+  public EventPublisher(KafkaTemplate<String, Object> kafka, PipelineTopics topics) {
     this.kafka = kafka;
     this.topics = topics;
   }
 
-  /** Publishes an event to the raw topic, keyed by its trace id. */
-  public CompletableFuture<?> rawEvent(String traceId, JsonNode event) {
-    return kafka.send(topics.raw(), traceId, event);
+  /** Publishes an event read from {@code source} to the raw topic, keyed by its trace id. */
+  public CompletableFuture<?> rawEvent(String traceId, JsonNode event, String source) {
+    ProducerRecord<String, Object> record = new ProducerRecord<>(topics.raw(), traceId, event);
+    record.headers().add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
+    return kafka.send(record);
   }
 
   /** Publishes tasks to the pending topic; completes when the broker has them all. */

@@ -1,5 +1,7 @@
 package org.attachmentpipeline.ingester.web;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,10 +30,12 @@ class EventsController {
 
   private final EventIngestService ingest;
   private final EventPublisher publisher;
+  private final Counter eventsRead;
 
-  EventsController(EventIngestService ingest, EventPublisher publisher) {
+  EventsController(EventIngestService ingest, EventPublisher publisher, MeterRegistry meters) {
     this.ingest = ingest;
     this.publisher = publisher;
+    this.eventsRead = meters.counter("pipeline.events.read", "source", "http");
   }
 
   @PostMapping(path = "/api/events", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -67,9 +71,10 @@ class EventsController {
     }
     CompletableFuture.allOf(
             IntStream.range(0, accepted.size())
-                .mapToObj(i -> publisher.rawEvent(traceIds.get(i), accepted.get(i)))
+                .mapToObj(i -> publisher.rawEvent(traceIds.get(i), accepted.get(i), "http"))
                 .toArray(CompletableFuture[]::new))
         .join();
+    eventsRead.increment(accepted.size());
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("accepted", accepted.size());
     answer.put("attachments", tasks);

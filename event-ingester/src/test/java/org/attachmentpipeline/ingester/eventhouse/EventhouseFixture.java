@@ -1,0 +1,127 @@
+package org.attachmentpipeline.ingester.eventhouse;
+
+import com.microsoft.azure.kusto.data.Client;
+import com.microsoft.azure.kusto.data.auth.ConnectionStringBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.attachmentpipeline.common.json.JsonSerde;
+import org.attachmentpipeline.common.topic.PipelineTopics;
+import org.attachmentpipeline.ingester.IngestProperties;
+import org.attachmentpipeline.ingester.event.EventPublisher;
+import org.attachmentpipeline.ingester.event.RawEventForwarder;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Builds the Eventhouse poller the way the application does, against a {@link KustoTestServer}
+ * and the module's embedded broker, with topics of its own.
+ */
+final class EventhouseFixture implements AutoCloseable {
+
+  record RawRecord(String key, String value, String source) {}
+
+  final String brokers = System.getProperty("spring.embedded.kafka.brokers");
+  final String id = UUID.randomUUID().toString().substring(0, 8);
+  final String rawTopic = "eventhouse-it." + id + ".raw";
+  final String checkpointTopic = "eventhouse-it." + id + ".checkpoint";
+  final KustoTestServer kusto;
+  final IngestProperties.Eventhouse config;
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final DefaultKafkaProducerFactory<String, Object> producers;
+  final KafkaTemplate<String, Object> kafka;
+
+  EventhouseFixture(KustoTestServer kusto, int batchSize) throws Exception {
+    this.kusto = kusto;
+    this.config = new IngestProperties.Eventhouse(
+        kusto.url(), "pipeline", "Events", "", "local-test-token", Duration.ofSeconds(30), batchSize,
+        Duration.ofMinutes(5), Duration.ofHours(24), Duration.ofSeconds(10), Duration.ofSeconds(1),
+        Duration.ofSeconds(8), 1000, checkpointTopic, "unused-lease", "");
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+      admin.createTopics(List.of(
+          new NewTopic(rawTopic, 1, (short) 1),
+          new NewTopic(checkpointTopic, 1, (short) 1)
+              .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+          .all().get();
+    }
+    producers = new DefaultKafkaProducerFactory<>(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers, ProducerConfig.ACKS_CONFIG, "all"),
+        new StringSerializer(), new JsonSerde<>(Object.class));
+    kafka = new KafkaTemplate<>(producers);
+  }
+
+  Map<String, Object> consumerConfig() {
+    return Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+  }
+
+  /** A poller as after a fresh start: its own Kusto client and checkpoint store. */
+  EventhousePoller poller() throws Exception {
+    RetryAfterRecorder http = KustoEventQuery.http(config);
+    Client client = KustoEventQuery.client(
+        ConnectionStringBuilder.createWithAadAccessTokenAuthentication(config.clusterUrl(), config.accessToken()), http);
+    PipelineTopics topics = new PipelineTopics(rawTopic, "p", "c", "r", List.of("t"), "eventhouse-it." + id + ".dlq", 1, (short) 1, 1);
+    RawEventForwarder forwarder = new RawEventForwarder(
+        new IngestProperties.Extraction("/data/attachments", "url", "fileName", "", 1, "default", null),
+        new EventPublisher(kafka, topics), Clock.systemUTC());
+    KafkaCheckpointStore store = new KafkaCheckpointStore(kafka, consumerConfig(), checkpointTopic, config.effectiveCheckpointKey());
+    return new EventhousePoller(new KustoEventQuery(client, http, config), store, forwarder, config, meters, Clock.systemUTC());
+  }
+
+  /** Every record on the raw topic so far. */
+  List<RawRecord> raw() {
+    return readAll(rawTopic);
+  }
+
+  /** Every checkpoint record so far. */
+  List<RawRecord> checkpoints() {
+    return readAll(checkpointTopic);
+  }
+
+  private List<RawRecord> readAll(String topic) {
+    TopicPartition partition = new TopicPartition(topic, 0);
+    List<RawRecord> records = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new StringDeserializer())) {
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = consumer.endOffsets(List.of(partition)).get(partition);
+      while (consumer.position(partition) < end) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+          Header source = record.headers().lastHeader(EventPublisher.SOURCE_HEADER);
+          records.add(new RawRecord(record.key(), record.value(),
+              source == null ? null : new String(source.value(), StandardCharsets.UTF_8)));
+        }
+      }
+    }
+    return records;
+  }
+
+  static KustoTestServer.Row row(Instant ingested, String traceId) {
+    return new KustoTestServer.Row(ingested, "key-" + traceId, "verisk.claims.property.xn.documentsReceived", 1,
+        "2026-11-20T10:00:00.0000000Z", traceId,
+        "{\"assignmentId\": \"A-" + traceId + "\", \"attachments\": [\"https://h/" + traceId + ".pdf\"]}");
+  }
+
+  @Override
+  public void close() {
+    producers.destroy();
+  }
+}
