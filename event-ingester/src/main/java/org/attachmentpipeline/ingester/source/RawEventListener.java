@@ -47,7 +47,8 @@ class RawEventListener implements ConsumerSeekAware {
   @KafkaListener(
       id = "event-ingester",
       topics = "#{__listener.topic()}",
-      groupId = "${pipeline.ingest.group-id}")
+      groupId = "${pipeline.ingest.group-id}",
+      concurrency = "${pipeline.ingest.concurrency:4}")
   void onEvent(ConsumerRecord<String, String> record) {
     if (record.headers().lastHeader(EventPublisher.SOURCE_HEADER) == null) {
       // read here first; events bridged from another source were counted there

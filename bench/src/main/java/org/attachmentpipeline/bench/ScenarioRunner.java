@@ -1,0 +1,199 @@
+package org.attachmentpipeline.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.attachmentpipeline.bench.Scenario.Kind;
+import org.attachmentpipeline.common.message.DownloadTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one scenario: the plain downloader on the corpus first (it also warms the source), then the
+ * pipeline, measured from the first event (or, for a backlog, from the moment the paused download
+ * worker resumes) until the result of every task is on the results topic.
+ */
+final class ScenarioRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(ScenarioRunner.class);
+
+  private final BenchPipeline pipeline;
+  private final CorpusServer server;
+  private final Publisher publisher;
+  private final ResultWatcher watcher;
+  private final ResourceSampler sampler;
+  private final String runId;
+  private final AtomicInteger scenarioNumber = new AtomicInteger();
+
+  ScenarioRunner(
+      BenchPipeline pipeline, CorpusServer server, Publisher publisher, ResultWatcher watcher,
+      ResourceSampler sampler, String runId) {
+    this.pipeline = pipeline;
+    this.server = server;
+    this.publisher = publisher;
+    this.watcher = watcher;
+    this.sampler = sampler;
+    this.runId = runId;
+  }
+
+  /** Runs a scenario and returns its figures; {@code rate} is the events/s of a fixed-rate one. */
+  Map<String, Object> run(Scenario scenario, double rate) throws InterruptedException {
+    int number = scenarioNumber.incrementAndGet();
+    List<FileSpec> corpus = corpus(scenario, number);
+    Map<String, Object> figures = new LinkedHashMap<>();
+    PlainDownloader.Outcome plain = null;
+    ResourceSampler.Usage plainUsage = null;
+    if (scenario.plain()) {
+      Path dir = pipeline.dataDir().resolve("plain-" + scenario.name());
+      ResourceSampler.Window window = sampler.begin();
+      plain = PlainDownloader.download(corpus, server, dir);
+      plainUsage = sampler.end(window);
+      deleteTree(dir);
+    }
+    if (scenario.slowMillis() > 0 && scenario.hosts() > 1) {
+      server.setHostDelay(scenario.hosts() - 1, scenario.slowMillis());
+    }
+    Tracker tracker = new Tracker();
+    watcher.watch(tracker);
+    boolean memoryScenario = scenario.targets().stream().anyMatch(t -> t.figure().startsWith("heap_live"));
+    ResourceSampler.Window window = sampler.begin(memoryScenario);
+    long start;
+    try {
+      start = letIn(scenario, corpus, tracker, rate, number);
+      Waiting.get(tracker.complete(), Duration.ofSeconds(scenario.timeoutSeconds()),
+          "the results of " + scenario.name() + " (" + tracker.resultCount() + " of "
+              + tracker.expectedCount() + " so far)");
+    } finally {
+      for (int host = 0; host < server.hosts(); host++) {
+        server.setHostDelay(host, 0);
+      }
+    }
+    ResourceSampler.Usage usage = sampler.end(window);
+    watcher.watch(null);
+    figures.putAll(Figures.pipeline(scenario, tracker, start, usage));
+    if (scenario.kind() == Kind.FIXED_RATE) {
+      figures.put("rate_events_per_second", rate);
+    }
+    if (plain != null) {
+      figures.putAll(Figures.plain(plain, plainUsage));
+      figures.putAll(Figures.ratios(figures));
+    }
+    if (scenario.failPercent() > 0) {
+      figures.putAll(Figures.retryError(tracker, server));
+    }
+    if (scenario.hosts() > 1) {
+      figures.putAll(Figures.byHost(tracker, scenario.hosts() - 1));
+    }
+    figures.put("timeline", Figures.timeline(tracker, start));
+    deleteTree(pipeline.dataDir().resolve("onelake"));
+    log.info("{} done: {}", scenario.name(), Figures.headline(figures));
+    return figures;
+  }
+
+  /** A warm-up burst whose figures are not reported (JIT, connections, consumer groups). */
+  void warmUp(int files) throws InterruptedException {
+    Scenario warm = new Scenario("warm-up", Kind.BURST, files, 16 * 1024, false, 1, 0, 0, 0, List.of(), "");
+    run(warm, 0);
+  }
+
+  private List<FileSpec> corpus(Scenario scenario, int number) {
+    List<FileSpec> files = new ArrayList<>();
+    int count = scenario.kind() == Kind.FIXED_RATE ? 0 : scenario.files();
+    for (int i = 0; i < count; i++) {
+      int delay = scenario.kind() == Kind.ONE_PARTITION && i % 50 == 49 ? scenario.slowMillis() : 0;
+      files.add(new FileSpec(number * 10_000_000L + i, i % scenario.hosts(), scenario.sizeBytes(), delay,
+          scenario.failPercent()));
+    }
+    return files;
+  }
+
+  /** Lets the scenario's work in; returns the moment measuring starts (epoch ms). */
+  private long letIn(Scenario scenario, List<FileSpec> corpus, Tracker tracker, double rate, int number) {
+    return switch (scenario.kind()) {
+      case BURST -> {
+        long start = System.currentTimeMillis();
+        corpus.forEach(file -> sendEvent(tracker, file));
+        tracker.seal();
+        publisher.flush();
+        yield start;
+      }
+      case FIXED_RATE -> fixedRate(scenario, tracker, rate, number);
+      case BACKLOG, ONE_PARTITION -> {
+        pipeline.pauseDownloads(Duration.ofSeconds(30));
+        Integer partition = scenario.kind() == Kind.ONE_PARTITION ? 0 : null;
+        for (FileSpec file : corpus) {
+          String traceId = traceId(file);
+          String url = server.url(file);
+          tracker.expect(DownloadTask.idFor(traceId, url), file);
+          publisher.task(traceId, "A" + file.id(), url, file.name(), partition);
+        }
+        tracker.seal();
+        publisher.flush();
+        long start = System.currentTimeMillis();
+        pipeline.resumeDownloads();
+        yield start;
+      }
+    };
+  }
+
+  private long fixedRate(Scenario scenario, Tracker tracker, double rate, int number) {
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    long start = System.currentTimeMillis();
+    long total = Math.round(rate * scenario.durationSeconds());
+    AtomicInteger sent = new AtomicInteger();
+    try {
+      ticker.scheduleAtFixedRate(
+          () -> {
+            long due = Math.min(total, Math.round(rate * (System.currentTimeMillis() - start) / 1000.0));
+            while (sent.get() < due) {
+              int i = sent.getAndIncrement();
+              sendEvent(tracker, new FileSpec(number * 10_000_000L + i, 0, scenario.sizeBytes(), 0, 0));
+            }
+          },
+          0, 5, TimeUnit.MILLISECONDS);
+      Waiting.until(Duration.ofSeconds(scenario.durationSeconds() + 30L), () -> sent.get() >= total,
+          "the fixed-rate events to be sent");
+    } finally {
+      ticker.shutdownNow();
+    }
+    tracker.seal();
+    publisher.flush();
+    return start;
+  }
+
+  private void sendEvent(Tracker tracker, FileSpec file) {
+    String traceId = traceId(file);
+    String url = server.url(file);
+    tracker.expect(DownloadTask.idFor(traceId, url), file);
+    publisher.event(traceId, "A" + file.id(), url);
+  }
+
+  private String traceId(FileSpec file) {
+    return "bench-" + runId + "-" + file.id();
+  }
+
+  static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot clean up " + root, e);
+    }
+  }
+}

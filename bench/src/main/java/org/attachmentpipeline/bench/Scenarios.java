@@ -1,0 +1,111 @@
+package org.attachmentpipeline.bench;
+
+import java.util.List;
+import org.attachmentpipeline.bench.Scenario.Kind;
+import org.attachmentpipeline.bench.Scenario.Target;
+
+/** The scenarios of issue 8, at full size and in the quick mode's small versions. */
+public final class Scenarios {
+
+  static final long KIB = 1024;
+  static final long MIB = 1024 * KIB;
+  static final long GIB = 1024 * MIB;
+
+  /** Every scenario name, in the order a full run takes them. */
+  public static final List<String> NAMES =
+      List.of(
+          "files-64k", "files-8m", "file-1g", "fixed-rate", "failures", "slow-host", "backlog",
+          "slow-file");
+
+  private Scenarios() {}
+
+  /** The named scenarios (all when {@code names} is empty), full size or quick. */
+  public static List<Scenario> select(List<String> names, boolean quick) {
+    List<Scenario> all = quick ? quick() : full();
+    if (names.isEmpty()) {
+      return all;
+    }
+    return all.stream().filter(scenario -> names.contains(scenario.name())).toList();
+  }
+
+  static List<Scenario> full() {
+    return List.of(
+        files64k(10_000),
+        files8m(200),
+        bigFile(GIB),
+        fixedRate(60),
+        failures(2_000),
+        slowHost(2_000),
+        backlog(100_000),
+        slowFile());
+  }
+
+  static List<Scenario> quick() {
+    return List.of(
+        files64k(200),
+        files8m(8),
+        bigFile(64 * MIB),
+        fixedRate(8),
+        failures(100),
+        slowHost(100),
+        backlog(1_000),
+        slowFile());
+  }
+
+  private static Scenario files64k(int files) {
+    return new Scenario(
+        "files-64k", Kind.BURST, files, 64 * KIB, true, 1, 0, 0, 0,
+        List.of(new Target("ratio_files_per_second", false, 0.5, "pipeline >= 0.5 x plain files/s")),
+        files + " files of 64 KiB, all events at once");
+  }
+
+  private static Scenario files8m(int files) {
+    return new Scenario(
+        "files-8m", Kind.BURST, files, 8 * MIB, true, 1, 0, 0, 0,
+        List.of(new Target("ratio_mb_per_second", false, 0.5, "pipeline >= 0.5 x plain MB/s")),
+        files + " files of 8 MiB, all events at once");
+  }
+
+  private static Scenario bigFile(long size) {
+    return new Scenario(
+        "file-1g", Kind.BURST, 1, size, true, 1, 0, 0, 0,
+        List.of(new Target("heap_live_growth_mib", true, 64, "live heap growth <= 64 MiB")),
+        "one file of " + (size / MIB) + " MiB; live heap growth (a full GC every second) and RSS");
+  }
+
+  private static Scenario fixedRate(int seconds) {
+    return new Scenario(
+        "fixed-rate", Kind.FIXED_RATE, 0, 64 * KIB, false, 1, 0, 0, seconds,
+        List.of(new Target("latency_p95_ms", true, 250, "end-to-end p95 <= 250 ms")),
+        "64 KiB files for " + seconds + " s at half the saturating rate of files-64k");
+  }
+
+  private static Scenario failures(int files) {
+    return new Scenario(
+        "failures", Kind.BURST, files, 64 * KIB, false, 1, 0, 30, 0,
+        List.of(new Target("retry_error_p99_ms", true, 1000, "retry timing error p99 <= 1 s")),
+        files + " files of 64 KiB, 30 % of requests answered 503, retry delays 50/100/200/400 ms");
+  }
+
+  private static Scenario slowHost(int files) {
+    return new Scenario(
+        "slow-host", Kind.BURST, files, 64 * KIB, true, 5, 2_000, 0, 0, List.of(),
+        files + " files of 64 KiB over 5 hosts; the 5th answers every request after 2 s");
+  }
+
+  private static Scenario backlog(int tasks) {
+    double seconds = 180.0 * tasks / 100_000;
+    return new Scenario(
+        "backlog", Kind.BACKLOG, tasks, 4 * KIB, false, 1, 0, 0, 0,
+        List.of(new Target("drain_seconds", true, seconds,
+            "drained in <= " + (tasks == 100_000 ? "3 min" : seconds + " s (3 min per 100,000, scaled)"))),
+        tasks + " tasks of 4 KiB waiting on the pending topic, then the download worker resumes");
+  }
+
+  private static Scenario slowFile() {
+    return new Scenario(
+        "slow-file", Kind.ONE_PARTITION, 500, 4 * KIB, false, 1, 1_500, 0, 0,
+        List.of(new Target("wall_seconds", true, 3, "wall time <= 3 s")),
+        "500 tasks on ONE partition of the pending topic, every 50th served in 1.5 s");
+  }
+}

@@ -1,0 +1,44 @@
+package org.attachmentpipeline.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTests {
+
+  @Test
+  void readsScenariosBrokersOutputAndPassesOtherPropertiesToTheWorkers() {
+    BenchOptions options = BenchOptions.parse("--quick", "--scenario", "files-64k,slow-file",
+        "--bootstrap-servers=kafka:9092", "--out", "/tmp/x", "--pipeline.download.max-concurrency=10");
+
+    assertThat(options.quick()).isTrue();
+    assertThat(options.scenarios()).containsExactly("files-64k", "slow-file");
+    assertThat(options.bootstrapServers()).contains("kafka:9092");
+    assertThat(options.out()).isEqualTo(Path.of("/tmp/x"));
+    assertThat(options.pipelineProperties()).isEqualTo(Map.of("pipeline.download.max-concurrency", "10"));
+    assertThat(Scenarios.select(options.scenarios(), true)).extracting(Scenario::name)
+        .isEqualTo(List.of("files-64k", "slow-file"));
+  }
+
+  @Test
+  void refusesAnUnknownScenarioOrOption() {
+    assertThatThrownBy(() -> BenchOptions.parse("--scenario", "nope")).hasMessageContaining("nope");
+    assertThatThrownBy(() -> BenchOptions.parse("--fast")).hasMessageContaining("--fast");
+  }
+
+  @Test
+  void theFullScenariosHaveTheIssuesSizes() {
+    Map<String, Scenario> full = new java.util.HashMap<>();
+    Scenarios.select(List.of(), false).forEach(s -> full.put(s.name(), s));
+
+    assertThat(full.get("files-64k").files()).isEqualTo(10_000);
+    assertThat(full.get("files-8m").files()).isEqualTo(200);
+    assertThat(full.get("file-1g").sizeBytes()).isEqualTo(1L << 30);
+    assertThat(full.get("backlog").files()).isEqualTo(100_000);
+    assertThat(full.get("slow-file").files()).isEqualTo(500);
+  }
+}
