@@ -121,7 +121,9 @@ class MonitoringDashboardApplicationTests {
           .untilAsserted(
               () -> {
                 JsonNode overview = overview();
-                JsonNode reader = topic(overview, topic).get("consumers").get(0);
+                JsonNode consumers = topic(overview, topic).get("consumers");
+                assertThat(consumers.size()).as("consumer groups of %s", topic).isPositive();
+                JsonNode reader = consumers.get(0);
                 assertThat(reader.get("group").asString()).isEqualTo(group);
                 assertThat(reader.get("lag").asLong()).isEqualTo(5);
                 assertThat(reader.get("members").asInt()).isEqualTo(1);
