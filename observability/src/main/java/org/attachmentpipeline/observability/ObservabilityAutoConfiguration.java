@@ -31,6 +31,7 @@ public class ObservabilityAutoConfiguration {
 
   @Bean
   TaskLoggingContext taskLoggingContext() {
+    LoggingContext.register();
     return new TaskLoggingContext();
   }
 

@@ -8,6 +8,7 @@ import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.common.secret.UrlRedaction;
 import org.attachmentpipeline.download.fetch.DownloadOutcome;
 import org.attachmentpipeline.download.fetch.Downloader;
+import org.attachmentpipeline.observability.LoggingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.log.LogAccessor;
@@ -78,6 +79,8 @@ final class TaskRunner implements DownloadWindow.Work {
                         Failure.of(FailureKind.UNEXPECTED, UrlRedaction.redactUrlsIn(OutcomePublisher.rootMessage(error))))))
         .flatMap(outcome -> publisher.publish(outcome).retryWhen(publishRetry))
         .doOnNext(outcome -> metrics.finished(tier, outcome, Duration.ofNanos(System.nanoTime() - started)))
+        // every line logged on the way, on whichever thread, carries the task's ids
+        .contextWrite(LoggingContext.of(task, "download"))
         .then();
   }
 }

@@ -21,6 +21,7 @@ import org.attachmentpipeline.common.message.Stage;
 import org.attachmentpipeline.common.message.TaskError;
 import org.attachmentpipeline.common.secret.UrlRedaction;
 import org.attachmentpipeline.common.topic.PipelineTopics;
+import org.attachmentpipeline.observability.LoggingContext;
 import org.attachmentpipeline.upload.UploadProperties;
 import org.attachmentpipeline.upload.destination.Destinations;
 import org.attachmentpipeline.upload.destination.OneLakePath;
@@ -80,7 +81,9 @@ public class UploadService implements DisposableBean {
    * upload may work later.
    */
   public CompletableFuture<Void> upload(CachedDownload cached) {
-    return CompletableFuture.runAsync(() -> uploadNow(cached), executor);
+    // every line logged during the upload carries the task's ids
+    return CompletableFuture.runAsync(
+        LoggingContext.wrap(cached.task(), "upload", () -> uploadNow(cached)), executor);
   }
 
   private void uploadNow(CachedDownload cached) {

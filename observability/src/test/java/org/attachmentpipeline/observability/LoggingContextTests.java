@@ -1,0 +1,71 @@
+package org.attachmentpipeline.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.attachmentpipeline.common.message.DownloadTask;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+class LoggingContextTests {
+
+  @Test
+  void taskFieldsFollowAReactivePipelineOntoOtherThreads() {
+    LoggingContext.register();
+    DownloadTask task =
+        new DownloadTask(
+            0, "task-7", "event-7", "claim.created", "claims", "https://h/f.pdf", "f.pdf", Map.of(),
+            1, Instant.now(), Instant.now(), null, List.of());
+    String caller = Thread.currentThread().getName();
+
+    Map<String, String> seen =
+        Mono.delay(Duration.ofMillis(10), Schedulers.parallel())
+            .map(tick -> new Seen(Thread.currentThread().getName(), MDC.getCopyOfContextMap()))
+            .contextWrite(LoggingContext.of(task, "download"))
+            .map(s -> {
+              assertThat(s.thread()).isNotEqualTo(caller);
+              return s.mdc();
+            })
+            .block(Duration.ofSeconds(5));
+
+    assertThat(seen)
+        .containsEntry(TaskLoggingContext.TASK_ID, "task-7")
+        .containsEntry(TaskLoggingContext.EVENT_TRACE_ID, "event-7")
+        .containsEntry(TaskLoggingContext.STAGE, "download");
+    assertThat(MDC.get(TaskLoggingContext.TASK_ID)).as("nothing leaks onto the caller").isNull();
+  }
+
+  private record Seen(String thread, Map<String, String> mdc) {}
+
+  @Test
+  void aWrappedRunnableCarriesTheFieldsOnAnExecutorThread() throws Exception {
+    DownloadTask task =
+        new DownloadTask(
+            0, "task-8", "event-8", "claim.created", "claims", "https://h/f.pdf", "f.pdf", Map.of(),
+            1, Instant.now(), Instant.now(), null, List.of());
+    java.util.concurrent.ExecutorService executor =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.atomic.AtomicReference<Map<String, String>> during =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      executor.submit(LoggingContext.wrap(task, "upload", () -> during.set(MDC.getCopyOfContextMap())))
+          .get(5, java.util.concurrent.TimeUnit.SECONDS);
+      Map<String, String> after =
+          executor.submit(MDC::getCopyOfContextMap).get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(during.get())
+          .containsEntry(TaskLoggingContext.TASK_ID, "task-8")
+          .containsEntry(TaskLoggingContext.STAGE, "upload");
+      assertThat(after == null ? Map.<String, String>of() : after)
+          .as("the executor's thread is clean again")
+          .doesNotContainKey(TaskLoggingContext.TASK_ID);
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+}
