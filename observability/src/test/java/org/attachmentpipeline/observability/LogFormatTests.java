@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.joran.spi.JoranException;
+import ch.qos.logback.core.spi.FilterReply;
 import ch.qos.logback.core.status.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -95,11 +96,21 @@ class LogFormatTests {
     OutputStreamAppender<ILoggingEvent> appender =
         (OutputStreamAppender<ILoggingEvent>)
             context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(expectedAppender);
-    assertThat(appender).as("the root logger writes through the %s appender", expectedAppender).isNotNull();
+    assertThat(appender).as("the root logger has the %s appender", expectedAppender).isNotNull();
+    assertThat(appender.getCopyOfAttachedFiltersList())
+        .as("LOG_FORMAT lets only the %s appender write", expectedAppender)
+        .allMatch(filter -> filter.decide(event) != FilterReply.DENY);
+    String other = expectedAppender.equals("json") ? "text" : "json";
+    @SuppressWarnings("unchecked")
+    OutputStreamAppender<ILoggingEvent> silent =
+        (OutputStreamAppender<ILoggingEvent>)
+            context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(other);
+    assertThat(silent.getCopyOfAttachedFiltersList())
+        .anyMatch(filter -> filter.decide(event) == FilterReply.DENY);
     assertThat(context.getStatusManager().getCopyOfStatusList())
         .as("logback understood every element of the file")
         .noneMatch(status -> status.getMessage().startsWith("Ignoring unknown property"))
-        .noneMatch(status -> status.getLevel() == Status.ERROR);
+        .noneMatch(status -> status.getLevel() >= Status.WARN);
     String line = new String(appender.getEncoder().encode(event), StandardCharsets.UTF_8);
     context.stop();
     return line;

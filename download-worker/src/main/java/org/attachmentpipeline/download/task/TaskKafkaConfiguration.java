@@ -1,5 +1,6 @@
 package org.attachmentpipeline.download.task;
 
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -19,6 +20,7 @@ import org.attachmentpipeline.download.DownloadProperties;
 import org.attachmentpipeline.download.cache.DownloadCache;
 import org.attachmentpipeline.download.fetch.Downloader;
 import org.attachmentpipeline.download.fetch.HostRules;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -121,10 +123,12 @@ class TaskKafkaConfiguration {
       MeterRegistry meterRegistry,
       KafkaListenerEndpointRegistry registry,
       ThreadPoolTaskScheduler downloadResumeScheduler,
-      DownloadProperties properties) {
+      DownloadProperties properties,
+      ObjectProvider<ObservationRegistry> observationRegistry) {
     return new TaskWindow(
         downloader, downloadKafkaTemplate, topics, retryRouter, downloadCache, hostRules, meterRegistry,
-        registry, downloadResumeScheduler, properties);
+        registry, downloadResumeScheduler, properties,
+        observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
   }
 
   @Bean

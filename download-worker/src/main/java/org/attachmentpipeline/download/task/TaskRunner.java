@@ -1,5 +1,6 @@
 package org.attachmentpipeline.download.task;
 
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.attachmentpipeline.common.message.DownloadTask;
@@ -9,6 +10,7 @@ import org.attachmentpipeline.common.secret.UrlRedaction;
 import org.attachmentpipeline.download.fetch.DownloadOutcome;
 import org.attachmentpipeline.download.fetch.Downloader;
 import org.attachmentpipeline.observability.LoggingContext;
+import org.attachmentpipeline.observability.RecordObservation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.log.LogAccessor;
@@ -33,6 +35,7 @@ final class TaskRunner implements DownloadWindow.Work {
   private final DownloadMetrics metrics;
   private final String pendingTopic;
   private final Retry publishRetry;
+  private final ObservationRegistry observations;
 
   TaskRunner(
       Downloader downloader,
@@ -40,7 +43,9 @@ final class TaskRunner implements DownloadWindow.Work {
       DownloadMetrics metrics,
       String pendingTopic,
       Duration firstRetry,
-      Duration maxRetry) {
+      Duration maxRetry,
+      ObservationRegistry observations) {
+    this.observations = observations;
     this.downloader = downloader;
     this.publisher = publisher;
     this.metrics = metrics;
@@ -69,7 +74,7 @@ final class TaskRunner implements DownloadWindow.Work {
     DownloadTask task = record.value();
     String tier = DownloadMetrics.tierOf(record.topic(), pendingTopic);
     long started = System.nanoTime();
-    return downloader
+    Mono<Void> work = downloader
         .download(task)
         .onErrorResume(
             error ->
@@ -82,5 +87,7 @@ final class TaskRunner implements DownloadWindow.Work {
         // every line logged on the way, on whichever thread, carries the task's ids
         .contextWrite(LoggingContext.of(task, "download"))
         .then();
+    // the outcome is published inside an observation that continues the record's trace
+    return RecordObservation.around(work, observations, record, "download-worker");
   }
 }

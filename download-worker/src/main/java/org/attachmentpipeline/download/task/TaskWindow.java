@@ -1,5 +1,6 @@
 package org.attachmentpipeline.download.task;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +40,8 @@ final class TaskWindow implements DisposableBean {
       MeterRegistry meterRegistry,
       KafkaListenerEndpointRegistry registry,
       ThreadPoolTaskScheduler scheduler,
-      DownloadProperties properties) {
+      DownloadProperties properties,
+      ObservationRegistry observations) {
     DownloadMetrics metrics = new DownloadMetrics(meterRegistry, this::inFlight, cache.usage());
     this.publisher = new OutcomePublisher(template, topics, router, metrics, Clock.systemUTC());
     this.throttle =
@@ -49,7 +51,9 @@ final class TaskWindow implements DisposableBean {
             this::hasBacklog,
             cache.usage());
     TaskRunner runner =
-        new TaskRunner(downloader, publisher, metrics, topics.pending(), Duration.ofSeconds(1), Duration.ofSeconds(30));
+        new TaskRunner(
+            downloader, publisher, metrics, topics.pending(), Duration.ofSeconds(1), Duration.ofSeconds(30),
+            observations);
     this.window =
         new DownloadWindow(
             properties.maxConcurrency(), host -> hosts.forHost(host).maxConcurrency(), runner, throttle::reconcile);

@@ -147,6 +147,41 @@ class PipelineEndToEndTests {
     try (var cache = Files.list(data.resolve("cache"))) {
       assertThat(cache).as("cache files left after upload").isEmpty();
     }
+
+    // One trace per event: the trace context travels in record headers through every stage.
+    Map<String, String> pendingTraces = traceIdsByTask("pending");
+    Map<String, String> cachedTraces = traceIdsByTask("cached");
+    Map<String, String> resultTraces = traceIdsByTask("results");
+    expectedSha.keySet().forEach(taskId -> {
+      assertThat(pendingTraces.get(taskId)).as("trace of task %s on the pending topic", taskId).isNotNull();
+      assertThat(cachedTraces.get(taskId)).as("trace of task %s on the cached topic", taskId)
+          .isEqualTo(pendingTraces.get(taskId));
+      assertThat(resultTraces.get(taskId)).as("trace of task %s on the results topic", taskId)
+          .isEqualTo(pendingTraces.get(taskId));
+    });
+  }
+
+  /** The W3C trace id of the last record of each task on a topic, from its traceparent header. */
+  private static Map<String, String> traceIdsByTask(String topic) {
+    Map<String, String> traces = new LinkedHashMap<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty("spring.embedded.kafka.brokers"),
+        ConsumerConfig.GROUP_ID_CONFIG, "e2e-trace-reader-" + topic,
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+        new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of(TOPIC_PREFIX + topic));
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        int before = traces.size();
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+          var header = record.headers().lastHeader("traceparent");
+          if (header != null && record.key() != null) {
+            traces.put(record.key(), new String(header.value(), java.nio.charset.StandardCharsets.UTF_8).split("-")[1]);
+          }
+        }
+        return traces.size() > 0 && traces.size() == before;
+      });
+    }
+    return traces;
   }
 
   private static Map<String, Object> event(String traceId, String assignment, List<String> urls) {

@@ -34,7 +34,7 @@ class UploadBatch {
   void run(List<ConsumerRecord<String, CachedDownload>> records) {
     List<CompletableFuture<Void>> running = new ArrayList<>(records.size());
     for (ConsumerRecord<String, CachedDownload> record : records) {
-      running.add(record.value() == null ? unreadable(record) : uploads.upload(record.value()));
+      running.add(record.value() == null ? unreadable(record) : uploads.upload(record));
     }
     for (int i = 0; i < running.size(); i++) {
       Throwable failure = failureOf(running.get(i));

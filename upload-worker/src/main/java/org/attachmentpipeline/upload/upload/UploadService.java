@@ -1,5 +1,6 @@
 package org.attachmentpipeline.upload.upload;
 
+import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DeadLetterReason;
@@ -22,6 +24,7 @@ import org.attachmentpipeline.common.message.TaskError;
 import org.attachmentpipeline.common.secret.UrlRedaction;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.observability.LoggingContext;
+import org.attachmentpipeline.observability.RecordObservation;
 import org.attachmentpipeline.upload.UploadProperties;
 import org.attachmentpipeline.upload.destination.Destinations;
 import org.attachmentpipeline.upload.destination.OneLakePath;
@@ -30,6 +33,7 @@ import org.attachmentpipeline.upload.store.OneLakeStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Service;
@@ -46,6 +50,7 @@ public class UploadService implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(UploadService.class);
 
+  private final ObservationRegistry observations;
   private final Destinations destinations;
   private final OneLakeStore store;
   private final KafkaTemplate<String, Object> kafka;
@@ -63,7 +68,9 @@ public class UploadService implements DisposableBean {
       Clock clock,
       UploadProperties properties,
       UploadMetrics metrics,
-      OneLakeHealthIndicator health) {
+      OneLakeHealthIndicator health,
+      ObjectProvider<ObservationRegistry> observations) {
+    this.observations = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
     this.destinations = destinations;
     this.store = store;
     this.kafka = kafka;
@@ -84,6 +91,19 @@ public class UploadService implements DisposableBean {
     // every line logged during the upload carries the task's ids
     return CompletableFuture.runAsync(
         LoggingContext.wrap(cached.task(), "upload", () -> uploadNow(cached)), executor);
+  }
+
+  /**
+   * {@link #upload(CachedDownload)} of a consumed record, observed as part of the trace the record
+   * carries, so that its result continues the event's trace.
+   */
+  public CompletableFuture<Void> upload(ConsumerRecord<String, CachedDownload> record) {
+    CachedDownload cached = record.value();
+    return CompletableFuture.runAsync(
+        RecordObservation.wrap(
+            LoggingContext.wrap(cached.task(), "upload", () -> uploadNow(cached)),
+            observations, record, "upload-worker"),
+        executor);
   }
 
   private void uploadNow(CachedDownload cached) {
