@@ -72,6 +72,13 @@ class LogFormatTests {
   }
 
   @Test
+  void aTextLineOutsideAnyTaskLeavesTheEmptyIdsOut() throws Exception {
+    LoggingEvent event = event("Pipeline started", Map.of());
+
+    assertThat(encode("text", event)).doesNotContain("trace_id=").contains(" Pipeline started");
+  }
+
+  @Test
   void anUnknownFormatFallsBackToText() {
     assertThat(LogFormat.choose("yaml")).isEqualTo(LogFormat.TEXT);
     assertThat(LogFormat.choose(null)).isEqualTo(LogFormat.TEXT);
@@ -79,10 +86,14 @@ class LogFormatTests {
   }
 
   private static LoggingEvent event(String message) {
+    return event(message, CONTEXT);
+  }
+
+  private static LoggingEvent event(String message, Map<String, String> mdc) {
     LoggerContext context = new LoggerContext();
     Logger logger = context.getLogger("org.example.Worker");
     LoggingEvent event = new LoggingEvent(Logger.FQCN, logger, Level.WARN, message, null, null);
-    event.setMDCPropertyMap(CONTEXT);
+    event.setMDCPropertyMap(mdc);
     return event;
   }
 
