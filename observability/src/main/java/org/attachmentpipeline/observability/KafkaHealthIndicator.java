@@ -2,6 +2,7 @@ package org.attachmentpipeline.observability;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +45,7 @@ final class KafkaHealthIndicator extends AbstractHealthIndicator implements Disp
 
   private synchronized Admin admin() {
     if (admin == null) {
-      Map<String, Object> config = new java.util.HashMap<>(adminConfig);
+      Map<String, Object> config = new HashMap<>(adminConfig);
       config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "health-check");
       config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
       config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());

@@ -5,7 +5,9 @@ import io.micrometer.context.integration.Slf4jThreadLocalAccessor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.slf4j.MDC;
 import reactor.core.publisher.Hooks;
+import reactor.util.context.Context;
 
 /**
  * The task fields of a log line ({@code event_trace_id}, {@code task_id}, {@code stage}) for work
@@ -35,8 +37,8 @@ public final class LoggingContext {
   }
 
   /** A Reactor context holding the fields of {@code task} at {@code stage}. */
-  public static reactor.util.context.Context of(DownloadTask task, String stage) {
-    return reactor.util.context.Context.of(KEY, fields(task, stage));
+  public static Context of(DownloadTask task, String stage) {
+    return Context.of(KEY, fields(task, stage));
   }
 
   /**
@@ -46,15 +48,15 @@ public final class LoggingContext {
   public static Runnable wrap(DownloadTask task, String stage, Runnable work) {
     Map<String, String> fields = fields(task, stage);
     return () -> {
-      Map<String, String> before = org.slf4j.MDC.getCopyOfContextMap();
-      fields.forEach(org.slf4j.MDC::put);
+      Map<String, String> before = MDC.getCopyOfContextMap();
+      fields.forEach(MDC::put);
       try {
         work.run();
       } finally {
         if (before == null) {
-          org.slf4j.MDC.clear();
+          MDC.clear();
         } else {
-          org.slf4j.MDC.setContextMap(before);
+          MDC.setContextMap(before);
         }
       }
     };

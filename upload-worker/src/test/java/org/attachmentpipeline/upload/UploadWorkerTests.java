@@ -6,24 +6,17 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.DownloadResult;
-import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.message.ResultStatus;
 import org.attachmentpipeline.common.message.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -69,11 +62,11 @@ class UploadWorkerTests {
   @Autowired
   MeterRegistry meters;
 
-  private final List<KafkaConsumer<String, String>> consumers = new ArrayList<>();
+  private final TestTopics topics = new TestTopics();
 
   @AfterEach
   void closeConsumers() {
-    consumers.forEach(KafkaConsumer::close);
+    topics.close();
   }
 
   @Test
@@ -87,7 +80,7 @@ class UploadWorkerTests {
     assertThat(result.onelakePath()).isEqualTo(
         "abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims/documentsReceived/A1/pdf/estimate.pdf");
     Path landed = data.resolve("onelake/ws/lh.Lakehouse/Files/claims/documentsReceived/A1/pdf/estimate.pdf");
-    assertThat(sha256(Files.readAllBytes(landed))).isEqualTo(cached.sha256());
+    assertThat(TestTopics.sha256(Files.readAllBytes(landed))).isEqualTo(cached.sha256());
     await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(Path.of(cached.cacheFile())));
   }
 
@@ -171,26 +164,11 @@ class UploadWorkerTests {
   }
 
   private CachedDownload cachedFile(String domain, String name, int size, String assignment) throws Exception {
-    byte[] bytes = new byte[size];
-    new Random(size).nextBytes(bytes);
-    String taskId = DownloadTask.idFor("trace-" + System.nanoTime(), "https://h/" + name);
-    Path cache = Files.createDirectories(data.resolve("cache")).resolve(taskId);
-    Files.write(cache, bytes);
-    DownloadTask task = new DownloadTask(1, taskId, "trace", "a.claims.b.documentsReceived", domain,
-        "https://h/" + name, name, Map.of("status_subtype", "documentsReceived", "assignment_id", assignment),
-        1, Instant.now(), Instant.now(), null, null);
-    return new CachedDownload(1, task, cache.toString(), size, sha256(bytes), "application/pdf", Instant.now());
+    return TestTopics.cachedFile(data, domain, name, size, assignment);
   }
 
   private KafkaConsumer<String, String> reader(String topic) {
-    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-        ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-        new StringDeserializer(), new StringDeserializer());
-    consumer.subscribe(List.of(topic));
-    consumers.add(consumer);
-    return consumer;
+    return topics.reader(brokers, topic);
   }
 
   private static <T> T awaitOne(KafkaConsumer<String, String> consumer, Class<T> type, String key) {
@@ -204,9 +182,5 @@ class UploadWorkerTests {
       return !found.isEmpty();
     });
     return found.get(0);
-  }
-
-  private static String sha256(byte[] bytes) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 }
