@@ -94,7 +94,8 @@ class FailedCommitRedeliveryTests {
             now,
             now,
             now,
-            now);
+            now,
+            0);
     try (KafkaProducer<String, Object> producer =
         new KafkaProducer<>(
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),

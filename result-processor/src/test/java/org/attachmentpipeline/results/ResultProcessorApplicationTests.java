@@ -191,7 +191,8 @@ class ResultProcessorApplicationTests {
         EVENT_TIME,
         completedAt.minusMillis(100),
         completedAt,
-        completedAt);
+        completedAt,
+        0);
   }
 
   private static DownloadResult failed(String taskId, Instant failedAt) {
@@ -216,7 +217,8 @@ class ResultProcessorApplicationTests {
         EVENT_TIME,
         null,
         null,
-        failedAt);
+        failedAt,
+        0);
   }
 
   private static Path newTempDir() {

@@ -25,6 +25,9 @@ import java.time.Instant;
  * @param downloadedAt when the download finished
  * @param uploadedAt when the upload was confirmed
  * @param completedAt when this result was produced
+ * @param replays how many times an operator replayed the task before this outcome (0 for the
+ *     first); the inventory keeps one row per task and replay, so a copy of the same outcome
+ *     delivered again adds no row
  */
 public record DownloadResult(
     int schemaVersion,
@@ -46,12 +49,14 @@ public record DownloadResult(
     Instant enqueuedAt,
     Instant downloadedAt,
     Instant uploadedAt,
-    Instant completedAt) {
+    Instant completedAt,
+    int replays) {
 
   public static final int SCHEMA_VERSION = 1;
 
   public DownloadResult {
     schemaVersion = schemaVersion <= 0 ? SCHEMA_VERSION : schemaVersion;
+    replays = Math.max(replays, 0);
   }
 
   /** The result of a file that reached OneLake. */
@@ -61,7 +66,7 @@ public record DownloadResult(
         SCHEMA_VERSION, task.taskId(), task.traceId(), task.eventType(), task.domain(), task.url(),
         task.fileName(), ResultStatus.SUCCEEDED, onelakePath, cached.sizeBytes(), cached.sha256(),
         cached.contentType(), task.attempt(), task.lastError(), null, task.eventTime(),
-        task.enqueuedAt(), cached.downloadedAt(), uploadedAt, uploadedAt);
+        task.enqueuedAt(), cached.downloadedAt(), uploadedAt, uploadedAt, task.replays());
   }
 
   /** The result of a task that was given up on: the twin of its dead letter. */
@@ -73,6 +78,6 @@ public record DownloadResult(
         task.fileName(), ResultStatus.FAILED, null, cached == null ? null : cached.sizeBytes(),
         cached == null ? null : cached.sha256(), cached == null ? null : cached.contentType(),
         task.attempt(), task.lastError(), deadLetter.stage(), task.eventTime(), task.enqueuedAt(),
-        cached == null ? null : cached.downloadedAt(), null, deadLetter.failedAt());
+        cached == null ? null : cached.downloadedAt(), null, deadLetter.failedAt(), task.replays());
   }
 }

@@ -86,6 +86,11 @@ public record DownloadTask(
         eventTime, now, null, errors);
   }
 
+  /** How many times an operator replayed this task: the {@link Stage#REPLAY} entries in its history. */
+  public int replays() {
+    return (int) errors.stream().filter(error -> error.stage() == Stage.REPLAY).count();
+  }
+
   /** The last error, or null when there is none. */
   public TaskError lastError() {
     return errors.isEmpty() ? null : errors.get(errors.size() - 1);

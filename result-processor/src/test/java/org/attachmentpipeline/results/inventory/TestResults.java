@@ -39,7 +39,8 @@ final class TestResults {
         EVENT_TIME.plusMillis(5),
         completedAt.minusMillis(200),
         completedAt,
-        completedAt);
+        completedAt,
+        0);
   }
 
   static DownloadResult failed(String taskId, Instant completedAt) {
@@ -69,7 +70,8 @@ final class TestResults {
         EVENT_TIME.plusMillis(5),
         null,
         null,
-        completedAt);
+        completedAt,
+        0);
   }
 
   static ConsumerRecord<String, DownloadResult> record(
