@@ -40,6 +40,8 @@ public final class BenchPipeline implements AutoCloseable {
   private final Path dataDir;
   private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
   private ConfigurableApplicationContext download;
+  private ConfigurableApplicationContext secondDownload;
+  private String[] workerArgs;
 
   private BenchPipeline(EmbeddedKafkaKraftBroker broker, String bootstrapServers, PipelineTopics topics, Path dataDir) {
     this.broker = broker;
@@ -114,6 +116,7 @@ public final class BenchPipeline implements AutoCloseable {
 
   private void startWorkers(Map<String, String> properties) {
     String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    workerArgs = args;
     start(ResultProcessorApplication.class, ResultProcessorApplication.CONFIG_NAME, args);
     start(UploadWorkerApplication.class, UploadWorkerApplication.CONFIG_NAME, args);
     download = start(DownloadWorkerApplication.class, DownloadWorkerApplication.CONFIG_NAME, args);
@@ -141,6 +144,22 @@ public final class BenchPipeline implements AutoCloseable {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** Starts a second download worker (a scale-up: it joins the first one's consumer groups). */
+  public void addDownloadWorker() {
+    String[] args = java.util.Arrays.copyOf(workerArgs, workerArgs.length + 1);
+    args[args.length - 1] = "--pipeline.instance=download-2";
+    secondDownload = start(DownloadWorkerApplication.class, DownloadWorkerApplication.CONFIG_NAME, args);
+  }
+
+  /** Stops the second download worker gracefully (a scale-down). */
+  public void removeDownloadWorker() {
+    if (secondDownload != null) {
+      contexts.remove(secondDownload);
+      secondDownload.close();
+      secondDownload = null;
+    }
   }
 
   /** Pauses every listener container of the download worker and waits until they are paused. */

@@ -169,6 +169,24 @@ final class Figures {
     return timeline;
   }
 
+  /**
+   * What a scale step cost: source requests beyond one per file (downloads redone; the scenario's
+   * source never fails), result records published twice, and inventory rows beyond one per task.
+   */
+  static Map<String, Object> redone(Tracker tracker, long requests, List<String> inventoryTaskIds) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    int files = tracker.expectedCount();
+    long redone = Math.max(0, requests - files);
+    f.put("files_redone", redone);
+    f.put("files_redone_percent", 100.0 * redone / Math.max(1, files));
+    f.put("duplicate_results_published", tracker.resultCopies());
+    long distinct = inventoryTaskIds.stream().distinct().count();
+    f.put("inventory_rows", inventoryTaskIds.size());
+    f.put("inventory_rows_duplicated", inventoryTaskIds.size() - distinct);
+    f.put("duplicate_results_suppressed", Math.max(0, tracker.resultCopies() - (inventoryTaskIds.size() - distinct)));
+    return f;
+  }
+
   static String headline(Map<String, Object> f) {
     return String.format("%s files in %.1f s, %.1f files/s, %.1f MB/s, p95 %s ms",
         f.get("files"), (double) f.get("wall_seconds"), (double) f.get("files_per_second"),

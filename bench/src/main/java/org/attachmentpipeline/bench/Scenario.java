@@ -41,7 +41,12 @@ public record Scenario(
     /** Tasks written to the pending topic while the download worker is paused, then released. */
     BACKLOG,
     /** Like BACKLOG, on partition 0 of the pending topic only. */
-    ONE_PARTITION
+    ONE_PARTITION,
+    /**
+     * Like BURST, while a second download worker joins at 20 % of the results and leaves (a
+     * graceful stop) at 60 %: what a scale step costs in work redone and results duplicated.
+     */
+    SCALE
   }
 
   public Scenario {

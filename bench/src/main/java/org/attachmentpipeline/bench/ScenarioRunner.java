@@ -14,9 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.attachmentpipeline.bench.Scenario.Kind;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.results.inventory.InventoryRow;
+import org.attachmentpipeline.results.inventory.InventoryTableReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,8 +73,12 @@ final class ScenarioRunner {
     boolean memoryScenario = scenario.targets().stream().anyMatch(t -> t.figure().startsWith("heap_live"));
     ResourceSampler.Window window = sampler.begin(memoryScenario);
     long start;
+    long requestsBefore = server.requests();
     try {
       start = letIn(scenario, corpus, tracker, rate, number);
+      if (scenario.kind() == Kind.SCALE) {
+        scaleOneTwoOne(scenario, tracker);
+      }
       Waiting.get(tracker.complete(), Duration.ofSeconds(scenario.timeoutSeconds()),
           "the results of " + scenario.name() + " (" + tracker.resultCount() + " of "
               + tracker.expectedCount() + " so far)");
@@ -96,10 +103,41 @@ final class ScenarioRunner {
     if (scenario.hosts() > 1) {
       figures.putAll(Figures.byHost(tracker, scenario.hosts() - 1));
     }
+    if (scenario.kind() == Kind.SCALE) {
+      figures.putAll(Figures.redone(tracker, server.requests() - requestsBefore, inventoryRows(tracker)));
+    }
     figures.put("timeline", Figures.timeline(tracker, start));
     deleteTree(pipeline.dataDir().resolve("onelake"));
     log.info("{} done: {}", scenario.name(), Figures.headline(figures));
     return figures;
+  }
+
+  /**
+   * A second download worker joins once a fifth of the results are in and leaves, stopped
+   * gracefully, at three fifths: the scale step of a {@code docker compose up --scale}.
+   */
+  private void scaleOneTwoOne(Scenario scenario, Tracker tracker) {
+    Duration limit = Duration.ofSeconds(scenario.timeoutSeconds());
+    Waiting.until(limit, () -> tracker.resultCount() >= scenario.files() / 5, "a fifth of the results");
+    log.info("scale: a second download worker joins at {} results", tracker.resultCount());
+    pipeline.addDownloadWorker();
+    Waiting.until(limit, () -> tracker.resultCount() >= scenario.files() * 3 / 5, "three fifths of the results");
+    log.info("scale: the second download worker leaves at {} results", tracker.resultCount());
+    pipeline.removeDownloadWorker();
+  }
+
+  /** The inventory rows of the scenario's tasks, once every task has one (copies included). */
+  private List<String> inventoryRows(Tracker tracker) {
+    Path table = pipeline.dataDir().resolve("delta/inventory");
+    AtomicReference<List<String>> rows = new AtomicReference<>(List.of());
+    Waiting.until(Duration.ofMinutes(2), () -> {
+      rows.set(InventoryTableReader.readAll(table).stream()
+          .map(InventoryRow::taskId)
+          .filter(taskId -> tracker.file(taskId) != null)
+          .toList());
+      return rows.get().stream().distinct().count() >= tracker.expectedCount();
+    }, "an inventory row for every task");
+    return rows.get();
   }
 
   /** A warm-up burst whose figures are not reported (JIT, connections, consumer groups). */
@@ -122,7 +160,7 @@ final class ScenarioRunner {
   /** Lets the scenario's work in; returns the moment measuring starts (epoch ms). */
   private long letIn(Scenario scenario, List<FileSpec> corpus, Tracker tracker, double rate, int number) {
     return switch (scenario.kind()) {
-      case BURST -> {
+      case BURST, SCALE -> {
         long start = System.currentTimeMillis();
         corpus.forEach(file -> sendEvent(tracker, file));
         tracker.seal();

@@ -15,7 +15,7 @@ public final class Scenarios {
   public static final List<String> NAMES =
       List.of(
           "files-64k", "files-8m", "file-1g", "fixed-rate", "failures", "slow-host", "backlog",
-          "slow-file");
+          "slow-file", "scale");
 
   private Scenarios() {}
 
@@ -37,7 +37,8 @@ public final class Scenarios {
         failures(2_000),
         slowHost(2_000),
         backlog(100_000),
-        slowFile());
+        slowFile(),
+        scale(10_000));
   }
 
   static List<Scenario> quick() {
@@ -49,7 +50,8 @@ public final class Scenarios {
         failures(100),
         slowHost(100),
         backlog(1_000),
-        slowFile());
+        slowFile(),
+        scale(400));
   }
 
   private static Scenario files64k(int files) {
@@ -100,6 +102,15 @@ public final class Scenarios {
         List.of(new Target("drain_seconds", true, seconds,
             "drained in <= " + (tasks == 100_000 ? "3 min" : seconds + " s (3 min per 100,000, scaled)"))),
         tasks + " tasks of 4 KiB waiting on the pending topic, then the download worker resumes");
+  }
+
+  private static Scenario scale(int files) {
+    return new Scenario(
+        "scale", Kind.SCALE, files, 64 * KIB, false, 1, 0, 0, 0,
+        List.of(
+            new Target("inventory_rows_duplicated", true, 0, "no inventory row duplicated"),
+            new Target("files_redone_percent", true, 1, "under 1 % of files downloaded twice")),
+        files + " files of 64 KiB; a second download worker joins at 20 % of the results and leaves at 60 %");
   }
 
   private static Scenario slowFile() {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.message.DownloadTask;
 
@@ -26,6 +27,7 @@ final class Tracker {
   private final Map<String, Received> results = new ConcurrentHashMap<>();
   private final List<Retry> retries = new ArrayList<>();
   private final CompletableFuture<Void> complete = new CompletableFuture<>();
+  private final AtomicInteger resultCopies = new AtomicInteger();
   private volatile boolean sealed;
 
   /** Expects a result for this task. Call before its event or task is published. */
@@ -41,7 +43,9 @@ final class Tracker {
 
   void onResult(DownloadResult result, long receivedAtMillis) {
     if (expected.containsKey(result.taskId())) {
-      results.putIfAbsent(result.taskId(), new Received(result, receivedAtMillis));
+      if (results.putIfAbsent(result.taskId(), new Received(result, receivedAtMillis)) != null) {
+        resultCopies.incrementAndGet();
+      }
       check();
     }
   }
@@ -70,6 +74,11 @@ final class Tracker {
 
   int resultCount() {
     return results.size();
+  }
+
+  /** Result records seen for a task that already had one (second publications). */
+  int resultCopies() {
+    return resultCopies.get();
   }
 
   Collection<Received> results() {

@@ -61,8 +61,23 @@ public final class Launcher {
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "pipeline-shutdown"));
     try {
       LauncherSettings settings = LauncherSettings.resolve(options.passThroughProperties(), env);
+      if (options.brokerOnly() && settings.externalKafka().isPresent()) {
+        log.error(
+            "--broker-only starts the embedded broker, but a Kafka cluster is configured ({}): nothing to run",
+            settings.externalKafka().get());
+        return EXIT_USAGE;
+      }
       KafkaChoice kafka = chooseKafka(settings);
       shutdown.broker = kafka.broker();
+      if (options.brokerOnly()) {
+        if (kafka.broker() == null) {
+          log.error("--broker-only: {} is already taken, no broker started", kafka.description());
+          return EXIT_FAILED;
+        }
+        log.info("Broker only: Kafka at {}, data in {}; press Ctrl-C to stop",
+            kafka.description(), settings.dataDir().resolve("kafka"));
+        return KEEP_RUNNING;
+      }
       Map<String, Object> properties = new LinkedHashMap<>();
       kafka.bootstrapServers().ifPresent(servers -> properties.put(BOOTSTRAP_PROPERTY, servers));
       Map<Worker, Map<String, Object>> workerProperties = new EnumMap<>(Worker.class);

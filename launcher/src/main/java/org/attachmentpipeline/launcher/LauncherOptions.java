@@ -12,20 +12,25 @@ import java.util.Set;
  * The launcher's command line: which workers to run, the demo switch, help, and every other
  * argument, which passes through unchanged to each worker's Spring context.
  *
- * @param workers the selected workers (in start order)
+ * @param workers the selected workers (in start order); empty with {@code brokerOnly}
+ * @param brokerOnly whether only the embedded broker runs (workers then run as other processes)
  * @param demo whether the event ingester runs its demo source
  * @param help whether only the usage was asked for
  * @param passThrough the arguments for every Spring context, in the order given
  */
-record LauncherOptions(Set<Worker> workers, boolean demo, boolean help, List<String> passThrough) {
+record LauncherOptions(
+    Set<Worker> workers, boolean brokerOnly, boolean demo, boolean help, List<String> passThrough) {
 
   static final String USAGE =
       """
       Usage: java -jar launcher.jar [--worker NAME[,NAME...]]... [--demo] [--help] [--property=value]...
+             java -jar launcher.jar --broker-only [--property=value]...
 
         --worker NAME   all (default) or %s;
                         a comma list or the flag repeated runs several workers in this one process,
                         each as its own Spring application with its own configuration and port.
+        --broker-only   run only the embedded Kafka broker; workers join it as other processes
+                        (--spring.kafka.bootstrap-servers=127.0.0.1:<port>).
         --demo          the event ingester serves sample attachments and emits events for them
                         (sets pipeline.ingest.demo.enabled=true for the event ingester).
         --help          this text.
@@ -48,6 +53,7 @@ record LauncherOptions(Set<Worker> workers, boolean demo, boolean help, List<Str
   /** Parses the command line; throws {@link UsageException} for an unknown worker or a bad flag. */
   static LauncherOptions parse(String... args) {
     Set<Worker> workers = EnumSet.noneOf(Worker.class);
+    boolean brokerOnly = false;
     boolean demo = false;
     boolean help = false;
     List<String> passThrough = new ArrayList<>();
@@ -60,6 +66,8 @@ record LauncherOptions(Set<Worker> workers, boolean demo, boolean help, List<Str
         workers.addAll(workerList(args[++i]));
       } else if (arg.startsWith(WORKER_FLAG + "=")) {
         workers.addAll(workerList(arg.substring(WORKER_FLAG.length() + 1)));
+      } else if (arg.equals("--broker-only")) {
+        brokerOnly = true;
       } else if (arg.equals("--demo")) {
         demo = true;
       } else if (arg.equals("--help") || arg.equals("-h")) {
@@ -68,10 +76,13 @@ record LauncherOptions(Set<Worker> workers, boolean demo, boolean help, List<Str
         passThrough.add(arg);
       }
     }
-    if (workers.isEmpty()) {
+    if (brokerOnly && (!workers.isEmpty() || demo)) {
+      throw new UsageException("--broker-only runs no worker: leave out --worker and --demo");
+    }
+    if (workers.isEmpty() && !brokerOnly) {
       workers = EnumSet.allOf(Worker.class);
     }
-    return new LauncherOptions(workers, demo, help, passThrough);
+    return new LauncherOptions(workers, brokerOnly, demo, help, passThrough);
   }
 
   /** The {@code --key=value} arguments among the pass-through ones; a later value wins. */

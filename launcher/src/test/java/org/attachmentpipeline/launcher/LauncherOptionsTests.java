@@ -60,6 +60,22 @@ class LauncherOptionsTests {
   }
 
   @Test
+  void brokerOnlySelectsNoWorker() {
+    LauncherOptions options = LauncherOptions.parse("--broker-only", "--pipeline.data-dir=/tmp/x");
+
+    assertThat(options.brokerOnly()).isTrue();
+    assertThat(options.workers()).isEmpty();
+    assertThat(options.passThroughProperties()).containsEntry("pipeline.data-dir", "/tmp/x");
+  }
+
+  @Test
+  void brokerOnlyWithAWorkerIsAUsageError() {
+    assertThatThrownBy(() -> LauncherOptions.parse("--broker-only", "--worker", "download"))
+        .isInstanceOf(LauncherOptions.UsageException.class)
+        .hasMessageContaining("--broker-only");
+  }
+
+  @Test
   void otherArgumentsPassThroughInOrder() {
     LauncherOptions options =
         LauncherOptions.parse(
