@@ -51,6 +51,7 @@ class UploadWorkerTests {
   @DynamicPropertySource
   static void dirs(DynamicPropertyRegistry registry) {
     registry.add("pipeline.upload.local-root", () -> data.resolve("onelake").toString());
+    registry.add("pipeline.upload.cache-dir", () -> data.resolve("cache").toString());
   }
 
   @Value("${spring.embedded.kafka.brokers}")

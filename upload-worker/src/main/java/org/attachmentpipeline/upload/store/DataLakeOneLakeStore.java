@@ -7,6 +7,7 @@ import com.azure.storage.file.datalake.DataLakeFileClient;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
 import com.azure.storage.file.datalake.models.DataLakeStorageException;
 import com.azure.storage.file.datalake.models.PathHttpHeaders;
+import com.azure.storage.file.datalake.models.PathProperties;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -86,10 +87,16 @@ public final class DataLakeOneLakeStore implements OneLakeStore {
     }
   }
 
+  /**
+   * The same size and, when the file carries the {@code sha256} metadata this store writes, the
+   * same digest; a file written by something else (no metadata) is judged by its size alone.
+   */
   @Override
-  public boolean holds(OneLakePath destination, long size) throws IOException {
+  public boolean holds(OneLakePath destination, long size, String sha256) throws IOException {
     try {
-      return clients.fileSystem(destination).getFileClient(destination.path()).getProperties().getFileSize() == size;
+      PathProperties properties = clients.fileSystem(destination).getFileClient(destination.path()).getProperties();
+      String stored = properties.getMetadata() == null ? null : properties.getMetadata().get("sha256");
+      return properties.getFileSize() == size && (stored == null || stored.equalsIgnoreCase(sha256));
     } catch (DataLakeStorageException e) {
       if (e.getStatusCode() == 404) {
         return false;
