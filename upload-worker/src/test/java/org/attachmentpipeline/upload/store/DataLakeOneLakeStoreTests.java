@@ -90,6 +90,16 @@ class DataLakeOneLakeStoreTests {
   }
 
   @Test
+  void aFileWithoutTheDigestInItsMetadataIsJudgedByItsSize() throws Exception {
+    DataLakeOneLakeStore store = store(1);
+    store.put(file(1500), destination("bare.pdf"), new OneLakeStore.FileMetadata("application/pdf", null, null, null));
+
+    assertThat(server.file("ws", "lh.Lakehouse/Files/claims/bare.pdf").metadata()).doesNotContainKey("sha256");
+    assertThat(store.holds(destination("bare.pdf"), 1500, "abc123")).isTrue();
+    assertThat(store.holds(destination("bare.pdf"), 1499, "abc123")).isFalse();
+  }
+
+  @Test
   void a503FailsTheAttemptWithTheStatusAndNoSecretAndTheNextAttemptSucceeds() throws Exception {
     DataLakeOneLakeStore store = store(1);
     Path source = file(5000);
