@@ -10,17 +10,18 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.attachmentpipeline.common.json.JsonSerde;
 import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.common.secret.UrlRedaction;
 import org.attachmentpipeline.common.topic.PipelineTopics;
+import org.attachmentpipeline.upload.cache.CacheDirectory;
 import org.attachmentpipeline.upload.destination.Destinations;
 import org.attachmentpipeline.upload.store.DataLakeOneLakeStore;
 import org.attachmentpipeline.upload.store.LocalOneLakeStore;
 import org.attachmentpipeline.upload.store.OneLakeStore;
+import org.attachmentpipeline.upload.upload.CachedDownloadDeserializer;
 import org.attachmentpipeline.upload.upload.UploadFailedException;
 import org.attachmentpipeline.upload.upload.UploadService;
 import org.slf4j.Logger;
@@ -35,6 +36,7 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ContainerPausingBackOffHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -100,6 +102,14 @@ class UploadConfiguration {
     return store;
   }
 
+  /** The directory records' {@code cache_file}s must lie in. */
+  @Bean
+  CacheDirectory cacheDirectory(UploadProperties properties) {
+    CacheDirectory cache = new CacheDirectory(properties.cacheDir());
+    log.info("Reading and removing cache files only under {}", cache.root());
+    return cache;
+  }
+
   @Bean(destroyMethod = "shutdown")
   ThreadPoolTaskScheduler uploadBackoffScheduler() {
     ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
@@ -127,6 +137,7 @@ class UploadConfiguration {
     DeadLetterPublishingRecoverer poison = new DeadLetterPublishingRecoverer(
         new KafkaTemplate<>(new DefaultKafkaProducerFactory<String, byte[]>(producer)),
         (record, e) -> new TopicPartition(topics.dlq(), -1));
+    poison.setExceptionHeadersCreator(new UnreadableRecordHeaders());
     ExponentialBackOff backOff = new ExponentialBackOff(properties.backoff().initial().toMillis(), 2.0);
     backOff.setMaxInterval(properties.backoff().max().toMillis());
     backOff.setMaxElapsedTime(properties.backoff().giveUpAfter().toMillis());
@@ -146,11 +157,15 @@ class UploadConfiguration {
 
   /**
    * A batch listener: one poll brings at most {@code max-concurrency} records, which upload
-   * concurrently; the batch's offsets are committed when all of them are finished.
+   * concurrently; the batch's offsets are committed when all of them are finished. The poll
+   * interval outlasts the longest batch (see {@link UploadProperties#longestBatch}), so that a
+   * slow batch does not cost the consumer its partitions. A revoked partition's finished records
+   * are forgotten ({@code FinishedRecords}).
    */
   @Bean
   ConcurrentKafkaListenerContainerFactory<String, CachedDownload> uploadContainerFactory(
-      KafkaProperties kafka, DefaultErrorHandler uploadErrorHandler, UploadProperties properties) {
+      KafkaProperties kafka, DefaultErrorHandler uploadErrorHandler, UploadProperties properties,
+      ConsumerAwareRebalanceListener finishedRecords) {
     ConcurrentKafkaListenerContainerFactory<String, CachedDownload> factory =
         new ConcurrentKafkaListenerContainerFactory<>();
     Map<String, Object> consumer = kafka.buildConsumerProperties();
@@ -160,8 +175,11 @@ class UploadConfiguration {
     factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(
         consumer,
         new StringDeserializer(),
-        new ErrorHandlingDeserializer<>(new JsonSerde<>(CachedDownload.class))));
+        new ErrorHandlingDeserializer<>(new CachedDownloadDeserializer())));
     factory.setCommonErrorHandler(uploadErrorHandler);
+    factory.getContainerProperties().setConsumerRebalanceListener(finishedRecords);
+    log.info("Upload batches: up to {} records a poll, max.poll.interval.ms {} (pipeline.upload.max-poll-interval)",
+        properties.maxConcurrency(), properties.maxPollInterval());
     return factory;
   }
 

@@ -18,7 +18,12 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param groupId the consumer group reading cached downloads
  * @param maxConcurrency uploads in flight per instance (also the consumer's {@code max.poll.records})
- * @param maxPollInterval the consumer's {@code max.poll.interval.ms}: longer than the slowest upload
+ * @param maxPollInterval the consumer's {@code max.poll.interval.ms}. A batch waits for its slowest
+ *     upload, so this must outlast the longest upload the settings allow ({@link
+ *     #longestBatch(DataLake)}); unset, it is derived from them, and set shorter, the worker does
+ *     not start
+ * @param cacheDir the cache directory the download worker fills; a {@code cache_file} outside it is
+ *     refused (neither read nor deleted)
  * @param store where files go: {@code auto} (OneLake when a domain path is configured, else the
  *     local directory), {@code local} or {@code datalake}
  * @param localRoot the directory that stands in for OneLake in the embedded default
@@ -31,13 +36,15 @@ import org.springframework.validation.annotation.Validated;
  *     replaced. Blank: such a domain is a permanent failure
  * @param backoff how a failing store is retried before the upload is given up
  * @param datalake the real OneLake (ADLS Gen2) client
+ * @param fault test-only fault injection for the chaos suite; off by default
  */
 @Validated
 @ConfigurationProperties("pipeline.upload")
 public record UploadProperties(
     @DefaultValue("upload-worker") @NotBlank String groupId,
     @DefaultValue("40") @Min(1) @Max(500) int maxConcurrency,
-    @DefaultValue("30m") @NotNull Duration maxPollInterval,
+    Duration maxPollInterval,
+    @DefaultValue("./data/cache") @NotNull Path cacheDir,
     @DefaultValue("auto") @NotNull StoreKind store,
     @DefaultValue("./data/onelake") Path localRoot,
     @DefaultValue("{status_subtype}/{assignment_id}/{file_type}/{file_name}") @NotBlank
@@ -45,11 +52,60 @@ public record UploadProperties(
     Map<String, String> destinations,
     @DefaultValue("") String defaultDestination,
     @DefaultValue @Valid Backoff backoff,
-    @DefaultValue @Valid DataLake datalake) {
+    @DefaultValue @Valid DataLake datalake,
+    @DefaultValue @Valid Fault fault) {
+
+  /** Time for the result's acknowledgement by Kafka and the cache delete after the store write. */
+  static final Duration RESULT_MARGIN = Duration.ofMinutes(5);
 
   public UploadProperties {
     destinations = destinations == null ? Map.of() : Map.copyOf(destinations);
+    if (datalake != null) {
+      Duration longest = longestBatch(datalake);
+      if (maxPollInterval == null) {
+        maxPollInterval = longest;
+      } else if (maxPollInterval.compareTo(longest) < 0) {
+        throw new IllegalArgumentException("pipeline.upload.max-poll-interval (" + text(maxPollInterval)
+            + ") is shorter than the longest batch of uploads the settings allow (" + text(longest)
+            + " = pipeline.upload.datalake.upload-timeout " + text(datalake.uploadTimeout())
+            + " + the rename after it, request-tries x (2 x response-timeout + request-max-retry-delay) "
+            + text(renameTimeout(datalake)) + " + " + text(RESULT_MARGIN) + " for the result): such a batch would"
+            + " outlive the poll interval, the consumer would leave its group and another one would upload the"
+            + " batch again. Raise pipeline.upload.max-poll-interval, lower pipeline.upload.datalake.upload-timeout,"
+            + " or leave max-poll-interval unset to derive it");
+      }
+    }
   }
+
+  /**
+   * How long one batch may take with these settings: the uploads of a batch run at once and the
+   * batch waits for the slowest, which is the upload timeout, the rename that follows it (each try
+   * of the client's retry policy times out at twice the response timeout), and the result's
+   * acknowledgement.
+   */
+  public static Duration longestBatch(DataLake datalake) {
+    return datalake.uploadTimeout().plus(renameTimeout(datalake)).plus(RESULT_MARGIN);
+  }
+
+  private static Duration renameTimeout(DataLake datalake) {
+    return datalake.responseTimeout().multipliedBy(2).plus(datalake.requestMaxRetryDelay())
+        .multipliedBy(datalake.requestTries());
+  }
+
+  /** {@code 2h35m45s}, as the settings are written. */
+  private static String text(Duration duration) {
+    return duration.toString().substring(2).toLowerCase();
+  }
+
+  /**
+   * Fault injection for the chaos suite, never for production: it exists so that a test can kill
+   * the worker at the one point no outside signal can hit reliably.
+   *
+   * @param haltAfterStore after this many files have been written to the store (counted from the
+   *     start), the JVM halts at once with status 137, before that file's result is published;
+   *     0 (the default) turns it off
+   */
+  public record Fault(@DefaultValue("0") @Min(0) int haltAfterStore) {}
 
   /** Which store receives the files. */
   public enum StoreKind {

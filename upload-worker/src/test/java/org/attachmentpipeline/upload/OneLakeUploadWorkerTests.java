@@ -87,6 +87,7 @@ class OneLakeUploadWorkerTests {
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("pipeline.upload.destinations.claims", () -> oneLake.endpoint() + "/ws/lh.Lakehouse/Files/claims");
     registry.add("pipeline.upload.local-root", () -> data.resolve("onelake").toString());
+    registry.add("pipeline.upload.cache-dir", () -> data.resolve("cache").toString());
   }
 
   @AfterAll

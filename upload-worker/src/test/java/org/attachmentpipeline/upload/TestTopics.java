@@ -66,7 +66,7 @@ final class TestTopics implements AutoCloseable {
   static <T> Map<String, T> poll(KafkaConsumer<String, String> consumer, Class<T> type, Set<String> keys) {
     Map<String, T> found = new HashMap<>();
     for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-      if (keys.contains(record.key())) {
+      if (record.key() != null && keys.contains(record.key())) {
         found.put(record.key(), PipelineJson.mapper().readValue(record.value(), type));
       }
     }

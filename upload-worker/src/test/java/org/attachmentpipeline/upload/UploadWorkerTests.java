@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.attachmentpipeline.common.json.PipelineJson;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -51,6 +53,7 @@ class UploadWorkerTests {
   @DynamicPropertySource
   static void dirs(DynamicPropertyRegistry registry) {
     registry.add("pipeline.upload.local-root", () -> data.resolve("onelake").toString());
+    registry.add("pipeline.upload.cache-dir", () -> data.resolve("cache").toString());
   }
 
   @Value("${spring.embedded.kafka.brokers}")
@@ -61,6 +64,9 @@ class UploadWorkerTests {
 
   @Autowired
   MeterRegistry meters;
+
+  @Autowired
+  ConcurrentKafkaListenerContainerFactory<String, CachedDownload> containerFactory;
 
   private final TestTopics topics = new TestTopics();
 
@@ -82,6 +88,13 @@ class UploadWorkerTests {
     Path landed = data.resolve("onelake/ws/lh.Lakehouse/Files/claims/documentsReceived/A1/pdf/estimate.pdf");
     assertThat(TestTopics.sha256(Files.readAllBytes(landed))).isEqualTo(cached.sha256());
     await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(Path.of(cached.cacheFile())));
+  }
+
+  @Test
+  void theConsumerWaitsForTheLongestBatchOfUploadsBeforeItLeavesItsGroup() {
+    // the default upload timeout (2h) + the rename after it + 5m for the result
+    assertThat(containerFactory.getConsumerFactory().getConfigurationProperties())
+        .containsEntry(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.parse("PT2H35M45S").toMillis());
   }
 
   @Test

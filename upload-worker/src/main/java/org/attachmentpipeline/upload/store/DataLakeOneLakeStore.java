@@ -2,11 +2,15 @@ package org.attachmentpipeline.upload.store;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.rest.Response;
+import com.azure.core.util.Context;
 import com.azure.storage.common.ParallelTransferOptions;
 import com.azure.storage.file.datalake.DataLakeFileClient;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
 import com.azure.storage.file.datalake.models.DataLakeStorageException;
 import com.azure.storage.file.datalake.models.PathHttpHeaders;
+import com.azure.storage.file.datalake.models.PathProperties;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -86,10 +90,17 @@ public final class DataLakeOneLakeStore implements OneLakeStore {
     }
   }
 
+  /**
+   * The same size and, when the file carries the {@code sha256} metadata this store writes, the
+   * same digest; a file written by something else (no metadata) is judged by its size alone.
+   */
   @Override
-  public boolean holds(OneLakePath destination, long size) throws IOException {
+  public boolean holds(OneLakePath destination, long size, String sha256) throws IOException {
     try {
-      return clients.fileSystem(destination).getFileClient(destination.path()).getProperties().getFileSize() == size;
+      Response<PathProperties> response = clients.fileSystem(destination).getFileClient(destination.path())
+          .getPropertiesWithResponse(null, null, Context.NONE);
+      String stored = storedSha256(response);
+      return response.getValue().getFileSize() == size && (stored == null || stored.equalsIgnoreCase(sha256));
     } catch (DataLakeStorageException e) {
       if (e.getStatusCode() == 404) {
         return false;
@@ -98,6 +109,19 @@ public final class DataLakeOneLakeStore implements OneLakeStore {
     } catch (RuntimeException e) {
       throw new StoreException(e);
     }
+  }
+
+  /**
+   * The {@code sha256} metadata of a stored file. Read from the raw header as well: header names are
+   * case-insensitive, but the client collects metadata only from headers spelled {@code x-ms-meta-}
+   * in lower case, which a proxy (or a test server) need not keep.
+   */
+  private static String storedSha256(Response<PathProperties> response) {
+    Map<String, String> metadata = response.getValue().getMetadata();
+    if (metadata != null && metadata.get("sha256") != null) {
+      return metadata.get("sha256");
+    }
+    return response.getHeaders().getValue(HttpHeaderName.fromString("x-ms-meta-sha256"));
   }
 
   private static Map<String, String> metadataOf(FileMetadata metadata) {

@@ -1,9 +1,15 @@
 package org.attachmentpipeline.upload.store;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.UUID;
 import org.attachmentpipeline.upload.destination.OneLakePath;
 
@@ -42,10 +48,24 @@ public final class LocalOneLakeStore implements OneLakeStore {
     }
   }
 
+  /** The same size and the same bytes: the digest is computed, the local disk is cheap to read. */
   @Override
-  public boolean holds(OneLakePath destination, long size) throws IOException {
+  public boolean holds(OneLakePath destination, long size, String sha256) throws IOException {
     Path file = fileOf(destination);
-    return Files.isRegularFile(file) && Files.size(file) == size;
+    return Files.isRegularFile(file) && Files.size(file) == size && sha256(file).equalsIgnoreCase(sha256);
+  }
+
+  private static String sha256(Path file) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   public Path root() {

@@ -17,8 +17,12 @@ public interface OneLakeStore {
    */
   void put(Path source, OneLakePath destination, FileMetadata metadata) throws IOException;
 
-  /** Whether {@code destination} already holds a file of {@code size} bytes. */
-  boolean holds(OneLakePath destination, long size) throws IOException;
+  /**
+   * Whether {@code destination} already holds this very file: {@code size} bytes and, where the
+   * store can tell, the SHA-256 {@code sha256}. Only then may a record whose cache file is gone be
+   * taken for uploaded.
+   */
+  boolean holds(OneLakePath destination, long size, String sha256) throws IOException;
 
   /**
    * What is set on the stored file besides its bytes.

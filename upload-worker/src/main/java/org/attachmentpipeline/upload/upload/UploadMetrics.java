@@ -50,6 +50,12 @@ class UploadMetrics {
     cacheFreed.increment(freed);
   }
 
+  /** A redelivered task whose file was already stored (its cache file gone): outcome sent again. */
+  void succeededEarlier(Duration took) {
+    outcomes(SUCCEEDED).increment();
+    duration(SUCCEEDED).record(took);
+  }
+
   /** A failed attempt that the error handler backs off from and tries again. */
   void retried(Duration took) {
     outcomes(RETRIED).increment();

@@ -26,6 +26,8 @@ import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.observability.LoggingContext;
 import org.attachmentpipeline.observability.RecordObservation;
 import org.attachmentpipeline.upload.UploadProperties;
+import org.attachmentpipeline.upload.cache.CacheDirectory;
+import org.attachmentpipeline.upload.cache.OutsideCacheException;
 import org.attachmentpipeline.upload.destination.Destinations;
 import org.attachmentpipeline.upload.destination.OneLakePath;
 import org.attachmentpipeline.upload.destination.UnknownDomainException;
@@ -44,6 +46,12 @@ import org.springframework.stereotype.Service;
  * with {@link UploadFailedException}, so the error handler backs off and tries again while
  * consumption pauses; only its give-up calls {@link #giveUp}, which keeps the cache file for a
  * replay.
+ *
+ * <p>The record is not trusted: its {@code cache_file} must lie in the cache directory ({@link
+ * CacheDirectory}), else the task is given up at once and nothing is read or deleted. A record
+ * redelivered after a crash finds either its cache file (stored again over the same path, result
+ * sent again) or no cache file: then a destination holding the same size and SHA-256 means the
+ * upload was done and its result is sent again; anything else is a permanent failure.
  */
 @Service
 public class UploadService implements DisposableBean {
@@ -59,6 +67,8 @@ public class UploadService implements DisposableBean {
   private final ThreadPoolTaskExecutor executor;
   private final UploadMetrics metrics;
   private final OneLakeHealthIndicator health;
+  private final CacheDirectory cache;
+  private final StoreWriteFault fault;
 
   UploadService(
       Destinations destinations,
@@ -69,6 +79,8 @@ public class UploadService implements DisposableBean {
       UploadProperties properties,
       UploadMetrics metrics,
       OneLakeHealthIndicator health,
+      CacheDirectory cache,
+      StoreWriteFault fault,
       ObjectProvider<ObservationRegistry> observations) {
     this.observations = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
     this.destinations = destinations;
@@ -79,6 +91,8 @@ public class UploadService implements DisposableBean {
     this.executor = boundedExecutor(properties.maxConcurrency());
     this.metrics = metrics;
     this.health = health;
+    this.cache = cache;
+    this.fault = fault;
   }
 
   /**
@@ -111,27 +125,27 @@ public class UploadService implements DisposableBean {
     Instant started = clock.instant();
     metrics.started();
     try {
+      Path file;
       OneLakePath destination;
       try {
+        file = cache.fileOf(cached.cacheFile());
         destination = destinations.of(task);
+      } catch (OutsideCacheException e) {
+        giveUp(cached, DeadLetterReason.PERMANENT, Failure.of(FailureKind.INVALID_RECORD, e.getMessage()));
+        return;
       } catch (UnknownDomainException e) {
         giveUp(cached, DeadLetterReason.PERMANENT, Failure.of(FailureKind.UNKNOWN_DOMAIN, e.getMessage()));
         return;
       }
-      Path file = Path.of(cached.cacheFile());
+      boolean cachedFilePresent = Files.exists(file);
+      boolean landed = false;
       try {
-        if (!Files.exists(file)) {
-          if (store.holds(destination, cached.sizeBytes())) {
-            health.succeeded();
-            log.info("Task {} already uploaded to {} and its result sent; nothing to do", task.taskId(), destination.toAbfss());
-            return;
-          }
-          giveUp(cached, DeadLetterReason.PERMANENT,
-              Failure.of(FailureKind.INVALID_RECORD, "cache file missing: " + file));
-          return;
+        if (cachedFilePresent) {
+          store.put(file, destination, new OneLakeStore.FileMetadata(
+              cached.contentType(), cached.sha256(), task.traceId(), hostOf(task.url())));
+        } else {
+          landed = store.holds(destination, cached.sizeBytes(), cached.sha256());
         }
-        store.put(file, destination, new OneLakeStore.FileMetadata(
-            cached.contentType(), cached.sha256(), task.traceId(), hostOf(task.url())));
       } catch (IOException | RuntimeException e) {
         String reason = UrlRedaction.redactUrlsIn(String.valueOf(e.getMessage()));
         health.failed(reason);
@@ -140,6 +154,11 @@ public class UploadService implements DisposableBean {
         throw new UploadFailedException("upload of task " + task.taskId() + " to " + destination.toAbfss() + " failed: " + reason, e);
       }
       health.succeeded();
+      if (!cachedFilePresent) {
+        finishWithoutCacheFile(cached, file, destination, landed, started);
+        return;
+      }
+      fault.afterStoreWrite(task.taskId());
       await(kafka.send(topics.results(), task.taskId(), DownloadResult.succeeded(cached, destination.toAbfss(), clock.instant())));
       long freed = removeCacheFile(file);
       metrics.succeeded(cached.sizeBytes(), Duration.between(started, clock.instant()), freed);
@@ -147,6 +166,26 @@ public class UploadService implements DisposableBean {
     } finally {
       metrics.finished();
     }
+  }
+
+  /**
+   * A record whose cache file is gone: redelivered after a crash between the cache delete and the
+   * offset commit, its result already sent once. When the destination holds the very file (size
+   * and digest), the result is sent again (the inventory keeps one row per outcome); otherwise the
+   * file is lost to this worker and the task is given up, for a replay to download it again.
+   */
+  private void finishWithoutCacheFile(
+      CachedDownload cached, Path file, OneLakePath destination, boolean landed, Instant started) {
+    DownloadTask task = cached.task();
+    if (!landed) {
+      giveUp(cached, DeadLetterReason.PERMANENT, Failure.of(FailureKind.INVALID_RECORD,
+          "cache file missing: " + file + ", and " + destination.toAbfss() + " does not hold the file"));
+      return;
+    }
+    await(kafka.send(topics.results(), task.taskId(), DownloadResult.succeeded(cached, destination.toAbfss(), clock.instant())));
+    metrics.succeededEarlier(Duration.between(started, clock.instant()));
+    log.info("Task {} is already in {} (same size and SHA-256) and its cache file is gone: result sent again",
+        task.taskId(), destination.toAbfss());
   }
 
   /** Lets running uploads finish (up to 30 s) when the worker stops. */
@@ -208,6 +247,9 @@ public class UploadService implements DisposableBean {
   }
 
   private static String hostOf(String url) {
+    if (url == null) {
+      return null;
+    }
     try {
       return URI.create(url).getHost();
     } catch (IllegalArgumentException e) {

@@ -81,10 +81,22 @@ class DataLakeOneLakeStoreTests {
     store.put(second, destination("a.pdf"), METADATA);
 
     assertThat(server.file("ws", "lh.Lakehouse/Files/claims/a.pdf").content()).isEqualTo(Files.readAllBytes(second));
-    assertThat(store.holds(destination("a.pdf"), 2000)).isTrue();
-    assertThat(store.holds(destination("a.pdf"), 1000)).isFalse();
-    assertThat(store.holds(destination("other.pdf"), 2000)).isFalse();
+    assertThat(store.holds(destination("a.pdf"), 2000, "abc123")).isTrue();
+    assertThat(store.holds(destination("a.pdf"), 2000, "ABC123")).isTrue();
+    assertThat(store.holds(destination("a.pdf"), 2000, "0ther")).as("another digest").isFalse();
+    assertThat(store.holds(destination("a.pdf"), 1000, "abc123")).isFalse();
+    assertThat(store.holds(destination("other.pdf"), 2000, "abc123")).isFalse();
     assertThat(server.paths()).hasSize(1);
+  }
+
+  @Test
+  void aFileWithoutTheDigestInItsMetadataIsJudgedByItsSize() throws Exception {
+    DataLakeOneLakeStore store = store(1);
+    store.put(file(1500), destination("bare.pdf"), new OneLakeStore.FileMetadata("application/pdf", null, null, null));
+
+    assertThat(server.file("ws", "lh.Lakehouse/Files/claims/bare.pdf").metadata()).doesNotContainKey("sha256");
+    assertThat(store.holds(destination("bare.pdf"), 1500, "abc123")).isTrue();
+    assertThat(store.holds(destination("bare.pdf"), 1499, "abc123")).isFalse();
   }
 
   @Test
@@ -165,6 +177,6 @@ class DataLakeOneLakeStoreTests {
     }
     server.outage(false);
     store.put(source, destination("e.pdf"), METADATA);
-    assertThat(store.holds(destination("e.pdf"), 1000)).isTrue();
+    assertThat(store.holds(destination("e.pdf"), 1000, "abc123")).isTrue();
   }
 }

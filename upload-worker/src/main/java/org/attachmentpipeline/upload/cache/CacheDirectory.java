@@ -1,0 +1,90 @@
+package org.attachmentpipeline.upload.cache;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * The cache directory that the download worker fills: the one place this worker reads files from
+ * and deletes them in. The {@code cache_file} of a record comes from Kafka, and whoever can write
+ * to the topic could otherwise have any file the worker can read uploaded and then deleted; so a
+ * path is accepted only when it is absolute, has no {@code ..}, lies under the directory, and
+ * neither it nor a folder on the way is a link that leads out of it.
+ *
+ * <p>The check is made before the file is opened. Someone who can replace a cache file with a link
+ * between the check and the upload can write to the cache directory already; that is not guarded.
+ */
+public final class CacheDirectory {
+
+  private final Path root;
+
+  public CacheDirectory(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /**
+   * The file {@code cacheFile} names, once it is known to lie inside the cache directory. It may
+   * not exist (a redelivered record whose file was already uploaded and removed).
+   *
+   * @throws OutsideCacheException when the path is not one the worker may touch
+   */
+  public Path fileOf(String cacheFile) throws OutsideCacheException {
+    if (cacheFile == null || cacheFile.isBlank()) {
+      throw refused(cacheFile, "no path");
+    }
+    Path named;
+    try {
+      named = Path.of(cacheFile);
+    } catch (InvalidPathException e) {
+      throw refused(cacheFile, "not a path");
+    }
+    if (!named.isAbsolute()) {
+      throw refused(cacheFile, "not an absolute path");
+    }
+    for (Path part : named) {
+      if (part.toString().equals("..")) {
+        throw refused(cacheFile, "it climbs with '..'");
+      }
+    }
+    Path file = named.normalize();
+    try {
+      Path realRoot = Files.exists(root) ? root.toRealPath() : root;
+      if (!under(file, root) && !under(file, realRoot)) {
+        throw refused(cacheFile, "not under it");
+      }
+      Path parent = file.getParent();
+      if (Files.exists(parent) && !parent.toRealPath().startsWith(realRoot)) {
+        throw refused(cacheFile, "a folder on the way is a link out of it");
+      }
+      if (Files.isSymbolicLink(file) && !linkTarget(file).startsWith(realRoot)) {
+        throw refused(cacheFile, "it is a link out of it");
+      }
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file)) {
+        throw refused(cacheFile, "not a regular file");
+      }
+    } catch (IOException e) {
+      throw refused(cacheFile, "cannot be resolved: " + e.getMessage());
+    }
+    return file;
+  }
+
+  private static boolean under(Path file, Path directory) {
+    return file.startsWith(directory) && !file.equals(directory);
+  }
+
+  private static Path linkTarget(Path link) throws IOException {
+    // a link to nowhere resolves to nothing: refused like a link out of the directory
+    return link.toRealPath();
+  }
+
+  private OutsideCacheException refused(String cacheFile, String why) {
+    return new OutsideCacheException(
+        "cache_file " + cacheFile + " is outside the cache directory " + root + ": " + why);
+  }
+}
