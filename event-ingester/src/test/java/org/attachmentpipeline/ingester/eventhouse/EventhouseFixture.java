@@ -28,6 +28,7 @@ import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.ingester.IngestProperties;
 import org.attachmentpipeline.ingester.event.EventPublisher;
 import org.attachmentpipeline.ingester.event.RawEventForwarder;
+import org.attachmentpipeline.ingester.event.TestLimits;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -80,7 +81,7 @@ final class EventhouseFixture implements AutoCloseable {
     PipelineTopics topics = new PipelineTopics(rawTopic, "p", "c", "r", List.of("t"), "eventhouse-it." + id + ".dlq", 1, (short) 1, 1);
     RawEventForwarder forwarder = new RawEventForwarder(
         new IngestProperties.Extraction("/data/attachments", "url", "fileName", "", 1, "default", null),
-        new EventPublisher(kafka, topics), Clock.systemUTC());
+        TestLimits.defaults(), new EventPublisher(kafka, topics), Clock.systemUTC());
     KafkaCheckpointStore store = new KafkaCheckpointStore(kafka, consumerConfig(), checkpointTopic, config.effectiveCheckpointKey());
     return new EventhousePoller(new KustoEventQuery(client, http, config), store, forwarder, config, meters, Clock.systemUTC());
   }
