@@ -1,12 +1,14 @@
 package org.attachmentpipeline.ingester;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.Map;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -19,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  *     polls of an Eventhouse table, bridged onto the raw topic)
  * @param groupId the consumer group reading raw events
  * @param dedupe how long, and for how many tasks, a task already made is not made again
+ * @param limits how large a request, an event and its attachments may be
+ * @param auth who may post events
  * @param extraction where attachments and path attributes are in an event
  * @param demo the demo that serves sample attachments and emits events for them
  * @param eventhub the {@code eventhub} source
@@ -31,6 +35,8 @@ public record IngestProperties(
         message = "EVENT_SOURCE must be kafka, eventhub or eventhouse") String source,
     @DefaultValue("event-ingester") @NotBlank String groupId,
     @DefaultValue @Valid Dedupe dedupe,
+    @DefaultValue @Valid Limits limits,
+    @DefaultValue @Valid Auth auth,
     @DefaultValue @Valid Extraction extraction,
     @DefaultValue @Valid Demo demo,
     @DefaultValue @Valid EventHub eventhub,
@@ -42,10 +48,47 @@ public record IngestProperties(
    *
    * @param window how long a task id is remembered; zero turns deduplication off
    * @param maxTasks how many task ids are remembered at most (the oldest are forgotten first), which
-   *     bounds memory at about 100 bytes a task
+   *     bounds memory at about 20 bytes a task
    */
   public record Dedupe(
-      @DefaultValue("24h") Duration window, @DefaultValue("1000000") @Min(1) int maxTasks) {}
+      @DefaultValue("24h") Duration window,
+      @DefaultValue("1000000") @Min(1) @Max(100_000_000) int maxTasks) {}
+
+  /**
+   * Bounds on what one request, event or attachment may hold, so that one sender cannot take the
+   * ingester's memory (a body is never read past {@code maxBodySize}) and no attachment makes a
+   * task that Kafka would refuse. The same bounds apply to events read from the raw topic: there a
+   * violation is a dead letter with the reason instead of a 4xx answer.
+   *
+   * @param maxBodySize the largest {@code POST /api/events} body (413 beyond), and the largest raw
+   *     event
+   * @param maxEventsPerRequest the most events in one {@code POST /api/events} (413 beyond)
+   * @param maxAttachmentsPerEvent the most attachments one event may list (the event is rejected
+   *     beyond)
+   * @param maxUrlLength the longest attachment URL, in characters (the attachment is rejected beyond)
+   * @param maxTaskSize the largest download task record (the attachment is rejected beyond); never
+   *     more than the producer's {@code max.request.size} less room for the record's headers
+   */
+  public record Limits(
+      @DefaultValue("10MB") @NotNull DataSize maxBodySize,
+      @DefaultValue("1000") @Min(1) int maxEventsPerRequest,
+      @DefaultValue("1000") @Min(1) int maxAttachmentsPerEvent,
+      @DefaultValue("8192") @Min(16) int maxUrlLength,
+      @DefaultValue("512KB") @NotNull DataSize maxTaskSize) {}
+
+  /**
+   * Who may post events: with a token set, {@code POST /api/events} needs {@code Authorization:
+   * Bearer <token>}; blank leaves it open (the embedded default, on one machine).
+   *
+   * @param token the shared secret ({@code INGEST_TOKEN}); blank: no authentication
+   */
+  public record Auth(@DefaultValue("") String token) {
+
+    @Override
+    public String toString() {
+      return "Auth[token=" + (token.isBlank() ? "" : "(set)") + "]";
+    }
+  }
 
   /**
    * How an event becomes tasks, so that another event shape needs configuration, not code.

@@ -1,11 +1,15 @@
 package org.attachmentpipeline.ingester;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.attachmentpipeline.ingester.event.IngestLimits;
 import org.attachmentpipeline.ingester.event.RecentTasks;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -30,6 +34,27 @@ class IngesterConfiguration {
   @Bean
   RecentTasks recentTasks(IngestProperties properties) {
     return new RecentTasks(properties.dedupe().window(), properties.dedupe().maxTasks());
+  }
+
+  /** The deduplication window's size: how many ids it holds, and the memory they take. */
+  @Bean
+  MeterBinder dedupeWindowMetrics(RecentTasks recent) {
+    return meters -> {
+      Gauge.builder("pipeline.ingest.dedupe.entries", recent, RecentTasks::size)
+          .description("task ids in the deduplication window").register(meters);
+      Gauge.builder("pipeline.ingest.dedupe.bytes", recent, RecentTasks::estimatedBytes)
+          .description("memory the deduplication window takes, estimated").baseUnit("bytes").register(meters);
+    };
+  }
+
+  /** The configured limits, with record sizes capped by what the producer sends at most. */
+  @Bean
+  IngestLimits ingestLimits(IngestProperties properties, KafkaProperties kafka) {
+    Object maxRequestSize = kafka.buildProducerProperties().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    long producerMax = maxRequestSize == null
+        ? (Integer) ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)
+        : Long.parseLong(String.valueOf(maxRequestSize).strip());
+    return IngestLimits.of(properties.limits(), producerMax);
   }
 
   /**
@@ -57,9 +82,10 @@ class IngesterConfiguration {
   }
 
   /**
-   * An event whose tasks cannot be published (the broker is away) is tried again, backing off,
-   * for as long as it takes: skipping it would lose its attachments. Unusable events never get
-   * here: they are rejected to the dead-letter topic by the ingest service.
+   * An event whose tasks cannot be published yet (the broker is away) is tried again, backing off,
+   * for as long as it takes: skipping it would lose its attachments. A try sends only the tasks the
+   * broker has not acknowledged before. Unusable events, attachments breaking a limit and tasks
+   * that can never be published never get here: the ingest service dead-letters them.
    */
   @Bean
   CommonErrorHandler ingestErrorHandler() {

@@ -3,14 +3,27 @@ package org.attachmentpipeline.ingester;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -126,11 +139,126 @@ class EventIngesterTests {
     assertThat(noTrace.body()).contains("\"index\":1", "no traceId", "none published");
   }
 
+  @Test
+  void aBodyDeclaredLargerThanTheLimitIsAnsweredBeforeItIsRead() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + 20 * 1024 * 1024 + "\r\n\r\n[").getBytes(StandardCharsets.US_ASCII));
+      // the first kilobyte of 20 MB, and no more: the answer must come without the rest
+      out.write(event("never-read", "https://h/a.pdf").concat(",").repeat(4).getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      // the answer's head and its declared length of body; the server may wait for the rest after it
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(in.readLine()).startsWith("HTTP/1.1 413");
+      int length = -1;
+      for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+        if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+          length = Integer.parseInt(line.substring("content-length:".length()).strip());
+        }
+      }
+      char[] body = new char[length];
+      assertThat(in.read(body)).isPositive();
+      assertThat(new String(body)).contains("20971520 bytes", "max-body-size");
+    }
+  }
+
+  @Test
+  void aBodyGrowingPastTheLimitIsCutOffAt413() throws Exception {
+    // chunked, so the size is not declared: an event with 10 MB + 64 KB of padding
+    byte[] head = "{\"type\": \"a.b.c\", \"traceId\": \"padded\", \"pad\": \"".getBytes(StandardCharsets.UTF_8);
+    long padding = 10L * 1024 * 1024 + 64 * 1024;
+    InputStream body = new SequenceInputStream(new ByteArrayInputStream(head), new InputStream() {
+      long left = padding;
+
+      @Override
+      public int read() {
+        return left-- > 0 ? 'x' : left == -1 ? '"' : left == -2 ? '}' : -1;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) {
+        int n = (int) Math.min(length, Math.max(0, left));
+        if (n == 0) {
+          int b = read();
+          if (b < 0) {
+            return -1;
+          }
+          buffer[offset] = (byte) b;
+          return 1;
+        }
+        Arrays.fill(buffer, offset, offset + n, (byte) 'x');
+        left -= n;
+        return n;
+      }
+    });
+    HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+        request().POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).isEqualTo(413);
+    assertThat(answer.body()).contains("larger than 10485760 bytes");
+  }
+
+  @Test
+  void moreEventsThanARequestMayCarryAre413() throws Exception {
+    String events = IntStream.range(0, 1001)
+        .mapToObj(i -> event("many-" + i, "https://h/" + i + ".pdf")).collect(Collectors.joining(",", "[", "]"));
+    HttpResponse<String> answer = post(events);
+    assertThat(answer.statusCode()).isEqualTo(413);
+    assertThat(answer.body()).contains("more than 1000 events", "max-events-per-request");
+  }
+
+  @Test
+  void anEventWithTooManyAttachmentsOrATooLongUrlIs400() throws Exception {
+    String[] many = IntStream.range(0, 1001).mapToObj(i -> "https://h/" + i + ".pdf").toArray(String[]::new);
+    HttpResponse<String> tooMany = post(event("too-many", many));
+    assertThat(tooMany.statusCode()).isEqualTo(400);
+    assertThat(tooMany.body()).contains("1001 attachments, more than 1000");
+
+    HttpResponse<String> longUrl = post(event("long-url", "https://h/a.pdf", "https://h/" + "x".repeat(600 * 1024)));
+    assertThat(longUrl.statusCode()).isEqualTo(400);
+    assertThat(longUrl.body()).contains("\"index\":0", "attachment 2 of 2", "longer than 8192", "none published");
+  }
+
+  @Test
+  void anEventFromTheRawTopicWithTooManyAttachmentsIsRejectedWithAReason() {
+    KafkaConsumer<String, String> dlq = reader("ingest-it.dlq");
+    String[] many = IntStream.range(0, 1001).mapToObj(i -> "https://h/" + i + ".pdf").toArray(String[]::new);
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+        Map.of("bootstrap.servers", brokers), new StringSerializer(), new StringSerializer())) {
+      producer.send(new ProducerRecord<>("ingest-it.raw", "raw-too-many", event("raw-too-many", many)));
+    }
+    List<DeadLetter> rejected = readUntil(dlq, DeadLetter.class,
+        seen -> seen.stream().anyMatch(d -> d.rawEvent().contains("raw-too-many")));
+    assertThat(rejected).filteredOn(d -> d.rawEvent().contains("raw-too-many")).singleElement()
+        .satisfies(d -> assertThat(d.message()).isEqualTo("1001 attachments, more than 1000 (pipeline.ingest.limits.max-attachments-per-event)"));
+  }
+
+  @Test
+  void theDeduplicationWindowReportsItsSize() throws Exception {
+    HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.body()).contains("pipeline_ingest_dedupe_entries", "pipeline_ingest_dedupe_bytes");
+  }
+
+  private static String event(String traceId, String... urls) {
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("type", "verisk.claims.property.xn.documentsReceived");
+    event.put("traceId", traceId);
+    event.put("data", Map.of("assignmentId", "A1", "attachments", List.of(urls)));
+    return PipelineJson.mapper().writeValueAsString(event);
+  }
+
+  private HttpRequest.Builder request() {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events"))
+        .header("Content-Type", "application/json");
+  }
+
   private HttpResponse<String> post(String body) throws Exception {
     return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        request().POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }
+

@@ -1,17 +1,21 @@
 package org.attachmentpipeline.ingester.event;
 
-import java.util.List;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.topic.PipelineTopics;
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
-/** Publishes what the ingester produces: raw events, download tasks and rejected events. */
+/**
+ * Publishes what the ingester produces: raw events, download tasks and rejected events. Every
+ * failure, also one the producer throws at once (a record it cannot serialize), arrives through
+ * the returned future, so that a caller sees the outcome of each record in one place.
+ */
 @Component
 public class EventPublisher {
 
@@ -33,19 +37,24 @@ public class EventPublisher {
   public CompletableFuture<?> rawEvent(String traceId, JsonNode event, String source) {
     ProducerRecord<String, Object> record = new ProducerRecord<>(topics.raw(), traceId, event);
     record.headers().add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
-    return kafka.send(record);
+    return send(() -> kafka.send(record));
   }
 
-  /** Publishes tasks to the pending topic; completes when the broker has them all. */
-  public CompletableFuture<Void> tasks(List<DownloadTask> tasks) {
-    return CompletableFuture.allOf(
-        tasks.stream()
-            .map(task -> kafka.send(topics.pending(), task.taskId(), task))
-            .toArray(CompletableFuture[]::new));
+  /** Publishes one task to the pending topic; completes when the broker has it. */
+  public CompletableFuture<?> task(DownloadTask task) {
+    return send(() -> kafka.send(topics.pending(), task.taskId(), task));
   }
 
   /** Publishes a rejected event to the dead-letter topic. */
   public CompletableFuture<?> rejected(DeadLetter deadLetter) {
-    return kafka.send(topics.dlq(), deadLetter.key(), deadLetter);
+    return send(() -> kafka.send(topics.dlq(), deadLetter.key(), deadLetter));
+  }
+
+  private static CompletableFuture<?> send(Supplier<CompletableFuture<?>> send) {
+    try {
+      return send.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 }

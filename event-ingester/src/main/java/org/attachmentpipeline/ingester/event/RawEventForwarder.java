@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import org.attachmentpipeline.common.json.PipelineJson;
-import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.ingester.IngestProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,20 +14,23 @@ import tools.jackson.databind.JsonNode;
  * Bridges an external source (Event Hubs, Eventhouse) onto the raw topic: an event the ingester
  * can use is published there, keyed by its trace id and marked with its source, so that tasks are
  * made by the one raw-topic consumer (with its deduplication window) and the events table sees
- * every event; an unusable one goes to the dead-letter topic with the reason at once.
+ * every event; an unusable one goes to the dead-letter topic with the reason at once, and so does
+ * one the raw topic can never take (too large), so that it does not hold up its source for ever.
+ * An attachment that breaks a limit does not stop its event here: the raw-topic consumer rejects
+ * that attachment and makes the others.
  */
 public class RawEventForwarder {
 
   private static final Logger log = LoggerFactory.getLogger(RawEventForwarder.class);
-  private static final int MAX_KEPT_EVENT_CHARS = 64 * 1024;
 
   private final EventParser parser = new EventParser();
   private final AttachmentExtractor extractor;
   private final EventPublisher publisher;
   private final Clock clock;
 
-  public RawEventForwarder(IngestProperties.Extraction extraction, EventPublisher publisher, Clock clock) {
-    this.extractor = new AttachmentExtractor(extraction);
+  public RawEventForwarder(
+      IngestProperties.Extraction extraction, IngestLimits limits, EventPublisher publisher, Clock clock) {
+    this.extractor = new AttachmentExtractor(extraction, limits);
     this.publisher = publisher;
     this.clock = clock;
   }
@@ -42,13 +44,33 @@ public class RawEventForwarder {
     try {
       JsonNode event = read(text);
       RawEvent parsed = parser.parse(event, now);
-      extractor.tasks(parsed, now);
-      return publisher.rawEvent(parsed.traceId(), event, source);
+      extractor.extract(parsed, now);
+      CompletableFuture<Object> done = new CompletableFuture<>();
+      publisher.rawEvent(parsed.traceId(), event, source).whenComplete((sent, error) -> {
+        if (error == null) {
+          done.complete(sent);
+        } else if (PublishFailures.permanent(error)) {
+          reject(text, origin, "the raw topic cannot take it: " + PublishFailures.describe(error), now)
+              .whenComplete((rejected, failure) -> {
+                if (failure == null) {
+                  done.complete(rejected);
+                } else {
+                  done.completeExceptionally(failure);
+                }
+              });
+        } else {
+          done.completeExceptionally(error);
+        }
+      });
+      return done;
     } catch (RejectedEventException e) {
-      log.warn("Rejected event at {}: {}", origin, e.getMessage());
-      String kept = text == null ? "" : text.substring(0, Math.min(text.length(), MAX_KEPT_EVENT_CHARS));
-      return publisher.rejected(DeadLetter.rejectedEvent(kept, e.getMessage(), now));
+      return reject(text, origin, e.getMessage(), now);
     }
+  }
+
+  private CompletableFuture<?> reject(String text, String origin, String reason, Instant now) {
+    log.warn("Rejected event at {}: {}", origin, reason);
+    return publisher.rejected(Rejections.of(text, reason, now));
   }
 
   /** The event as it arrived ({@code data} stays a string when it was one). */

@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.kafka.common.config.TopicConfig;
 import org.attachmentpipeline.ingester.IngestProperties;
 import org.attachmentpipeline.ingester.event.EventPublisher;
+import org.attachmentpipeline.ingester.event.IngestLimits;
 import org.attachmentpipeline.ingester.event.RawEventForwarder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,8 +73,8 @@ class EventhouseConfiguration {
 
   @Bean
   RawEventForwarder eventhouseForwarder(
-      IngestProperties properties, EventPublisher publisher, Clock clock) {
-    return new RawEventForwarder(properties.extraction(), publisher, clock);
+      IngestProperties properties, IngestLimits limits, EventPublisher publisher, Clock clock) {
+    return new RawEventForwarder(properties.extraction(), limits, publisher, clock);
   }
 
   @Bean

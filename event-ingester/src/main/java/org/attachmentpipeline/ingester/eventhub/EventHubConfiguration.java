@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.attachmentpipeline.ingester.IngestProperties;
 import org.attachmentpipeline.ingester.event.EventPublisher;
+import org.attachmentpipeline.ingester.event.IngestLimits;
 import org.attachmentpipeline.ingester.event.RawEventForwarder;
 import org.attachmentpipeline.ingester.event.SourceMetrics;
 import org.slf4j.Logger;
@@ -77,9 +78,10 @@ class EventHubConfiguration {
 
   @Bean
   EventHubBatchHandler eventHubBatchHandler(
-      IngestProperties properties, EventPublisher publisher, MeterRegistry meters, Clock clock) {
+      IngestProperties properties, IngestLimits limits, EventPublisher publisher, MeterRegistry meters,
+      Clock clock) {
     return new EventHubBatchHandler(
-        new RawEventForwarder(properties.extraction(), publisher, clock),
+        new RawEventForwarder(properties.extraction(), limits, publisher, clock),
         new SourceMetrics(meters, EventHubBatchHandler.SOURCE, clock), clock);
   }
 

@@ -2,6 +2,9 @@ package org.attachmentpipeline.ingester.web;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,82 +14,125 @@ import java.util.stream.IntStream;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.ingester.event.EventIngestService;
 import org.attachmentpipeline.ingester.event.EventPublisher;
+import org.attachmentpipeline.ingester.event.IngestLimits;
 import org.attachmentpipeline.ingester.event.RejectedEventException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /api/events}: one event or a JSON array of them, published to the raw topic. Every
- * event is checked first; if one is unusable none is published and the answer says why.
+ * event is checked first, against the same rules and limits as the raw-topic consumer applies; if
+ * one is unusable none is published and the answer says why. The body is read as a stream and never
+ * past its limit, so a large or endless body costs the limit's worth of memory at most.
  */
 @RestController
 class EventsController {
 
   private final EventIngestService ingest;
   private final EventPublisher publisher;
+  private final IngestLimits limits;
+  private final IngestToken token;
   private final Counter eventsRead;
 
-  EventsController(EventIngestService ingest, EventPublisher publisher, MeterRegistry meters) {
+  EventsController(
+      EventIngestService ingest, EventPublisher publisher, IngestLimits limits, IngestToken token,
+      MeterRegistry meters) {
     this.ingest = ingest;
     this.publisher = publisher;
+    this.limits = limits;
+    this.token = token;
     this.eventsRead = meters.counter("pipeline.events.read", "source", "http");
   }
 
   @PostMapping(path = "/api/events", consumes = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<Map<String, Object>> post(@RequestBody(required = false) String body) {
-    JsonNode root;
-    try {
-      root = PipelineJson.mapper().readTree(body == null ? "" : body);
-    } catch (JacksonException e) {
-      return problem("not JSON: " + e.getOriginalMessage(), List.of());
+  ResponseEntity<String> post(HttpServletRequest request) throws IOException {
+    if (!token.allows(request.getHeader(HttpHeaders.AUTHORIZATION))) {
+      return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+          .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+          .contentType(MediaType.APPLICATION_JSON)
+          .body(error("POST /api/events needs Authorization: Bearer <ingest token>", List.of()));
     }
-    List<JsonNode> events = new ArrayList<>();
-    if (root != null && root.isArray()) {
-      root.forEach(events::add);
-    } else {
-      events.add(root);
+    long declared = request.getContentLengthLong();
+    if (declared > limits.maxBodyBytes()) {
+      return tooLarge("the body of " + declared + " bytes is larger than " + limits.maxBodyBytes()
+          + " bytes (pipeline.ingest.limits.max-body-size)");
+    }
+    List<JsonNode> events;
+    try (InputStream body = new BoundedBody(request.getInputStream(), limits.maxBodyBytes())) {
+      events = RequestEvents.read(body, limits.maxEventsPerRequest());
+    } catch (BoundedBody.TooLarge | RequestEvents.TooMany e) {
+      return tooLarge(e.getMessage());
+    } catch (RequestEvents.NotJson e) {
+      return badRequest("not JSON: " + e.getMessage(), List.of());
+    } catch (JacksonException e) {
+      BoundedBody.TooLarge tooLarge = causeOf(e, BoundedBody.TooLarge.class);
+      if (tooLarge != null) {
+        return tooLarge(tooLarge.getMessage());
+      }
+      return badRequest("not JSON: " + e.getOriginalMessage(), List.of());
     }
     List<Map<String, Object>> rejected = new ArrayList<>();
-    List<JsonNode> accepted = new ArrayList<>();
     List<String> traceIds = new ArrayList<>();
     int tasks = 0;
     for (int i = 0; i < events.size(); i++) {
-      String text = events.get(i) == null ? "" : events.get(i).toString();
       try {
-        tasks += ingest.tasksOf(text).size();
-        accepted.add(events.get(i));
+        tasks += ingest.check(events.get(i));
         traceIds.add(events.get(i).get("traceId").asString());
       } catch (RejectedEventException e) {
         rejected.add(Map.of("index", i, "reason", e.getMessage()));
       }
     }
     if (!rejected.isEmpty()) {
-      return problem("rejected " + rejected.size() + " of " + events.size() + " event(s); none published", rejected);
+      return badRequest("rejected " + rejected.size() + " of " + events.size() + " event(s); none published", rejected);
     }
     CompletableFuture.allOf(
-            IntStream.range(0, accepted.size())
-                .mapToObj(i -> publisher.rawEvent(traceIds.get(i), accepted.get(i), "http"))
+            IntStream.range(0, events.size())
+                .mapToObj(i -> publisher.rawEvent(traceIds.get(i), events.get(i), "http"))
                 .toArray(CompletableFuture[]::new))
         .join();
-    eventsRead.increment(accepted.size());
+    eventsRead.increment(events.size());
     Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("accepted", accepted.size());
+    answer.put("accepted", events.size());
     answer.put("attachments", tasks);
     answer.put("trace_ids", traceIds);
-    return ResponseEntity.status(HttpStatus.ACCEPTED).body(answer);
+    return json(HttpStatus.ACCEPTED, PipelineJson.mapper().writeValueAsString(answer));
   }
 
-  private static ResponseEntity<Map<String, Object>> problem(
-      String error, List<Map<String, Object>> rejected) {
+  private static <T extends Throwable> T causeOf(Throwable failure, Class<T> type) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (type.isInstance(cause)) {
+        return type.cast(cause);
+      }
+    }
+    return null;
+  }
+
+  private static ResponseEntity<String> tooLarge(String error) {
+    return json(HttpStatus.CONTENT_TOO_LARGE, error(error, List.of()));
+  }
+
+  private static ResponseEntity<String> badRequest(String error, List<Map<String, Object>> rejected) {
+    return json(HttpStatus.BAD_REQUEST, error(error, rejected));
+  }
+
+  private static String error(String error, List<Map<String, Object>> rejected) {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("error", error);
     answer.put("rejected", rejected);
-    return ResponseEntity.badRequest().body(answer);
+    return PipelineJson.mapper().writeValueAsString(answer);
+  }
+
+  /**
+   * A JSON answer with its length declared: after an early answer to an oversized body the
+   * connection may be closed without reading the rest, and the client still gets all of it.
+   */
+  private static ResponseEntity<String> json(HttpStatus status, String body) {
+    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
   }
 }

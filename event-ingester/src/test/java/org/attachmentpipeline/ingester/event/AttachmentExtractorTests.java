@@ -16,10 +16,11 @@ class AttachmentExtractorTests {
   private final EventParser parser = new EventParser();
   private final AttachmentExtractor extractor =
       new AttachmentExtractor(
-          new IngestProperties.Extraction("/data/attachments", "url", "fileName", "", 1, "default", null));
+          new IngestProperties.Extraction("/data/attachments", "url", "fileName", "", 1, "default", null),
+          TestLimits.defaults());
 
   private List<DownloadTask> tasks(String json) {
-    return extractor.tasks(parser.parse(json, NOW), NOW);
+    return extractor.extract(parser.parse(json, NOW), NOW).tasks();
   }
 
   @Test
@@ -92,9 +93,72 @@ class AttachmentExtractorTests {
   @Test
   void domainComesFromAPointerWhenConfigured() {
     AttachmentExtractor byPointer = new AttachmentExtractor(
-        new IngestProperties.Extraction("/data/attachments", "url", "fileName", "/data/line", 1, "default", Map.of()));
-    DownloadTask task = byPointer.tasks(parser.parse(
-        "{\"type\": \"x\", \"traceId\": \"t\", \"data\": {\"line\": \"Auto\", \"attachments\": [\"https://h/a\"]}}", NOW), NOW).get(0);
+        new IngestProperties.Extraction("/data/attachments", "url", "fileName", "/data/line", 1, "default", Map.of()),
+        TestLimits.defaults());
+    DownloadTask task = byPointer.extract(parser.parse(
+        "{\"type\": \"x\", \"traceId\": \"t\", \"data\": {\"line\": \"Auto\", \"attachments\": [\"https://h/a\"]}}", NOW), NOW)
+        .tasks().get(0);
     assertThat(task.domain()).isEqualTo("auto");
+  }
+
+  @Test
+  void anAttachmentWithATooLongUrlIsSetAsideWithAReasonAndTheOthersStay() {
+    String longUrl = "https://h/" + "x".repeat(8192);
+    AttachmentExtractor.Extracted made = extractor.extract(parser.parse(
+        "{\"type\": \"a.claims.b.c\", \"traceId\": \"t1\", \"data\": {\"attachments\": "
+            + "[\"https://h/a.pdf\", \"" + longUrl + "\", \"https://h/b.pdf\"]}}", NOW), NOW);
+    assertThat(made.tasks()).extracting(DownloadTask::url).containsExactly("https://h/a.pdf", "https://h/b.pdf");
+    assertThat(made.rejected()).singleElement().satisfies(rejected -> {
+      assertThat(rejected.taskId()).isEqualTo(DownloadTask.idFor("t1", longUrl));
+      assertThat(rejected.reason()).contains("event t1, attachment 2 of 3", "8202 characters", "longer than 8192");
+    });
+  }
+
+  @Test
+  void anAttachmentWhoseTaskWouldBeTooLargeIsSetAsideWithAReason() {
+    String hugeName = "n".repeat(600 * 1024);
+    AttachmentExtractor.Extracted made = extractor.extract(parser.parse(
+        "{\"type\": \"a.claims.b.c\", \"traceId\": \"t1\", \"data\": {\"attachments\": "
+            + "[{\"url\": \"https://h/x\", \"fileName\": \"" + hugeName + "\"}, \"https://h/b.pdf\"]}}", NOW), NOW);
+    assertThat(made.tasks()).extracting(DownloadTask::url).containsExactly("https://h/b.pdf");
+    assertThat(made.rejected()).singleElement()
+        .satisfies(rejected -> assertThat(rejected.reason()).contains("attachment 1 of 2", "https://h/x", "max-task-size"));
+  }
+
+  @Test
+  void anEventWithMoreAttachmentsThanTheLimitIsRejected() {
+    AttachmentExtractor small = new AttachmentExtractor(
+        new IngestProperties.Extraction("/data/attachments", "url", "fileName", "", 1, "default", null),
+        TestLimits.withAttachments(2));
+    assertThatThrownBy(() -> small.extract(parser.parse(
+        "{\"type\": \"a.b.c\", \"traceId\": \"t\", \"data\": {\"attachments\": [\"https://h/1\", \"https://h/2\", \"https://h/3\"]}}",
+        NOW), NOW))
+        .isInstanceOf(RejectedEventException.class)
+        .hasMessage("3 attachments, more than 2 (pipeline.ingest.limits.max-attachments-per-event)");
+  }
+
+  @Test
+  void namesMadeDistinctKeepTheirOrderAndSkipNamesTakenAlready() {
+    AttachmentExtractor.DistinctNames names = new AttachmentExtractor.DistinctNames();
+    assertThat(List.of("a.pdf", "a-2.pdf", "A.PDF", "a.pdf", "a-2.pdf", "report", "report"))
+        .map(names::distinct)
+        .containsExactly("a.pdf", "a-2.pdf", "A-3.PDF", "a-4.pdf", "a-2-2.pdf", "report", "report-2");
+  }
+
+  @Test
+  void threeThousandAttachmentsWithOneFileNameGetDistinctNames() {
+    AttachmentExtractor large = new AttachmentExtractor(
+        new IngestProperties.Extraction("/data/attachments", "url", "fileName", "", 1, "default", null),
+        TestLimits.withAttachments(10_000));
+    StringBuilder attachments = new StringBuilder();
+    for (int i = 0; i < 3000; i++) {
+      attachments.append(i == 0 ? "" : ",").append("\"https://h/").append(i).append("/scan.pdf\"");
+    }
+    List<DownloadTask> tasks = large.extract(parser.parse(
+        "{\"type\": \"a.b.c\", \"traceId\": \"t\", \"data\": {\"attachments\": [" + attachments + "]}}", NOW), NOW)
+        .tasks();
+    assertThat(tasks).hasSize(3000);
+    assertThat(tasks).extracting(DownloadTask::fileName).doesNotHaveDuplicates()
+        .startsWith("scan.pdf", "scan-2.pdf", "scan-3.pdf").endsWith("scan-3000.pdf");
   }
 }

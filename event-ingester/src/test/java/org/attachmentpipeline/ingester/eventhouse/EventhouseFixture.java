@@ -28,6 +28,7 @@ import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.ingester.IngestProperties;
 import org.attachmentpipeline.ingester.event.EventPublisher;
 import org.attachmentpipeline.ingester.event.RawEventForwarder;
+import org.attachmentpipeline.ingester.event.TestLimits;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -43,6 +44,7 @@ final class EventhouseFixture implements AutoCloseable {
   final String id = UUID.randomUUID().toString().substring(0, 8);
   final String rawTopic = "eventhouse-it." + id + ".raw";
   final String checkpointTopic = "eventhouse-it." + id + ".checkpoint";
+  final String dlqTopic = "eventhouse-it." + id + ".dlq";
   final KustoTestServer kusto;
   final IngestProperties.Eventhouse config;
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -58,6 +60,7 @@ final class EventhouseFixture implements AutoCloseable {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
       admin.createTopics(List.of(
           new NewTopic(rawTopic, 1, (short) 1),
+          new NewTopic(dlqTopic, 1, (short) 1),
           new NewTopic(checkpointTopic, 1, (short) 1)
               .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
           .all().get();
@@ -77,10 +80,10 @@ final class EventhouseFixture implements AutoCloseable {
     RetryAfterRecorder http = KustoEventQuery.http(config);
     Client client = KustoEventQuery.client(
         ConnectionStringBuilder.createWithAadAccessTokenAuthentication(config.clusterUrl(), config.accessToken()), http);
-    PipelineTopics topics = new PipelineTopics(rawTopic, "p", "c", "r", List.of("t"), "eventhouse-it." + id + ".dlq", 1, (short) 1, 1);
+    PipelineTopics topics = new PipelineTopics(rawTopic, "p", "c", "r", List.of("t"), dlqTopic, 1, (short) 1, 1);
     RawEventForwarder forwarder = new RawEventForwarder(
         new IngestProperties.Extraction("/data/attachments", "url", "fileName", "", 1, "default", null),
-        new EventPublisher(kafka, topics), Clock.systemUTC());
+        TestLimits.defaults(), new EventPublisher(kafka, topics), Clock.systemUTC());
     KafkaCheckpointStore store = new KafkaCheckpointStore(kafka, consumerConfig(), checkpointTopic, config.effectiveCheckpointKey());
     return new EventhousePoller(new KustoEventQuery(client, http, config), store, forwarder, config, meters, Clock.systemUTC());
   }
@@ -88,6 +91,11 @@ final class EventhouseFixture implements AutoCloseable {
   /** Every record on the raw topic so far. */
   List<RawRecord> raw() {
     return readAll(rawTopic);
+  }
+
+  /** Every dead letter so far. */
+  List<RawRecord> deadLetters() {
+    return readAll(dlqTopic);
   }
 
   /** Every checkpoint record so far. */

@@ -141,4 +141,20 @@ class EventhousePollerTests {
     assertThat(fixture.raw()).extracting(RawRecord::key)
         .containsExactly("before-1", "before-2", "late-after-restart", "after-restart");
   }
+
+  @Test
+  void anEventTooLargeForTheRawTopicIsDeadLetteredAndPollingGoesOn() throws Exception {
+    EventhousePoller poller = fixture.poller();
+    kusto.add(new KustoTestServer.Row(T0, "key-huge", "verisk.claims.property.xn.documentsReceived", 1,
+        "2026-11-20T10:00:00.0000000Z", "huge",
+        "{\"assignmentId\": \"A-huge\", \"notes\": \"" + "x".repeat(1_200_000) + "\", \"attachments\": [\"https://h/huge.pdf\"]}"));
+    kusto.add(row(T0.plusSeconds(1), "after-huge"));
+
+    assertThat(poller.poll()).isEqualTo(Duration.ofSeconds(30));
+
+    assertThat(fixture.raw()).extracting(RawRecord::key).containsExactly("after-huge");
+    assertThat(fixture.deadLetters()).singleElement()
+        .satisfies(r -> assertThat(r.value()).contains("the raw topic cannot take it", "RecordTooLargeException"));
+    assertThat(counter("pipeline.source.poll.errors")).isZero();
+  }
 }

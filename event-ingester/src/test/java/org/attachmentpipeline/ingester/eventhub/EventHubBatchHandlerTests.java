@@ -36,6 +36,7 @@ import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.ingester.IngestProperties;
 import org.attachmentpipeline.ingester.event.EventPublisher;
 import org.attachmentpipeline.ingester.event.RawEventForwarder;
+import org.attachmentpipeline.ingester.event.TestLimits;
 import org.attachmentpipeline.ingester.event.SourceMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -95,7 +96,7 @@ class EventHubBatchHandlerTests {
     PipelineTopics topics = new PipelineTopics(raw, "p", "c", "r", List.of("t"), dlq, 1, (short) 1, 1);
     RawEventForwarder forwarder = new RawEventForwarder(
         new IngestProperties.Extraction("/data/attachments", "url", "fileName", "", 1, "default", null),
-        new EventPublisher(kafka, topics), Clock.systemUTC());
+        TestLimits.defaults(), new EventPublisher(kafka, topics), Clock.systemUTC());
     return new EventHubBatchHandler(forwarder, new SourceMetrics(meters, "eventhub", Clock.systemUTC()), Clock.systemUTC());
   }
 
