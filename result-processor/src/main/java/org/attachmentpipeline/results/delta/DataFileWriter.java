@@ -30,7 +30,8 @@ final class DataFileWriter {
   private final List<String> partitionColumns;
   private final int[] partitionOrdinals;
 
-  DataFileWriter(Engine engine, String tablePath, StructType schema, List<String> partitionColumns) {
+  DataFileWriter(
+      Engine engine, String tablePath, StructType schema, List<String> partitionColumns) {
     this.engine = engine;
     this.tablePath = tablePath;
     this.schema = schema;

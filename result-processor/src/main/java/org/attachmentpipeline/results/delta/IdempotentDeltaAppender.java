@@ -130,7 +130,7 @@ public final class IdempotentDeltaAppender {
     return tablePath;
   }
 
-  /** Appends {@code rows} for a source that never changes; see {@link #append(AppendSource, List)}. */
+  /** Appends {@code rows} for a source that never changes: {@link #append(AppendSource, List)}. */
   public AppendResult append(String appId, List<VersionedRow> rows)
       throws ConcurrentWriteException {
     return append(AppendSource.of(appId), rows);

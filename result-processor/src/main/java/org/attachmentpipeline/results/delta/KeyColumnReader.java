@@ -49,7 +49,7 @@ final class KeyColumnReader {
     this.readSchema = new StructType(List.of(schema.get(column)));
   }
 
-  /** Hands every value of the column in {@code snapshot} to {@code values}; returns the files read. */
+  /** Hands every value of the column in {@code snapshot} to {@code values}; returns the files. */
   int readAll(Snapshot snapshot, Consumer<String> values) {
     Scan scan = snapshot.getScanBuilder().withReadSchema(readSchema).build();
     Row scanState = scan.getScanState(engine);
@@ -74,7 +74,8 @@ final class KeyColumnReader {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Reading column " + column() + " of " + tablePath + " failed", e);
+      throw new UncheckedIOException(
+          "Reading column " + column() + " of " + tablePath + " failed", e);
     }
     return files;
   }

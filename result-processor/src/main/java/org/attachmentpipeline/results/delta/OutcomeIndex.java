@@ -67,7 +67,7 @@ final class OutcomeIndex {
     this.tablePath = tablePath;
     this.keyOrdinal = schema.indexOf(keyColumn);
     if (keyOrdinal < 0) {
-      throw new IllegalArgumentException("Outcome key column " + keyColumn + " is not in the schema");
+      throw new IllegalArgumentException("Outcome key " + keyColumn + " is not in the schema");
     }
     this.reader = new KeyColumnReader(engine, tablePath, schema, keyColumn);
     try {
@@ -113,7 +113,11 @@ final class OutcomeIndex {
     try {
       Optional<List<FileStatus>> added = reader.addedFiles(snapshot, from, ownAhead::contains);
       if (added.isEmpty()) {
-        log.info("Commits {} to {} of {} removed rows: reading the table", from, snapshot.getVersion(), tablePath);
+        log.info(
+            "Commits {} to {} of {} removed rows: reading the table",
+            from,
+            snapshot.getVersion(),
+            tablePath);
         return false;
       }
       reader.read(snapshot, added.get(), this::count);
@@ -174,7 +178,7 @@ final class OutcomeIndex {
     int files = reader.readAll(snapshot, this::count);
     built = true;
     log.info(
-        "Outcome index of {}: {} key(s) in {} row(s) of {} file(s) at version {}, {} MB, read in {} ms",
+        "Outcome index of {}: {} key(s) in {} row(s) of {} file(s) at version {}, {} MB, {} ms",
         tablePath,
         counts.size(),
         counts.total(),

@@ -18,13 +18,14 @@ import org.slf4j.LoggerFactory;
  * deleted and created again, or a broker whose data was wiped, starts again from 0, below the
  * versions the table holds, and every new record would be taken for a replay and skipped. So the
  * Kafka topic id is part of the {@code appId} (a new topic starts new transaction ids), and the
- * table records the id it last saw in the table property {@code pipeline.topic-id.<topic>}, set
- * in the same commit as the rows: Kernel keeps properties outside its {@code delta.} namespace, and
+ * table records the id it last saw in the table property {@code pipeline.topic-id.<topic>}, set in
+ * the same commit as the rows: Kernel keeps properties outside its {@code delta.} namespace, and
  * what the table records can never disagree with its rows (a marker file next to the table could,
- * after a crash between the two writes, and would need a second store on OneLake). A commit that finds another id recorded logs a warning naming the topic, both ids and what
- * happens, and counts it in {@code pipeline.results.topic.id.changes}. The id is looked up through
- * {@link TopicIds}: again after every partition assignment, and again before any record is skipped
- * as already committed, so that a stale id never makes new records look like replays.
+ * after a crash between the two writes, and would need a second store on OneLake). A commit that
+ * finds another id recorded logs a warning naming the topic, both ids and what happens, and counts
+ * it in {@code pipeline.results.topic.id.changes}. The id is looked up through {@link TopicIds}:
+ * again after every partition assignment, and again before any record is skipped as already
+ * committed, so that a stale id never makes new records look like replays.
  */
 public final class PartitionCommitter {
 
@@ -96,7 +97,8 @@ public final class PartitionCommitter {
           result.tableVersion(),
           result.skipped() > 0 ? " (" + result.skipped() + " already in the table)" : "");
     } else if (result.skipped() > 0) {
-      log.info("{}: {} record(s) from {} were already in the table", label, result.skipped(), partition);
+      log.info(
+          "{}: {} record(s) from {} were already in the table", label, result.skipped(), partition);
     }
     metrics.replayed(result.skipped());
     metrics.duplicatesSuppressed(result.copies().size());

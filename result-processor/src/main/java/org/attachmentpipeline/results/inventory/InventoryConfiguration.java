@@ -19,12 +19,12 @@ import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.validation.Validator;
 
 /**
- * Wires the inventory: the Delta appender on {@code <delta-dir>/inventory}, one row per task outcome
- * ({@code task_id} is its outcome key), and a batch listener
- * container of its own whose offsets are committed only after the listener returns, whose
- * deserialization goes through {@link ErrorHandlingDeserializer} (an unreadable record reaches the
- * listener as a null value and is dead-lettered), and whose error handler delivers a failed batch
- * again, with a back-off, for as long as it takes: a result is never skipped.
+ * Wires the inventory: the Delta appender on {@code <delta-dir>/inventory}, one row per task
+ * outcome ({@code task_id} is its outcome key), and a batch listener container of its own whose
+ * offsets are committed only after the listener returns, whose deserialization goes through {@link
+ * ErrorHandlingDeserializer} (an unreadable record reaches the listener as a null value and is
+ * dead-lettered), and whose error handler delivers a failed batch again, with a back-off, for as
+ * long as it takes: a result is never skipped.
  */
 @Configuration(proxyBeanMethods = false)
 class InventoryConfiguration {

@@ -17,8 +17,9 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
  * Consumes the results topic a poll at a time: readable results go to the inventory table, then
- * unreadable ones, and those whose row the table refused, to the dead-letter topic. Returning normally lets the container commit the
- * batch's offsets; any failure reaches the error handler, which delivers the batch again.
+ * unreadable ones, and those whose row the table refused, to the dead-letter topic. Returning
+ * normally lets the container commit the batch's offsets; any failure reaches the error handler,
+ * which delivers the batch again.
  */
 class InventoryListener {
 

@@ -23,11 +23,12 @@ import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 
 /**
  * Sends records that can never become a row (unreadable results, events that are not JSON or have
- * no trace id, rows a table refused for a missing required value) to the dead-letter topic with Spring Kafka's {@link DeadLetterPublishingRecoverer}:
- * the original bytes, key, headers and timestamp, the {@code kafka_dlt-*} provenance headers
- * (original topic, partition, offset, exception) and a {@value #REASON_HEADER} header with the
- * reason in plain text. The send is awaited, so a batch's offsets are committed only after its dead
- * letters are stored. Shared by the result processor's listeners.
+ * no trace id, rows a table refused for a missing required value) to the dead-letter topic with
+ * Spring Kafka's {@link DeadLetterPublishingRecoverer}: the original bytes, key, headers and
+ * timestamp, the {@code kafka_dlt-*} provenance headers (original topic, partition, offset,
+ * exception) and a {@value #REASON_HEADER} header with the reason in plain text. The send is
+ * awaited, so a batch's offsets are committed only after its dead letters are stored. Shared by the
+ * result processor's listeners.
  */
 public final class DeadLetterPublisher implements DisposableBean {
 

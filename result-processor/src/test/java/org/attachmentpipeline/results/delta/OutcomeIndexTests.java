@@ -82,7 +82,8 @@ class OutcomeIndexTests {
     ObjectNode added = add.deepCopy();
     added.put("path", copy);
     added.put("dataChange", false);
-    commit(newVersion, remove(add, false), PipelineJson.mapper().createObjectNode().set("add", added));
+    JsonNode addAction = PipelineJson.mapper().createObjectNode().set("add", added);
+    commit(newVersion, remove(add, false), addAction);
   }
 
   /** Commits, as a {@code DELETE} would, the removal of the file {@code version} added. */

@@ -301,7 +301,7 @@ class InventoryWriterTests {
         .extracting(InventoryRow::taskId)
         .contains("new-incarnation")
         .hasSize(5);
-    assertThat(counter("pipeline.results.topic.id.changes", "table", "inventory", "topic", "results"))
+    assertThat(topicIdChanges())
         .isEqualTo(1);
     assertThat(topicIdProperty()).isEqualTo("topic-id-2");
   }
@@ -315,8 +315,12 @@ class InventoryWriterTests {
     assertThat(replay.skipped()).isEqualTo(3);
     assertThat(replay.copies()).isEmpty();
     assertThat(topicIdProperty()).isEqualTo("topic-id-1");
-    assertThat(counter("pipeline.results.topic.id.changes", "table", "inventory", "topic", "results"))
+    assertThat(topicIdChanges())
         .isZero();
+  }
+
+  private double topicIdChanges() {
+    return counter("pipeline.results.topic.id.changes", "table", "inventory", "topic", "results");
   }
 
   private String topicIdProperty() {
