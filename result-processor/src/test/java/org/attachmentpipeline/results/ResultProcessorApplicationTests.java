@@ -5,6 +5,7 @@ import static org.attachmentpipeline.results.DeadLetterRecords.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +37,7 @@ import org.attachmentpipeline.common.message.TaskError;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.results.inventory.InventoryRow;
 import org.attachmentpipeline.results.inventory.InventoryTableReader;
+import org.attachmentpipeline.results.kafka.DeadLetterPublisher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -66,6 +68,7 @@ class ResultProcessorApplicationTests {
 
   @Autowired ResultProcessorProperties properties;
   @Autowired PipelineTopics topics;
+  @Autowired MeterRegistry meters;
 
   @DynamicPropertySource
   static void deltaDir(DynamicPropertyRegistry registry) {
@@ -132,6 +135,45 @@ class ResultProcessorApplicationTests {
     assertThat(deadPoison.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET)).isNotNull();
     assertThat(header(deadPoison, KafkaHeaders.DLT_EXCEPTION_FQCN))
         .contains("DeserializationException");
+    ConsumerRecord<String, byte[]> deadNoTaskId =
+        deadLetters.stream().filter(r -> "no-task-id".equals(r.key())).findFirst().orElseThrow();
+    assertThat(deadNoTaskId.value()).isEqualTo(noTaskId);
+    assertThat(header(deadNoTaskId, DeadLetterPublisher.REASON_HEADER)).contains("task_id");
+    String later = "later-" + UUID.randomUUID();
+    send(0, later, succeeded(later, EVENT_TIME.plusSeconds(2)));
+    awaitRows(Set.of(good, later), 2);
+  }
+
+  @Test
+  void copiesOfAResultAddNoRowWhetherInTheSameBatchOrLater() {
+    String copied = "copied-" + UUID.randomUUID();
+    DownloadResult result = succeeded(copied, EVENT_TIME.plusSeconds(3));
+    try (KafkaProducer<String, Object> producer = producer()) {
+      producer.send(new ProducerRecord<>(topics.results(), 1, copied, result));
+      producer.send(new ProducerRecord<>(topics.results(), 1, copied, result));
+      producer.flush();
+    }
+    awaitRows(Set.of(copied), 1);
+
+    send(1, copied, result);
+    String next = "next-" + UUID.randomUUID();
+    send(1, next, succeeded(next, EVENT_TIME.plusSeconds(4)));
+
+    awaitRows(Set.of(next), 1);
+    assertThat(InventoryTableReader.readAll(properties.inventoryTable()))
+        .filteredOn(row -> row.taskId().equals(copied))
+        .hasSize(1);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        meters
+                            .get("pipeline.results.duplicates.suppressed")
+                            .tag("table", "inventory")
+                            .counter()
+                            .count())
+                    .isEqualTo(2));
   }
 
   private List<InventoryRow> awaitRows(Set<String> taskIds, int expected) {
@@ -160,14 +202,17 @@ class ResultProcessorApplicationTests {
   }
 
   private void send(Integer partition, String key, DownloadResult result) {
-    try (KafkaProducer<String, Object> producer =
-        new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
-            new StringSerializer(),
-            new JsonSerde<>(Object.class))) {
+    try (KafkaProducer<String, Object> producer = producer()) {
       producer.send(new ProducerRecord<>(topics.results(), partition, key, result));
       producer.flush();
     }
+  }
+
+  private KafkaProducer<String, Object> producer() {
+    return new KafkaProducer<>(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
+        new StringSerializer(),
+        new JsonSerde<>(Object.class));
   }
 
   private static DownloadResult succeeded(String taskId, Instant completedAt) {

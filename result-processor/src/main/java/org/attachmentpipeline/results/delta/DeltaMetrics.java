@@ -4,17 +4,26 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The meters every Delta table of the result processor shares, tagged {@code table}: rows added by
  * status, batch sizes, commit durations, concurrent-writer conflicts retried, failed commits,
- * replayed records and dead letters. One instance per table.
+ * replayed records, copies of outcomes suppressed, source topics found recreated, and dead letters.
+ * One instance per table.
  */
 public final class DeltaMetrics {
 
   /** The tag naming the table. */
   public static final String TABLE_TAG = "table";
+
+  /** Copies of outcomes already in the table, not written. */
+  public static final String DUPLICATES_SUPPRESSED = "pipeline.results.duplicates.suppressed";
+
+  /** Times a source topic was found with a new topic id (deleted and created again, data wiped). */
+  public static final String TOPIC_ID_CHANGES = "pipeline.results.topic.id.changes";
 
   private final MeterRegistry registry;
   private final String table;
@@ -24,6 +33,8 @@ public final class DeltaMetrics {
   private final Counter commitFailures;
   private final Counter replayed;
   private final Counter deadLettered;
+  private final Counter duplicatesSuppressed;
+  private final Map<String, Counter> topicIdChanges = new ConcurrentHashMap<>();
 
   public DeltaMetrics(MeterRegistry registry, String table) {
     this.registry = registry;
@@ -60,6 +71,11 @@ public final class DeltaMetrics {
             .description("Unreadable records sent to the dead-letter topic")
             .tag(TABLE_TAG, table)
             .register(registry);
+    this.duplicatesSuppressed =
+        Counter.builder(DUPLICATES_SUPPRESSED)
+            .description("Copies of outcomes already in the table, not written")
+            .tag(TABLE_TAG, table)
+            .register(registry);
   }
 
   /** {@code count} rows with {@code status} were added. */
@@ -94,5 +110,28 @@ public final class DeltaMetrics {
 
   public void deadLettered() {
     deadLettered.increment();
+  }
+
+  public void deadLettered(long records) {
+    deadLettered.increment(records);
+  }
+
+  public void duplicatesSuppressed(long copies) {
+    duplicatesSuppressed.increment(copies);
+  }
+
+  /**
+   * The counter of {@code topic}'s id changes, registered (at 0) on first use, so that it is
+   * published from the first commit on.
+   */
+  public Counter topicIdChanges(String topic) {
+    return topicIdChanges.computeIfAbsent(
+        topic,
+        t ->
+            Counter.builder(TOPIC_ID_CHANGES)
+                .description("Times the source topic was found with a new topic id")
+                .tag(TABLE_TAG, table)
+                .tag("topic", t)
+                .register(registry));
   }
 }

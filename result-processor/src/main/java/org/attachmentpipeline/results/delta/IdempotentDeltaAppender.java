@@ -1,26 +1,20 @@
 package org.attachmentpipeline.results.delta;
 
-import io.delta.kernel.DataWriteContext;
 import io.delta.kernel.Operation;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.Table;
 import io.delta.kernel.Transaction;
 import io.delta.kernel.TransactionBuilder;
 import io.delta.kernel.TransactionCommitResult;
-import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.ConcurrentWriteException;
 import io.delta.kernel.exceptions.TableAlreadyExistsException;
 import io.delta.kernel.exceptions.TableNotFoundException;
-import io.delta.kernel.expressions.Literal;
 import io.delta.kernel.hook.PostCommitHook;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
-import io.delta.kernel.utils.CloseableIterator;
-import io.delta.kernel.utils.DataFileStatus;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,14 +25,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends rows to one Delta table with Delta Kernel, one commit per call, idempotently: every
- * commit carries a Delta application transaction id ({@code appId}, highest row version), and rows
- * whose version is at or below the version already committed for {@code appId} are skipped. So a
- * batch replayed after a crash between the Delta commit and the source's own checkpoint (a Kafka
- * offset commit) adds no row twice. The table is created on first use.
+ * Appends rows to one Delta table with Delta Kernel, one commit per call, idempotently, in three
+ * ways:
  *
- * <p>Versions must grow per {@code appId}: a Kafka partition's offsets do, as long as the topic is
- * not recreated.
+ * <ul>
+ *   <li><b>Per source version.</b> Every commit carries a Delta application transaction id ({@code
+ *       appId}, highest row version), and rows whose version is at or below the version already
+ *       committed for {@code appId} are skipped: a batch delivered again after a crash between the
+ *       Delta commit and the source's own checkpoint (a Kafka offset commit) adds nothing, without
+ *       reading any data. It also makes Kernel refuse to rebase a commit over another writer's
+ *       commit of the same {@code appId}: two instances writing one Kafka partition at once
+ *       conflict, and the loser checks its rows again. Versions must grow per {@code appId}, so
+ *       the {@link AppendSource} is asked to {@link AppendSource#confirm() confirm} itself before
+ *       its versions are trusted to skip rows (a Kafka topic created again restarts its offsets).
+ *   <li><b>Per outcome</b>, for a table with an outcome key column: a row whose key the table
+ *       already holds more than {@link VersionedRow#occurrence()} times is a copy and is not
+ *       written (see {@link OutcomeIndex}), whatever its version, batch or writer.
+ *   <li><b>Per schema</b>: a row without a value for a non-nullable column is never written (one
+ *       such row makes the whole table unreadable); it is handed back as {@link
+ *       AppendResult.Invalid}, so that the caller dead-letters it.
+ * </ul>
+ *
+ * The table is created on first use.
  */
 public final class IdempotentDeltaAppender {
 
@@ -48,17 +56,15 @@ public final class IdempotentDeltaAppender {
   private final Engine engine;
   private final String tablePath;
   private final StructType schema;
-  private final List<String> partitionColumns;
-  private final int[] partitionOrdinals;
+  private final DataFileWriter files;
+  private final OutcomeIndex outcomes;
   private final int maxAttempts;
   private final LongConsumer conflictsRetried;
 
   /**
-   * @param engine the Kernel engine
-   * @param tablePath the table's directory (absolute path or URI)
-   * @param schema the table schema; rows give values in its order
-   * @param partitionColumns string columns the table is partitioned by
-   * @param maxAttempts how many times a commit that meets a concurrent writer is tried in all
+   * A table without an outcome key; commit conflicts are not reported.
+   *
+   * @see #IdempotentDeltaAppender(Engine, String, StructType, List, String, int, LongConsumer)
    */
   public IdempotentDeltaAppender(
       Engine engine,
@@ -66,7 +72,22 @@ public final class IdempotentDeltaAppender {
       StructType schema,
       List<String> partitionColumns,
       int maxAttempts) {
-    this(engine, tablePath, schema, partitionColumns, maxAttempts, retried -> {});
+    this(engine, tablePath, schema, partitionColumns, null, maxAttempts, retried -> {});
+  }
+
+  /**
+   * A table without an outcome key.
+   *
+   * @see #IdempotentDeltaAppender(Engine, String, StructType, List, String, int, LongConsumer)
+   */
+  public IdempotentDeltaAppender(
+      Engine engine,
+      String tablePath,
+      StructType schema,
+      List<String> partitionColumns,
+      int maxAttempts,
+      LongConsumer conflictsRetried) {
+    this(engine, tablePath, schema, partitionColumns, null, maxAttempts, conflictsRetried);
   }
 
   /**
@@ -74,6 +95,9 @@ public final class IdempotentDeltaAppender {
    * @param tablePath the table's directory (absolute path or URI)
    * @param schema the table schema; rows give values in its order
    * @param partitionColumns string columns the table is partitioned by
+   * @param outcomeKeyColumn a non-nullable string column naming what a row is the outcome of (the
+   *     inventory's {@code task_id}): copies of outcomes already in the table are not written; null
+   *     for a table that keeps every row
    * @param maxAttempts how many times a commit that meets a concurrent writer is tried in all
    * @param conflictsRetried told how many commit attempts met a concurrent writer and were tried
    *     again, by Kernel itself (it rebases a blind append on the winning commits) or by this class
@@ -83,6 +107,7 @@ public final class IdempotentDeltaAppender {
       String tablePath,
       StructType schema,
       List<String> partitionColumns,
+      String outcomeKeyColumn,
       int maxAttempts,
       LongConsumer conflictsRetried) {
     if (maxAttempts < 1) {
@@ -91,14 +116,11 @@ public final class IdempotentDeltaAppender {
     this.engine = engine;
     this.tablePath = tablePath;
     this.schema = schema;
-    this.partitionColumns = List.copyOf(partitionColumns);
-    this.partitionOrdinals = this.partitionColumns.stream().mapToInt(schema::indexOf).toArray();
-    for (int i = 0; i < partitionOrdinals.length; i++) {
-      if (partitionOrdinals[i] < 0) {
-        throw new IllegalArgumentException(
-            "Partition column " + this.partitionColumns.get(i) + " is not in the schema");
-      }
-    }
+    this.files = new DataFileWriter(engine, tablePath, schema, partitionColumns);
+    this.outcomes =
+        outcomeKeyColumn == null
+            ? null
+            : new OutcomeIndex(engine, tablePath, schema, outcomeKeyColumn);
     this.maxAttempts = maxAttempts;
     this.conflictsRetried = conflictsRetried;
   }
@@ -108,34 +130,69 @@ public final class IdempotentDeltaAppender {
     return tablePath;
   }
 
-  /** The highest version committed under {@code appId}, or -1 when none (or no table yet). */
-  public long committedVersion(String appId) {
-    return latestSnapshot()
-        .flatMap(snapshot -> snapshot.getLatestTransactionVersion(engine, appId))
-        .orElse(-1L);
+  /** Appends {@code rows} for a source that never changes: {@link #append(AppendSource, List)}. */
+  public AppendResult append(String appId, List<VersionedRow> rows)
+      throws ConcurrentWriteException {
+    return append(AppendSource.of(appId), rows);
   }
 
   /**
-   * Appends the rows of {@code rows} whose version is above the one committed for {@code appId}, in
-   * one commit tagged with {@code appId} and the highest version among them.
+   * Appends those of {@code rows} that are valid, above the version committed for the source's
+   * {@code appId}, and not copies of outcomes in the table, in one commit tagged with the {@code
+   * appId} and the highest version among the rows above it.
    *
    * @throws ConcurrentWriteException when concurrent writers still conflict after every attempt
    */
-  public AppendResult append(String appId, List<VersionedRow> rows)
+  public AppendResult append(AppendSource source, List<VersionedRow> rows)
       throws ConcurrentWriteException {
-    for (int attempt = 1; ; attempt++) {
+    List<VersionedRow> valid = new ArrayList<>(rows.size());
+    List<AppendResult.Invalid> invalid = new ArrayList<>();
+    for (VersionedRow row : rows) {
+      String missing = missingValues(row);
+      if (missing == null) {
+        valid.add(row);
+      } else {
+        invalid.add(new AppendResult.Invalid(row, "no value for required column(s) " + missing));
+      }
+    }
+    boolean confirmed = false;
+    for (int attempt = 1; ; ) {
+      String appId = source.appId();
       Optional<Snapshot> snapshot = latestSnapshot();
       long committed =
           snapshot.flatMap(s -> s.getLatestTransactionVersion(engine, appId)).orElse(-1L);
-      List<VersionedRow> fresh = rows.stream().filter(row -> row.version() > committed).toList();
-      int skipped = rows.size() - fresh.size();
+      List<VersionedRow> fresh = valid.stream().filter(row -> row.version() > committed).toList();
+      List<AppendResult.PropertyChange> changes = propertyChanges(source, snapshot);
+      if (!confirmed && (fresh.size() < valid.size() || replacesRecorded(changes))) {
+        confirmed = true;
+        if (!source.confirm()) {
+          continue; // the source changed: its appId and properties are read again
+        }
+      }
+      int skipped = valid.size() - fresh.size();
       if (fresh.isEmpty()) {
-        return new AppendResult(0, skipped, committed, -1);
+        return new AppendResult(List.of(), skipped, List.of(), invalid, committed, -1, List.of());
+      }
+      OutcomeIndex.Selection selection = select(snapshot, fresh);
+      if (selection.kept().isEmpty()) {
+        return new AppendResult(
+            List.of(), skipped, selection.copies(), invalid, committed, -1, List.of());
       }
       long version = fresh.stream().mapToLong(VersionedRow::version).max().orElseThrow();
       try {
-        long tableVersion = commit(snapshot.isPresent(), appId, version, fresh);
-        return new AppendResult(fresh.size(), skipped, committed, tableVersion);
+        long tableVersion =
+            commit(snapshot.isPresent(), appId, version, selection.kept(), changes);
+        if (outcomes != null) {
+          outcomes.committed(tableVersion, selection);
+        }
+        return new AppendResult(
+            selection.kept(),
+            skipped,
+            selection.copies(),
+            invalid,
+            committed,
+            tableVersion,
+            changes);
       } catch (ConcurrentWriteException | TableAlreadyExistsException e) {
         if (attempt >= maxAttempts) {
           throw e;
@@ -148,11 +205,57 @@ public final class IdempotentDeltaAppender {
             attempt,
             maxAttempts,
             e.getMessage());
+        attempt++;
       }
     }
   }
 
-  private long commit(boolean tableExists, String appId, long version, List<VersionedRow> rows)
+  private OutcomeIndex.Selection select(Optional<Snapshot> snapshot, List<VersionedRow> fresh) {
+    if (outcomes == null) {
+      return new OutcomeIndex.Selection(fresh, new long[0], List.of());
+    }
+    outcomes.refresh(snapshot);
+    return outcomes.select(fresh);
+  }
+
+  /** The names of the non-nullable columns {@code row} has no value for, or null. */
+  private String missingValues(VersionedRow row) {
+    StringBuilder missing = null;
+    for (int i = 0; i < schema.length(); i++) {
+      if (!schema.at(i).isNullable() && (i >= row.values().length || row.values()[i] == null)) {
+        missing = missing == null ? new StringBuilder() : missing.append(", ");
+        missing.append(schema.at(i).getName());
+      }
+    }
+    return missing == null ? null : missing.toString();
+  }
+
+  private static List<AppendResult.PropertyChange> propertyChanges(
+      AppendSource source, Optional<Snapshot> snapshot) {
+    Map<String, String> recorded = snapshot.map(Snapshot::getTableProperties).orElse(Map.of());
+    List<AppendResult.PropertyChange> changes = new ArrayList<>();
+    source
+        .tableProperties()
+        .forEach(
+            (key, value) -> {
+              String previous = recorded.get(key);
+              if (!value.equals(previous)) {
+                changes.add(new AppendResult.PropertyChange(key, previous, value));
+              }
+            });
+    return changes;
+  }
+
+  private static boolean replacesRecorded(List<AppendResult.PropertyChange> changes) {
+    return changes.stream().anyMatch(change -> change.previous() != null);
+  }
+
+  private long commit(
+      boolean tableExists,
+      String appId,
+      long version,
+      List<VersionedRow> rows,
+      List<AppendResult.PropertyChange> changes)
       throws ConcurrentWriteException {
     Table table = Table.forPath(engine, tablePath);
     TransactionBuilder builder;
@@ -163,14 +266,16 @@ public final class IdempotentDeltaAppender {
           table
               .createTransactionBuilder(engine, ENGINE_INFO, Operation.CREATE_TABLE)
               .withSchema(engine, schema)
-              .withPartitionColumns(engine, partitionColumns);
+              .withPartitionColumns(engine, files.partitionColumns());
+    }
+    if (!changes.isEmpty()) {
+      Map<String, String> properties = new LinkedHashMap<>();
+      changes.forEach(change -> properties.put(change.key(), change.value()));
+      builder = builder.withTableProperties(engine, properties);
     }
     Transaction transaction = builder.withTransactionId(engine, appId, version).build(engine);
     Row state = transaction.getTransactionState(engine);
-    List<Row> actions = new ArrayList<>();
-    for (Map.Entry<List<String>, List<Object[]>> partition : byPartition(rows).entrySet()) {
-      actions.addAll(writeDataFiles(state, partition.getKey(), partition.getValue()));
-    }
+    List<Row> actions = files.write(state, rows);
     TransactionCommitResult result =
         transaction.commit(engine, CloseableIterable.inMemoryIterable(KernelIterators.of(actions)));
     long kernelRetries =
@@ -180,47 +285,6 @@ public final class IdempotentDeltaAppender {
     }
     runPostCommitHooks(result);
     return result.getVersion();
-  }
-
-  private Map<List<String>, List<Object[]>> byPartition(List<VersionedRow> rows) {
-    Map<List<String>, List<Object[]>> partitions = new LinkedHashMap<>();
-    for (VersionedRow row : rows) {
-      List<String> key = new ArrayList<>(partitionOrdinals.length);
-      for (int ordinal : partitionOrdinals) {
-        key.add((String) row.values()[ordinal]);
-      }
-      partitions.computeIfAbsent(key, k -> new ArrayList<>()).add(row.values());
-    }
-    return partitions;
-  }
-
-  private List<Row> writeDataFiles(Row state, List<String> partitionKey, List<Object[]> rows) {
-    Map<String, Literal> partitionValues = new LinkedHashMap<>();
-    for (int i = 0; i < partitionColumns.size(); i++) {
-      String value = partitionKey.get(i);
-      partitionValues.put(
-          partitionColumns.get(i),
-          value == null
-              ? Literal.ofNull(schema.at(partitionOrdinals[i]).getDataType())
-              : Literal.ofString(value));
-    }
-    FilteredColumnarBatch logical =
-        new FilteredColumnarBatch(RowBatch.of(schema, rows), Optional.empty());
-    DataWriteContext context = Transaction.getWriteContext(engine, state, partitionValues);
-    try (CloseableIterator<FilteredColumnarBatch> physical =
-            Transaction.transformLogicalData(
-                engine, state, KernelIterators.of(List.of(logical)), partitionValues);
-        CloseableIterator<DataFileStatus> files =
-            engine
-                .getParquetHandler()
-                .writeParquetFiles(
-                    context.getTargetDirectory(), physical, context.getStatisticsColumns());
-        CloseableIterator<Row> appends =
-            Transaction.generateAppendActions(engine, state, files, context)) {
-      return appends.toInMemoryList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Writing Parquet files under " + tablePath + " failed", e);
-    }
   }
 
   private void runPostCommitHooks(TransactionCommitResult result) {

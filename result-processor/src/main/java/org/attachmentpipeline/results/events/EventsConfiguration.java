@@ -9,6 +9,7 @@ import org.attachmentpipeline.results.delta.DeltaMetrics;
 import org.attachmentpipeline.results.delta.IdempotentDeltaAppender;
 import org.attachmentpipeline.results.kafka.BatchListenerFactories;
 import org.attachmentpipeline.results.kafka.DeadLetterPublisher;
+import org.attachmentpipeline.results.kafka.KafkaTopicIds;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,7 +33,8 @@ class EventsConfiguration {
       PipelineTopics topics,
       ResultProcessorProperties properties,
       DeadLetterPublisher deadLetters,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      KafkaTopicIds topicIds) {
     DeltaMetrics metrics = new DeltaMetrics(registry, TABLE);
     IdempotentDeltaAppender appender =
         new IdempotentDeltaAppender(
@@ -46,7 +48,7 @@ class EventsConfiguration {
         topics,
         properties,
         new EventReader(properties.events()),
-        new EventsWriter(appender, metrics),
+        new EventsWriter(appender, metrics, topicIds),
         deadLetters,
         metrics);
   }
@@ -55,8 +57,9 @@ class EventsConfiguration {
   ConcurrentKafkaListenerContainerFactory<String, byte[]> eventsListenerContainerFactory(
       ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
       ConsumerFactory<?, ?> bootConsumerFactory,
-      ResultProcessorProperties properties) {
+      ResultProcessorProperties properties,
+      KafkaTopicIds topicIds) {
     return BatchListenerFactories.create(
-        configurer, bootConsumerFactory, properties, new ByteArrayDeserializer());
+        configurer, bootConsumerFactory, properties, new ByteArrayDeserializer(), topicIds);
   }
 }

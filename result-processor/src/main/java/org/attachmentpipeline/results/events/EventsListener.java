@@ -3,10 +3,12 @@ package org.attachmentpipeline.results.events;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.results.ResultProcessorProperties;
+import org.attachmentpipeline.results.delta.AppendResult;
 import org.attachmentpipeline.results.delta.DeltaMetrics;
 import org.attachmentpipeline.results.kafka.DeadLetterPublisher;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -77,10 +79,11 @@ class EventsListener {
         reasons.add(e);
       }
     }
-    writer.write(readable);
+    Map<TopicPartition, AppendResult> written = writer.write(readable);
     for (int i = 0; i < unreadable.size(); i++) {
       deadLetters.publish(unreadable.get(i), reasons.get(i));
       metrics.deadLettered();
     }
+    metrics.deadLettered(deadLetters.publishInvalid(records, written));
   }
 }

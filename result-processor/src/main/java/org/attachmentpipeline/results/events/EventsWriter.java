@@ -9,6 +9,7 @@ import org.attachmentpipeline.results.delta.AppendResult;
 import org.attachmentpipeline.results.delta.DeltaMetrics;
 import org.attachmentpipeline.results.delta.IdempotentDeltaAppender;
 import org.attachmentpipeline.results.delta.PartitionCommitter;
+import org.attachmentpipeline.results.delta.TopicIds;
 import org.attachmentpipeline.results.delta.VersionedRow;
 
 /**
@@ -23,12 +24,17 @@ final class EventsWriter {
   private final PartitionCommitter committer;
   private final DeltaMetrics metrics;
 
-  EventsWriter(IdempotentDeltaAppender appender, DeltaMetrics metrics) {
-    this.committer = new PartitionCommitter(EventsConfiguration.TABLE, appender, metrics);
+  EventsWriter(IdempotentDeltaAppender appender, DeltaMetrics metrics, TopicIds topicIds) {
+    this.committer =
+        new PartitionCommitter(EventsConfiguration.TABLE, appender, metrics, topicIds);
     this.metrics = metrics;
   }
 
-  /** Writes {@code events}, one commit per topic-partition; throws when a commit fails. */
+  /**
+   * Writes {@code events}, one commit per topic-partition; throws when a commit fails. An event
+   * whose row lacks a required value is not written: it is in its partition's {@link
+   * AppendResult#invalid()}, for the dead-letter topic.
+   */
   Map<TopicPartition, AppendResult> write(List<ReadEvent> events) {
     Map<TopicPartition, List<VersionedRow>> byPartition = new LinkedHashMap<>();
     for (ReadEvent event : events) {

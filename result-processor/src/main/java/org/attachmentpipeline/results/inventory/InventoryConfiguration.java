@@ -9,6 +9,7 @@ import org.attachmentpipeline.results.delta.DeltaEngines;
 import org.attachmentpipeline.results.delta.IdempotentDeltaAppender;
 import org.attachmentpipeline.results.kafka.BatchListenerFactories;
 import org.attachmentpipeline.results.kafka.DeadLetterPublisher;
+import org.attachmentpipeline.results.kafka.KafkaTopicIds;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,11 +19,12 @@ import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.validation.Validator;
 
 /**
- * Wires the inventory: the Delta appender on {@code <delta-dir>/inventory}, and a batch listener
- * container of its own whose offsets are committed only after the listener returns, whose
- * deserialization goes through {@link ErrorHandlingDeserializer} (an unreadable record reaches the
- * listener as a null value and is dead-lettered), and whose error handler delivers a failed batch
- * again, with a back-off, for as long as it takes: a result is never skipped.
+ * Wires the inventory: the Delta appender on {@code <delta-dir>/inventory}, one row per task
+ * outcome ({@code task_id} is its outcome key), and a batch listener container of its own whose
+ * offsets are committed only after the listener returns, whose deserialization goes through {@link
+ * ErrorHandlingDeserializer} (an unreadable record reaches the listener as a null value and is
+ * dead-lettered), and whose error handler delivers a failed batch again, with a back-off, for as
+ * long as it takes: a result is never skipped.
  */
 @Configuration(proxyBeanMethods = false)
 class InventoryConfiguration {
@@ -35,16 +37,18 @@ class InventoryConfiguration {
   }
 
   @Bean
-  InventoryWriter inventoryWriter(ResultProcessorProperties properties, InventoryMetrics metrics) {
+  InventoryWriter inventoryWriter(
+      ResultProcessorProperties properties, InventoryMetrics metrics, KafkaTopicIds topicIds) {
     IdempotentDeltaAppender appender =
         new IdempotentDeltaAppender(
             DeltaEngines.create(properties.hadoop()),
             properties.inventoryTable(),
             InventorySchema.SCHEMA,
             InventorySchema.PARTITION_COLUMNS,
+            InventorySchema.TASK_ID,
             properties.commit().maxAttempts(),
             metrics.table()::conflictsRetried);
-    return new InventoryWriter(appender, metrics);
+    return new InventoryWriter(appender, metrics, topicIds);
   }
 
   @Bean
@@ -61,14 +65,20 @@ class InventoryConfiguration {
   ConcurrentKafkaListenerContainerFactory<String, DownloadResult> inventoryListenerContainerFactory(
       ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
       ConsumerFactory<?, ?> bootConsumerFactory,
-      ResultProcessorProperties properties) {
+      ResultProcessorProperties properties,
+      KafkaTopicIds topicIds) {
     ErrorHandlingDeserializer<DownloadResult> values =
         new ErrorHandlingDeserializer<>(new JsonSerde<>(DownloadResult.class));
     values.setValidator(resultValidator());
-    return BatchListenerFactories.create(configurer, bootConsumerFactory, properties, values);
+    return BatchListenerFactories.create(
+        configurer, bootConsumerFactory, properties, values, topicIds);
   }
 
-  /** A result without a task id or a status cannot become a row: it is unreadable. */
+  /**
+   * A result without a task id or a status cannot become a row (they fill the table's required
+   * columns; the third, {@code date}, always has a value): it is unreadable. The appender checks
+   * every required column again before it writes.
+   */
   static Validator resultValidator() {
     return Validator.forInstanceOf(
         DownloadResult.class,

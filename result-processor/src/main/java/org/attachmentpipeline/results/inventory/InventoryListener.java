@@ -2,10 +2,13 @@ package org.attachmentpipeline.results.inventory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.results.ResultProcessorProperties;
+import org.attachmentpipeline.results.delta.AppendResult;
 import org.attachmentpipeline.results.kafka.DeadLetterPublisher;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -14,8 +17,9 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
  * Consumes the results topic a poll at a time: readable results go to the inventory table, then
- * unreadable ones to the dead-letter topic. Returning normally lets the container commit the
- * batch's offsets; any failure reaches the error handler, which delivers the batch again.
+ * unreadable ones, and those whose row the table refused, to the dead-letter topic. Returning
+ * normally lets the container commit the batch's offsets; any failure reaches the error handler,
+ * which delivers the batch again.
  */
 class InventoryListener {
 
@@ -65,11 +69,12 @@ class InventoryListener {
     for (ConsumerRecord<String, DownloadResult> record : records) {
       (record.value() == null ? unreadable : readable).add(record);
     }
-    writer.write(readable);
+    Map<TopicPartition, AppendResult> written = writer.write(readable);
     for (ConsumerRecord<String, DownloadResult> record : unreadable) {
       deadLetters.publish(record, why(record));
       metrics.table().deadLettered();
     }
+    metrics.table().deadLettered(deadLetters.publishInvalid(readable, written));
   }
 
   private static Exception why(ConsumerRecord<String, DownloadResult> record) {

@@ -17,10 +17,13 @@ final class InventorySchema {
   /** The partition column. */
   static final String DATE = "date";
 
+  /** The outcome key: one row per task and replay. */
+  static final String TASK_ID = "task_id";
+
   private static final TableColumns<InventoryRow> COLUMNS =
       new TableColumns<>(
           List.of(
-          new Column<>("task_id", StringType.STRING, false, InventoryRow::taskId),
+          new Column<>(TASK_ID, StringType.STRING, false, InventoryRow::taskId),
           new Column<>("trace_id", StringType.STRING, true, InventoryRow::traceId),
           new Column<>("event_type", StringType.STRING, true, InventoryRow::eventType),
           new Column<>("domain", StringType.STRING, true, InventoryRow::domain),
@@ -56,7 +59,7 @@ final class InventorySchema {
   /** A row read back from the table (column name to value, timestamps as {@link Instant}). */
   static InventoryRow row(Map<String, Object> values) {
     return new InventoryRow(
-        (String) values.get("task_id"),
+        (String) values.get(TASK_ID),
         (String) values.get("trace_id"),
         (String) values.get("event_type"),
         (String) values.get("domain"),

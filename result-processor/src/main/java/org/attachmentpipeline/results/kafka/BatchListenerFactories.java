@@ -3,6 +3,7 @@ package org.attachmentpipeline.results.kafka;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.attachmentpipeline.results.ResultProcessorProperties;
@@ -26,12 +27,16 @@ public final class BatchListenerFactories {
 
   private BatchListenerFactories() {}
 
-  /** A batch listener container factory whose values are read by {@code values}. */
+  /**
+   * A batch listener container factory whose values are read by {@code values} and whose
+   * partition assignments are told to {@code rebalances}.
+   */
   public static <V> ConcurrentKafkaListenerContainerFactory<String, V> create(
       ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
       ConsumerFactory<?, ?> bootConsumerFactory,
       ResultProcessorProperties properties,
-      Deserializer<V> values) {
+      Deserializer<V> values,
+      ConsumerRebalanceListener rebalances) {
     Map<String, Object> config = new HashMap<>(bootConsumerFactory.getConfigurationProperties());
     ResultProcessorProperties.Batch batch = properties.batch();
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batch.maxRecords());
@@ -52,6 +57,7 @@ public final class BatchListenerFactories {
     factory.setConsumerFactory(consumerFactory);
     factory.setBatchListener(true);
     factory.getContainerProperties().setAckMode(AckMode.BATCH);
+    factory.getContainerProperties().setConsumerRebalanceListener(rebalances);
     ExponentialBackOff backOff =
         new ExponentialBackOff(properties.commit().retryInitial().toMillis(), 2.0);
     backOff.setMaxInterval(properties.commit().retryMax().toMillis());

@@ -2,6 +2,7 @@ package org.attachmentpipeline.results.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -10,6 +11,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.JsonSerde;
+import org.attachmentpipeline.results.delta.AppendResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -21,11 +23,12 @@ import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 
 /**
  * Sends records that can never become a row (unreadable results, events that are not JSON or have
- * no trace id) to the dead-letter topic with Spring Kafka's {@link DeadLetterPublishingRecoverer}:
- * the original bytes, key, headers and timestamp, the {@code kafka_dlt-*} provenance headers
- * (original topic, partition, offset, exception) and a {@value #REASON_HEADER} header with the
- * reason in plain text. The send is awaited, so a batch's offsets are committed only after its dead
- * letters are stored. Shared by the result processor's listeners.
+ * no trace id, rows a table refused for a missing required value) to the dead-letter topic with
+ * Spring Kafka's {@link DeadLetterPublishingRecoverer}: the original bytes, key, headers and
+ * timestamp, the {@code kafka_dlt-*} provenance headers (original topic, partition, offset,
+ * exception) and a {@value #REASON_HEADER} header with the reason in plain text. The send is
+ * awaited, so a batch's offsets are committed only after its dead letters are stored. Shared by the
+ * result processor's listeners.
  */
 public final class DeadLetterPublisher implements DisposableBean {
 
@@ -70,6 +73,42 @@ public final class DeadLetterPublisher implements DisposableBean {
         record.key(),
         reason(why));
     recoverer.accept(record, why);
+  }
+
+  /**
+   * Publishes each of {@code records} whose row a table refused (see {@link
+   * AppendResult#invalid()}) in {@code results}, with the reason; returns how many.
+   */
+  public int publishInvalid(
+      List<? extends ConsumerRecord<?, ?>> records, Map<TopicPartition, AppendResult> results) {
+    int published = 0;
+    for (Map.Entry<TopicPartition, AppendResult> result : results.entrySet()) {
+      for (AppendResult.Invalid invalid : result.getValue().invalid()) {
+        TopicPartition partition = result.getKey();
+        long offset = invalid.row().version();
+        ConsumerRecord<?, ?> record =
+            records.stream()
+                .filter(
+                    r ->
+                        r.offset() == offset
+                            && r.partition() == partition.partition()
+                            && r.topic().equals(partition.topic()))
+                .findFirst()
+                .orElseThrow(
+                    () -> new IllegalStateException("No record at " + partition + "@" + offset));
+        publish(record, new InvalidRecordException(invalid.reason()));
+        published++;
+      }
+    }
+    return published;
+  }
+
+  /** A record that reads, but whose row a table cannot hold; the message is the reason. */
+  static final class InvalidRecordException extends RuntimeException {
+
+    InvalidRecordException(String reason) {
+      super(reason);
+    }
   }
 
   private static String reason(Exception why) {

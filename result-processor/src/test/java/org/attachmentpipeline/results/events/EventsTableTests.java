@@ -157,6 +157,8 @@ class EventsTableTests {
         .contains("pipeline_results_batch_size_records_count{")
         .contains("pipeline_results_commits_seconds_count{")
         .contains("pipeline_results_commit_conflicts_total{")
+        .contains("pipeline_results_duplicates_suppressed_total{")
+        .contains("pipeline_results_topic_id_changes_total{")
         .contains("table=\"events\"");
   }
 

@@ -1,10 +1,16 @@
 package org.attachmentpipeline.results.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.attachmentpipeline.results.inventory.TestResults.failed;
 import static org.attachmentpipeline.results.inventory.TestResults.record;
+import static org.attachmentpipeline.results.inventory.TestResults.replayed;
 import static org.attachmentpipeline.results.inventory.TestResults.succeeded;
+import static org.attachmentpipeline.results.inventory.TestResults.withoutTaskId;
 
+import io.delta.kernel.Table;
+import io.delta.kernel.engine.Engine;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,9 +22,12 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.attachmentpipeline.common.message.DownloadResult;
+import org.attachmentpipeline.results.StubTopicIds;
 import org.attachmentpipeline.results.delta.AppendResult;
 import org.attachmentpipeline.results.delta.DeltaEngines;
 import org.attachmentpipeline.results.delta.IdempotentDeltaAppender;
+import org.attachmentpipeline.results.delta.PartitionCommitter;
+import org.attachmentpipeline.results.delta.VersionedRow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +42,10 @@ class InventoryWriterTests {
     return dir.resolve("inventory");
   }
 
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final StubTopicIds topicIds = new StubTopicIds("topic-id-1");
+
+  /** A writer with an engine of its own, as a freshly started instance would have. */
   private InventoryWriter writer() {
     return new InventoryWriter(
         new IdempotentDeltaAppender(
@@ -40,8 +53,16 @@ class InventoryWriterTests {
             table().toString(),
             InventorySchema.SCHEMA,
             InventorySchema.PARTITION_COLUMNS,
-            3),
-        new InventoryMetrics(new SimpleMeterRegistry()));
+            InventorySchema.TASK_ID,
+            3,
+            conflicts -> {}),
+        new InventoryMetrics(registry),
+        topicIds);
+  }
+
+  private double counter(String name, String... tags) {
+    Counter counter = registry.find(name).tags(tags).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private static List<ConsumerRecord<String, DownloadResult>> batch(
@@ -154,5 +175,159 @@ class InventoryWriterTests {
     assertThat(results.get(new TopicPartition("results", 1)).written()).isEqualTo(2);
     assertThat(results.get(new TopicPartition("results", 0)).written()).isZero();
     assertThat(InventoryTableReader.readAll(table())).hasSize(4);
+  }
+
+  @Test
+  void twoCopiesOfOneResultInSeparateBatchesAddOneRow() {
+    InventoryWriter writer = writer();
+    writer.write(List.of(record("results", 0, 0, succeeded("copied", DAY_1))));
+
+    AppendResult copy =
+        writer
+            .write(List.of(record("results", 0, 1, succeeded("copied", DAY_1))))
+            .get(new TopicPartition("results", 0));
+
+    assertThat(copy.written()).isZero();
+    assertThat(copy.copies()).extracting(VersionedRow::version).containsExactly(1L);
+    assertThat(InventoryTableReader.readAll(table()))
+        .extracting(InventoryRow::taskId)
+        .containsExactly("copied");
+    assertThat(counter("pipeline.results.duplicates.suppressed", "table", "inventory"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void twoCopiesOfOneResultInOneBatchAddOneRow() {
+    writer()
+        .write(
+            List.of(
+                record("results", 0, 0, succeeded("copied", DAY_1)),
+                record("results", 0, 1, succeeded("other", DAY_1)),
+                record("results", 0, 2, succeeded("copied", DAY_1))));
+
+    assertThat(InventoryTableReader.readAll(table()))
+        .extracting(InventoryRow::taskId)
+        .containsExactlyInAnyOrder("copied", "other");
+    assertThat(counter("pipeline.results.duplicates.suppressed", "table", "inventory"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aReplayedTaskGetsASecondRowAndCopiesOfEitherOutcomeAddNone() {
+    InventoryWriter writer = writer();
+    DownloadResult first = failed("replayed", DAY_1);
+    DownloadResult afterReplay = replayed(succeeded("replayed", DAY_2), 1);
+    writer.write(List.of(record("results", 0, 0, first)));
+    writer.write(List.of(record("results", 0, 1, afterReplay)));
+
+    writer.write(
+        List.of(record("results", 0, 2, afterReplay), record("results", 0, 3, first)));
+
+    assertThat(InventoryTableReader.readAll(table()))
+        .extracting(InventoryRow::taskId, InventoryRow::status)
+        .containsExactlyInAnyOrder(
+            tuple("replayed", "FAILED"), tuple("replayed", "SUCCEEDED"));
+  }
+
+  @Test
+  void aFreshWriterOnTheSameTableSuppressesCopiesOfRowsItDidNotWrite() {
+    writer().write(List.of(record("results", 0, 0, succeeded("copied", DAY_1))));
+
+    // As after a restart, or another instance that now owns the partition: a copy at a later
+    // offset (the upload worker published the result again).
+    writer().write(List.of(record("results", 0, 7, succeeded("copied", DAY_1))));
+
+    assertThat(InventoryTableReader.readAll(table())).hasSize(1);
+  }
+
+  @Test
+  void aWriterSeesRowsAnotherInstanceCommittedSinceItsOwnLastCommit() {
+    InventoryWriter mine = writer();
+    InventoryWriter theirs = writer();
+    mine.write(List.of(record("results", 0, 0, succeeded("mine", DAY_1))));
+    theirs.write(List.of(record("results", 1, 0, succeeded("theirs", DAY_1))));
+
+    // Partition 1 moved to this instance, and a copy of their result came again.
+    mine.write(List.of(record("results", 1, 1, succeeded("theirs", DAY_1))));
+
+    assertThat(InventoryTableReader.readAll(table()))
+        .extracting(InventoryRow::taskId)
+        .containsExactlyInAnyOrder("mine", "theirs");
+  }
+
+  @Test
+  void aResultMissingARequiredColumnNeverReachesTheTable() {
+    InventoryWriter writer = writer();
+    ConsumerRecord<String, DownloadResult> broken =
+        record("results", 0, 1, withoutTaskId(succeeded("broken", DAY_1)));
+
+    AppendResult result =
+        writer
+            .write(
+                List.of(
+                    record("results", 0, 0, succeeded("before", DAY_1)),
+                    broken,
+                    record("results", 0, 2, succeeded("after", DAY_1))))
+            .get(new TopicPartition("results", 0));
+    writer.write(List.of(record("results", 0, 3, succeeded("later", DAY_1))));
+
+    assertThat(result.invalid())
+        .singleElement()
+        .satisfies(
+            invalid -> {
+              assertThat(invalid.row().version()).isEqualTo(1);
+              assertThat(invalid.reason()).contains("task_id");
+            });
+    assertThat(InventoryTableReader.readAll(table()))
+        .extracting(InventoryRow::taskId)
+        .containsExactlyInAnyOrder("before", "after", "later");
+  }
+
+  @Test
+  void recordsOfARecreatedTopicLandAlthoughTheirOffsetsStartAgain() {
+    writer().write(batch(0, 0, 3));
+    // The topic is deleted and created again while this instance runs: the id it knows is stale.
+    InventoryWriter writer = writer();
+    writer.write(batch(0, 3, 1));
+    topicIds.recreate("results", "topic-id-2");
+
+    AppendResult result =
+        writer
+            .write(List.of(record("results", 0, 0, succeeded("new-incarnation", DAY_1))))
+            .get(new TopicPartition("results", 0));
+
+    assertThat(result.written()).isEqualTo(1);
+    assertThat(InventoryTableReader.readAll(table()))
+        .extracting(InventoryRow::taskId)
+        .contains("new-incarnation")
+        .hasSize(5);
+    assertThat(topicIdChanges())
+        .isEqualTo(1);
+    assertThat(topicIdProperty()).isEqualTo("topic-id-2");
+  }
+
+  @Test
+  void aBatchDeliveredAgainFromTheSameTopicIsStillSkippedByOffset() {
+    writer().write(batch(0, 0, 3));
+
+    AppendResult replay = writer().write(batch(0, 0, 3)).get(new TopicPartition("results", 0));
+
+    assertThat(replay.skipped()).isEqualTo(3);
+    assertThat(replay.copies()).isEmpty();
+    assertThat(topicIdProperty()).isEqualTo("topic-id-1");
+    assertThat(topicIdChanges())
+        .isZero();
+  }
+
+  private double topicIdChanges() {
+    return counter("pipeline.results.topic.id.changes", "table", "inventory", "topic", "results");
+  }
+
+  private String topicIdProperty() {
+    Engine engine = DeltaEngines.create();
+    return Table.forPath(engine, table().toString())
+        .getLatestSnapshot(engine)
+        .getTableProperties()
+        .get(PartitionCommitter.TOPIC_ID_PROPERTY + "results");
   }
 }

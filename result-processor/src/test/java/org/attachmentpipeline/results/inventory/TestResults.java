@@ -74,6 +74,58 @@ final class TestResults {
         0);
   }
 
+  /** {@code result} as its task's outcome after {@code replays} operator replays. */
+  static DownloadResult replayed(DownloadResult result, int replays) {
+    return new DownloadResult(
+        result.schemaVersion(),
+        result.taskId(),
+        result.traceId(),
+        result.eventType(),
+        result.domain(),
+        result.url(),
+        result.fileName(),
+        result.status(),
+        result.onelakePath(),
+        result.sizeBytes(),
+        result.sha256(),
+        result.contentType(),
+        result.attempts(),
+        result.lastError(),
+        result.stage(),
+        result.eventTime(),
+        result.enqueuedAt(),
+        result.downloadedAt(),
+        result.uploadedAt(),
+        result.completedAt(),
+        replays);
+  }
+
+  /** {@code result} without a task id, as a producer with a bug would send it. */
+  static DownloadResult withoutTaskId(DownloadResult result) {
+    return new DownloadResult(
+        result.schemaVersion(),
+        null,
+        result.traceId(),
+        result.eventType(),
+        result.domain(),
+        result.url(),
+        result.fileName(),
+        result.status(),
+        result.onelakePath(),
+        result.sizeBytes(),
+        result.sha256(),
+        result.contentType(),
+        result.attempts(),
+        result.lastError(),
+        result.stage(),
+        result.eventTime(),
+        result.enqueuedAt(),
+        result.downloadedAt(),
+        result.uploadedAt(),
+        result.completedAt(),
+        result.replays());
+  }
+
   static ConsumerRecord<String, DownloadResult> record(
       String topic, int partition, long offset, DownloadResult result) {
     return new ConsumerRecord<>(
