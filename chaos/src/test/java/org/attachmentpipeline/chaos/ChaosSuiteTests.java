@@ -3,6 +3,10 @@ package org.attachmentpipeline.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -180,7 +184,9 @@ class ChaosSuiteTests {
       return (kafka.endOffsetSum("downloads.results") - resultsBefore) / (double) run.files();
     }
 
-    void awaitProgress(double share) {
+    /** Waits until {@code share} of the results are in (at most all of them). */
+    void awaitProgress(double wanted) {
+      double share = Math.min(wanted, 1.0);
       Awaitility.await(run.label() + " at " + Math.round(share * 100) + " %")
           .atMost(RUN_LIMIT)
           .pollInterval(Duration.ofMillis(200))
@@ -200,8 +206,33 @@ class ChaosSuiteTests {
         report.line(leftovers.size() + " temporary upload file(s) left in OneLake by killed writers, e.g. " + leftovers.get(0));
       }
       landing.verify(run, seconds, found -> report.found(name, found, assignmentsLogged() - assignmentsBefore, source));
+      report.line("result processor's own count (since its last start): "
+          + suppressedByResultProcessor() + " duplicate results suppressed");
       report.line(name + ": every file in OneLake once with the source's SHA-256, one SUCCEEDED row per"
           + " attachment, the cache empty, no lag in any group");
+    }
+  }
+
+  /** The result processor's counter of suppressed copies, read from its Prometheus text. */
+  private static String suppressedByResultProcessor() {
+    try {
+      HttpResponse<String> answer =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(
+                          "http://127.0.0.1:" + pipeline.port(Role.RESULT_PROCESSOR) + "/actuator/prometheus"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      return answer.body().lines()
+          .filter(line -> line.startsWith("pipeline_results_duplicates_suppressed_total{") && line.contains("table=\"inventory\""))
+          .map(line -> line.substring(line.lastIndexOf(' ') + 1))
+          .findFirst()
+          .orElse("(no metric)");
+    } catch (IOException e) {
+      return "(not readable: " + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(interrupted)";
     }
   }
 

@@ -35,8 +35,11 @@ final class FlakySource implements AutoCloseable {
     SLOW
   }
 
+  /** How long every answer takes before its first byte. */
+  static final long LATENCY = 700;
+
   private final HttpServer server;
-  private final ExecutorService threads = Executors.newFixedThreadPool(48);
+  private final ExecutorService threads = Executors.newFixedThreadPool(200);
   private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
   private final AtomicLong bytesServed = new AtomicLong();
   private final AtomicInteger faultsServed = new AtomicInteger();
@@ -108,6 +111,7 @@ final class FlakySource implements AutoCloseable {
       String name = exchange.getRequestURI().getPath().substring("/f/".length());
       int attempt = requests.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
       Fault fault = faultOf(name);
+      pause(LATENCY);
       if ((fault == Fault.UNAVAILABLE_ONCE && attempt == 1)
           || (fault == Fault.UNAVAILABLE_TWICE && attempt <= 2)) {
         faultsServed.incrementAndGet();
