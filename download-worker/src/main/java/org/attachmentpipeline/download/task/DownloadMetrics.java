@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.function.Supplier;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.download.cache.CacheUsage;
 
@@ -33,11 +32,8 @@ final class DownloadMetrics {
 
   private final MeterRegistry registry;
 
-  DownloadMetrics(MeterRegistry registry, Supplier<Number> inFlight, CacheUsage cache) {
+  DownloadMetrics(MeterRegistry registry, CacheUsage cache) {
     this.registry = registry;
-    Gauge.builder("pipeline.downloads.in.flight", inFlight)
-        .description("downloads in flight in this instance")
-        .register(registry);
     Gauge.builder("pipeline.cache.bytes", cache, CacheUsage::bytes)
         .description("bytes in the cache directory")
         .baseUnit("bytes")
@@ -46,6 +42,28 @@ final class DownloadMetrics {
         .description("above this many bytes in the cache, consumption pauses")
         .baseUnit("bytes")
         .register(registry);
+  }
+
+  /** Reads the downloads in flight from {@code window} (registered once the window exists). */
+  void inFlightOf(DownloadWindow window) {
+    Gauge.builder("pipeline.downloads.in.flight", window, DownloadWindow::inFlight)
+        .description("downloads in flight in this instance")
+        .register(registry);
+  }
+
+  /** What a revocation did with the records in flight of the partitions this instance gave up. */
+  void revoked(DownloadWindow.Revocation revocation) {
+    revokedCount("finished", revocation.finished());
+    revokedCount("cancelled", revocation.cancelled());
+    revokedCount("dropped", revocation.dropped());
+  }
+
+  private void revokedCount(String outcome, int count) {
+    Counter.builder("pipeline.download.revoked")
+        .description("records in flight when their partition was revoked or lost, by what became of them")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment(count);
   }
 
   /** A record consumed from {@code tier} ended with {@code outcome} after {@code duration}. */

@@ -1,14 +1,10 @@
 package org.attachmentpipeline.download.task;
 
 import io.micrometer.observation.ObservationRegistry;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -34,7 +30,6 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ContainerPartitionPausingBackOffManager;
 import org.springframework.kafka.listener.ContainerPausingBackOffHandler;
-import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.KafkaConsumerBackoffManager;
@@ -67,6 +62,7 @@ class TaskKafkaConfiguration {
     // one poll hands over no more records than may be downloading at once: the window's queue
     // (and so the memory it takes) is bounded by one poll per container
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxConcurrency());
+    checkRevokeGrace(properties.revokeGrace(), config.get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG));
     return new DefaultKafkaConsumerFactory<>(
         config,
         StringDeserializer::new,
@@ -75,6 +71,22 @@ class TaskKafkaConfiguration {
           values.setFailedDeserializationFunction(failed -> UNREADABLE);
           return values;
         });
+  }
+
+  /**
+   * The revocation grace is spent on the consumer thread inside a rebalance, which the group waits
+   * for no longer than {@code max.poll.interval.ms}: it must stay well below it (at most half).
+   */
+  static void checkRevokeGrace(Duration grace, Object maxPollInterval) {
+    long maxPollMillis =
+        maxPollInterval == null
+            ? 300_000L
+            : maxPollInterval instanceof Number number ? number.longValue() : Long.parseLong(maxPollInterval.toString().trim());
+    if (grace.isNegative() || grace.toMillis() * 2 > maxPollMillis) {
+      throw new IllegalStateException(
+          "pipeline.download.revoke-grace (" + grace + ") must be between 0 and half of the consumers' "
+              + "max.poll.interval.ms (" + maxPollMillis + " ms): a rebalance waits for it");
+    }
   }
 
   @Bean
@@ -156,7 +168,7 @@ class TaskKafkaConfiguration {
     // would hold every poll until the whole previous poll is acknowledged (waves, not a window)
     container.setAckMode(ContainerProperties.AckMode.MANUAL);
     container.setAsyncAcks(false);
-    container.setConsumerRebalanceListener(new WindowRebalanceListener(downloadWindow.window()));
+    container.setConsumerRebalanceListener(downloadWindow.rebalanceListener());
     // pause and resume take effect between polls: a container resumed by the window or the cache,
     // and a retry partition resumed when its record falls due, are polled again within this time
     container.setPollTimeout(properties.pollTimeout().toMillis());
@@ -178,19 +190,5 @@ class TaskKafkaConfiguration {
       PipelineTopics topics,
       DownloadProperties properties) {
     return new TaskListeners(downloadWindow.window(), new RetryGate(downloadBackoffManager), topics, properties);
-  }
-
-  /** Tells the window which partitions this instance no longer owns. */
-  private record WindowRebalanceListener(DownloadWindow window) implements ConsumerAwareRebalanceListener {
-
-    @Override
-    public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-      window.revoked(partitions);
-    }
-
-    @Override
-    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-      window.revoked(partitions);
-    }
   }
 }

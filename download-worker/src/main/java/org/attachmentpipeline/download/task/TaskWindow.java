@@ -15,6 +15,7 @@ import org.attachmentpipeline.download.fetch.HostRules;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
@@ -29,6 +30,8 @@ final class TaskWindow implements DisposableBean {
   private final OutcomePublisher publisher;
   private final ConsumptionThrottle throttle;
   private final ScheduledFuture<?> rescans;
+  private final DownloadMetrics metrics;
+  private final Duration revokeGrace;
 
   TaskWindow(
       Downloader downloader,
@@ -42,7 +45,7 @@ final class TaskWindow implements DisposableBean {
       ThreadPoolTaskScheduler scheduler,
       DownloadProperties properties,
       ObservationRegistry observations) {
-    DownloadMetrics metrics = new DownloadMetrics(meterRegistry, this::inFlight, cache.usage());
+    this.metrics = new DownloadMetrics(meterRegistry, cache.usage());
     this.publisher = new OutcomePublisher(template, topics, router, metrics, Clock.systemUTC());
     this.throttle =
         new ConsumptionThrottle(
@@ -57,6 +60,8 @@ final class TaskWindow implements DisposableBean {
     this.window =
         new DownloadWindow(
             properties.maxConcurrency(), host -> hosts.forHost(host).maxConcurrency(), runner, throttle::reconcile);
+    metrics.inFlightOf(window);
+    this.revokeGrace = properties.revokeGrace();
     this.rescans = scheduler.scheduleWithFixedDelay(throttle::rescanAndReconcile, properties.cacheRescanInterval());
   }
 
@@ -68,8 +73,9 @@ final class TaskWindow implements DisposableBean {
     return publisher;
   }
 
-  private int inFlight() {
-    return window == null ? 0 : window.inFlight();
+  /** The rebalance listener of a task container: hands revoked partitions over within the grace. */
+  ConsumerAwareRebalanceListener rebalanceListener() {
+    return new WindowRebalanceListener(window, revokeGrace, metrics);
   }
 
   private boolean hasBacklog() {
