@@ -3,10 +3,13 @@ package org.attachmentpipeline.download.task;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.JsonSerde;
 import org.attachmentpipeline.common.message.DownloadTask;
@@ -34,6 +37,7 @@ import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.KafkaConsumerBackoffManager;
 import org.springframework.kafka.listener.ListenerContainerPauseService;
+import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -51,13 +55,9 @@ class TaskKafkaConfiguration {
 
   static final String CONTAINER_FACTORY = "downloadTaskContainerFactory";
 
-  /** Stands in for a record that could not be read; the listener sees the exception header. */
-  static final DownloadTask UNREADABLE =
-      new DownloadTask(0, null, null, null, null, null, null, null, 1, null, null, null, null);
-
   @Bean
   ConsumerFactory<String, DownloadTask> downloadTaskConsumerFactory(
-      KafkaProperties kafkaProperties, DownloadProperties properties) {
+      KafkaProperties kafkaProperties, DownloadProperties properties, RetryRouter retryRouter) {
     Map<String, Object> config = kafkaProperties.buildConsumerProperties();
     // one poll hands over no more records than may be downloading at once: the window's queue
     // (and so the memory it takes) is bounded by one poll per container
@@ -67,8 +67,9 @@ class TaskKafkaConfiguration {
         config,
         StringDeserializer::new,
         () -> {
-          ErrorHandlingDeserializer<DownloadTask> values = new ErrorHandlingDeserializer<>(new JsonSerde<>(DownloadTask.class));
-          values.setFailedDeserializationFunction(failed -> UNREADABLE);
+          ErrorHandlingDeserializer<DownloadTask> values =
+              new ErrorHandlingDeserializer<>(new TaskDeserializer(retryRouter.maxAttempts()));
+          values.setFailedDeserializationFunction(failed -> TaskDeserializer.UNREADABLE);
           return values;
         });
   }
@@ -89,12 +90,18 @@ class TaskKafkaConfiguration {
     }
   }
 
+  /** Records in the pipeline's JSON form; raw bytes (an unreadable record's dead letter) as they are. */
   @Bean
   ProducerFactory<String, Object> downloadProducerFactory(KafkaProperties kafkaProperties) {
     return new DefaultKafkaProducerFactory<>(
         kafkaProperties.buildProducerProperties(),
         StringSerializer::new,
-        () -> new JsonSerde<>(Object.class));
+        () -> {
+          Map<Class<?>, Serializer<?>> byType = new LinkedHashMap<>();
+          byType.put(byte[].class, new ByteArraySerializer());
+          byType.put(Object.class, new JsonSerde<>(Object.class));
+          return new DelegatingByTypeSerializer(byType, true);
+        });
   }
 
   @Bean
@@ -172,8 +179,7 @@ class TaskKafkaConfiguration {
     // pause and resume take effect between polls: a container resumed by the window or the cache,
     // and a retry partition resumed when its record falls due, are polled again within this time
     container.setPollTimeout(properties.pollTimeout().toMillis());
-    FailedRecordRecoverer recoverer =
-        new FailedRecordRecoverer(outcomePublisher);
+    FailedRecordRecoverer recoverer = new FailedRecordRecoverer(outcomePublisher, downloadWindow.unreadable());
     // only what the listener itself throws reaches here (the retry gate's back-off is sought back
     // to, not recovered); an unexpected failure is tried again after 1 s, 2 s, 4 s... then routed
     ExponentialBackOff backOff = new ExponentialBackOff(1_000, 2.0);

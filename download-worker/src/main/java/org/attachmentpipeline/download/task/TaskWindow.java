@@ -28,6 +28,7 @@ final class TaskWindow implements DisposableBean {
 
   private final DownloadWindow window;
   private final OutcomePublisher publisher;
+  private final UnreadableRecords unreadable;
   private final ConsumptionThrottle throttle;
   private final ScheduledFuture<?> rescans;
   private final DownloadMetrics metrics;
@@ -46,7 +47,8 @@ final class TaskWindow implements DisposableBean {
       DownloadProperties properties,
       ObservationRegistry observations) {
     this.metrics = new DownloadMetrics(meterRegistry, cache.usage());
-    this.publisher = new OutcomePublisher(template, topics, router, metrics, Clock.systemUTC());
+    this.publisher = new OutcomePublisher(template, topics, router, metrics, Clock.systemUTC(), cache);
+    this.unreadable = new UnreadableRecords(template, topics.dlq(), metrics);
     this.throttle =
         new ConsumptionThrottle(
             registry,
@@ -55,7 +57,7 @@ final class TaskWindow implements DisposableBean {
             cache.usage());
     TaskRunner runner =
         new TaskRunner(
-            downloader, publisher, metrics, topics.pending(), Duration.ofSeconds(1), Duration.ofSeconds(30),
+            downloader, publisher, unreadable, metrics, topics.pending(), Duration.ofSeconds(1), Duration.ofSeconds(30),
             observations);
     this.window =
         new DownloadWindow(
@@ -71,6 +73,10 @@ final class TaskWindow implements DisposableBean {
 
   OutcomePublisher publisher() {
     return publisher;
+  }
+
+  UnreadableRecords unreadable() {
+    return unreadable;
   }
 
   /** The rebalance listener of a task container: hands revoked partitions over within the grace. */
