@@ -89,6 +89,15 @@ final class DownloadMetrics {
     Counter.builder("pipeline.download.retries").tag("tier", tier).register(registry).increment();
   }
 
+  /** A retry not yet due was published again to its tier {@code tier}, so that the tier goes on. */
+  void deferred(String tier) {
+    Counter.builder("pipeline.download.deferred")
+        .description("retry records not yet due when their hold in the tier ended, published again to it")
+        .tag("tier", tier)
+        .register(registry)
+        .increment();
+  }
+
   void deadLettered(DeadLetterReason reason) {
     Counter.builder("pipeline.dead.letters")
         .tag("stage", "download")

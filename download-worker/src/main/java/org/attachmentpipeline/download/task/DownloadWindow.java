@@ -40,10 +40,17 @@ final class DownloadWindow {
   /** One record's work: completes when its outcome is published. Never fails. */
   interface Work extends Function<Job, Mono<Void>> {}
 
-  /** A record in the window. */
+  /**
+   * A record in the window.
+   *
+   * @param retry whether it comes from a retry tier (those start first: they are already due)
+   * @param deferred whether it is a retry not yet due, to be published again to its tier instead
+   *     of downloaded ({@link RetryGate}); it takes no host's slot
+   */
   record Job(
       ConsumerRecord<String, DownloadTask> record,
       boolean retry,
+      boolean deferred,
       String host,
       PartitionProgress.Entry entry) {}
 
@@ -82,6 +89,18 @@ final class DownloadWindow {
 
   /** Takes {@code record} into the window; its work starts now or when a slot is free. */
   void submit(ConsumerRecord<String, DownloadTask> record, Acknowledgment ack, boolean retry) {
+    add(record, ack, retry, false);
+  }
+
+  /**
+   * Takes a retry-tier record that is not due yet into the window, to be published again to its
+   * tier and acknowledged in its partition's order like any other record.
+   */
+  void defer(ConsumerRecord<String, DownloadTask> record, Acknowledgment ack) {
+    add(record, ack, true, true);
+  }
+
+  private void add(ConsumerRecord<String, DownloadTask> record, Acknowledgment ack, boolean retry, boolean deferred) {
     List<Job> start;
     synchronized (this) {
       if (closed) {
@@ -94,8 +113,9 @@ final class DownloadWindow {
         // the same offset is already in the window (a seek redelivered it): that run acknowledges it
         return;
       }
-      String host = record.value() == null || record.value().url() == null ? "" : HostRules.hostOf(record.value().url());
-      (retry ? retryQueue : pendingQueue).addLast(new Job(record, retry, host, entry));
+      String host =
+          deferred || record.value() == null || record.value().url() == null ? "" : HostRules.hostOf(record.value().url());
+      (retry ? retryQueue : pendingQueue).addLast(new Job(record, retry, deferred, host, entry));
       start = startable();
     }
     start.forEach(this::start);

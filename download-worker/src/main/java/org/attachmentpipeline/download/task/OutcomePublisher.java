@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 /**
  * Publishes where a download attempt leads: a {@link CachedDownload} for a file in the cache; for a
@@ -129,35 +130,58 @@ final class OutcomePublisher {
    * upload it.
    */
   Mono<DownloadMetrics.Outcome> unpublishable(DownloadOutcome outcome, Throwable refused, TaskTrimmer.Level level) {
-    Instant now = clock.instant();
     DownloadTask task = outcome.task();
     DownloadTask history =
         outcome instanceof DownloadOutcome.Failed failed
-            ? router.route(task, Stage.DOWNLOAD, failed.failure(), now).task()
+            ? router.route(task, Stage.DOWNLOAD, failed.failure(), clock.instant()).task()
             : task;
     String what = outcome instanceof DownloadOutcome.Downloaded ? "cached record" : "retry or dead-letter record";
+    Mono<Void> discard =
+        outcome instanceof DownloadOutcome.Downloaded downloaded ? cache.discard(downloaded.file()) : Mono.empty();
+    return giveUp(history, what, refused, level).then(discard).thenReturn(DownloadMetrics.Outcome.DEAD_LETTERED);
+  }
+
+  /**
+   * Publishes a retry-tier task that is not due yet to its tier again, unchanged (same {@code
+   * not_before}, attempt and history), so that the records behind it in its partition go on ({@link
+   * RetryGate}). A task Kafka refuses for good ends like any unpublishable outcome.
+   */
+  Mono<Void> defer(DownloadTask task, String tier, Retry transientRetry) {
+    return send(tier, task.taskId(), task)
+        .retryWhen(transientRetry)
+        .onErrorResume(
+            PublishFailures::isUnpublishable,
+            refused -> giveUp(task, "deferred retry record", refused, TaskTrimmer.Level.BOUNDED))
+        .doOnSuccess(
+            done -> {
+              metrics.deferred(DownloadMetrics.tierOf(tier, topics.pending()));
+              log.debug(
+                  "Retry not due before {}: published again to {} task_id={} trace_id={} attempt={}",
+                  task.notBefore(), tier, task.taskId(), task.traceId(), task.attempt());
+            });
+  }
+
+  private Mono<Void> giveUp(DownloadTask history, String what, Throwable refused, TaskTrimmer.Level level) {
+    Instant now = clock.instant();
     String why = abbreviated("Kafka refused the " + what + " of this attempt: " + PublishFailures.describe(refused), 600);
     TaskTrimmer.Trimmed trimmed =
         TaskTrimmer.trim(
-            redacted(history.withError(new TaskError(now, task.attempt(), Stage.DOWNLOAD, FailureKind.INVALID_RECORD, null, why))),
+            redacted(history.withError(new TaskError(now, history.attempt(), Stage.DOWNLOAD, FailureKind.INVALID_RECORD, null, why))),
             level);
     String reason = trimmed.cuts().isEmpty() ? why : why + " (to fit, " + String.join("; ", trimmed.cuts()) + ")";
     DeadLetter deadLetter =
         new DeadLetter(DeadLetter.SCHEMA_VERSION, trimmed.task(), Stage.DOWNLOAD, DeadLetterReason.PERMANENT, reason, now, null, null);
-    Mono<Void> discard =
-        outcome instanceof DownloadOutcome.Downloaded downloaded ? cache.discard(downloaded.file()) : Mono.empty();
+    String taskId = history.taskId();
     return Mono.when(
-            send(topics.dlq(), task.taskId(), deadLetter),
-            send(topics.results(), task.taskId(), DownloadResult.failed(deadLetter)))
-        .then(discard)
+            send(topics.dlq(), taskId, deadLetter),
+            send(topics.results(), taskId, DownloadResult.failed(deadLetter)))
         .doOnSuccess(
             done -> {
               metrics.deadLettered(DeadLetterReason.PERMANENT);
               log.warn(
                   "Outcome refused by Kafka, task given up (PERMANENT) task_id={} trace_id={} attempt={} reason={}",
-                  task.taskId(), abbreviated(task.traceId(), 128), task.attempt(), reason);
-            })
-        .thenReturn(DownloadMetrics.Outcome.DEAD_LETTERED);
+                  taskId, abbreviated(history.traceId(), 128), history.attempt(), reason);
+            });
   }
 
   private static String abbreviated(String text, int max) {

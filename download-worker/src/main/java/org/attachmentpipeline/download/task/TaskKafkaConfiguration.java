@@ -1,8 +1,10 @@
 package org.attachmentpipeline.download.task;
 
 import io.micrometer.observation.ObservationRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,6 +15,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.JsonSerde;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.common.retry.RetryDelays;
 import org.attachmentpipeline.common.retry.RetryRouter;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.download.DownloadProperties;
@@ -194,7 +197,14 @@ class TaskKafkaConfiguration {
       TaskWindow downloadWindow,
       KafkaConsumerBackoffManager downloadBackoffManager,
       PipelineTopics topics,
+      RetryDelays retryDelays,
       DownloadProperties properties) {
-    return new TaskListeners(downloadWindow.window(), new RetryGate(downloadBackoffManager), topics, properties);
+    Map<String, Duration> tierDelays = new HashMap<>();
+    // as many delays as tiers: the retry router refuses to start otherwise
+    for (int tier = 0; tier < topics.retry().size() && tier < retryDelays.delays().size(); tier++) {
+      tierDelays.put(topics.retry().get(tier), retryDelays.delays().get(tier));
+    }
+    RetryGate gate = new RetryGate(downloadBackoffManager, tierDelays, Clock.systemUTC());
+    return new TaskListeners(downloadWindow.window(), gate, topics, properties);
   }
 }

@@ -47,8 +47,11 @@ class TaskListeners {
       groupId = "#{__listener.retryGroupId()}",
       containerFactory = TaskKafkaConfiguration.CONTAINER_FACTORY)
   void onRetry(ConsumerRecord<String, DownloadTask> record, Acknowledgment ack, Consumer<?, ?> consumer) {
-    retryGate.awaitDue(record, RETRY_LISTENER_ID, consumer);
-    window.submit(record, ack, true);
+    if (retryGate.admit(record, RETRY_LISTENER_ID, consumer) == RetryGate.Verdict.DEFER) {
+      window.defer(record, ack);
+    } else {
+      window.submit(record, ack, true);
+    }
   }
 
   public String pendingTopic() {

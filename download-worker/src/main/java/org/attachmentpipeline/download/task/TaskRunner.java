@@ -91,6 +91,11 @@ final class TaskRunner implements DownloadWindow.Work {
           .retryWhen(anyRetry);
     }
     DownloadTask task = record.value();
+    if (job.deferred()) {
+      return RecordObservation.around(
+          publisher.defer(task, record.topic(), transientRetry).retryWhen(anyRetry).contextWrite(LoggingContext.of(task, "download")),
+          observations, record, "download-worker");
+    }
     String tier = DownloadMetrics.tierOf(record.topic(), pendingTopic);
     long started = System.nanoTime();
     Mono<Void> work = downloader

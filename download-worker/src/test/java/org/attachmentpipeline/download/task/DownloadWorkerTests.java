@@ -219,6 +219,43 @@ class DownloadWorkerTests {
   }
 
   @Test
+  void aRetryDueFarInTheFutureDoesNotHoldUpTheRecordsBehindItInItsTier() {
+    server.serve("/due-in-an-hour.pdf", Response.ok(randomBytes(10), "application/pdf"));
+    server.serve("/due-now.pdf", Response.ok(randomBytes(10), "application/pdf"));
+    Instant now = Instant.now();
+    // a source asked for an hour (Retry-After: 3600); the tier's delay is 200 ms
+    DownloadTask later = retryTask(server.url("/due-in-an-hour.pdf"), now.plus(Duration.ofHours(1)));
+    DownloadTask dueNow = retryTask(server.url("/due-now.pdf"), now);
+    template.send("dwt.retry.1", 0, later.taskId(), later).join();
+    template.send("dwt.retry.1", 0, dueNow.taskId(), dueNow).join();
+
+    awaitRecord("dwt.cached", dueNow.taskId(), CachedDownload.class);
+
+    // the first still waits for its hour: back on its tier, due as before, neither dropped nor given up
+    await().atMost(WAIT).pollInSameThread().until(() -> {
+      find("dwt.retry.1", "none");
+      return received.stream().filter(r -> r.topic().equals("dwt.retry.1") && r.key().equals(later.taskId())).count() >= 2;
+    });
+    assertThat(received)
+        .filteredOn(r -> r.topic().equals("dwt.retry.1") && r.key().equals(later.taskId()))
+        .extracting(r -> PipelineJson.mapper().readValue(r.value(), DownloadTask.class))
+        .allSatisfy(task -> {
+          assertThat(task.notBefore()).isEqualTo(later.notBefore());
+          assertThat(task.attempt()).isEqualTo(2);
+        });
+    assertThat(received).noneMatch(r -> r.topic().equals("dwt.dlq") && r.key().equals(later.taskId()));
+    assertThat(server.requestTimes("/due-in-an-hour.pdf")).isEmpty();
+  }
+
+  private static DownloadTask retryTask(String url, Instant notBefore) {
+    String traceId = "trace-" + UUID.randomUUID();
+    Instant now = Instant.now();
+    return new DownloadTask(
+        1, DownloadTask.idFor(traceId, url), traceId, "verisk.claims.property.xn.documentsReceived",
+        "claims", url, "file.pdf", Map.of(), 2, now, now, notBefore, null);
+  }
+
+  @Test
   void secretsInTheUrlAndInHostHeadersNeverLeaveTheWorker(CapturedOutput output) {
     String query = "?sig=SIGVALUE-5a5a&X-Amz-Signature=AMZSIG-7b7b&X-Amz-Credential=AMZCRED-9c9c&token=TOKEN-3d3d&se=2099-01-01";
     server.serve("/signed/fail.pdf", Response.status(503), Response.status(403));
