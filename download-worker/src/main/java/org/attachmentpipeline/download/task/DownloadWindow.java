@@ -10,11 +10,9 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -71,11 +69,7 @@ final class DownloadWindow {
   private final Deque<Job> pendingQueue = new ArrayDeque<>();
   private final Map<String, Integer> hostInFlight = new HashMap<>();
   private final Map<TopicPartition, PartitionProgress> partitions = new HashMap<>();
-  // started and not yet settled: a job settles once its acknowledgement (if any) is handed over
-  private final Set<Job> unsettled = new HashSet<>();
-  private final Map<Job, Disposable> subscriptions = new HashMap<>();
-  // cancelled by a revocation: never acknowledged, whatever their work does before it stops
-  private final Set<Job> cancelled = new HashSet<>();
+  private final RunningJobs running = new RunningJobs();
   private int inFlight;
   private int highWater;
   private boolean closed;
@@ -142,12 +136,12 @@ final class DownloadWindow {
       mine = owned(revoked);
       Map<TopicPartition, Long> firstDropped = new HashMap<>();
       dropped = drop(mine, firstDropped);
-      List<Job> never = cancel(job -> {
+      List<Job> never = running.cancel(job -> {
         Long first = firstDropped.get(partitionOf(job));
         return first != null && job.record().offset() > first;
       });
       hopeless = never.size();
-      stop = subscriptionsOf(never);
+      stop = running.subscriptionsOf(never);
       awaited = running(mine);
     }
     stop.forEach(Disposable::dispose);
@@ -155,9 +149,9 @@ final class DownloadWindow {
     synchronized (this) {
       awaitSettled(mine, deadline);
       partitions.keySet().removeAll(mine);
-      List<Job> overdue = cancel(job -> mine.contains(partitionOf(job)));
+      List<Job> overdue = running.cancel(job -> mine.contains(partitionOf(job)));
       late = overdue.size();
-      stop = subscriptionsOf(overdue);
+      stop = running.subscriptionsOf(overdue);
     }
     stop.forEach(Disposable::dispose);
     onChange.run();
@@ -176,9 +170,9 @@ final class DownloadWindow {
       Set<TopicPartition> mine = owned(lost);
       dropped = drop(mine, new HashMap<>());
       partitions.keySet().removeAll(mine);
-      List<Job> jobs = cancel(job -> mine.contains(partitionOf(job)));
+      List<Job> jobs = running.cancel(job -> mine.contains(partitionOf(job)));
       cancelledJobs = jobs.size();
-      stop = subscriptionsOf(jobs);
+      stop = running.subscriptionsOf(jobs);
     }
     stop.forEach(Disposable::dispose);
     onChange.run();
@@ -210,7 +204,7 @@ final class DownloadWindow {
       closed = true;
       retryQueue.clear();
       pendingQueue.clear();
-      stop = subscriptionsOf(cancel(job -> true));
+      stop = running.subscriptionsOf(running.cancel(job -> true));
       // a revocation waiting for its downloads returns now
       notifyAll();
     }
@@ -240,31 +234,8 @@ final class DownloadWindow {
     return dropped;
   }
 
-  /** Marks the running jobs that {@code match} as cancelled (never acknowledged) and returns them. */
-  private List<Job> cancel(Predicate<Job> match) {
-    List<Job> jobs = new ArrayList<>();
-    for (Job job : unsettled) {
-      if (!cancelled.contains(job) && match.test(job)) {
-        cancelled.add(job);
-        jobs.add(job);
-      }
-    }
-    return jobs;
-  }
-
-  /** What stops {@code jobs}; one not subscribed yet is stopped by start() as soon as it is. */
-  private List<Disposable> subscriptionsOf(List<Job> jobs) {
-    return jobs.stream().map(subscriptions::get).filter(Objects::nonNull).toList();
-  }
-
   private int running(Set<TopicPartition> in) {
-    int count = 0;
-    for (Job job : unsettled) {
-      if (!cancelled.contains(job) && in.contains(partitionOf(job))) {
-        count++;
-      }
-    }
-    return count;
+    return running.count(job -> in.contains(partitionOf(job)));
   }
 
   private void awaitSettled(Set<TopicPartition> in, long deadline) {
@@ -300,7 +271,7 @@ final class DownloadWindow {
       hostInFlight.merge(job.host(), 1, Integer::sum);
       inFlight++;
       highWater = Math.max(highWater, inFlight);
-      unsettled.add(job);
+      running.start(job);
       start.add(job);
     }
   }
@@ -309,10 +280,7 @@ final class DownloadWindow {
     Disposable subscription = Mono.defer(() -> work.apply(job)).doFinally(signal -> finish(job)).subscribe();
     boolean stopNow;
     synchronized (this) {
-      stopNow = cancelled.contains(job);
-      if (unsettled.contains(job) && !stopNow) {
-        subscriptions.put(job, subscription);
-      }
+      stopNow = running.subscribed(job, subscription);
     }
     if (stopNow) {
       subscription.dispose();
@@ -320,25 +288,22 @@ final class DownloadWindow {
   }
 
   private void finish(Job job) {
-    Acknowledgment ack = null;
     List<Job> start;
     synchronized (this) {
       inFlight--;
       hostInFlight.computeIfPresent(job.host(), (host, count) -> count > 1 ? count - 1 : null);
-      subscriptions.remove(job);
       PartitionProgress owner = job.entry().owner();
-      if (!cancelled.contains(job) && partitions.get(partitionOf(job)) == owner) {
-        ack = owner.finish(job.entry());
+      if (running.finished(job) && partitions.get(partitionOf(job)) == owner) {
+        Acknowledgment ack = owner.finish(job.entry());
+        if (ack != null) {
+          // under the lock, so that a revocation sees a job either acknowledged or cancelled, never
+          // in between; with AckMode.MANUAL this only queues the acknowledgement for the consumer
+          // thread (it never calls back into the window)
+          ack.acknowledge();
+        }
       }
-      start = closed ? List.of() : startable();
-    }
-    if (ack != null) {
-      ack.acknowledge();
-    }
-    synchronized (this) {
-      unsettled.remove(job);
-      cancelled.remove(job);
       notifyAll();
+      start = closed ? List.of() : startable();
     }
     start.forEach(this::start);
     onChange.run();
