@@ -47,11 +47,14 @@ import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Wires task consumption: a consumer factory reading {@link DownloadTask}s through an {@link
- * ErrorHandlingDeserializer} (an unreadable record reaches the listener and the window, so that it
- * is acknowledged in order like any other), one container factory for the pending and retry
- * listeners (manual acknowledgement, passed on by the window in offset order), the sliding window
- * with its throttle, the error handler, the producer, and the partition-pausing back-off of the
- * retry tiers.
+ * ErrorHandlingDeserializer} around the checking {@link TaskDeserializer} (a record that is not a
+ * usable task reaches the listener and the window, so that it is dead-lettered and acknowledged in
+ * order like any other), one container factory for the pending and retry listeners (manual
+ * acknowledgement, passed on by the window in offset order; the rebalance listener that hands
+ * revoked partitions over within the grace), the sliding window with its throttle, the error
+ * handler, the producer, and the partition-pausing back-off of the retry tiers. Both containers'
+ * consumers come from Boot's consumer properties, so they rebalance cooperatively (pipeline.yaml's
+ * {@code partition.assignment.strategy}).
  */
 @Configuration(proxyBeanMethods = false)
 class TaskKafkaConfiguration {
