@@ -11,7 +11,9 @@ import org.attachmentpipeline.download.cache.CacheUsage;
 /**
  * The download worker's meters, named as the project's metrics contract says (the dashboard and
  * Grafana are built on these names): downloads by outcome and tier, bytes, duration histogram,
- * downloads in flight, records sent to each retry tier, dead letters by reason, cache bytes and limit.
+ * downloads in flight, records sent to each retry tier, dead letters by reason, cache bytes and limit;
+ * and what became of the records in flight of revoked partitions, and retries published again to
+ * their tier because their hold ended before they were due.
  */
 final class DownloadMetrics {
 
