@@ -30,6 +30,9 @@ import org.springframework.validation.annotation.Validated;
  * @param userAgent the User-Agent header sent to the sources
  * @param pollTimeout the containers' poll timeout: bounds how late a paused container, or a retry
  *     partition whose record falls due, is resumed
+ * @param revokeGrace how long a revoked partition's running downloads may take to finish (and be
+ *     committed) before the partition goes to its new owner; later ones are cancelled and done again
+ *     there. At most half of {@code max.poll.interval.ms}.
  * @param urlPolicy which addresses may be downloaded from
  * @param hosts per-host settings, keyed by host name ({@code hosts[api.example.com].headers.X=...})
  */
@@ -48,6 +51,7 @@ public record DownloadProperties(
     @NotBlank String groupId,
     @NotBlank String userAgent,
     @NotNull Duration pollTimeout,
+    @NotNull Duration revokeGrace,
     @Valid UrlPolicy urlPolicy,
     Map<String, @Valid Host> hosts) {
 

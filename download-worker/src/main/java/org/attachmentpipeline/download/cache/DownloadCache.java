@@ -2,10 +2,16 @@ package org.attachmentpipeline.download.cache;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -19,6 +25,13 @@ import reactor.core.scheduler.Schedulers;
  * redelivered by a rebalance while the first is still running) never write into the same file, and
  * a complete one is renamed to {@code <task_id>} in one atomic step (a second identical completion
  * just replaces it). File-system calls that may block run on Reactor's bounded-elastic scheduler.
+ *
+ * <p>Several instances may share the directory (scaled workers on one volume). A download holds an
+ * exclusive OS lock on its part file from creation until the file is renamed or deleted ({@link
+ * #openPart}); an instance that starts deletes only the part files it can lock ({@link
+ * #removeStaleParts}): their writer is dead, since the OS releases the locks of a process that
+ * ends, however it ends. On Linux these are POSIX record locks ({@code fcntl}), held per process and
+ * seen by every process on the host, and by other hosts on file systems that pass them on (NFSv4).
  */
 public final class DownloadCache {
 
@@ -90,8 +103,71 @@ public final class DownloadCache {
   }
 
   /**
-   * Deletes the part files left by a previous run (a crash mid-download); called at start, before
-   * any download of this run begins.
+   * Creates {@code part} (it must not exist yet) for writing and locks it against other processes;
+   * the lock goes when the returned file is closed. Runs on the bounded-elastic scheduler.
+   */
+  public Mono<PartFile> openPart(Path part) {
+    return Mono.fromCallable(
+            () -> {
+              AsynchronousFileChannel channel =
+                  AsynchronousFileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+              try {
+                if (channel.tryLock() == null) {
+                  throw new IOException("the new part file " + part.getFileName() + " is locked by another process");
+                }
+              } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+              }
+              return new PartFile(part, channel);
+            })
+        .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  /**
+   * A part file open for writing and locked: no other instance's start deletes it while it is open.
+   * Close it after the rename or deletion, so that the lock covers the file's whole life.
+   */
+  public static final class PartFile implements AutoCloseable {
+
+    private final Path path;
+    private final AsynchronousFileChannel channel;
+
+    private PartFile(Path path, AsynchronousFileChannel channel) {
+      this.path = path;
+      this.channel = channel;
+    }
+
+    public Path path() {
+      return path;
+    }
+
+    /** The channel to write the body through. */
+    public AsynchronousFileChannel channel() {
+      return channel;
+    }
+
+    /** Closes the channel (and so releases the lock) on the bounded-elastic scheduler. */
+    public Mono<Void> closeLater() {
+      return Mono.fromRunnable(this::close).subscribeOn(Schedulers.boundedElastic()).then();
+    }
+
+    @Override
+    public void close() {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot close the part file " + path, e);
+      }
+    }
+  }
+
+  /**
+   * Deletes the part files whose writer is gone (a crash mid-download, of this instance or of
+   * another one sharing the directory): those that no process holds a lock on. A part file that
+   * another live instance is writing is locked and stays. Called at start, before any download of
+   * this instance begins: with POSIX locks, closing any channel of a file drops every lock this
+   * process holds on it, so this must not run while this process writes part files itself.
    *
    * @return how many were deleted
    */
@@ -99,7 +175,7 @@ public final class DownloadCache {
     int removed = 0;
     try (DirectoryStream<Path> parts = Files.newDirectoryStream(directory, "*" + PART_SUFFIX)) {
       for (Path part : parts) {
-        if (Files.deleteIfExists(part)) {
+        if (deleteIfAbandoned(part)) {
           removed++;
         }
       }
@@ -108,6 +184,24 @@ public final class DownloadCache {
     }
     usage.rescan();
     return removed;
+  }
+
+  private static boolean deleteIfAbandoned(Path part) throws IOException {
+    try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException heldInThisProcess) {
+        return false;
+      }
+      if (lock == null) {
+        // another live process is writing it
+        return false;
+      }
+      return Files.deleteIfExists(part);
+    } catch (NoSuchFileException goneMeanwhile) {
+      return false;
+    }
   }
 
   private static String checked(String taskId) {

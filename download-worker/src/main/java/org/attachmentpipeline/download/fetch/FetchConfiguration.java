@@ -31,7 +31,7 @@ class FetchConfiguration {
     DownloadCache cache = new DownloadCache(properties.cacheDir(), properties.cacheMaxBytes().toBytes());
     int stale = cache.removeStaleParts();
     if (stale > 0) {
-      log.info("Removed {} part files left by an earlier run from {}", stale, cache.directory());
+      log.info("Removed {} part files whose writer is gone (no process holds their lock) from {}", stale, cache.directory());
     }
     return cache;
   }

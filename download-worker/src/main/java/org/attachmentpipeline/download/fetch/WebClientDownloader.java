@@ -3,7 +3,6 @@ package org.attachmentpipeline.download.fetch;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -22,16 +21,16 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClientRequest;
 
 /**
  * Streams a task's URL into a part file of its own with the shared WebClient, hashing and counting
  * buffer by buffer, and renames the file to {@code <cache>/<task_id>} once complete. The body is
  * never held in memory and nothing blocks inside the chain: the file is written through an {@code
- * AsynchronousFileChannel}, renames and deletions run on the bounded-elastic scheduler. Redirects
- * are followed here, not by Netty, so that the URL policy checks every hop; per-host headers go only
- * to their own host.
+ * AsynchronousFileChannel}, locked against other instances' clean-up until it is renamed; renames
+ * and deletions run on the bounded-elastic scheduler. Redirects are followed here, not by Netty, so
+ * that the URL policy checks every hop; per-host headers go only to their own host. A download
+ * cancelled from outside deletes its part file.
  */
 final class WebClientDownloader implements Downloader {
 
@@ -90,7 +89,10 @@ final class WebClientDownloader implements Downloader {
         .timeout(totalTimeout, Mono.error(() -> new BodyException(
             FailureKind.TIMEOUT, "download exceeded the total timeout of " + totalTimeout)))
         .onErrorResume(error -> Mono.just(new DownloadOutcome.Failed(task, classifier.classify(error))))
-        .flatMap(outcome -> outcome instanceof DownloadOutcome.Failed ? cleanUp(outcome, part) : Mono.just(outcome));
+        .flatMap(outcome -> outcome instanceof DownloadOutcome.Failed ? cleanUp(outcome, part) : Mono.just(outcome))
+        // stopped from outside (its partition went to another instance, shutdown): leave no part file
+        .doOnCancel(() -> cache.discard(part).subscribe(done -> {}, error -> log.warn(
+            "Could not delete the part file of the cancelled download of task_id={}: {}", task.taskId(), error.toString())));
   }
 
   private Mono<DownloadOutcome> hop(DownloadTask task, URI uri, int redirects, Path part) {
@@ -151,14 +153,17 @@ final class WebClientDownloader implements Downloader {
             .timeout(readTimeout, Flux.error(() -> new BodyException(
                 FailureKind.TIMEOUT, "the body stalled for longer than the read timeout of " + readTimeout)))
             .handle(digest::accept);
-    return Mono.defer(
-            () ->
-                DataBufferUtils.write(
-                    body, part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
-        // opening the file channel is a file-system call: keep it off the event loop
-        .subscribeOn(Schedulers.boundedElastic())
-        .then(Mono.defer(() -> checkComplete(digest, announced)))
-        .then(Mono.defer(() -> cache.commit(part, task.taskId(), digest.size())))
+    // the part file stays open, and so locked against other instances' clean-up, until renamed
+    return Mono.usingWhen(
+            cache.openPart(part),
+            file ->
+                DataBufferUtils.write(body, file.channel())
+                    .doOnNext(DataBufferUtils::release)
+                    .then(Mono.defer(() -> checkComplete(digest, announced)))
+                    .then(Mono.defer(() -> cache.commit(part, task.taskId(), digest.size()))),
+            DownloadCache.PartFile::closeLater,
+            (file, error) -> file.closeLater(),
+            DownloadCache.PartFile::closeLater)
         .map(
             file ->
                 new DownloadOutcome.Downloaded(

@@ -5,14 +5,15 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.function.Supplier;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.download.cache.CacheUsage;
 
 /**
  * The download worker's meters, named as the project's metrics contract says (the dashboard and
  * Grafana are built on these names): downloads by outcome and tier, bytes, duration histogram,
- * downloads in flight, records sent to each retry tier, dead letters by reason, cache bytes and limit.
+ * downloads in flight, records sent to each retry tier, dead letters by reason, cache bytes and limit;
+ * and what became of the records in flight of revoked partitions, and retries published again to
+ * their tier because their hold ended before they were due.
  */
 final class DownloadMetrics {
 
@@ -33,11 +34,8 @@ final class DownloadMetrics {
 
   private final MeterRegistry registry;
 
-  DownloadMetrics(MeterRegistry registry, Supplier<Number> inFlight, CacheUsage cache) {
+  DownloadMetrics(MeterRegistry registry, CacheUsage cache) {
     this.registry = registry;
-    Gauge.builder("pipeline.downloads.in.flight", inFlight)
-        .description("downloads in flight in this instance")
-        .register(registry);
     Gauge.builder("pipeline.cache.bytes", cache, CacheUsage::bytes)
         .description("bytes in the cache directory")
         .baseUnit("bytes")
@@ -46,6 +44,28 @@ final class DownloadMetrics {
         .description("above this many bytes in the cache, consumption pauses")
         .baseUnit("bytes")
         .register(registry);
+  }
+
+  /** Reads the downloads in flight from {@code window} (registered once the window exists). */
+  void inFlightOf(DownloadWindow window) {
+    Gauge.builder("pipeline.downloads.in.flight", window, DownloadWindow::inFlight)
+        .description("downloads in flight in this instance")
+        .register(registry);
+  }
+
+  /** What a revocation did with the records in flight of the partitions this instance gave up. */
+  void revoked(DownloadWindow.Revocation revocation) {
+    revokedCount("finished", revocation.finished());
+    revokedCount("cancelled", revocation.cancelled());
+    revokedCount("dropped", revocation.dropped());
+  }
+
+  private void revokedCount(String outcome, int count) {
+    Counter.builder("pipeline.download.revoked")
+        .description("records in flight when their partition was revoked or lost, by what became of them")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment(count);
   }
 
   /** A record consumed from {@code tier} ended with {@code outcome} after {@code duration}. */
@@ -69,6 +89,15 @@ final class DownloadMetrics {
   /** A task was sent to retry tier {@code tier}. */
   void retried(String tier) {
     Counter.builder("pipeline.download.retries").tag("tier", tier).register(registry).increment();
+  }
+
+  /** A retry not yet due was published again to its tier {@code tier}, so that the tier goes on. */
+  void deferred(String tier) {
+    Counter.builder("pipeline.download.deferred")
+        .description("retry records not yet due when their hold in the tier ended, published again to it")
+        .tag("tier", tier)
+        .register(registry)
+        .increment();
   }
 
   void deadLettered(DeadLetterReason reason) {

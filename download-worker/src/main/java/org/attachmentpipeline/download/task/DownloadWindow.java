@@ -1,15 +1,17 @@
 package org.attachmentpipeline.download.task;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,19 +29,37 @@ import reactor.core.publisher.Mono;
  * the signal to pause consumption ({@link #hasBacklog()}), so memory stays bounded by one poll per
  * container. Retry-tier records start before first attempts: they are already due. A record's
  * acknowledgement is passed to the container only when every earlier record of its partition is
- * finished ({@link PartitionProgress}); a revoked partition's records are never acknowledged.
+ * finished ({@link PartitionProgress}). A revoked partition's running downloads get a grace period
+ * to finish and be acknowledged before the container commits ({@link #revoked}); after that, and for
+ * a lost partition at once, they are cancelled and never acknowledged: the new owner reads them again.
  */
 final class DownloadWindow {
 
   /** One record's work: completes when its outcome is published. Never fails. */
   interface Work extends Function<Job, Mono<Void>> {}
 
-  /** A record in the window. */
+  /**
+   * A record in the window.
+   *
+   * @param retry whether it comes from a retry tier (those start first: they are already due)
+   * @param deferred whether it is a retry not yet due, to be published again to its tier instead
+   *     of downloaded ({@link RetryGate}); it takes no host's slot
+   */
   record Job(
       ConsumerRecord<String, DownloadTask> record,
       boolean retry,
+      boolean deferred,
       String host,
       PartitionProgress.Entry entry) {}
+
+  /**
+   * What a revocation did with the partitions' records in this window.
+   *
+   * @param finished running downloads that finished (and were acknowledged) within the grace
+   * @param cancelled running downloads cancelled: they publish nothing, the new owner does them again
+   * @param dropped queued records that had not started
+   */
+  record Revocation(int finished, int cancelled, int dropped) {}
 
   private final int max;
   private final ToIntFunction<String> hostCap;
@@ -49,7 +69,7 @@ final class DownloadWindow {
   private final Deque<Job> pendingQueue = new ArrayDeque<>();
   private final Map<String, Integer> hostInFlight = new HashMap<>();
   private final Map<TopicPartition, PartitionProgress> partitions = new HashMap<>();
-  private final Set<Disposable> running = ConcurrentHashMap.newKeySet();
+  private final RunningJobs running = new RunningJobs();
   private int inFlight;
   private int highWater;
   private boolean closed;
@@ -63,6 +83,18 @@ final class DownloadWindow {
 
   /** Takes {@code record} into the window; its work starts now or when a slot is free. */
   void submit(ConsumerRecord<String, DownloadTask> record, Acknowledgment ack, boolean retry) {
+    add(record, ack, retry, false);
+  }
+
+  /**
+   * Takes a retry-tier record that is not due yet into the window, to be published again to its
+   * tier and acknowledged in its partition's order like any other record.
+   */
+  void defer(ConsumerRecord<String, DownloadTask> record, Acknowledgment ack) {
+    add(record, ack, true, true);
+  }
+
+  private void add(ConsumerRecord<String, DownloadTask> record, Acknowledgment ack, boolean retry, boolean deferred) {
     List<Job> start;
     synchronized (this) {
       if (closed) {
@@ -75,24 +107,76 @@ final class DownloadWindow {
         // the same offset is already in the window (a seek redelivered it): that run acknowledges it
         return;
       }
-      String host = record.value() == null ? "" : HostRules.hostOf(record.value().url());
-      (retry ? retryQueue : pendingQueue).addLast(new Job(record, retry, host, entry));
+      String host =
+          deferred || record.value() == null || record.value().url() == null ? "" : HostRules.hostOf(record.value().url());
+      (retry ? retryQueue : pendingQueue).addLast(new Job(record, retry, deferred, host, entry));
       start = startable();
     }
     start.forEach(this::start);
     onChange.run();
   }
 
-  /** Forgets revoked or lost partitions: their queued records are dropped, their running ones never acknowledged. */
-  void revoked(Collection<TopicPartition> revoked) {
+  /**
+   * Hands revoked partitions over; called on the consumer thread before the container commits.
+   * Their queued records are dropped at once. Their running downloads get up to {@code grace} to
+   * finish: the acknowledgements they pass on reach the container before this returns, so the
+   * container commits them and the new owner does not download those records again. A running
+   * download that could never be acknowledged (a dropped record comes before it), or that is still
+   * running when the grace is over, is cancelled: it publishes nothing and its record is read again
+   * by the new owner. Returns at once when the window is closed (shutdown).
+   */
+  Revocation revoked(Collection<TopicPartition> revoked, Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    Set<TopicPartition> mine;
+    List<Disposable> stop;
+    int dropped;
+    int hopeless;
+    int awaited;
     synchronized (this) {
-      for (TopicPartition partition : revoked) {
-        partitions.remove(partition);
-      }
-      retryQueue.removeIf(job -> revoked.contains(partitionOf(job)));
-      pendingQueue.removeIf(job -> revoked.contains(partitionOf(job)));
+      mine = owned(revoked);
+      Map<TopicPartition, Long> firstDropped = new HashMap<>();
+      dropped = drop(mine, firstDropped);
+      List<Job> never = running.cancel(job -> {
+        Long first = firstDropped.get(partitionOf(job));
+        return first != null && job.record().offset() > first;
+      });
+      hopeless = never.size();
+      stop = running.subscriptionsOf(never);
+      awaited = running(mine);
     }
+    stop.forEach(Disposable::dispose);
+    int late;
+    synchronized (this) {
+      awaitSettled(mine, deadline);
+      partitions.keySet().removeAll(mine);
+      List<Job> overdue = running.cancel(job -> mine.contains(partitionOf(job)));
+      late = overdue.size();
+      stop = running.subscriptionsOf(overdue);
+    }
+    stop.forEach(Disposable::dispose);
     onChange.run();
+    return new Revocation(awaited - late, hopeless + late, dropped);
+  }
+
+  /**
+   * Drops lost partitions at once (another member may own them already): their queued records are
+   * dropped and their running downloads cancelled, so they publish nothing.
+   */
+  Revocation lost(Collection<TopicPartition> lost) {
+    List<Disposable> stop;
+    int dropped;
+    int cancelledJobs;
+    synchronized (this) {
+      Set<TopicPartition> mine = owned(lost);
+      dropped = drop(mine, new HashMap<>());
+      partitions.keySet().removeAll(mine);
+      List<Job> jobs = running.cancel(job -> mine.contains(partitionOf(job)));
+      cancelledJobs = jobs.size();
+      stop = running.subscriptionsOf(jobs);
+    }
+    stop.forEach(Disposable::dispose);
+    onChange.run();
+    return new Revocation(0, cancelledJobs, dropped);
   }
 
   /** Whether records wait for a slot: consumption should pause until they have started. */
@@ -115,12 +199,58 @@ final class DownloadWindow {
 
   /** Stops every download (at shutdown); their records stay unacknowledged and are read again. */
   void close() {
+    List<Disposable> stop;
     synchronized (this) {
       closed = true;
       retryQueue.clear();
       pendingQueue.clear();
+      stop = running.subscriptionsOf(running.cancel(job -> true));
+      // a revocation waiting for its downloads returns now
+      notifyAll();
     }
-    running.forEach(Disposable::dispose);
+    stop.forEach(Disposable::dispose);
+  }
+
+  private Set<TopicPartition> owned(Collection<TopicPartition> candidates) {
+    Set<TopicPartition> owned = new HashSet<>(candidates);
+    owned.retainAll(partitions.keySet());
+    return owned;
+  }
+
+  /** Removes the queued records of {@code from}; notes each partition's lowest dropped offset. */
+  private int drop(Set<TopicPartition> from, Map<TopicPartition, Long> firstDropped) {
+    int dropped = 0;
+    for (Deque<Job> queue : List.of(retryQueue, pendingQueue)) {
+      for (Iterator<Job> jobs = queue.iterator(); jobs.hasNext(); ) {
+        Job job = jobs.next();
+        TopicPartition partition = partitionOf(job);
+        if (from.contains(partition)) {
+          jobs.remove();
+          dropped++;
+          firstDropped.merge(partition, job.record().offset(), Math::min);
+        }
+      }
+    }
+    return dropped;
+  }
+
+  private int running(Set<TopicPartition> in) {
+    return running.count(job -> in.contains(partitionOf(job)));
+  }
+
+  private void awaitSettled(Set<TopicPartition> in, long deadline) {
+    while (!closed && running(in) > 0) {
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        return;
+      }
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, remaining);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private List<Job> startable() {
@@ -141,39 +271,39 @@ final class DownloadWindow {
       hostInFlight.merge(job.host(), 1, Integer::sum);
       inFlight++;
       highWater = Math.max(highWater, inFlight);
+      running.start(job);
       start.add(job);
     }
   }
 
   private void start(Job job) {
-    Disposable[] self = new Disposable[1];
-    self[0] = Mono.defer(() -> work.apply(job))
-        .doFinally(signal -> {
-          if (self[0] != null) {
-            running.remove(self[0]);
-          }
-          finish(job);
-        })
-        .subscribe();
-    if (!self[0].isDisposed()) {
-      running.add(self[0]);
+    Disposable subscription = Mono.defer(() -> work.apply(job)).doFinally(signal -> finish(job)).subscribe();
+    boolean stopNow;
+    synchronized (this) {
+      stopNow = running.subscribed(job, subscription);
+    }
+    if (stopNow) {
+      subscription.dispose();
     }
   }
 
   private void finish(Job job) {
-    Acknowledgment ack = null;
     List<Job> start;
     synchronized (this) {
       inFlight--;
       hostInFlight.computeIfPresent(job.host(), (host, count) -> count > 1 ? count - 1 : null);
       PartitionProgress owner = job.entry().owner();
-      if (partitions.get(partitionOf(job)) == owner) {
-        ack = owner.finish(job.entry());
+      if (running.finished(job) && partitions.get(partitionOf(job)) == owner) {
+        Acknowledgment ack = owner.finish(job.entry());
+        if (ack != null) {
+          // under the lock, so that a revocation sees a job either acknowledged or cancelled, never
+          // in between; with AckMode.MANUAL this only queues the acknowledgement for the consumer
+          // thread (it never calls back into the window)
+          ack.acknowledge();
+        }
       }
+      notifyAll();
       start = closed ? List.of() : startable();
-    }
-    if (ack != null) {
-      ack.acknowledge();
     }
     start.forEach(this::start);
     onChange.run();

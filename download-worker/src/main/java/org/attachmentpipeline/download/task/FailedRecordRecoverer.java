@@ -27,9 +27,11 @@ final class FailedRecordRecoverer implements ConsumerRecordRecoverer {
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
   private final OutcomePublisher publisher;
+  private final UnreadableRecords unreadable;
 
-  FailedRecordRecoverer(OutcomePublisher publisher) {
+  FailedRecordRecoverer(OutcomePublisher publisher, UnreadableRecords unreadable) {
     this.publisher = publisher;
+    this.unreadable = unreadable;
   }
 
   @Override
@@ -41,9 +43,16 @@ final class FailedRecordRecoverer implements ConsumerRecordRecoverer {
       if (record.value() instanceof DownloadTask task && task.taskId() != null) {
         Failure failure =
             Failure.of(FailureKind.UNEXPECTED, UrlRedaction.redactUrlsIn(OutcomePublisher.rootMessage(exception)));
-        publisher.publish(new DownloadOutcome.Failed(task, failure)).toFuture().get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        DownloadOutcome outcome = new DownloadOutcome.Failed(task, failure);
+        publisher.publish(outcome)
+            .onErrorResume(
+                PublishFailures::isUnpublishable,
+                refused -> publisher.unpublishable(outcome, refused, TaskTrimmer.Level.BOUNDED))
+            .toFuture()
+            .get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       } else {
-        publisher.unreadable(record, findDeserializationException(exception))
+        DeserializationException cause = findDeserializationException(exception);
+        unreadable.publish(record, OutcomePublisher.rootMessage(cause == null ? exception : cause))
             .toFuture()
             .get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       }

@@ -1,33 +1,34 @@
 package org.attachmentpipeline.download.task;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.common.message.Stage;
 import org.attachmentpipeline.common.message.TaskError;
 import org.attachmentpipeline.common.retry.Route;
 import org.attachmentpipeline.common.retry.RetryRouter;
 import org.attachmentpipeline.common.secret.UrlRedaction;
 import org.attachmentpipeline.common.topic.PipelineTopics;
+import org.attachmentpipeline.download.cache.DownloadCache;
 import org.attachmentpipeline.download.fetch.DownloadOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.serializer.DeserializationException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 /**
  * Publishes where a download attempt leads: a {@link CachedDownload} for a file in the cache; for a
  * failure, the next retry tier or, when the retry router gives up, a dead letter together with its
  * FAILED result. The returned Mono completes only when Kafka has acknowledged every record, so the
- * source record is acknowledged after that and never before.
+ * source record is acknowledged after that and never before. An outcome Kafka can never take (a
+ * cached record too large for it) ends as a dead letter cut down to fit ({@link #unpublishable}).
  *
  * <p>Secrets stay in: the cached record, the dead letter and the result carry the URL redacted
  * ({@code sig=REDACTED}), log lines too. Only a retry tier's task keeps the URL whole, because the
@@ -42,13 +43,16 @@ final class OutcomePublisher {
   private final RetryRouter router;
   private final DownloadMetrics metrics;
   private final Clock clock;
+  private final DownloadCache cache;
 
   OutcomePublisher(
       KafkaTemplate<String, Object> template,
       PipelineTopics topics,
       RetryRouter router,
       DownloadMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      DownloadCache cache) {
+    this.cache = cache;
     this.template = template;
     this.topics = topics;
     this.router = router;
@@ -119,25 +123,69 @@ final class OutcomePublisher {
         .thenReturn(DownloadMetrics.Outcome.DEAD_LETTERED);
   }
 
-  /** A record that cannot be read as a task: to the dead-letter topic at once, with its text. */
-  Mono<Void> unreadable(ConsumerRecord<?, ?> record, DeserializationException unreadable) {
-    String raw =
-        unreadable == null || unreadable.getData() == null
-            ? null
-            : UrlRedaction.redactUrlsIn(new String(unreadable.getData(), StandardCharsets.UTF_8));
-    String cause = unreadable == null ? "no value" : rootMessage(unreadable);
-    String why = UrlRedaction.redactUrlsIn(
-        "unreadable download task at " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + cause);
+  /**
+   * Ends a task whose outcome Kafka refused for good (too large, not serializable): a dead letter
+   * and its FAILED result, with the task cut down at {@code level} so that they fit, and a reason
+   * that says what was refused and what was cut. A file already in the cache is deleted: nobody will
+   * upload it.
+   */
+  Mono<DownloadMetrics.Outcome> unpublishable(DownloadOutcome outcome, Throwable refused, TaskTrimmer.Level level) {
+    DownloadTask task = outcome.task();
+    DownloadTask history =
+        outcome instanceof DownloadOutcome.Failed failed
+            ? router.route(task, Stage.DOWNLOAD, failed.failure(), clock.instant()).task()
+            : task;
+    String what = outcome instanceof DownloadOutcome.Downloaded ? "cached record" : "retry or dead-letter record";
+    Mono<Void> discard =
+        outcome instanceof DownloadOutcome.Downloaded downloaded ? cache.discard(downloaded.file()) : Mono.empty();
+    return giveUp(history, what, refused, level).then(discard).thenReturn(DownloadMetrics.Outcome.DEAD_LETTERED);
+  }
+
+  /**
+   * Publishes a retry-tier task that is not due yet to its tier again, unchanged (same {@code
+   * not_before}, attempt and history), so that the records behind it in its partition go on ({@link
+   * RetryGate}). A task Kafka refuses for good ends like any unpublishable outcome.
+   */
+  Mono<Void> defer(DownloadTask task, String tier, Retry transientRetry) {
+    return send(tier, task.taskId(), task)
+        .retryWhen(transientRetry)
+        .onErrorResume(
+            PublishFailures::isUnpublishable,
+            refused -> giveUp(task, "deferred retry record", refused, TaskTrimmer.Level.BOUNDED))
+        .doOnSuccess(
+            done -> {
+              metrics.deferred(DownloadMetrics.tierOf(tier, topics.pending()));
+              log.debug(
+                  "Retry not due before {}: published again to {} task_id={} trace_id={} attempt={}",
+                  task.notBefore(), tier, task.taskId(), task.traceId(), task.attempt());
+            });
+  }
+
+  private Mono<Void> giveUp(DownloadTask history, String what, Throwable refused, TaskTrimmer.Level level) {
+    Instant now = clock.instant();
+    String why = abbreviated("Kafka refused the " + what + " of this attempt: " + PublishFailures.describe(refused), 600);
+    TaskTrimmer.Trimmed trimmed =
+        TaskTrimmer.trim(
+            redacted(history.withError(new TaskError(now, history.attempt(), Stage.DOWNLOAD, FailureKind.INVALID_RECORD, null, why))),
+            level);
+    String reason = trimmed.cuts().isEmpty() ? why : why + " (to fit, " + String.join("; ", trimmed.cuts()) + ")";
     DeadLetter deadLetter =
-        new DeadLetter(
-            DeadLetter.SCHEMA_VERSION, null, Stage.DOWNLOAD, DeadLetterReason.PERMANENT, why, clock.instant(), null, raw);
-    String key = record.key() instanceof String text ? text : null;
-    return send(topics.dlq(), key, deadLetter)
+        new DeadLetter(DeadLetter.SCHEMA_VERSION, trimmed.task(), Stage.DOWNLOAD, DeadLetterReason.PERMANENT, reason, now, null, null);
+    String taskId = history.taskId();
+    return Mono.when(
+            send(topics.dlq(), taskId, deadLetter),
+            send(topics.results(), taskId, DownloadResult.failed(deadLetter)))
         .doOnSuccess(
             done -> {
               metrics.deadLettered(DeadLetterReason.PERMANENT);
-              log.warn("Unreadable record sent to the dead-letter topic: {}", why);
+              log.warn(
+                  "Outcome refused by Kafka, task given up (PERMANENT) task_id={} trace_id={} attempt={} reason={}",
+                  taskId, abbreviated(history.traceId(), 128), history.attempt(), reason);
             });
+  }
+
+  private static String abbreviated(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max) + "...";
   }
 
   /** {@code task} as it may leave the worker for good: URL and error messages redacted. */

@@ -3,17 +3,19 @@ package org.attachmentpipeline.download.task;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.JsonSerde;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.common.retry.RetryDelays;
 import org.attachmentpipeline.common.retry.RetryRouter;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.download.DownloadProperties;
@@ -34,55 +36,78 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ContainerPartitionPausingBackOffManager;
 import org.springframework.kafka.listener.ContainerPausingBackOffHandler;
-import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.KafkaConsumerBackoffManager;
 import org.springframework.kafka.listener.ListenerContainerPauseService;
+import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Wires task consumption: a consumer factory reading {@link DownloadTask}s through an {@link
- * ErrorHandlingDeserializer} (an unreadable record reaches the listener and the window, so that it
- * is acknowledged in order like any other), one container factory for the pending and retry
- * listeners (manual acknowledgement, passed on by the window in offset order), the sliding window
- * with its throttle, the error handler, the producer, and the partition-pausing back-off of the
- * retry tiers.
+ * ErrorHandlingDeserializer} around the checking {@link TaskDeserializer} (a record that is not a
+ * usable task reaches the listener and the window, so that it is dead-lettered and acknowledged in
+ * order like any other), one container factory for the pending and retry listeners (manual
+ * acknowledgement, passed on by the window in offset order; the rebalance listener that hands
+ * revoked partitions over within the grace), the sliding window with its throttle, the error
+ * handler, the producer, and the partition-pausing back-off of the retry tiers. Both containers'
+ * consumers come from Boot's consumer properties, so they rebalance cooperatively (pipeline.yaml's
+ * {@code partition.assignment.strategy}).
  */
 @Configuration(proxyBeanMethods = false)
 class TaskKafkaConfiguration {
 
   static final String CONTAINER_FACTORY = "downloadTaskContainerFactory";
 
-  /** Stands in for a record that could not be read; the listener sees the exception header. */
-  static final DownloadTask UNREADABLE =
-      new DownloadTask(0, null, null, null, null, null, null, null, 1, null, null, null, null);
-
   @Bean
   ConsumerFactory<String, DownloadTask> downloadTaskConsumerFactory(
-      KafkaProperties kafkaProperties, DownloadProperties properties) {
+      KafkaProperties kafkaProperties, DownloadProperties properties, RetryRouter retryRouter) {
     Map<String, Object> config = kafkaProperties.buildConsumerProperties();
     // one poll hands over no more records than may be downloading at once: the window's queue
     // (and so the memory it takes) is bounded by one poll per container
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxConcurrency());
+    checkRevokeGrace(properties.revokeGrace(), config.get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG));
     return new DefaultKafkaConsumerFactory<>(
         config,
         StringDeserializer::new,
         () -> {
-          ErrorHandlingDeserializer<DownloadTask> values = new ErrorHandlingDeserializer<>(new JsonSerde<>(DownloadTask.class));
-          values.setFailedDeserializationFunction(failed -> UNREADABLE);
+          ErrorHandlingDeserializer<DownloadTask> values =
+              new ErrorHandlingDeserializer<>(new TaskDeserializer(retryRouter.maxAttempts()));
+          values.setFailedDeserializationFunction(failed -> TaskDeserializer.UNREADABLE);
           return values;
         });
   }
 
+  /**
+   * The revocation grace is spent on the consumer thread inside a rebalance, which the group waits
+   * for no longer than {@code max.poll.interval.ms}: it must stay well below it (at most half).
+   */
+  static void checkRevokeGrace(Duration grace, Object maxPollInterval) {
+    long maxPollMillis =
+        maxPollInterval == null
+            ? 300_000L
+            : maxPollInterval instanceof Number number ? number.longValue() : Long.parseLong(maxPollInterval.toString().trim());
+    if (grace.isNegative() || grace.toMillis() * 2 > maxPollMillis) {
+      throw new IllegalStateException(
+          "pipeline.download.revoke-grace (" + grace + ") must be between 0 and half of the consumers' "
+              + "max.poll.interval.ms (" + maxPollMillis + " ms): a rebalance waits for it");
+    }
+  }
+
+  /** Records in the pipeline's JSON form; raw bytes (an unreadable record's dead letter) as they are. */
   @Bean
   ProducerFactory<String, Object> downloadProducerFactory(KafkaProperties kafkaProperties) {
     return new DefaultKafkaProducerFactory<>(
         kafkaProperties.buildProducerProperties(),
         StringSerializer::new,
-        () -> new JsonSerde<>(Object.class));
+        () -> {
+          Map<Class<?>, Serializer<?>> byType = new LinkedHashMap<>();
+          byType.put(byte[].class, new ByteArraySerializer());
+          byType.put(Object.class, new JsonSerde<>(Object.class));
+          return new DelegatingByTypeSerializer(byType, true);
+        });
   }
 
   @Bean
@@ -156,12 +181,11 @@ class TaskKafkaConfiguration {
     // would hold every poll until the whole previous poll is acknowledged (waves, not a window)
     container.setAckMode(ContainerProperties.AckMode.MANUAL);
     container.setAsyncAcks(false);
-    container.setConsumerRebalanceListener(new WindowRebalanceListener(downloadWindow.window()));
+    container.setConsumerRebalanceListener(downloadWindow.rebalanceListener());
     // pause and resume take effect between polls: a container resumed by the window or the cache,
     // and a retry partition resumed when its record falls due, are polled again within this time
     container.setPollTimeout(properties.pollTimeout().toMillis());
-    FailedRecordRecoverer recoverer =
-        new FailedRecordRecoverer(outcomePublisher);
+    FailedRecordRecoverer recoverer = new FailedRecordRecoverer(outcomePublisher, downloadWindow.unreadable());
     // only what the listener itself throws reaches here (the retry gate's back-off is sought back
     // to, not recovered); an unexpected failure is tried again after 1 s, 2 s, 4 s... then routed
     ExponentialBackOff backOff = new ExponentialBackOff(1_000, 2.0);
@@ -176,21 +200,14 @@ class TaskKafkaConfiguration {
       TaskWindow downloadWindow,
       KafkaConsumerBackoffManager downloadBackoffManager,
       PipelineTopics topics,
+      RetryDelays retryDelays,
       DownloadProperties properties) {
-    return new TaskListeners(downloadWindow.window(), new RetryGate(downloadBackoffManager), topics, properties);
-  }
-
-  /** Tells the window which partitions this instance no longer owns. */
-  private record WindowRebalanceListener(DownloadWindow window) implements ConsumerAwareRebalanceListener {
-
-    @Override
-    public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-      window.revoked(partitions);
+    Map<String, Duration> tierDelays = new HashMap<>();
+    // as many delays as tiers: the retry router refuses to start otherwise
+    for (int tier = 0; tier < topics.retry().size() && tier < retryDelays.delays().size(); tier++) {
+      tierDelays.put(topics.retry().get(tier), retryDelays.delays().get(tier));
     }
-
-    @Override
-    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-      window.revoked(partitions);
-    }
+    RetryGate gate = new RetryGate(downloadBackoffManager, tierDelays, Clock.systemUTC());
+    return new TaskListeners(downloadWindow.window(), gate, topics, properties);
   }
 }

@@ -12,7 +12,10 @@ import org.springframework.kafka.support.Acknowledgment;
  * The Kafka entry points: the pending topic and the retry tiers, in two containers so that a retry
  * partition paused until its records are due never holds up first attempts. Each record is handed
  * to the {@link DownloadWindow} and the listener returns at once; the window acknowledges the
- * record when its outcome is published and every earlier record of its partition is finished.
+ * record when its outcome is published and every earlier record of its partition is finished. A
+ * retry-tier record goes through the {@link RetryGate} first: held (its partition paused) until it
+ * is due, or, when its hold in the tier is over before that, handed to the window to be published
+ * to the tier again.
  */
 class TaskListeners {
 
@@ -47,8 +50,11 @@ class TaskListeners {
       groupId = "#{__listener.retryGroupId()}",
       containerFactory = TaskKafkaConfiguration.CONTAINER_FACTORY)
   void onRetry(ConsumerRecord<String, DownloadTask> record, Acknowledgment ack, Consumer<?, ?> consumer) {
-    retryGate.awaitDue(record, RETRY_LISTENER_ID, consumer);
-    window.submit(record, ack, true);
+    if (retryGate.admit(record, RETRY_LISTENER_ID, consumer) == RetryGate.Verdict.DEFER) {
+      window.defer(record, ack);
+    } else {
+      window.submit(record, ack, true);
+    }
   }
 
   public String pendingTopic() {

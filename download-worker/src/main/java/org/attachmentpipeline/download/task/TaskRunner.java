@@ -18,12 +18,17 @@ import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.SerializationUtils;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
+import reactor.util.retry.RetryBackoffSpec;
 
 /**
- * One record's work in the window: download, then publish the outcome, retrying the publishing
- * (Kafka unreachable) with a growing pause until it succeeds, since the record may only be
- * acknowledged after its outcome is safely in Kafka. An unreadable record goes to the dead-letter
- * topic. Never fails: a failure of the downloader itself is routed like any other failed attempt.
+ * One record's work in the window: download, then publish the outcome. A publish that fails for a
+ * while (Kafka unreachable) is tried again with a growing pause, at most {@code maxRetry} apart,
+ * until it succeeds, since the record may only be acknowledged after its outcome is safely in
+ * Kafka. An outcome that Kafka can never take (too large, not serializable) is not tried forever,
+ * which would hold its window slot and its partition's commits: the task ends as a dead letter cut
+ * down to fit, with its FAILED result. A record that is not a usable task goes to the dead-letter
+ * topic as it came. Never fails: a failure of the downloader itself is routed like any other failed
+ * attempt, and what cannot even be dead-lettered is tried again until it can.
  */
 final class TaskRunner implements DownloadWindow.Work {
 
@@ -34,12 +39,15 @@ final class TaskRunner implements DownloadWindow.Work {
   private final OutcomePublisher publisher;
   private final DownloadMetrics metrics;
   private final String pendingTopic;
-  private final Retry publishRetry;
+  private final Retry transientRetry;
+  private final Retry anyRetry;
+  private final UnreadableRecords unreadable;
   private final ObservationRegistry observations;
 
   TaskRunner(
       Downloader downloader,
       OutcomePublisher publisher,
+      UnreadableRecords unreadable,
       DownloadMetrics metrics,
       String pendingTopic,
       Duration firstRetry,
@@ -48,17 +56,26 @@ final class TaskRunner implements DownloadWindow.Work {
     this.observations = observations;
     this.downloader = downloader;
     this.publisher = publisher;
+    this.unreadable = unreadable;
     this.metrics = metrics;
     this.pendingTopic = pendingTopic;
-    this.publishRetry =
-        Retry.backoff(Long.MAX_VALUE, firstRetry)
-            .maxBackoff(maxRetry)
-            .doBeforeRetry(
-                signal ->
-                    log.warn(
-                        "Could not publish an outcome (try {}), trying again: {}",
-                        signal.totalRetries() + 1,
-                        UrlRedaction.redactUrlsIn(signal.failure().toString())));
+    this.transientRetry = retry(firstRetry, maxRetry).filter(error -> !PublishFailures.isUnpublishable(error));
+    this.anyRetry = retry(firstRetry, maxRetry);
+  }
+
+  private static RetryBackoffSpec retry(Duration firstRetry, Duration maxRetry) {
+    return Retry.backoff(Long.MAX_VALUE, firstRetry)
+        .maxBackoff(maxRetry)
+        .doBeforeRetry(
+            signal -> {
+              String failure = PublishFailures.describe(signal.failure());
+              if (PublishFailures.isUnpublishable(signal.failure())) {
+                log.error("Could not publish even a cut-down dead letter (try {}), trying again: {}",
+                    signal.totalRetries() + 1, failure);
+              } else {
+                log.warn("Could not publish an outcome (try {}), trying again: {}", signal.totalRetries() + 1, failure);
+              }
+            });
   }
 
   @Override
@@ -69,9 +86,16 @@ final class TaskRunner implements DownloadWindow.Work {
       DeserializationException unreadable =
           SerializationUtils.getExceptionFromHeader(
               record, SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG_ACCESSOR);
-      return publisher.unreadable(record, unreadable).retryWhen(publishRetry);
+      return this.unreadable
+          .publish(record, unreadable == null ? "no value" : OutcomePublisher.rootMessage(unreadable))
+          .retryWhen(anyRetry);
     }
     DownloadTask task = record.value();
+    if (job.deferred()) {
+      return RecordObservation.around(
+          publisher.defer(task, record.topic(), transientRetry).retryWhen(anyRetry).contextWrite(LoggingContext.of(task, "download")),
+          observations, record, "download-worker");
+    }
     String tier = DownloadMetrics.tierOf(record.topic(), pendingTopic);
     long started = System.nanoTime();
     Mono<Void> work = downloader
@@ -82,12 +106,27 @@ final class TaskRunner implements DownloadWindow.Work {
                     new DownloadOutcome.Failed(
                         task,
                         Failure.of(FailureKind.UNEXPECTED, UrlRedaction.redactUrlsIn(OutcomePublisher.rootMessage(error))))))
-        .flatMap(outcome -> publisher.publish(outcome).retryWhen(publishRetry))
+        .flatMap(this::publish)
         .doOnNext(outcome -> metrics.finished(tier, outcome, Duration.ofNanos(System.nanoTime() - started)))
         // every line logged on the way, on whichever thread, carries the task's ids
         .contextWrite(LoggingContext.of(task, "download"))
         .then();
     // the outcome is published inside an observation that continues the record's trace
     return RecordObservation.around(work, observations, record, "download-worker");
+  }
+
+  private Mono<DownloadMetrics.Outcome> publish(DownloadOutcome outcome) {
+    return publisher
+        .publish(outcome)
+        .retryWhen(transientRetry)
+        .onErrorResume(
+            PublishFailures::isUnpublishable,
+            refused ->
+                publisher
+                    .unpublishable(outcome, refused, TaskTrimmer.Level.BOUNDED)
+                    .retryWhen(transientRetry)
+                    .onErrorResume(
+                        PublishFailures::isUnpublishable,
+                        again -> publisher.unpublishable(outcome, refused, TaskTrimmer.Level.MINIMAL).retryWhen(anyRetry)));
   }
 }

@@ -15,6 +15,7 @@ import org.attachmentpipeline.download.fetch.HostRules;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
@@ -27,8 +28,11 @@ final class TaskWindow implements DisposableBean {
 
   private final DownloadWindow window;
   private final OutcomePublisher publisher;
+  private final UnreadableRecords unreadable;
   private final ConsumptionThrottle throttle;
   private final ScheduledFuture<?> rescans;
+  private final DownloadMetrics metrics;
+  private final Duration revokeGrace;
 
   TaskWindow(
       Downloader downloader,
@@ -42,8 +46,9 @@ final class TaskWindow implements DisposableBean {
       ThreadPoolTaskScheduler scheduler,
       DownloadProperties properties,
       ObservationRegistry observations) {
-    DownloadMetrics metrics = new DownloadMetrics(meterRegistry, this::inFlight, cache.usage());
-    this.publisher = new OutcomePublisher(template, topics, router, metrics, Clock.systemUTC());
+    this.metrics = new DownloadMetrics(meterRegistry, cache.usage());
+    this.publisher = new OutcomePublisher(template, topics, router, metrics, Clock.systemUTC(), cache);
+    this.unreadable = new UnreadableRecords(template, topics.dlq(), metrics);
     this.throttle =
         new ConsumptionThrottle(
             registry,
@@ -52,11 +57,13 @@ final class TaskWindow implements DisposableBean {
             cache.usage());
     TaskRunner runner =
         new TaskRunner(
-            downloader, publisher, metrics, topics.pending(), Duration.ofSeconds(1), Duration.ofSeconds(30),
+            downloader, publisher, unreadable, metrics, topics.pending(), Duration.ofSeconds(1), Duration.ofSeconds(30),
             observations);
     this.window =
         new DownloadWindow(
             properties.maxConcurrency(), host -> hosts.forHost(host).maxConcurrency(), runner, throttle::reconcile);
+    metrics.inFlightOf(window);
+    this.revokeGrace = properties.revokeGrace();
     this.rescans = scheduler.scheduleWithFixedDelay(throttle::rescanAndReconcile, properties.cacheRescanInterval());
   }
 
@@ -68,8 +75,13 @@ final class TaskWindow implements DisposableBean {
     return publisher;
   }
 
-  private int inFlight() {
-    return window == null ? 0 : window.inFlight();
+  UnreadableRecords unreadable() {
+    return unreadable;
+  }
+
+  /** The rebalance listener of a task container: hands revoked partitions over within the grace. */
+  ConsumerAwareRebalanceListener rebalanceListener() {
+    return new WindowRebalanceListener(window, revokeGrace, metrics);
   }
 
   private boolean hasBacklog() {

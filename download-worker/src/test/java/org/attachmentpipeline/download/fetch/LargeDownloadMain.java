@@ -64,7 +64,7 @@ public final class LargeDownloadMain {
           new DownloadProperties(
               cacheDir, DataSize.ofGigabytes(10), Duration.ofSeconds(5), 1, Duration.ofSeconds(5),
               Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofGigabytes(2), 5, "large", "large-download",
-              Duration.ofMillis(100), new DownloadProperties.UrlPolicy(true, List.of("127.0.0.1")), Map.of());
+              Duration.ofMillis(100), Duration.ofSeconds(15), new DownloadProperties.UrlPolicy(true, List.of("127.0.0.1")), Map.of());
       FetchConfiguration configuration = new FetchConfiguration();
       AddressRules rules = configuration.downloadAddressRules(properties);
       Downloader downloader =

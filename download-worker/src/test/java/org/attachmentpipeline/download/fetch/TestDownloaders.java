@@ -24,7 +24,7 @@ final class TestDownloaders {
     return new DownloadProperties(
         cacheDir, DataSize.ofGigabytes(10), Duration.ofSeconds(5), 4, Duration.ofSeconds(2),
         Duration.ofMillis(500), Duration.ofSeconds(5), maxFileSize, 5, "tests", "downloader-tests",
-        Duration.ofMillis(100), new DownloadProperties.UrlPolicy(true, allow), hosts);
+        Duration.ofMillis(100), Duration.ofSeconds(15), new DownloadProperties.UrlPolicy(true, allow), hosts);
   }
 
   static Downloader downloader(DownloadProperties properties, ConnectionProvider connections) {

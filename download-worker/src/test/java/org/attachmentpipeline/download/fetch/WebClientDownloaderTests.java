@@ -1,6 +1,7 @@
 package org.attachmentpipeline.download.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.Disposable;
 import reactor.netty.resources.ConnectionProvider;
 
 /** The downloader against real local servers: what lands in the cache and how failures classify. */
@@ -196,6 +198,29 @@ class WebClientDownloaderTests {
       Failure failure = failure(stalling.url("/stall"));
       assertThat(failure.kind()).isEqualTo(FailureKind.TIMEOUT);
       assertThat(failure.kind().isTransient()).isTrue();
+    }
+  }
+
+  @Test
+  void aDownloadCancelledMidBodyLeavesNoPartFile() throws IOException {
+    DownloadProperties patient =
+        TestDownloaders.properties(
+            cacheDir, Map.of("127.0.0.1", new DownloadProperties.Host(Map.of(), 2, Duration.ofSeconds(30), null)));
+    Downloader downloader = TestDownloaders.downloader(patient, connections);
+    try (RawSocketServer stalling = RawSocketServer.answeringThenStalling(head(100_000, "x".repeat(5000)))) {
+      Disposable download = downloader.download(task(stalling.url("/stall-then-cancel"))).subscribe();
+      await().atMost(WAIT).until(() -> partFiles() == 1);
+
+      // its partition went to another instance
+      download.dispose();
+
+      await().atMost(WAIT).until(() -> partFiles() == 0);
+    }
+  }
+
+  private long partFiles() throws IOException {
+    try (var files = Files.list(cacheDir)) {
+      return files.filter(file -> file.getFileName().toString().endsWith(".part")).count();
     }
   }
 

@@ -1,12 +1,16 @@
 package org.attachmentpipeline.download.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.attachmentpipeline.common.message.DownloadTask;
@@ -15,8 +19,9 @@ import reactor.core.publisher.Sinks;
 
 class DownloadWindowTests {
 
-  private final Map<Long, Sinks.Empty<Void>> works = new HashMap<>();
-  private final List<Long> acked = new ArrayList<>();
+  private final Map<Long, Sinks.Empty<Void>> works = new ConcurrentHashMap<>();
+  private final List<Long> acked = new CopyOnWriteArrayList<>();
+  private final List<Long> cancelled = new CopyOnWriteArrayList<>();
   private int changes;
 
   private DownloadWindow window(int max, int perHost) {
@@ -26,7 +31,7 @@ class DownloadWindowTests {
         job -> {
           Sinks.Empty<Void> work = Sinks.empty();
           works.put(job.record().offset(), work);
-          return work.asMono();
+          return work.asMono().doOnCancel(() -> cancelled.add(job.record().offset()));
         },
         () -> changes++);
   }
@@ -90,17 +95,96 @@ class DownloadWindowTests {
   }
 
   @Test
-  void aRevokedPartitionIsNeverAcknowledgedAndItsQueueIsDropped() {
+  void aRevokedPartitionsRunningDownloadsFinishWithinTheGraceAndAreAcknowledgedBeforeItGoes() {
     DownloadWindow window = window(1, 1);
     submit(window, "p", 0, "files.example");
     submit(window, "p", 1, "files.example");
 
-    window.revoked(List.of(new TopicPartition("p", 0)));
+    CompletableFuture<DownloadWindow.Revocation> revocation =
+        CompletableFuture.supplyAsync(() -> window.revoked(List.of(new TopicPartition("p", 0)), Duration.ofMinutes(1)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !window.hasBacklog());
+    assertThat(revocation).isNotDone();
     finish(0);
 
+    // by the time the revocation returns, the finished record's acknowledgement is handed over
+    assertThat(revocation.join()).isEqualTo(new DownloadWindow.Revocation(1, 0, 1));
+    assertThat(acked).containsExactly(0L);
+    assertThat(works).doesNotContainKey(1L);
+    assertThat(window.inFlight()).isZero();
+  }
+
+  @Test
+  void aDownloadStillRunningAfterTheGraceIsCancelledAndNeverAcknowledged() {
+    DownloadWindow window = window(2, 2);
+    submit(window, "p", 0, "files.example");
+
+    DownloadWindow.Revocation revocation = window.revoked(List.of(new TopicPartition("p", 0)), Duration.ofMillis(50));
+    finish(0);
+
+    assertThat(revocation).isEqualTo(new DownloadWindow.Revocation(0, 1, 0));
+    assertThat(cancelled).containsExactly(0L);
+    assertThat(acked).isEmpty();
+    assertThat(window.inFlight()).isZero();
+  }
+
+  @Test
+  void aRunningDownloadBehindADroppedRecordIsCancelledAtOnceSinceItCouldNeverBeCommitted() {
+    DownloadWindow window = window(10, 1);
+    submit(window, "p", 0, "slow.example");
+    submit(window, "p", 1, "slow.example");
+    submit(window, "p", 2, "fast.example");
+
+    CompletableFuture<DownloadWindow.Revocation> revocation =
+        CompletableFuture.supplyAsync(() -> window.revoked(List.of(new TopicPartition("p", 0)), Duration.ofMinutes(1)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> cancelled.contains(2L));
+    finish(0);
+
+    assertThat(revocation.join()).isEqualTo(new DownloadWindow.Revocation(1, 1, 1));
+    assertThat(acked).containsExactly(0L);
+  }
+
+  @Test
+  void aLostPartitionIsDroppedAtOnceAndItsDownloadsCancelled() {
+    DownloadWindow window = window(1, 1);
+    submit(window, "p", 0, "files.example");
+    submit(window, "p", 1, "files.example");
+
+    DownloadWindow.Revocation lost = window.lost(List.of(new TopicPartition("p", 0)));
+    finish(0);
+
+    assertThat(lost).isEqualTo(new DownloadWindow.Revocation(0, 1, 1));
+    assertThat(cancelled).containsExactly(0L);
     assertThat(acked).isEmpty();
     assertThat(works).doesNotContainKey(1L);
     assertThat(window.hasBacklog()).isFalse();
     assertThat(window.inFlight()).isZero();
+  }
+
+  @Test
+  void shutdownDoesNotWaitForTheGraceOfARevocation() throws InterruptedException {
+    DownloadWindow window = window(1, 1);
+    submit(window, "p", 0, "files.example");
+    CompletableFuture<DownloadWindow.Revocation> revocation = new CompletableFuture<>();
+    Thread consumer =
+        new Thread(() -> revocation.complete(window.revoked(List.of(new TopicPartition("p", 0)), Duration.ofMinutes(10))));
+    consumer.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.getState() == Thread.State.TIMED_WAITING);
+
+    window.close();
+
+    assertThat(revocation).succeedsWithin(Duration.ofSeconds(5));
+    assertThat(cancelled).containsExactly(0L);
+    assertThat(acked).isEmpty();
+    consumer.join();
+  }
+
+  @Test
+  void theRevokeGraceMustStayWellBelowTheMaxPollInterval() {
+    TaskKafkaConfiguration.checkRevokeGrace(Duration.ofSeconds(15), null);
+    TaskKafkaConfiguration.checkRevokeGrace(Duration.ofSeconds(30), "60000");
+    assertThatThrownBy(() -> TaskKafkaConfiguration.checkRevokeGrace(Duration.ofSeconds(31), 60000))
+        .hasMessageContaining("pipeline.download.revoke-grace");
+    assertThatThrownBy(() -> TaskKafkaConfiguration.checkRevokeGrace(Duration.ofMinutes(3), null))
+        .hasMessageContaining("max.poll.interval.ms");
   }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +28,12 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.attachmentpipeline.common.json.PipelineJson;
@@ -212,6 +219,43 @@ class DownloadWorkerTests {
   }
 
   @Test
+  void aRetryDueFarInTheFutureDoesNotHoldUpTheRecordsBehindItInItsTier() {
+    server.serve("/due-in-an-hour.pdf", Response.ok(randomBytes(10), "application/pdf"));
+    server.serve("/due-now.pdf", Response.ok(randomBytes(10), "application/pdf"));
+    Instant now = Instant.now();
+    // a source asked for an hour (Retry-After: 3600); the tier's delay is 200 ms
+    DownloadTask later = retryTask(server.url("/due-in-an-hour.pdf"), now.plus(Duration.ofHours(1)));
+    DownloadTask dueNow = retryTask(server.url("/due-now.pdf"), now);
+    template.send("dwt.retry.1", 0, later.taskId(), later).join();
+    template.send("dwt.retry.1", 0, dueNow.taskId(), dueNow).join();
+
+    awaitRecord("dwt.cached", dueNow.taskId(), CachedDownload.class);
+
+    // the first still waits for its hour: back on its tier, due as before, neither dropped nor given up
+    await().atMost(WAIT).pollInSameThread().until(() -> {
+      find("dwt.retry.1", "none");
+      return received.stream().filter(r -> r.topic().equals("dwt.retry.1") && r.key().equals(later.taskId())).count() >= 2;
+    });
+    assertThat(received)
+        .filteredOn(r -> r.topic().equals("dwt.retry.1") && r.key().equals(later.taskId()))
+        .extracting(r -> PipelineJson.mapper().readValue(r.value(), DownloadTask.class))
+        .allSatisfy(task -> {
+          assertThat(task.notBefore()).isEqualTo(later.notBefore());
+          assertThat(task.attempt()).isEqualTo(2);
+        });
+    assertThat(received).noneMatch(r -> r.topic().equals("dwt.dlq") && r.key().equals(later.taskId()));
+    assertThat(server.requestTimes("/due-in-an-hour.pdf")).isEmpty();
+  }
+
+  private static DownloadTask retryTask(String url, Instant notBefore) {
+    String traceId = "trace-" + UUID.randomUUID();
+    Instant now = Instant.now();
+    return new DownloadTask(
+        1, DownloadTask.idFor(traceId, url), traceId, "verisk.claims.property.xn.documentsReceived",
+        "claims", url, "file.pdf", Map.of(), 2, now, now, notBefore, null);
+  }
+
+  @Test
   void secretsInTheUrlAndInHostHeadersNeverLeaveTheWorker(CapturedOutput output) {
     String query = "?sig=SIGVALUE-5a5a&X-Amz-Signature=AMZSIG-7b7b&X-Amz-Credential=AMZCRED-9c9c&token=TOKEN-3d3d&se=2099-01-01";
     server.serve("/signed/fail.pdf", Response.status(503), Response.status(403));
@@ -312,13 +356,85 @@ class DownloadWorkerTests {
   @Test
   void unreadableTaskGoesToTheDeadLetterTopicWithItsBytes() {
     String key = "unreadable-" + UUID.randomUUID();
-    template.send("dwt.pending", key, "not a download task").join();
+    byte[] bytes = "not a download task".getBytes(StandardCharsets.UTF_8);
+    sendRaw(key, bytes);
 
-    DeadLetter deadLetter = awaitRecord("dwt.dlq", key, DeadLetter.class);
+    ConsumerRecord<String, byte[]> deadLetter = awaitRaw("dwt.dlq", key);
 
-    assertThat(deadLetter.task()).isNull();
-    assertThat(deadLetter.reason()).isEqualTo(DeadLetterReason.PERMANENT);
-    assertThat(deadLetter.rawEvent()).isEqualTo("\"not a download task\"");
+    assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).isEqualTo("not a download task");
+    assertThat(header(deadLetter, "origin")).isEqualTo("tests");
+    assertThat(header(deadLetter, "kafka_dlt-original-topic")).isEqualTo("dwt.pending");
+    assertThat(header(deadLetter, "pipeline_dlt_reason")).startsWith("unreadable download task");
+  }
+
+  @Test
+  void aTaskMissingARequiredFieldIsDeadLetteredAsUnreadableWithItsBytesAndYieldsNoResult() {
+    Map<String, String> invalid = new LinkedHashMap<>();
+    String url = server.url("/never-fetched.pdf");
+    invalid.put("no task_id", "{\"trace_id\":\"%s\",\"domain\":\"claims\",\"url\":\"%s\",\"attempt\":1}");
+    invalid.put("no trace_id", "{\"task_id\":\"%s\",\"domain\":\"claims\",\"url\":\"%s\",\"attempt\":1}");
+    invalid.put("no url", "{\"task_id\":\"x%s\",\"trace_id\":\"t\",\"domain\":\"claims\",\"file_name\":\"%s\",\"attempt\":1}");
+    invalid.put("blank domain", "{\"task_id\":\"%s\",\"trace_id\":\"t\",\"domain\":\" \",\"url\":\"%s\",\"attempt\":1}");
+    invalid.put("attempt 0", "{\"task_id\":\"%s\",\"trace_id\":\"t\",\"domain\":\"claims\",\"url\":\"%s\",\"attempt\":0}");
+    invalid.put("attempt 99", "{\"task_id\":\"%s\",\"trace_id\":\"t\",\"domain\":\"claims\",\"url\":\"%s\",\"attempt\":99}");
+    invalid.put("not an object", "[\"%s\", \"%s\"]");
+    Map<String, byte[]> sent = new LinkedHashMap<>();
+    for (Map.Entry<String, String> entry : invalid.entrySet()) {
+      String marker = "invalid" + UUID.randomUUID().toString().replace("-", "");
+      byte[] bytes = entry.getValue().formatted(marker, url).getBytes(StandardCharsets.UTF_8);
+      sendRaw(marker, bytes);
+      sent.put(marker, bytes);
+    }
+    // a valid task behind them on the same partitions still goes through
+    server.serve("/after-invalid.pdf", Response.ok(randomBytes(100), "application/pdf"));
+    DownloadTask valid = send(server.url("/after-invalid.pdf"));
+    awaitRecord("dwt.cached", valid.taskId(), CachedDownload.class);
+
+    for (Map.Entry<String, byte[]> entry : sent.entrySet()) {
+      ConsumerRecord<String, byte[]> deadLetter = awaitRaw("dwt.dlq", entry.getKey());
+      assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8))
+          .isEqualTo(new String(entry.getValue(), StandardCharsets.UTF_8));
+      assertThat(header(deadLetter, "origin")).isEqualTo("tests");
+      assertThat(header(deadLetter, "pipeline_dlt_reason")).contains("unreadable download task");
+    }
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).pollInSameThread().until(() -> {
+      outputs.poll(Duration.ofMillis(100)).forEach(received::add);
+      return received.stream()
+          .filter(r -> r.topic().equals("dwt.results"))
+          .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+          .noneMatch(text -> sent.keySet().stream().anyMatch(text::contains));
+    });
+    assertThat(server.requestTimes("/never-fetched.pdf")).isEmpty();
+  }
+
+  private void sendRaw(String key, byte[] value) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty("spring.embedded.kafka.brokers")),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      ProducerRecord<String, byte[]> record = new ProducerRecord<>("dwt.pending", key, value);
+      record.headers().add("origin", "tests".getBytes(StandardCharsets.UTF_8));
+      producer.send(record).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private ConsumerRecord<String, byte[]> awaitRaw(String topic, String key) {
+    return await()
+        .atMost(WAIT)
+        .pollInSameThread()
+        .until(() -> {
+          outputs.poll(Duration.ofMillis(200)).forEach(received::add);
+          return received.stream().filter(r -> r.topic().equals(topic) && key.equals(r.key())).findFirst();
+        }, Optional::isPresent)
+        .orElseThrow();
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   private DownloadTask send(String url) {

@@ -1,0 +1,69 @@
+package org.attachmentpipeline.download.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scaled download workers share one cache volume: an instance that starts deletes only the part
+ * files that no live process is writing (their writer holds an OS lock on them while it writes; the
+ * OS drops the locks of a process that died), never another instance's download in progress.
+ */
+class DownloadCacheTests {
+
+  @TempDir Path cacheDir;
+
+  @Test
+  void aStartingInstanceDeletesAbandonedPartFilesButNotOnesAnotherProcessIsWriting() throws Exception {
+    Path abandoned = Files.writeString(cacheDir.resolve("task-a.0a0a0a0a0a0a.part"), "left by a crashed run");
+    Path written = Files.writeString(cacheDir.resolve("task-b.0b0b0b0b0b0b.part"), "another instance is writing this");
+    Process other = child("hold", written);
+    try {
+      assertThat(firstLine(other)).isEqualTo("locked");
+
+      int removed = new DownloadCache(cacheDir).removeStaleParts();
+
+      assertThat(removed).isEqualTo(1);
+      assertThat(abandoned).doesNotExist();
+      assertThat(written).exists();
+    } finally {
+      other.getOutputStream().close();
+      assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    // its writer is gone now (the OS released the lock): the next start cleans it up
+    assertThat(new DownloadCache(cacheDir).removeStaleParts()).isEqualTo(1);
+    assertThat(written).doesNotExist();
+  }
+
+  @Test
+  void aPartFileBeingWrittenIsLockedAgainstOtherProcesses() throws Exception {
+    DownloadCache cache = new DownloadCache(cacheDir);
+    Path part = cache.newPartFile("task-c");
+    try (DownloadCache.PartFile file = cache.openPart(part).block()) {
+      assertThat(firstLine(child("probe", part))).isEqualTo("busy");
+    }
+    assertThat(firstLine(child("probe", part))).isEqualTo("free");
+  }
+
+  private static Process child(String mode, Path file) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(
+            List.of(java, "-cp", System.getProperty("java.class.path"), PartFileLocker.class.getName(), mode, file.toString()))
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+  }
+
+  private static String firstLine(Process process) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    return out.readLine();
+  }
+}

@@ -1,0 +1,215 @@
+package org.attachmentpipeline.download.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.attachmentpipeline.common.json.PipelineJson;
+import org.attachmentpipeline.common.message.DeadLetter;
+import org.attachmentpipeline.common.message.DeadLetterReason;
+import org.attachmentpipeline.common.message.DownloadResult;
+import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.common.message.FailureKind;
+import org.attachmentpipeline.common.message.ResultStatus;
+import org.attachmentpipeline.download.testing.SourceServer;
+import org.attachmentpipeline.download.testing.SourceServer.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Outcomes that Kafka can never take (here: larger than the producer's max.request.size, because of
+ * a very long URL) end in the dead-letter topic cut down to fit, with a reason; the partition's later
+ * records are processed and committed past them.
+ */
+// closed while the module's broker still runs, so that the JVM exits at once
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@SpringBootTest(
+    properties = {
+      "spring.config.name=pipeline,download-worker",
+      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+      "spring.kafka.producer.properties.max.request.size=6000",
+      "pipeline.topics.raw=upt.raw",
+      "pipeline.topics.pending=upt.pending",
+      "pipeline.topics.cached=upt.cached",
+      "pipeline.topics.results=upt.results",
+      "pipeline.topics.retry=upt.retry.1,upt.retry.2,upt.retry.3,upt.retry.4",
+      "pipeline.topics.dlq=upt.dlq",
+      "pipeline.topics.partitions=1",
+      "pipeline.retry.delays=1s,1s,1s,1s",
+      "pipeline.download.group-id=upt-download-worker",
+      "pipeline.download.url-policy.allow=127.0.0.1"
+    })
+class UnpublishableOutcomeTests {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Path CACHE_DIR = tempDir();
+  private static SourceServer server;
+
+  private KafkaConsumer<String, byte[]> outputs;
+  private final List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
+
+  @DynamicPropertySource
+  static void cacheDir(DynamicPropertyRegistry registry) {
+    registry.add("pipeline.download.cache-dir", CACHE_DIR::toString);
+  }
+
+  @BeforeAll
+  static void startServer() {
+    server = SourceServer.start();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  @BeforeEach
+  void readOutputs() {
+    outputs =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "upt-observer-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    outputs.subscribe(List.of("upt.cached", "upt.results", "upt.dlq", "upt.retry.1"));
+  }
+
+  @AfterEach
+  void closeOutputs() {
+    outputs.close();
+  }
+
+  @Test
+  void anOutcomeTooLargeForKafkaIsDeadLetteredCutDownAndThePartitionGoesOn() throws Exception {
+    String pad = "?pad=" + "p".repeat(8000);
+    server.serve("/huge-ok.pdf", Response.ok(new byte[100], "application/pdf"));
+    server.serve("/huge-503.pdf", Response.status(503));
+    server.serve("/after-huge.pdf", Response.ok(new byte[100], "application/pdf"));
+    DownloadTask downloaded = task(server.url("/huge-ok.pdf") + pad);
+    DownloadTask retried = task(server.url("/huge-503.pdf") + pad);
+    DownloadTask after = task(server.url("/after-huge.pdf"));
+    long lastOffset = 0;
+    for (DownloadTask task : List.of(downloaded, retried, after)) {
+      lastOffset = sendRaw(task.taskId(), PipelineJson.mapper().writeValueAsBytes(task));
+    }
+
+    awaitRecord("upt.cached", after.taskId());
+    for (DownloadTask task : List.of(downloaded, retried)) {
+      DeadLetter deadLetter = PipelineJson.mapper().readValue(awaitRecord("upt.dlq", task.taskId()).value(), DeadLetter.class);
+      DownloadResult result = PipelineJson.mapper().readValue(awaitRecord("upt.results", task.taskId()).value(), DownloadResult.class);
+      assertThat(deadLetter.reason()).isEqualTo(DeadLetterReason.PERMANENT);
+      assertThat(deadLetter.message())
+          .contains("Kafka refused the", "RecordTooLargeException", "url cut from " + task.url().length() + " to 2048 characters");
+      assertThat(deadLetter.task().taskId()).isEqualTo(task.taskId());
+      assertThat(deadLetter.task().url()).hasSize(2048).isEqualTo(task.url().substring(0, 2048));
+      assertThat(deadLetter.task().lastError().kind()).isEqualTo(FailureKind.INVALID_RECORD);
+      assertThat(result.status()).isEqualTo(ResultStatus.FAILED);
+      assertThat(result.lastError().message()).contains("RecordTooLargeException");
+    }
+    assertThat(received).noneMatch(r -> r.topic().equals("upt.cached") && r.key().equals(downloaded.taskId()));
+    assertThat(received).noneMatch(r -> r.topic().equals("upt.retry.1") && r.key().equals(retried.taskId()));
+    // nobody will upload it: the file does not stay in the cache
+    assertThat(CACHE_DIR.resolve(downloaded.taskId())).doesNotExist();
+    long committedUpTo = lastOffset + 1;
+    await().atMost(WAIT).until(() -> committed(new TopicPartition("upt.pending", 0)) == committedUpTo);
+  }
+
+  @Test
+  void anUnreadableRecordTooLargeForTheDeadLetterProducerGoesThereCutShort() throws Exception {
+    String key = "too-large-garbage-" + UUID.randomUUID();
+    byte[] garbage = ("garbage " + "g".repeat(10_000)).getBytes(StandardCharsets.UTF_8);
+    sendRaw(key, garbage);
+
+    ConsumerRecord<String, byte[]> deadLetter = awaitRecord("upt.dlq", key);
+
+    assertThat(deadLetter.value()).hasSize(4096);
+    assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).startsWith("garbage ggg");
+    Header reason = deadLetter.headers().lastHeader("pipeline_dlt_reason");
+    assertThat(new String(reason.value(), StandardCharsets.UTF_8))
+        .contains("unreadable download task", "cut to its first 4096 bytes", "RecordTooLargeException");
+  }
+
+  private long sendRaw(String key, byte[] value) throws Exception {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()), new StringSerializer(), new ByteArraySerializer())) {
+      return producer.send(new ProducerRecord<>("upt.pending", 0, key, value)).get(10, TimeUnit.SECONDS).offset();
+    }
+  }
+
+  private ConsumerRecord<String, byte[]> awaitRecord(String topic, String key) {
+    return await()
+        .atMost(WAIT)
+        .pollInSameThread()
+        .until(() -> {
+          outputs.poll(Duration.ofMillis(200)).forEach(received::add);
+          return received.stream().filter(r -> r.topic().equals(topic) && key.equals(r.key())).findFirst();
+        }, Optional::isPresent)
+        .orElseThrow();
+  }
+
+  private static long committed(TopicPartition partition) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()))) {
+      OffsetAndMetadata offset =
+          admin.listConsumerGroupOffsets("upt-download-worker").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+              .get(partition);
+      return offset == null ? 0 : offset.offset();
+    }
+  }
+
+  private static DownloadTask task(String url) {
+    String traceId = "trace-" + UUID.randomUUID();
+    Instant now = Instant.now();
+    return new DownloadTask(
+        1, DownloadTask.idFor(traceId, url), traceId, "a.b.documentsReceived", "claims", url, "f.pdf", Map.of(), 1,
+        now, now, null, null);
+  }
+
+  private static String brokers() {
+    return System.getProperty("spring.embedded.kafka.brokers");
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("unpublishable-outcome-tests");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
