@@ -40,8 +40,8 @@ final class ChaosReport {
     line(String.format(
         "%s found: %d attachments, %d inventory rows, %d attachments with more than one row;"
             + " %d files downloaded more than once (%d extra downloads, %.1f %%),"
-            + " %d duplicate result records published and suppressed by the inventory; %d partition"
-            + " assignments logged by the workers; %d faults served by the source so far; %d s",
+            + " %d duplicate result records published and suppressed by the inventory; %d rebalance"
+            + " events logged by the workers (partitions assigned, revoked, lost); %d faults served by the source so far; %d s",
         scenario, found.files(), found.rows(), found.duplicatedRows(), found.downloadedMoreThanOnce(),
         found.extraDownloads(), 100.0 * found.extraDownloads() / Math.max(1, found.files()),
         found.resultCopies(), rebalances, source.faultsServed(), found.seconds()));

@@ -236,11 +236,20 @@ class ChaosSuiteTests {
     }
   }
 
-  /** Partition assignments logged so far by every worker process (Spring Kafka logs each one). */
+  /**
+   * Rebalance events logged so far by every worker process: partitions assigned (Spring Kafka's
+   * line), revoked or lost (the download worker's line, with what its window did).
+   */
   private static int assignmentsLogged() {
     int count = 0;
     for (ChildProcess process : pipeline.everyProcess()) {
-      count += (int) process.logLines().stream().filter(line -> line.contains("partitions assigned")).count();
+      count +=
+          (int)
+              process.logLines().stream()
+                  .map(line -> line.toLowerCase(java.util.Locale.ROOT))
+                  .filter(line -> line.contains("partitions assigned") || line.contains("partitions revoked")
+                      || line.contains("partitions lost"))
+                  .count();
     }
     return count;
   }

@@ -50,7 +50,11 @@ final class PipelineProcesses implements AutoCloseable {
           "--spring.kafka.consumer.properties.session.timeout.ms=6000",
           "--spring.kafka.consumer.properties.heartbeat.interval.ms=1000",
           // The source runs on 127.0.0.1, which the URL policy blocks unless allowed.
-          "--pipeline.download.url-policy.allow=127.0.0.1");
+          "--pipeline.download.url-policy.allow=127.0.0.1",
+          // Few download slots per instance: a run then lasts a minute or two (the slots, not the
+          // CPU, set the pace), so faults and scale steps land mid-run, and a second instance
+          // visibly takes half the work.
+          "--pipeline.download.max-concurrency=12");
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
