@@ -10,7 +10,7 @@ import java.util.Locale;
  * Which addresses a download may connect to: none of the loopback, private, link-local (cloud
  * metadata), CGNAT, "this network", multicast, reserved and documentation ranges, in IPv4 or IPv6,
  * unless the allowlist opens a host name or a range. An IPv6 address that embeds an IPv4 one
- * (IPv4-mapped, NAT64, 6to4) is judged by the IPv4 address as well. Every refusal names its rule.
+ * (IPv4-mapped, IPv4-compatible, NAT64, 6to4) is judged by the IPv4 address as well. Every refusal names its rule.
  */
 public final class AddressRules {
 
@@ -39,6 +39,8 @@ public final class AddressRules {
           rule("::/128", "unspecified address"),
           rule("::1/128", "loopback address"),
           rule("::/96", "deprecated IPv4-compatible range"),
+          rule("::ffff:0:0:0/96", "IPv4-translated range"),
+          rule("64:ff9b:1::/48", "local-use NAT64 range"),
           rule("100::/64", "discard-only range"),
           rule("2001::/32", "Teredo range"),
           rule("2001:db8::/32", "documentation range"),

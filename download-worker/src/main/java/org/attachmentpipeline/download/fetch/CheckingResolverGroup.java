@@ -42,13 +42,24 @@ final class CheckingResolverGroup extends AddressResolverGroup<InetSocketAddress
     return new CheckingResolver(executor).asAddressResolver();
   }
 
-  /** The checked addresses of {@code host}; throws when one of them is refused. */
+  /**
+   * The checked addresses of {@code host}; throws when one of them is refused. Netty only asks for
+   * what it does not read as an address itself, so anything but a plain name is refused here too.
+   */
   List<InetAddress> checkedAddresses(String host) throws UnknownHostException {
-    String bare = HostLiterals.unbracket(host);
-    InetAddress spelled = HostLiterals.nonCanonicalIpv4(bare);
-    if (spelled != null) {
-      throw new BlockedAddressException("blocked: " + host + " is a non-canonical IPv4 spelling");
+    HostForm form = HostForm.of(host);
+    if (form instanceof HostForm.Unreadable unreadable) {
+      throw new BlockedAddressException(
+          unreadable.why().startsWith("blocked: ") ? unreadable.why() : "blocked: " + host + " is not a plain host name");
     }
+    if (form instanceof HostForm.Address address) {
+      String why = address.canonical() ? rules.check(address.address()) : "blocked: " + host + " is a non-canonical IPv4 spelling";
+      if (why != null) {
+        throw new BlockedAddressException(why);
+      }
+      return List.of(address.address());
+    }
+    String bare = ((HostForm.Name) form).name();
     InetAddress[] addresses = lookup.lookup(bare);
     if (addresses.length == 0) {
       throw new UnknownHostException(host);

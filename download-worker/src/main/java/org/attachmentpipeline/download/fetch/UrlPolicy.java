@@ -1,6 +1,5 @@
 package org.attachmentpipeline.download.fetch;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.util.Optional;
 import org.attachmentpipeline.common.message.Failure;
@@ -40,30 +39,32 @@ public interface UrlPolicy {
     return colon >= 0 && !host.endsWith("]") ? host.substring(0, colon) : host;
   }
 
-  /** The hostile-URL policy for URLs whose host is an address, by {@code rules}. */
+  /**
+   * The hostile-URL policy, by {@code rules}. It fails closed: a host is either a name (checked by
+   * the resolver), an address (checked here, in whatever spelling), or refused ({@link HostForm}).
+   */
   static UrlPolicy checking(AddressRules rules) {
     return uri -> {
       String host = hostOf(uri);
       if (host == null) {
         return Optional.empty();
       }
-      if (rules.hostAllowed(HostLiterals.unbracket(host))) {
+      HostForm form = HostForm.of(host);
+      if (form instanceof HostForm.Unreadable unreadable) {
+        return Optional.of(Failure.of(unreadable.kind(), unreadable.why()));
+      }
+      if (!(form instanceof HostForm.Address address)) {
         return Optional.empty();
       }
-      InetAddress spelled = HostLiterals.nonCanonicalIpv4(host);
-      if (spelled != null) {
-        String rule = rules.check(spelled);
-        String why = rule != null
-            ? rule.replaceFirst("^blocked: ", "blocked: " + host + " = ")
-            : "blocked: " + host + " is a non-canonical spelling of " + spelled.getHostAddress()
-                + "; write it as " + spelled.getHostAddress();
-        return Optional.of(Failure.of(FailureKind.DISALLOWED_URL, why));
+      String rule = rules.check(address.address());
+      if (address.canonical()) {
+        return Optional.ofNullable(rule).map(why -> Failure.of(FailureKind.DISALLOWED_URL, why));
       }
-      InetAddress literal = HostLiterals.literal(host);
-      if (literal == null) {
-        return Optional.empty();
-      }
-      return Optional.ofNullable(rules.check(literal)).map(why -> Failure.of(FailureKind.DISALLOWED_URL, why));
+      String shown = address.address().getHostAddress();
+      String why = rule != null
+          ? rule.replaceFirst("^blocked: ", "blocked: " + host + " = ")
+          : "blocked: " + host + " is a non-canonical spelling of " + shown + "; write it as " + shown;
+      return Optional.of(Failure.of(FailureKind.DISALLOWED_URL, why));
     };
   }
 }
