@@ -19,12 +19,13 @@ import reactor.netty.resources.ConnectionProvider;
  * Builds the HTTP client once and shares it: one connection pool sized to the download
  * concurrency, a connect timeout on the channel, redirects left to the downloader, and, with the
  * URL policy on, a name resolver that checks every address it resolves to before Netty connects to
- * it.
+ * it, and a {@link ConnectGate} that checks the address of every socket before it opens.
  */
 @Configuration(proxyBeanMethods = false)
 class FetchConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(FetchConfiguration.class);
+  private static final String CONNECT_GATE = "pipeline.connectGate";
 
   @Bean
   DownloadCache downloadCache(DownloadProperties properties) {
@@ -60,9 +61,13 @@ class FetchConfiguration {
             // the downloader follows redirects itself, checking every hop
             .followRedirect(false);
     if (properties.urlPolicy().enabled()) {
+      ConnectGate gate = new ConnectGate(downloadAddressRules);
       httpClient =
-          httpClient.resolver(
-              new CheckingResolverGroup(downloadAddressRules, InetAddress::getAllByName, Schedulers.boundedElastic()));
+          httpClient
+              .resolver(
+                  new CheckingResolverGroup(downloadAddressRules, InetAddress::getAllByName, Schedulers.boundedElastic()))
+              // the last check, on the address the socket connects to
+              .doOnChannelInit((observer, channel, remote) -> channel.pipeline().addFirst(CONNECT_GATE, gate));
     } else {
       log.warn("The URL policy is off (pipeline.download.url-policy.enabled=false): any address may be downloaded from");
     }

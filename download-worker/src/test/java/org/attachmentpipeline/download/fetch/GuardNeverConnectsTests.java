@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.Map;
 import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
+import org.attachmentpipeline.download.DownloadProperties;
+import org.attachmentpipeline.download.cache.DownloadCache;
 import org.attachmentpipeline.download.testing.CountingListener;
 import org.attachmentpipeline.download.testing.SourceServer;
 import org.attachmentpipeline.download.testing.SourceServer.Response;
@@ -93,6 +95,30 @@ class GuardNeverConnectsTests {
       assertThat(allowed.requestTimes(path)).as("the allowed server was asked").hasSize(1);
       assertThat(failure.kind()).as(target).isIn(FailureKind.DISALLOWED_URL, FailureKind.BAD_URL);
       assertThat(failure.message()).as(target).contains("redirect");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "http://[::ffff:127.0.0.2%25lo]:{port}/ http://[::ffff:7f00:2]:{port}/ http://127.0.0.2:{port}/",
+    "http://[::1%25lo]:{port6}/ http://[::1%1]:{port6}/ http://[0:0:0:0:0:0:0:1]:{port6}/"
+  })
+  void theConnectGateRefusesABlockedAddressEvenWhenTheUrlPolicyLetsItThrough(String forms) {
+    DownloadProperties properties = TestDownloaders.properties(cacheDir, Map.of());
+    FetchConfiguration configuration = new FetchConfiguration();
+    AddressRules rules = configuration.downloadAddressRules(properties);
+    Downloader policyOff =
+        configuration.downloader(
+            configuration.downloadWebClient(connections, rules, properties), new DownloadCache(cacheDir),
+            UrlPolicy.allowAll(), configuration.hostRules(properties), properties);
+    for (String url : urls(forms)) {
+      int before = connections();
+      DownloadOutcome outcome = policyOff.download(WebClientDownloaderTests.task(url)).block(WAIT);
+      assertThat(connections()).as("connections after %s", url).isEqualTo(before);
+      assertThat(outcome).isInstanceOf(DownloadOutcome.Failed.class);
+      Failure failure = ((DownloadOutcome.Failed) outcome).failure();
+      assertThat(failure.kind()).as(url).isEqualTo(FailureKind.DISALLOWED_URL);
+      assertThat(failure.message()).as(url).startsWith("blocked: ");
     }
   }
 
