@@ -248,6 +248,20 @@ class WebClientDownloaderTests {
     assertThat(failure("file:///etc/passwd").kind()).isEqualTo(FailureKind.BAD_URL);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"../escape", "..", "a/b", "/etc/passwd", "x.part", ""})
+  void aTaskIdThatCouldNameAFileOutsideItsOwnIsRefusedBeforeAnyRequest(String taskId) {
+    server.serve("/never.pdf", Response.ok(new byte[] {1}, "application/pdf"));
+    DownloadTask hostile = new DownloadTask(
+        1, taskId, "trace", "a.b.documentsReceived", "claims", server.url("/never.pdf"), "x.pdf",
+        null, 1, Instant.now(), Instant.now(), null, null);
+    DownloadOutcome outcome = downloader.download(hostile).block(WAIT);
+    assertThat(outcome).isInstanceOf(DownloadOutcome.Failed.class);
+    assertThat(((DownloadOutcome.Failed) outcome).failure().kind()).isEqualTo(FailureKind.INVALID_RECORD);
+    assertThat(server.requestTimes("/never.pdf")).isEmpty();
+    assertThat(cacheDir).isEmptyDirectory();
+  }
+
   @Test
   void redirectsAreFollowedAndHostHeadersGoOnlyToTheirHost() {
     server.serve("/moved", Response.redirect(302, "/moved/here.pdf"));
