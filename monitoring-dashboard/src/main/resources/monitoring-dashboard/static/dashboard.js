@@ -289,6 +289,8 @@ function credentialFromPrompt() {
   const token = value('token');
   const user = value('user');
   const password = document.getElementById('credential-password').value;
+  // An HTTP header carries Latin-1 only.
+  if (/[^\x20-\x7e\xa0-\xff]/.test(operator)) return { error: 'Write your name in Latin letters.' };
   if (token) {
     if (!operator) return { error: 'With a token, give your name: the audit records it.' };
     return { authorization: 'Bearer ' + token, operator: operator, label: operator + ' (token)' };
