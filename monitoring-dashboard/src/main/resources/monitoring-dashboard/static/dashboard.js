@@ -1,6 +1,7 @@
 'use strict';
 // The monitoring page: polls /api/overview every two seconds and redraws. Plain JavaScript, no
-// build step. Replays go to this server (/api/dlq/{id}/replay), which adds the dlq-handler's token.
+// build step. Replays go to this server (/api/dlq/{id}/replay) with the operator's own credential,
+// asked for by the page and kept in this page's memory only; the server forwards it as given.
 const OVERVIEW_URL = '/api/overview';
 const POLL_MILLIS = 2000;
 const STAGE_TITLES = {
@@ -10,6 +11,10 @@ const STAGE_TITLES = {
 const previous = new Map();
 // Dead-letter id -> {state: 'replaying' | 'replayed' | 'failed', message}: kept across redraws.
 const replays = new Map();
+// The operator's credential: {authorization, operator, label}, or null. Memory only: never stored.
+let credential = null;
+// The dead letter whose replay waits for the credential prompt.
+let pendingReplay = null;
 
 function el(tag, text, className) {
   const node = document.createElement(tag);
@@ -238,13 +243,24 @@ function replayCell(id, replayable) {
 }
 
 async function replay(id) {
+  if (!credential) {
+    askForCredential(id);
+    return;
+  }
   replays.set(id, { state: 'replaying' });
   redrawReplay(id);
   try {
+    const headers = { 'Content-Type': 'application/json', Accept: 'application/json',
+      Authorization: credential.authorization };
+    if (credential.operator) headers['X-Operator'] = credential.operator;
     const response = await fetch('/api/dlq/' + encodeURIComponent(id) + '/replay', {
-      method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: '{}'
+      method: 'POST', headers: headers, body: '{}'
     });
     const body = await response.json().catch(() => ({}));
+    if (response.status === 401 || response.status === 403) {
+      // Refused: ask again at the next click rather than resend a credential that does not work.
+      forgetCredential();
+    }
     replays.set(id, response.ok
       ? { state: 'replayed' }
       : { state: 'failed', message: 'not replayed: ' + (body.message || ('HTTP ' + response.status)) });
@@ -252,6 +268,72 @@ async function replay(id) {
     replays.set(id, { state: 'failed', message: 'not replayed: ' + e.message });
   }
   redrawReplay(id);
+}
+
+function askForCredential(id) {
+  pendingReplay = id;
+  document.getElementById('credential-error').textContent = '';
+  document.getElementById('credential').showModal();
+}
+
+function basicAuthorization(user, password) {
+  const bytes = new TextEncoder().encode(user + ':' + password);
+  return 'Basic ' + btoa(String.fromCharCode(...bytes));
+}
+
+// The prompt's answer: a token (with the operator's name, which a token does not carry), or a
+// user and password (the name is optional: the dlq-handler's audit names the user anyway).
+function credentialFromPrompt() {
+  const value = name => document.getElementById('credential-' + name).value.trim();
+  const operator = value('operator');
+  const token = value('token');
+  const user = value('user');
+  const password = document.getElementById('credential-password').value;
+  // An HTTP header carries Latin-1 only.
+  if (/[^\x20-\x7e\xa0-\xff]/.test(operator)) return { error: 'Write your name in Latin letters.' };
+  if (token) {
+    if (!operator) return { error: 'With a token, give your name: the audit records it.' };
+    return { authorization: 'Bearer ' + token, operator: operator, label: operator + ' (token)' };
+  }
+  if (user && password) {
+    return { authorization: basicAuthorization(user, password), operator: operator || null,
+      label: (operator ? operator + ' as ' : '') + user };
+  }
+  return { error: 'Give a token, or a user and a password.' };
+}
+
+function clearPrompt() {
+  ['token', 'user', 'password'].forEach(name => { document.getElementById('credential-' + name).value = ''; });
+}
+
+function forgetCredential() {
+  credential = null;
+  document.getElementById('credential-held').hidden = true;
+}
+
+function setUpCredentialPrompt() {
+  const dialog = document.getElementById('credential');
+  dialog.querySelector('form').addEventListener('submit', event => {
+    const answer = credentialFromPrompt();
+    if (answer.error) {
+      event.preventDefault();
+      document.getElementById('credential-error').textContent = answer.error;
+      return;
+    }
+    credential = answer;
+    clearPrompt();
+    document.getElementById('credential-who').textContent = answer.label;
+    document.getElementById('credential-held').hidden = false;
+    const id = pendingReplay;
+    pendingReplay = null;
+    if (id) replay(id);
+  });
+  document.getElementById('credential-cancel').addEventListener('click', () => {
+    pendingReplay = null;
+    clearPrompt();
+    dialog.close();
+  });
+  document.getElementById('credential-forget').addEventListener('click', forgetCredential);
 }
 
 function redrawReplay(id) {
@@ -308,4 +390,5 @@ async function refresh() {
   }
 }
 
+setUpCredentialPrompt();
 refresh();

@@ -98,6 +98,31 @@ class DeploymentFilesTests {
   }
 
   @Test
+  void everyPublishedPortIsBoundToLoopbackOnly() {
+    Map<String, Object> published = new LinkedHashMap<>();
+    services.forEach((name, service) -> {
+      for (Object port : list(map(service).get("ports"))) {
+        String hostIp = port instanceof Map<?, ?> m
+            ? String.valueOf(m.get("host_ip"))
+            : hostIp(port.toString());
+        published.put(name + " " + port, hostIp);
+      }
+    });
+    assertThat(published).as("published ports").isNotEmpty()
+        .containsKeys("kafka 127.0.0.1:${KAFKA_EXTERNAL_PORT:-9094}:9094");
+    published.forEach((port, hostIp) ->
+        assertThat(hostIp).as("%s: the host address it listens on", port).isEqualTo("127.0.0.1"));
+  }
+
+  @Test
+  void composeRequiresTheIngestTokenAndGivesTheDashboardNoDlqCredential() {
+    assertThat(environment(service(Worker.EVENT_INGESTER)))
+        .containsEntry("INGEST_TOKEN", "${INGEST_TOKEN:?set INGEST_TOKEN in .env}");
+    assertThat(environment(service(Worker.MONITORING)).keySet())
+        .noneMatch(name -> name.contains("TOKEN") || name.contains("PASSWORD"));
+  }
+
+  @Test
   void downloadAndUploadWorkersShareTheCacheNamedVolume() {
     String downloadCache = cacheVolume(Worker.DOWNLOAD);
     assertThat(cacheVolume(Worker.UPLOAD)).isEqualTo(downloadCache);
@@ -201,6 +226,15 @@ class DeploymentFilesTests {
     return list(service(worker).get("volumes")).stream().map(Object::toString)
         .filter(volume -> volume.split(":")[1].equals(cacheDir)).map(volume -> volume.split(":")[0])
         .findFirst().orElseThrow(() -> new AssertionError(worker + " mounts nothing at CACHE_DIR " + cacheDir));
+  }
+
+  /**
+   * The host address of a short port mapping: empty (every interface) in {@code 8081} and {@code
+   * 8080:8080}, {@code 127.0.0.1} in {@code 127.0.0.1::8081} and {@code 127.0.0.1:8080:8080}.
+   */
+  private static String hostIp(String port) {
+    String[] parts = port.split("/")[0].split(":(?![^{]*})");
+    return parts.length == 3 ? parts[0] : "";
   }
 
   /** The host port of a short port mapping: none in {@code 8081}, {@code 8081} in {@code 127.0.0.1:8081:8081}. */

@@ -12,10 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * monitoring-dashboard.yaml}).
  *
  * @param dlqUrl where the dlq-handler serves its API, as this server reaches it: the dashboard
- *     reads the dead letters there and forwards replays to it
- * @param dlqToken the Bearer token the dlq-handler asks for on a replay; it stays on the server,
- *     the browser never sees it. Empty: replays are sent without one (and the handler refuses them
- *     if it wants one)
+ *     reads the dead letters there (without a credential) and forwards replays to it with the
+ *     operator's own credential; the dashboard keeps none (ADR 0022)
  * @param dlqLatest how many of the newest dead letters the page lists
  * @param workers each worker's base URL by name: the page links to its health and metrics, and the
  *     dashboard reads work in flight, cache use and failures from its {@code /actuator/prometheus}
@@ -30,7 +28,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("pipeline.monitoring")
 public record MonitoringProperties(
     @DefaultValue("http://localhost:8085") URI dlqUrl,
-    @DefaultValue("") String dlqToken,
     @DefaultValue("10") int dlqLatest,
     Map<String, URI> workers,
     @DefaultValue("1s") Duration cacheTtl,
@@ -41,7 +38,6 @@ public record MonitoringProperties(
 
   public MonitoringProperties {
     workers = workers == null ? Map.of() : new LinkedHashMap<>(workers);
-    dlqToken = dlqToken == null ? "" : dlqToken.strip();
     if (cacheTtl.isNegative()) {
       throw new IllegalArgumentException("pipeline.monitoring.cache-ttl must not be negative");
     }

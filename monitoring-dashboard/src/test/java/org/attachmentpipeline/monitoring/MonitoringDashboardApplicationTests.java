@@ -221,6 +221,7 @@ class MonitoringDashboardApplicationTests {
         http.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/dlq/t1/replay"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer some-token")
                 .POST(HttpRequest.BodyPublishers.ofString("{}"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());

@@ -21,29 +21,25 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Talks to the dlq-handler's HTTP API: the newest dead letters and the counts for the page, and
- * replays on the page's behalf. The Bearer token for replays is added here, on the server, so it
- * never reaches a browser.
+ * Talks to the dlq-handler's HTTP API: the newest dead letters and the counts for the page (read
+ * without a credential: the dlq-handler's reads are open unless it protects them), and replays on
+ * the page's behalf with the operator's own credential, forwarded as the page sent it. This client
+ * holds no credential of its own.
  */
 public class DlqClient {
 
   private static final Logger log = LoggerFactory.getLogger(DlqClient.class);
 
-  /** The operator the dlq-handler's audit log names for replays from the page. */
-  static final String OPERATOR = "monitoring-dashboard";
-
   static final String REPLAY_BODY = "{\"reason\":\"replayed from the monitoring page\"}";
 
   private final URI base;
-  private final String token;
   private final int latest;
   private final Duration timeout;
   private final HttpClient http;
 
-  public DlqClient(URI base, String token, int latest, Duration timeout) {
+  public DlqClient(URI base, int latest, Duration timeout) {
     String text = base.toString();
     this.base = URI.create(text.endsWith("/") ? text : text + "/");
-    this.token = token;
     this.latest = latest;
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
@@ -80,8 +76,11 @@ public class DlqClient {
         "dlq-handler", counts.path("total").asLong(), byReason, entries, true, null);
   }
 
-  /** Asks the dlq-handler to replay the dead letter {@code id}, with the configured token. */
-  public ReplayResult replay(String id) {
+  /**
+   * Asks the dlq-handler to replay the dead letter {@code id} with the operator's {@code
+   * credential}, exactly as given, and the operator's name for its audit.
+   */
+  public ReplayResult replay(String id, OperatorCredential credential) {
     String path = "api/dlq/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20")
         + "/replay";
     HttpRequest.Builder request =
@@ -89,17 +88,19 @@ public class DlqClient {
             .timeout(timeout)
             .header("Accept", "application/json")
             .header("Content-Type", "application/json")
-            // Who and why, for the dlq-handler's audit log.
-            .header("X-Operator", OPERATOR)
+            .header("Authorization", credential.authorization())
             .POST(HttpRequest.BodyPublishers.ofString(REPLAY_BODY));
-    if (!token.isEmpty()) {
-      request.header("Authorization", "Bearer " + token);
+    if (credential.operator() != null) {
+      // Who, for the dlq-handler's audit log (the body says why: from the monitoring page).
+      request.header(OperatorCredential.OPERATOR_HEADER, credential.operator());
     }
     try {
       HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       boolean ok = response.statusCode() / 100 == 2;
       String message = ok ? "replayed" : explanation(response);
-      log.info("Replay of dead letter {} asked from the page: HTTP {}", id, response.statusCode());
+      log.info("Replay of dead letter {} asked from the page by {}: HTTP {}",
+          id, credential.operator() == null ? "an unnamed operator" : credential.operator(),
+          response.statusCode());
       return new ReplayResult(id, ok, response.statusCode(), message);
     } catch (IOException e) {
       log.warn("Replay of dead letter {} failed: {}", id, UrlRedaction.redactUrlsIn(e.toString()));

@@ -62,8 +62,8 @@ public class DlqSource {
     }
   }
 
-  /** Forwards a replay to the dlq-handler. */
-  public ReplayResult replay(String id) {
-    return client.replay(id);
+  /** Forwards a replay to the dlq-handler with the operator's own credential. */
+  public ReplayResult replay(String id, OperatorCredential credential) {
+    return client.replay(id, credential);
   }
 }

@@ -32,7 +32,7 @@ public class OverviewConfiguration {
   DlqSource dlqSource(KafkaAdmin kafkaAdmin, PipelineTopics topics, MonitoringProperties properties) {
     return new DlqSource(
         new DlqClient(
-            properties.dlqUrl(), properties.dlqToken(), properties.dlqLatest(), properties.httpTimeout()),
+            properties.dlqUrl(), properties.dlqLatest(), properties.httpTimeout()),
         new DlqTopicReader(
             kafkaAdmin.getConfigurationProperties(),
             topics.dlq(),

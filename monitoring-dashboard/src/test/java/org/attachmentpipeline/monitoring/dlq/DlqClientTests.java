@@ -22,7 +22,7 @@ class DlqClientTests {
 
   @Test
   void readsTheCountsAndTheNewestDeadLettersWithUrlsRedacted() throws IOException {
-    DlqSnapshot snapshot = client(FakeDlqHandler.TOKEN).snapshot();
+    DlqSnapshot snapshot = client().snapshot();
 
     assertThat(snapshot.source()).isEqualTo("dlq-handler");
     assertThat(snapshot.total()).isEqualTo(3);
@@ -37,22 +37,30 @@ class DlqClientTests {
   }
 
   @Test
-  void replaySendsTheTokenAsBearer() {
-    ReplayResult result = client(FakeDlqHandler.TOKEN).replay("task-dead-2");
+  void replaySendsTheOperatorsCredentialAndNameAsGiven() {
+    String basic = FakeDlqHandler.basic(FakeDlqHandler.USER, FakeDlqHandler.PASSWORD);
 
-    assertThat(result).isEqualTo(new ReplayResult("task-dead-2", true, 202, "replayed"));
-    assertThat(handler.replays())
-        .containsExactly(new FakeDlqHandler.Replay("task-dead-2", "Bearer " + FakeDlqHandler.TOKEN));
+    ReplayResult byToken = client().replay("task-dead-2",
+        new OperatorCredential("Bearer " + FakeDlqHandler.TOKEN, "alice"));
+    ReplayResult byUser = client().replay("task-dead-3", new OperatorCredential(basic, null));
+
+    assertThat(byToken).isEqualTo(new ReplayResult("task-dead-2", true, 202, "replayed"));
+    assertThat(byUser).isEqualTo(new ReplayResult("task-dead-3", true, 202, "replayed"));
+    assertThat(handler.replays()).containsExactly(
+        new FakeDlqHandler.Replay("task-dead-2", "Bearer " + FakeDlqHandler.TOKEN, "alice"),
+        new FakeDlqHandler.Replay("task-dead-3", basic, null));
   }
 
   @Test
   void aRefusedReplayCarriesTheHandlersExplanation() {
-    ReplayResult result = client("").replay("task-dead-1");
+    ReplayResult result =
+        client().replay("task-dead-1", new OperatorCredential("Bearer wrong", "mallory"));
 
     assertThat(result.replayed()).isFalse();
     assertThat(result.status()).isEqualTo(401);
     assertThat(result.message()).isEqualTo("a replay needs the replay token");
-    assertThat(handler.replays()).containsExactly(new FakeDlqHandler.Replay("task-dead-1", null));
+    assertThat(handler.replays())
+        .containsExactly(new FakeDlqHandler.Replay("task-dead-1", "Bearer wrong", "mallory"));
   }
 
   @Test
@@ -60,13 +68,13 @@ class DlqClientTests {
     DlqClient down;
     try (ServerSocket socket = new ServerSocket(0)) {
       down = new DlqClient(
-          URI.create("http://127.0.0.1:" + socket.getLocalPort()), "t", 5, Duration.ofSeconds(2));
+          URI.create("http://127.0.0.1:" + socket.getLocalPort()), 5, Duration.ofSeconds(2));
     }
     assertThatThrownBy(down::snapshot).isInstanceOf(IOException.class);
-    assertThat(down.replay("x").status()).isEqualTo(502);
+    assertThat(down.replay("x", new OperatorCredential("Bearer t", null)).status()).isEqualTo(502);
   }
 
-  private DlqClient client(String token) {
-    return new DlqClient(handler.url(), token, 10, Duration.ofSeconds(5));
+  private DlqClient client() {
+    return new DlqClient(handler.url(), 10, Duration.ofSeconds(5));
   }
 }

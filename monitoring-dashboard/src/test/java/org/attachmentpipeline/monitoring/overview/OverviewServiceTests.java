@@ -155,7 +155,7 @@ class OverviewServiceTests {
     workers.put("upload-worker", URI.create("http://up:8083/"));
     MonitoringProperties properties =
         new MonitoringProperties(
-            URI.create("http://dlq:8085"), "", 10, workers, ttl, Duration.ofSeconds(5),
+            URI.create("http://dlq:8085"), 10, workers, ttl, Duration.ofSeconds(5),
             Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMinutes(1));
     Clock clock =
         new Clock() {

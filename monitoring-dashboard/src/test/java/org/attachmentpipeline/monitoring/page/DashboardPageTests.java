@@ -35,8 +35,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The page in a real browser: the system's headless Chromium, driven through chromedriver, loads
  * the dashboard running on the embedded broker, sees the counts rise while records flow through
- * the pipeline's topics, and replays a dead letter by clicking, which reaches a stand-in
- * dlq-handler with the replay token. Reported as skipped when no chromium or chromedriver is
+ * the pipeline's topics, and replays a dead letter by clicking and typing the operator's name and
+ * token into the page's prompt, which reaches a stand-in dlq-handler with that token and name. Reported as skipped when no chromium or chromedriver is
  * installed ({@code webdriver.chrome.driver} and {@code chromium.binary} name them explicitly).
  *
  * <p>With {@code -Dmonitoring.screenshot=docs/screenshots/monitoring.png} (a path relative to the
@@ -55,7 +55,6 @@ import org.springframework.test.context.DynamicPropertySource;
       "pipeline.topics.retry=page.downloads.retry.5m,page.downloads.retry.10m",
       "pipeline.topics.dlq=page.downloads.dlq",
       "pipeline.retry.delays=5m,10m",
-      "pipeline.monitoring.dlq-token=" + FakeDlqHandler.TOKEN,
       "pipeline.monitoring.cache-ttl=200ms",
       "pipeline.monitoring.sample-interval=1s",
       "pipeline.monitoring.history=2m"
@@ -173,9 +172,16 @@ class DashboardPageTests {
       return true;
     });
 
+    // The page asks for the operator's own credential; the dashboard has none to use.
+    await().atMost(Duration.ofSeconds(5)).until(
+        () -> browser.findElement(By.id("credential")).isDisplayed());
+    browser.findElement(By.id("credential-operator")).sendKeys("alice");
+    browser.findElement(By.id("credential-token")).sendKeys(FakeDlqHandler.TOKEN);
+    browser.findElement(By.cssSelector("#credential button[type=submit]")).click();
+
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-      assertThat(dlq.replays())
-          .containsExactly(new FakeDlqHandler.Replay("task-dead-2", "Bearer " + FakeDlqHandler.TOKEN));
+      assertThat(dlq.replays()).containsExactly(
+          new FakeDlqHandler.Replay("task-dead-2", "Bearer " + FakeDlqHandler.TOKEN, "alice"));
       assertThat(text("#dlq tr[data-dlq-id='task-dead-2'] .replay-cell")).isEqualTo("replayed ✓");
     });
     assertThat(text("#dlq tr[data-dlq-id='task-dead-1'] button.replay", "disabled")).isEqualTo("false");

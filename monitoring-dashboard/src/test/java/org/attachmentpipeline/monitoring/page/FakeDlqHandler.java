@@ -13,15 +13,26 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A stand-in for the dlq-handler's API on 127.0.0.1: three dead letters, their counts, and a
- * replay endpoint that records every request it gets with its Authorization header. Public: the
- * dlq client's tests use it too.
+ * replay endpoint that records every request it gets with its Authorization and X-Operator
+ * headers. Like the dlq-handler it accepts the token {@link #TOKEN} or the user {@link #USER}
+ * (password {@link #PASSWORD}), answers 401 to any other credential and 403 to the user {@link
+ * #VIEWER}, who may read but not replay. Public: the dlq client's tests use it too.
  */
 public final class FakeDlqHandler implements AutoCloseable {
 
   /** One replay request as received. */
-  public record Replay(String id, String authorization) {}
+  public record Replay(String id, String authorization, String operator) {}
 
   public static final String TOKEN = "test-replay-token";
+  public static final String USER = "ops";
+  public static final String PASSWORD = "ops-password";
+  public static final String VIEWER = "viewer";
+
+  /** The {@code Authorization} value of basic credentials. */
+  public static String basic(String user, String password) {
+    return "Basic " + java.util.Base64.getEncoder()
+        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
 
   private final HttpServer server;
   private final List<Replay> replays = new CopyOnWriteArrayList<>();
@@ -56,8 +67,15 @@ public final class FakeDlqHandler implements AutoCloseable {
     if (exchange.getRequestMethod().equals("POST") && path.endsWith("/replay")) {
       String id = path.substring("/api/dlq/".length(), path.length() - "/replay".length());
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-      replays.add(new Replay(id, authorization));
-      if (!("Bearer " + TOKEN).equals(authorization)) {
+      replays.add(
+          new Replay(id, authorization, exchange.getRequestHeaders().getFirst("X-Operator")));
+      if (basic(VIEWER, PASSWORD).equals(authorization)) {
+        send(exchange, 403, "{\"detail\":\"viewer may not replay\"}");
+        return;
+      }
+      if (!("Bearer " + TOKEN).equals(authorization)
+          && !basic(USER, PASSWORD).equals(authorization)) {
+        exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"dlq-handler\"");
         send(exchange, 401, "{\"detail\":\"a replay needs the replay token\"}");
         return;
       }
