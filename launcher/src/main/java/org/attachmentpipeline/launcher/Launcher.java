@@ -26,7 +26,6 @@ public final class Launcher {
   private static final String DEMO_PROPERTY = "pipeline.ingest.demo.enabled";
   private static final String URL_ALLOW_PROPERTY = "pipeline.download.url-policy.allow";
   private static final String DLQ_TOKEN_PROPERTY = "pipeline.dlq.auth.token";
-  private static final String MONITORING_DLQ_TOKEN_PROPERTY = "pipeline.monitoring.dlq-token";
 
   private Launcher() {}
 
@@ -128,8 +127,8 @@ public final class Launcher {
   }
 
   /**
-   * Gives the dlq-handler its write credential and the monitoring page the same, for its replay
-   * button: the configured token, or one the launcher keeps under the data directory.
+   * Gives the dlq-handler its write credential: the configured token, or one the launcher keeps
+   * under the data directory. The monitoring page holds none: its replay button asks the operator.
    */
   private static void dlqCredential(
       LauncherSettings settings, LauncherOptions options, Map<Worker, Map<String, Object>> workerProperties) {
@@ -144,14 +143,10 @@ public final class Launcher {
           .put(DLQ_TOKEN_PROPERTY, token);
       if (settings.dlqToken().isEmpty()) {
         log.info(
-            "DLQ replay and discard need the token in {} (DLQ_TOKEN=$(cat {}) for dlq-handler/bin/dlq)",
+            "DLQ replay and discard (also the monitoring page's replay button) need the token in {}"
+                + " (DLQ_TOKEN=$(cat {}) for dlq-handler/bin/dlq)",
             DlqCredential.file(settings.dataDir()), DlqCredential.file(settings.dataDir()));
       }
-    }
-    if (options.workers().contains(Worker.MONITORING)) {
-      workerProperties
-          .computeIfAbsent(Worker.MONITORING, worker -> new LinkedHashMap<>())
-          .put(MONITORING_DLQ_TOKEN_PROPERTY, token);
     }
   }
 
