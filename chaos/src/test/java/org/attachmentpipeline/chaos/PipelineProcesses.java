@@ -110,8 +110,28 @@ final class PipelineProcesses implements AutoCloseable {
     return Duration.ofNanos(System.nanoTime() - before);
   }
 
+  /** Starts one more instance of each of {@code roles} at once, then waits until all are ready. */
+  void addTogether(Role... roles) {
+    List<ChildProcess> processes = new ArrayList<>();
+    List<Integer> processPorts = new ArrayList<>();
+    for (Role role : roles) {
+      processes.add(launchInstance(role, List.of()));
+      processPorts.add(ports.get(role).get(running.get(role).size() - 1));
+    }
+    for (int i = 0; i < processes.size(); i++) {
+      awaitReady(processes.get(i), processPorts.get(i));
+    }
+  }
+
   /** Starts one more instance of {@code role} and waits until it is ready. */
   ChildProcess add(Role role, List<String> extra) {
+    ChildProcess process = launchInstance(role, extra);
+    List<Integer> rolePorts = ports.get(role);
+    awaitReady(process, rolePorts.get(running.get(role).size() - 1));
+    return process;
+  }
+
+  private ChildProcess launchInstance(Role role, List<String> extra) {
     List<ChildProcess> instances = running.get(role);
     int index = instances.size();
     List<Integer> rolePorts = ports.get(role);
@@ -130,7 +150,6 @@ final class PipelineProcesses implements AutoCloseable {
     args.addAll(extra);
     ChildProcess process = launch(role.cliName + "-" + (index + 1), args);
     instances.add(process);
-    awaitReady(process, port);
     return process;
   }
 
