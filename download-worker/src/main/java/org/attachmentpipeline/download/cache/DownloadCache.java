@@ -84,14 +84,17 @@ public final class DownloadCache {
     return directory.resolve(checked(taskId) + "." + HexFormat.of().formatHex(random) + PART_SUFFIX);
   }
 
-  /** Moves a complete part file of {@code size} bytes to its task's final name in one atomic step. */
-  public Mono<Path> commit(Path part, String taskId, long size) {
+  /**
+   * Moves a complete part file of {@code size} bytes to its task's final name in one atomic step;
+   * the file takes the place of the download's {@code reservation} in the cache's usage.
+   */
+  public Mono<Path> commit(Path part, String taskId, CacheUsage.Reservation reservation, long size) {
     Path target = file(taskId);
     return Mono.fromCallable(
             () -> {
               Path moved =
                   Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-              usage.added(size);
+              usage.committed(reservation, size);
               return moved;
             })
         .subscribeOn(Schedulers.boundedElastic());

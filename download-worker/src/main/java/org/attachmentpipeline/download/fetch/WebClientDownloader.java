@@ -11,6 +11,7 @@ import java.util.OptionalLong;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
+import org.attachmentpipeline.download.cache.CacheUsage;
 import org.attachmentpipeline.download.cache.DownloadCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,8 @@ import reactor.netty.http.client.HttpClientRequest;
  * AsynchronousFileChannel}, locked against other instances' clean-up until it is renamed; renames
  * and deletions run on the bounded-elastic scheduler. Redirects are followed here, not by Netty, so
  * that the URL policy checks every hop; per-host headers go only to their own host. A download
- * cancelled from outside deletes its part file.
+ * cancelled from outside deletes its part file. Before the first byte is written, the download
+ * reserves room in the cache for its whole body ({@link CacheUsage}) and waits for it if needed.
  */
 final class WebClientDownloader implements Downloader {
 
@@ -68,6 +70,9 @@ final class WebClientDownloader implements Downloader {
   /** A redirect to follow; the response it came with is already released. */
   private record Redirect(URI to) {}
 
+  /** No room in the cache for {@code bytes}: the response is let go, and asked for again once there is. */
+  private record NoRoom(long bytes) {}
+
   @Override
   public Mono<DownloadOutcome> download(DownloadTask task) {
     return Mono.defer(() -> start(task));
@@ -84,26 +89,45 @@ final class WebClientDownloader implements Downloader {
       return failed(task, Failure.of(FailureKind.BAD_URL, "unusable URL: " + e.getReason()));
     }
     Path part = cache.newPartFile(task.taskId());
-    Duration totalTimeout = hosts.forHost(uri.getHost()).totalTimeout();
-    return hop(task, uri, 0, part)
-        .timeout(totalTimeout, Mono.error(() -> new BodyException(
-            FailureKind.TIMEOUT, "download exceeded the total timeout of " + totalTimeout)))
+    CacheUsage.Reservation reservation = cache.usage().open(part);
+    return attempt(task, uri, part, reservation)
         .onErrorResume(error -> Mono.just(new DownloadOutcome.Failed(task, classifier.classify(error))))
         .flatMap(outcome -> outcome instanceof DownloadOutcome.Failed ? cleanUp(outcome, part) : Mono.just(outcome))
+        // failed or cancelled: its room goes back (a committed download's room is its file already)
+        .doFinally(signal -> reservation.release())
         // stopped from outside (its partition went to another instance, shutdown): leave no part file
         .doOnCancel(() -> cache.discard(part).subscribe(done -> {}, error -> log.warn(
             "Could not delete the part file of the cancelled download of task_id={}: {}", task.taskId(), error.toString())));
   }
 
-  private Mono<DownloadOutcome> hop(DownloadTask task, URI uri, int redirects, Path part) {
+  /**
+   * One request, following redirects, within the total timeout. When the cache has no room for the
+   * response, the attempt lets it go unread and waits for room outside the timeout (holding an
+   * unread response would run into the read timeout), then asks again.
+   */
+  private Mono<DownloadOutcome> attempt(DownloadTask task, URI uri, Path part, CacheUsage.Reservation reservation) {
+    Duration totalTimeout = hosts.forHost(uri.getHost()).totalTimeout();
+    return hop(task, uri, 0, part, reservation)
+        .timeout(totalTimeout, Mono.error(() -> new BodyException(
+            FailureKind.TIMEOUT, "download exceeded the total timeout of " + totalTimeout)))
+        .flatMap(
+            step ->
+                step instanceof NoRoom noRoom
+                    ? cache.usage().awaitRoom(reservation, noRoom.bytes())
+                        .then(Mono.defer(() -> attempt(task, uri, part, reservation)))
+                    : Mono.just((DownloadOutcome) step));
+  }
+
+  private Mono<Object> hop(DownloadTask task, URI uri, int redirects, Path part, CacheUsage.Reservation reservation) {
     Optional<Failure> refused = urlPolicy.check(uri);
     if (refused.isPresent()) {
       Failure failure = refused.get();
-      return failed(task, redirects == 0 ? failure
-          : new Failure(failure.kind(), failure.code(), failure.message() + " (after " + redirects + " redirects)", null));
+      return Mono.just(new DownloadOutcome.Failed(task, redirects == 0 ? failure
+          : new Failure(failure.kind(), failure.code(), failure.message() + " (after " + redirects + " redirects)", null)));
     }
     if (uri.getHost() == null) {
-      return failed(task, Failure.of(FailureKind.BAD_URL, "unusable URL: the host is not a valid name"));
+      return Mono.just(
+          new DownloadOutcome.Failed(task, Failure.of(FailureKind.BAD_URL, "unusable URL: the host is not a valid name")));
     }
     HostRules.Settings host = hosts.forHost(uri.getHost());
     return webClient
@@ -115,12 +139,12 @@ final class WebClientDownloader implements Downloader {
               host.headers().forEach(headers::set);
             })
         .httpRequest(request -> responseTimeout(request.getNativeRequest(), host.readTimeout()))
-        .exchangeToMono(response -> receive(task, uri, response, redirects, part, host.readTimeout()))
+        .exchangeToMono(response -> receive(task, uri, response, redirects, part, reservation, host.readTimeout()))
         .flatMap(
             step ->
                 step instanceof Redirect redirect
-                    ? hop(task, redirect.to(), redirects + 1, part)
-                    : Mono.just((DownloadOutcome) step));
+                    ? hop(task, redirect.to(), redirects + 1, part, reservation)
+                    : Mono.just(step));
   }
 
   private static void responseTimeout(Object nativeRequest, Duration timeout) {
@@ -130,7 +154,13 @@ final class WebClientDownloader implements Downloader {
   }
 
   private Mono<Object> receive(
-      DownloadTask task, URI uri, ClientResponse response, int redirects, Path part, Duration readTimeout) {
+      DownloadTask task,
+      URI uri,
+      ClientResponse response,
+      int redirects,
+      Path part,
+      CacheUsage.Reservation reservation,
+      Duration readTimeout) {
     int status = response.statusCode().value();
     HttpHeaders headers = response.headers().asHttpHeaders();
     if (response.statusCode().is3xxRedirection() && headers.getFirst(HttpHeaders.LOCATION) != null) {
@@ -144,6 +174,12 @@ final class WebClientDownloader implements Downloader {
     OptionalLong announced = response.headers().contentLength();
     if (announced.isPresent() && announced.getAsLong() > limits.maxBytes()) {
       return Mono.error(BodyDigest.tooLarge(limits.maxBytes()));
+    }
+    // no byte is written before the cache has room for the whole body, as announced or as large as allowed
+    long size = announced.isPresent() ? announced.getAsLong() : limits.maxBytes();
+    if (!cache.usage().tryReserve(reservation, size)) {
+      // cancelling the unread body closes the connection instead of draining it
+      return response.bodyToFlux(DataBuffer.class).take(0).then(Mono.just(new NoRoom(size)));
     }
     String contentType = contentType(headers.getFirst(HttpHeaders.CONTENT_TYPE));
     BodyDigest digest = new BodyDigest(limits.maxBytes());
@@ -160,7 +196,7 @@ final class WebClientDownloader implements Downloader {
                 DataBufferUtils.write(body, file.channel())
                     .doOnNext(DataBufferUtils::release)
                     .then(Mono.defer(() -> checkComplete(digest, announced)))
-                    .then(Mono.defer(() -> cache.commit(part, task.taskId(), digest.size()))),
+                    .then(Mono.defer(() -> cache.commit(part, task.taskId(), reservation, digest.size()))),
             DownloadCache.PartFile::closeLater,
             (file, error) -> file.closeLater(),
             DownloadCache.PartFile::closeLater)

@@ -9,8 +9,9 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
- * Pauses both task containers while records wait for a download slot or while the cache holds
- * more than its limit, and resumes them when neither holds. Pausing a container keeps its consumer
+ * Pauses both task containers while records wait for a download slot or while the cache has no
+ * room (its files and the reservations of downloads in flight over its limit, or downloads waiting
+ * for room), and resumes them when neither holds. Pausing a container keeps its consumer
  * polling (no rebalance) and leaves partitions that the retry gate paused on their own paused.
  */
 final class ConsumptionThrottle {
@@ -37,10 +38,13 @@ final class ConsumptionThrottle {
     if (full != cacheFull) {
       cacheFull = full;
       if (full) {
-        log.warn("Cache holds {} bytes, over its limit of {}: consumption paused until uploads free space",
-            cache.bytes(), cache.limit());
+        log.warn(
+            "Cache holds {} bytes and downloads in flight reserve {} more, limit {}, {} downloads wait for room:"
+                + " consumption paused until uploads free space",
+            cache.bytes(), cache.reserved(), cache.limit(), cache.waiting());
       } else {
-        log.info("Cache back under its limit ({} of {} bytes): consumption resumed", cache.bytes(), cache.limit());
+        log.info("Cache back under its limit ({} bytes and {} reserved of {}): consumption resumed",
+            cache.bytes(), cache.reserved(), cache.limit());
       }
     }
     boolean pause = full || backlog.getAsBoolean();

@@ -11,9 +11,10 @@ import org.attachmentpipeline.download.cache.CacheUsage;
 /**
  * The download worker's meters, named as the project's metrics contract says (the dashboard and
  * Grafana are built on these names): downloads by outcome and tier, bytes, duration histogram,
- * downloads in flight, records sent to each retry tier, dead letters by reason, cache bytes and limit;
- * and what became of the records in flight of revoked partitions, and retries published again to
- * their tier because their hold ended before they were due.
+ * downloads in flight, records sent to each retry tier, dead letters by reason, cache bytes,
+ * bytes reserved by downloads in flight, downloads waiting for room, and the cache limit; and what
+ * became of the records in flight of revoked partitions, and retries published again to their tier
+ * because their hold ended before they were due.
  */
 final class DownloadMetrics {
 
@@ -39,6 +40,13 @@ final class DownloadMetrics {
     Gauge.builder("pipeline.cache.bytes", cache, CacheUsage::bytes)
         .description("bytes in the cache directory")
         .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("pipeline.cache.reserved.bytes", cache, CacheUsage::reserved)
+        .description("bytes reserved in the cache by downloads in flight, for bodies not completely written yet")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("pipeline.cache.waiting", cache, CacheUsage::waiting)
+        .description("downloads waiting for room in the cache before they write")
         .register(registry);
     Gauge.builder("pipeline.cache.limit.bytes", cache, CacheUsage::limit)
         .description("above this many bytes in the cache, consumption pauses")

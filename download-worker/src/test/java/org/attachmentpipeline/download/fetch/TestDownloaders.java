@@ -28,11 +28,15 @@ final class TestDownloaders {
   }
 
   static Downloader downloader(DownloadProperties properties, ConnectionProvider connections) {
+    return downloader(properties, connections, new DownloadCache(properties.cacheDir()));
+  }
+
+  static Downloader downloader(DownloadProperties properties, ConnectionProvider connections, DownloadCache cache) {
     FetchConfiguration configuration = new FetchConfiguration();
     AddressRules rules = configuration.downloadAddressRules(properties);
     return configuration.downloader(
         configuration.downloadWebClient(connections, rules, properties),
-        new DownloadCache(properties.cacheDir()),
+        cache,
         configuration.urlPolicy(rules, properties),
         configuration.hostRules(properties),
         properties);

@@ -80,6 +80,8 @@ class CacheBackpressureTests {
     await().atMost(WAIT).until(() -> Files.exists(bigFile));
     await().atMost(WAIT).until(() -> containers.getListenerContainer(TaskListeners.PENDING_LISTENER_ID).isPauseRequested());
     assertThat(meters.get("pipeline.cache.bytes").gauge().value()).isGreaterThan(100 * 1024);
+    // larger than the whole cache, it went alone; its file has taken the place of its reservation
+    assertThat(meters.get("pipeline.cache.reserved.bytes").gauge().value()).isZero();
 
     DownloadTask next = send(server.url("/next.bin"));
     await()
