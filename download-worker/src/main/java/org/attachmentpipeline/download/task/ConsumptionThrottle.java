@@ -1,6 +1,8 @@
 package org.attachmentpipeline.download.task;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.attachmentpipeline.download.cache.CacheUsage;
 import org.slf4j.Logger;
@@ -23,6 +25,8 @@ final class ConsumptionThrottle {
   private final BooleanSupplier backlog;
   private final CacheUsage cache;
   private boolean cacheFull;
+  /** The containers this throttle paused: it resumes only those, never a pause someone else made. */
+  private final Set<String> pausedHere = new HashSet<>();
 
   ConsumptionThrottle(
       KafkaListenerEndpointRegistry registry, List<String> containerIds, BooleanSupplier backlog, CacheUsage cache) {
@@ -55,7 +59,8 @@ final class ConsumptionThrottle {
       }
       if (pause && !container.isPauseRequested()) {
         container.pause();
-      } else if (!pause && container.isPauseRequested()) {
+        pausedHere.add(id);
+      } else if (!pause && pausedHere.remove(id) && container.isPauseRequested()) {
         container.resume();
       }
     }
