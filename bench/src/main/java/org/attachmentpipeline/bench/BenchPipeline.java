@@ -167,12 +167,7 @@ public final class BenchPipeline implements AutoCloseable {
     List<MessageListenerContainer> containers = downloadContainers();
     containers.forEach(MessageListenerContainer::pause);
     Waiting.until(atMost, () -> containers.stream().allMatch(MessageListenerContainer::isContainerPaused),
-        "the download worker's containers to pause ("
-            + containers.stream()
-                .map(c -> c.getListenerId() + ": pause requested " + c.isPauseRequested() + ", paused "
-                    + c.isContainerPaused() + ", partitions " + c.getAssignedPartitions().size())
-                .toList()
-            + ")");
+        "the download worker's containers to pause");
   }
 
   /** Resumes the download worker's containers. */
