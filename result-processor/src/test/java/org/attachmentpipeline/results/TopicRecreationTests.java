@@ -112,14 +112,19 @@ class TopicRecreationTests {
 
     awaitRows(Set.copyOf(after));
     assertThat(InventoryTableReader.readAll(properties.inventoryTable())).hasSize(5);
-    Counter changes =
-        meters
-            .find("pipeline.results.topic.id.changes")
-            .tag("table", "inventory")
-            .tag("topic", topics.results())
-            .counter();
-    assertThat(changes).isNotNull();
-    assertThat(changes.count()).isEqualTo(1);
+    // the counter and the warning come right after the commit that made the rows visible
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> {
+          Counter changes =
+              meters
+                  .find("pipeline.results.topic.id.changes")
+                  .tag("table", "inventory")
+                  .tag("topic", topics.results())
+                  .counter();
+          assertThat(changes).isNotNull();
+          assertThat(changes.count()).isEqualTo(1);
+        });
     assertThat(output.getAll())
         .contains("WARN")
         .contains(topics.results())

@@ -9,6 +9,7 @@ import io.delta.kernel.TransactionCommitResult;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.ConcurrentWriteException;
+import io.delta.kernel.exceptions.KernelEngineException;
 import io.delta.kernel.exceptions.TableAlreadyExistsException;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.hook.PostCommitHook;
@@ -158,28 +159,28 @@ public final class IdempotentDeltaAppender {
     boolean confirmed = false;
     for (int attempt = 1; ; ) {
       String appId = source.appId();
-      Optional<Snapshot> snapshot = latestSnapshot();
-      long committed =
-          snapshot.flatMap(s -> s.getLatestTransactionVersion(engine, appId)).orElse(-1L);
-      List<VersionedRow> fresh = valid.stream().filter(row -> row.version() > committed).toList();
-      List<AppendResult.PropertyChange> changes = propertyChanges(source, snapshot);
-      if (!confirmed && (fresh.size() < valid.size() || replacesRecorded(changes))) {
-        confirmed = true;
-        if (!source.confirm()) {
-          continue; // the source changed: its appId and properties are read again
-        }
-      }
-      int skipped = valid.size() - fresh.size();
-      if (fresh.isEmpty()) {
-        return new AppendResult(List.of(), skipped, List.of(), invalid, committed, -1, List.of());
-      }
-      OutcomeIndex.Selection selection = select(snapshot, fresh);
-      if (selection.kept().isEmpty()) {
-        return new AppendResult(
-            List.of(), skipped, selection.copies(), invalid, committed, -1, List.of());
-      }
-      long version = fresh.stream().mapToLong(VersionedRow::version).max().orElseThrow();
       try {
+        Optional<Snapshot> snapshot = latestSnapshot();
+        long committed =
+            snapshot.flatMap(s -> s.getLatestTransactionVersion(engine, appId)).orElse(-1L);
+        List<VersionedRow> fresh = valid.stream().filter(row -> row.version() > committed).toList();
+        List<AppendResult.PropertyChange> changes = propertyChanges(source, snapshot);
+        if (!confirmed && (fresh.size() < valid.size() || replacesRecorded(changes))) {
+          confirmed = true;
+          if (!source.confirm()) {
+            continue; // the source changed: its appId and properties are read again
+          }
+        }
+        int skipped = valid.size() - fresh.size();
+        if (fresh.isEmpty()) {
+          return new AppendResult(List.of(), skipped, List.of(), invalid, committed, -1, List.of());
+        }
+        OutcomeIndex.Selection selection = select(snapshot, fresh);
+        if (selection.kept().isEmpty()) {
+          return new AppendResult(
+              List.of(), skipped, selection.copies(), invalid, committed, -1, List.of());
+        }
+        long version = fresh.stream().mapToLong(VersionedRow::version).max().orElseThrow();
         long tableVersion =
             commit(snapshot.isPresent(), appId, version, selection.kept(), changes);
         if (outcomes != null) {
@@ -193,7 +194,10 @@ public final class IdempotentDeltaAppender {
             committed,
             tableVersion,
             changes);
-      } catch (ConcurrentWriteException | TableAlreadyExistsException e) {
+      } catch (ConcurrentWriteException | TableAlreadyExistsException | KernelEngineException e) {
+        if (e instanceof KernelEngineException && !isTornRead(e)) {
+          throw e;
+        }
         if (attempt >= maxAttempts) {
           throw e;
         }
@@ -208,6 +212,24 @@ public final class IdempotentDeltaAppender {
         attempt++;
       }
     }
+  }
+
+  /**
+   * Whether {@code error} is a log file read while another writer was still writing it: on a
+   * local table Hadoop's checksummed file system verifies each commit file against its {@code .crc}
+   * side file, which a concurrent writer writes just after the commit file itself. Reading again
+   * sees both whole.
+   */
+  private static boolean isTornRead(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof org.apache.hadoop.fs.ChecksumException) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
   }
 
   private OutcomeIndex.Selection select(Optional<Snapshot> snapshot, List<VersionedRow> fresh) {
