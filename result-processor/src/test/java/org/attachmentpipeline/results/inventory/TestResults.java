@@ -76,9 +76,18 @@ final class TestResults {
 
   /** {@code result} as its task's outcome after {@code replays} operator replays. */
   static DownloadResult replayed(DownloadResult result, int replays) {
+    return copy(result, result.taskId(), replays);
+  }
+
+  /** {@code result} without a task id, as a producer with a bug would send it. */
+  static DownloadResult withoutTaskId(DownloadResult result) {
+    return copy(result, null, result.replays());
+  }
+
+  private static DownloadResult copy(DownloadResult result, String taskId, int replays) {
     return new DownloadResult(
         result.schemaVersion(),
-        result.taskId(),
+        taskId,
         result.traceId(),
         result.eventType(),
         result.domain(),
@@ -98,32 +107,6 @@ final class TestResults {
         result.uploadedAt(),
         result.completedAt(),
         replays);
-  }
-
-  /** {@code result} without a task id, as a producer with a bug would send it. */
-  static DownloadResult withoutTaskId(DownloadResult result) {
-    return new DownloadResult(
-        result.schemaVersion(),
-        null,
-        result.traceId(),
-        result.eventType(),
-        result.domain(),
-        result.url(),
-        result.fileName(),
-        result.status(),
-        result.onelakePath(),
-        result.sizeBytes(),
-        result.sha256(),
-        result.contentType(),
-        result.attempts(),
-        result.lastError(),
-        result.stage(),
-        result.eventTime(),
-        result.enqueuedAt(),
-        result.downloadedAt(),
-        result.uploadedAt(),
-        result.completedAt(),
-        result.replays());
   }
 
   static ConsumerRecord<String, DownloadResult> record(
