@@ -28,6 +28,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.json.JsonSerde;
 import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.message.FailureKind;
@@ -138,7 +139,7 @@ class ResultProcessorApplicationTests {
     ConsumerRecord<String, byte[]> deadNoTaskId =
         deadLetters.stream().filter(r -> "no-task-id".equals(r.key())).findFirst().orElseThrow();
     assertThat(deadNoTaskId.value()).isEqualTo(noTaskId);
-    assertThat(header(deadNoTaskId, DeadLetterPublisher.REASON_HEADER)).contains("task_id");
+    assertThat(header(deadNoTaskId, DeadLetter.REASON_HEADER)).contains("task_id");
     String later = "later-" + UUID.randomUUID();
     send(0, later, succeeded(later, EVENT_TIME.plusSeconds(2)));
     awaitRows(Set.of(good, later), 2);

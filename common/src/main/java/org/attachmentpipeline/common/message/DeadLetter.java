@@ -27,6 +27,12 @@ public record DeadLetter(
 
   public static final int SCHEMA_VERSION = 1;
 
+  /**
+   * The header that carries, in plain text, why a record that is not a task went to the dead-letter
+   * topic as it came (its bytes, key and headers kept, as Kafka Connect's reporter keeps them).
+   */
+  public static final String REASON_HEADER = "pipeline_dlt_reason";
+
   public DeadLetter {
     schemaVersion = schemaVersion <= 0 ? SCHEMA_VERSION : schemaVersion;
   }

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.secret.UrlRedaction;
 import org.slf4j.Logger;
@@ -25,7 +26,7 @@ import reactor.core.scheduler.Schedulers;
  * Sends a record that is not a usable task to the dead-letter topic as it came, the way Kafka
  * Connect's dead-letter reporter does, with Spring Kafka's {@link DeadLetterPublishingRecoverer}:
  * its original bytes, key, headers and timestamp (in the {@code kafka_dlt-*} provenance headers with
- * its topic, partition, offset and the exception), plus a {@value #REASON_HEADER} header with the
+ * its topic, partition, offset and the exception), plus a {@value DeadLetter#REASON_HEADER} header with the
  * reason in plain text. Two exceptions to "as it came": URL query secrets in a value that is UTF-8
  * text are redacted like everywhere else, and a value too large for the producer is cut to its first
  * {@value #TRUNCATED_BYTES} bytes, which the reason then says. Such a record never becomes a task and
@@ -34,7 +35,6 @@ import reactor.core.scheduler.Schedulers;
 final class UnreadableRecords {
 
   /** The header with the reason a record was dead-lettered, UTF-8 text (as the result processor's). */
-  static final String REASON_HEADER = "pipeline_dlt_reason";
 
   static final int TRUNCATED_BYTES = 4096;
 
@@ -103,7 +103,7 @@ final class UnreadableRecords {
       setHeadersFunction(
           (record, e) -> {
             RecordHeaders headers = new RecordHeaders();
-            headers.add(REASON_HEADER, utf8(String.valueOf(e.getMessage())));
+            headers.add(DeadLetter.REASON_HEADER, utf8(String.valueOf(e.getMessage())));
             return headers;
           });
     }

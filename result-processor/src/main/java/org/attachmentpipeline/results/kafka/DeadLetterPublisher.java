@@ -10,6 +10,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.json.JsonSerde;
 import org.attachmentpipeline.results.delta.AppendResult;
 import org.slf4j.Logger;
@@ -26,14 +27,13 @@ import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
  * no trace id, rows a table refused for a missing required value) to the dead-letter topic with
  * Spring Kafka's {@link DeadLetterPublishingRecoverer}: the original bytes, key, headers and
  * timestamp, the {@code kafka_dlt-*} provenance headers (original topic, partition, offset,
- * exception) and a {@value #REASON_HEADER} header with the reason in plain text. The send is
+ * exception) and a {@value DeadLetter#REASON_HEADER} header with the reason in plain text. The send is
  * awaited, so a batch's offsets are committed only after its dead letters are stored. Shared by the
  * result processor's listeners.
  */
 public final class DeadLetterPublisher implements DisposableBean {
 
   /** The header carrying the reason a record was dead-lettered, UTF-8 text. */
-  public static final String REASON_HEADER = "pipeline_dlt_reason";
 
   private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
 
@@ -58,7 +58,7 @@ public final class DeadLetterPublisher implements DisposableBean {
     this.recoverer.setHeadersFunction(
         (record, e) -> {
           RecordHeaders headers = new RecordHeaders();
-          headers.add(REASON_HEADER, reason(e).getBytes(StandardCharsets.UTF_8));
+          headers.add(DeadLetter.REASON_HEADER, reason(e).getBytes(StandardCharsets.UTF_8));
           return headers;
         });
   }

@@ -2,6 +2,7 @@ package org.attachmentpipeline.results.events;
 
 import static org.attachmentpipeline.results.DeadLetterRecords.header;
 
+import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.results.DeadLetterRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -145,9 +146,9 @@ class EventsTableTests {
     ConsumerRecord<String, byte[]> notJson = deadLetter(deadLetters, "not-json");
     assertThat(new String(notJson.value(), StandardCharsets.UTF_8))
         .isEqualTo("not json at all " + id);
-    assertThat(header(notJson, DeadLetterPublisher.REASON_HEADER)).startsWith("not JSON");
+    assertThat(header(notJson, DeadLetter.REASON_HEADER)).startsWith("not JSON");
     assertThat(header(notJson, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(topics.raw());
-    assertThat(header(deadLetter(deadLetters, "no-trace"), DeadLetterPublisher.REASON_HEADER))
+    assertThat(header(deadLetter(deadLetters, "no-trace"), DeadLetter.REASON_HEADER))
         .isEqualTo("no traceId");
 
     String prometheus = prometheus();
