@@ -141,6 +141,24 @@ class DlqCommandTests {
         .contains(withoutFile.task().taskId());
   }
 
+  @Test
+  void basicUserFromTheEnvironmentAndOptionsBeforeTheCommandReplayThroughTheHandler()
+      throws Exception {
+    DeadLetter letter = DeadLetters.download404("cli-basic", "claims", T0);
+    TestKafka.publish(handler.dlq, letter);
+    handler.awaitOpen(base, 1);
+    Map<String, String> env = Map.of("DLQ_PASSWORD", DlqHandlerTestSupport.PASSWORD);
+
+    assertThat(runWith(env, "--url", base, "--user", DlqHandlerTestSupport.USER, "--operator",
+        "carol", "replay", "--trace-id", "cli-basic", "--reason", "basic works")).isZero();
+    assertThat(stdout()).contains("replayed 1 of 1", "1 to downloads.pending");
+    assertThat(TestKafka.read(handler.pending, 1, DownloadTask.class).get(0).lastError().message())
+        .isEqualTo("replayed by carol via " + DlqHandlerTestSupport.USER + ": basic works");
+    assertThat(runWith(Map.of(), "--url", base, "--user", DlqHandlerTestSupport.USER, "replay",
+        "cli-basic", "--reason", "wrong password")).isEqualTo(3);
+    assertThat(stdout()).contains("refused the credential (HTTP 401)");
+  }
+
   private int run(String... args) {
     return runWith(Map.of(), args);
   }
