@@ -3,9 +3,7 @@ package org.attachmentpipeline.dlq.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -29,8 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class DlqCommandLineTests {
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final DlqRunner dlq = new DlqRunner();
   private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
   private HttpServer api;
   private String base;
@@ -84,10 +81,10 @@ class DlqCommandLineTests {
   @Test
   void completionPrintsABashScriptThatKnowsTheCommandsAndOptions() {
     assertThat(run("completion")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8))
+    assertThat(dlq.out())
         .startsWith("#!/usr/bin/env bash")
         .contains("complete -F _complete_dlq", "replay", "discard", "--failure", "--task-id");
-    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(dlq.err()).isEmpty();
 
     assertThat(run("completion", "--help")).isZero();
     assertThat(stdout()).contains("source <(dlq completion)");
@@ -96,7 +93,7 @@ class DlqCommandLineTests {
   @Test
   void usageErrorsExitWithTwoSayWhyAndNeverCallTheApi() {
     assertUsageError("name a command");
-    assertThat(err.toString(StandardCharsets.UTF_8)).endsWith("Try 'dlq --help'.\n");
+    assertThat(dlq.err()).endsWith("Try 'dlq --help'.\n");
     assertUsageError("Unmatched argument", "lst");
     assertUsageError("Did you mean", "lst", "--url", base);
     assertUsageError("Try 'dlq list --help'.", "list", "--no-such-flag", "--url", base);
@@ -159,13 +156,13 @@ class DlqCommandLineTests {
 
   private void assertUsageError(String message, String... args) {
     assertThat(run(args)).as(String.join(" ", args)).isEqualTo(DlqCommand.USAGE);
-    assertThat(err.toString(StandardCharsets.UTF_8)).as(String.join(" ", args))
+    assertThat(dlq.err()).as(String.join(" ", args))
         .startsWith("dlq: ").contains(message, "--help'.");
   }
 
   private void assertExit(int code, String message, String id) {
     assertThat(run("show", id, "--url", base)).as(id).isEqualTo(code);
-    assertThat(err.toString(StandardCharsets.UTF_8)).as(id).startsWith("dlq: " + message);
+    assertThat(dlq.err()).as(id).startsWith("dlq: " + message);
   }
 
   private int run(String... args) {
@@ -173,16 +170,10 @@ class DlqCommandLineTests {
   }
 
   private int runWith(Map<String, String> env, String... args) {
-    out.reset();
-    err.reset();
-    return new DlqCommand(
-            env,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8))
-        .run(args);
+    return dlq.run(env, args);
   }
 
   private String stdout() {
-    return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    return dlq.out() + dlq.err();
   }
 }

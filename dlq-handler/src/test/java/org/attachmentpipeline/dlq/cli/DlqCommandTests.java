@@ -2,9 +2,6 @@ package org.attachmentpipeline.dlq.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -33,8 +30,7 @@ class DlqCommandTests {
 
   @TempDir Path cache;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final DlqRunner dlq = new DlqRunner();
 
   @BeforeEach
   void start() {
@@ -164,16 +160,10 @@ class DlqCommandTests {
   }
 
   private int runWith(Map<String, String> env, String... args) {
-    out.reset();
-    err.reset();
-    return new DlqCommand(
-            env,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8))
-        .run(args);
+    return dlq.run(env, args);
   }
 
   private String stdout() {
-    return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    return dlq.out() + dlq.err();
   }
 }
