@@ -2,9 +2,6 @@ package org.attachmentpipeline.dlq.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -33,8 +30,7 @@ class DlqCommandTests {
 
   @TempDir Path cache;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final DlqRunner dlq = new DlqRunner();
 
   @BeforeEach
   void start() {
@@ -141,21 +137,33 @@ class DlqCommandTests {
         .contains(withoutFile.task().taskId());
   }
 
+  @Test
+  void basicUserFromTheEnvironmentAndOptionsBeforeTheCommandReplayThroughTheHandler()
+      throws Exception {
+    DeadLetter letter = DeadLetters.download404("cli-basic", "claims", T0);
+    TestKafka.publish(handler.dlq, letter);
+    handler.awaitOpen(base, 1);
+    Map<String, String> env = Map.of("DLQ_PASSWORD", DlqHandlerTestSupport.PASSWORD);
+
+    assertThat(runWith(env, "--url", base, "--user", DlqHandlerTestSupport.USER, "--operator",
+        "carol", "replay", "--trace-id", "cli-basic", "--reason", "basic works")).isZero();
+    assertThat(stdout()).contains("replayed 1 of 1", "1 to downloads.pending");
+    assertThat(TestKafka.read(handler.pending, 1, DownloadTask.class).get(0).lastError().message())
+        .isEqualTo("replayed by carol via " + DlqHandlerTestSupport.USER + ": basic works");
+    assertThat(runWith(Map.of(), "--url", base, "--user", DlqHandlerTestSupport.USER, "replay",
+        "cli-basic", "--reason", "wrong password")).isEqualTo(3);
+    assertThat(stdout()).contains("refused the credential (HTTP 401)");
+  }
+
   private int run(String... args) {
     return runWith(Map.of(), args);
   }
 
   private int runWith(Map<String, String> env, String... args) {
-    out.reset();
-    err.reset();
-    return new DlqCommand(
-            env,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8))
-        .run(args);
+    return dlq.run(env, args);
   }
 
   private String stdout() {
-    return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    return dlq.out() + dlq.err();
   }
 }

@@ -1,4 +1,4 @@
-package org.attachmentpipeline.upload.upload;
+package org.attachmentpipeline.upload.transfer;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.attachmentpipeline.upload.upload;
+package org.attachmentpipeline.upload.transfer;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

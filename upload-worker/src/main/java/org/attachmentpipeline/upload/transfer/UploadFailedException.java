@@ -1,4 +1,4 @@
-package org.attachmentpipeline.upload.upload;
+package org.attachmentpipeline.upload.transfer;
 
 /** An upload that may succeed later: the error handler backs off and tries again. */
 public class UploadFailedException extends RuntimeException {
