@@ -1,20 +1,30 @@
-# syntax=docker/dockerfile:1
-#
 # One image recipe for every worker. WORKER is the module directory:
 #   event-ingester | download-worker | upload-worker | result-processor | dlq-handler | monitoring-dashboard
 #
 #   docker build --build-arg WORKER=download-worker -t attachment-pipeline/download-worker .
 #
-# Stage 1 builds the worker's Spring Boot jar with the Maven wrapper, stage 2 splits it into
-# Spring Boot's layers (libraries change less often than our classes, so a rebuild after a code
-# change reuses the dependency layers), stage 3 runs it on a JRE as a non-root user.
-# Needs BuildKit (the default builder of Docker 23+ and of `docker compose`) for the Maven cache mount.
+# Stage 1 gets the worker's Spring Boot jar, stage 2 splits it into Spring Boot's layers (libraries
+# change less often than our classes, so a rebuild after a code change reuses the dependency
+# layers), stage 3 runs it on a JRE as a non-root user. Needs BuildKit (the default builder of
+# Docker 23+; DOCKER_BUILDKIT=1 on Docker 20.10), which also skips the stage 1 that is not used.
+#
+# Where the jar comes from (JAR_SOURCE):
+#   source    (default) compiled here from the repository with the Maven wrapper; the build
+#             context is the repository.
+#   prebuilt  a jar built on the host (./mvnw package); the build context is a directory that
+#             holds <WORKER>.jar and nothing else. For machines whose builds cannot reach Maven
+#             Central; scripts/local-images.sh builds every worker this way:
+#   docker build -f Dockerfile --build-arg WORKER=download-worker --build-arg JAR_SOURCE=prebuilt \
+#       -t attachment-pipeline/download-worker <directory with download-worker.jar>
+# JDK_IMAGE and JRE_IMAGE name the base images (eclipse-temurin by default; a locally made JRE
+# image where nothing can be pulled).
 
 ARG JDK_IMAGE=eclipse-temurin:17-jdk
 ARG JRE_IMAGE=eclipse-temurin:17-jre
+ARG JAR_SOURCE=source
 
-# ---- 1. build ---------------------------------------------------------------------------------
-FROM ${JDK_IMAGE} AS build
+# ---- 1. the jar ---------------------------------------------------------------------------------
+FROM ${JDK_IMAGE} AS jar-source
 ARG WORKER
 RUN test -n "${WORKER}" || (echo "--build-arg WORKER=<module directory> is required" >&2; exit 1)
 WORKDIR /src
@@ -25,10 +35,16 @@ RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -q -ntp -pl "${WORKER}" -am package -DskipTests \
  && cp "${WORKER}"/target/"${WORKER}"-*-exec.jar /application.jar
 
+FROM scratch AS jar-prebuilt
+ARG WORKER
+COPY ${WORKER}.jar /application.jar
+
+FROM jar-${JAR_SOURCE} AS jar
+
 # ---- 2. extract the layers ---------------------------------------------------------------------
 FROM ${JRE_IMAGE} AS layers
 WORKDIR /layers
-COPY --from=build /application.jar application.jar
+COPY --from=jar /application.jar application.jar
 # Spring Boot 4's jar mode: one directory per layer (dependencies, spring-boot-loader,
 # snapshot-dependencies, application), each laid out as the exploded jar, launcher included.
 RUN java -Djarmode=tools -jar application.jar extract --layers --launcher --destination extracted

@@ -28,7 +28,8 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Checks the deployment files (docker-compose.yml, Dockerfile, config/, .env.example) against the
- * code, because no Docker engine runs where the tests run: every worker is a service built from
+ * code, in the Maven suite (which needs no Docker engine; scripts/compose-check.sh runs the stack
+ * itself): every worker is a service built from
  * this repository, scaled services can be scaled, the cache is shared, and the user configuration
  * names only properties that exist.
  */
@@ -219,6 +220,35 @@ class DeploymentFilesTests {
         "-XX:+ExitOnOutOfMemoryError", "org.springframework.boot.loader.launch.JarLauncher");
     assertThat(dockerfile).containsPattern("(?m)^USER (?!root)\\S+$");
     assertThat(Files.readString(root.resolve(".dockerignore"))).contains("**/target/", ".git", "data/");
+  }
+
+  /**
+   * The local override (machines without a registry) may change where images come from and leave
+   * Grafana out, nothing else: the stack it runs is the production one. Every service it names
+   * exists in docker-compose.yml, and the local Kafka image reads the environment and has the tool
+   * paths that the kafka and topic-init services use.
+   */
+  @Test
+  void localOverrideChangesOnlyWhereImagesComeFrom() throws IOException {
+    Map<String, Object> local = map(yaml(root.resolve("docker-compose.local.yml")).get("services"));
+    assertThat(services.keySet()).containsAll(local.keySet());
+    local.forEach((name, value) -> {
+      Map<String, Object> service = map(value);
+      if (name.equals("grafana")) {
+        assertThat(service).as("grafana in the local override").containsOnlyKeys("profiles");
+      } else {
+        assertThat(service).as("%s in the local override", name).containsOnlyKeys("image");
+        assertThat(String.valueOf(service.get("image"))).startsWith("pipeline-local/");
+      }
+    });
+    assertThat(local).containsKeys("kafka", "topic-init", "prometheus");
+    String kafkaHealth = String.valueOf(map(service("kafka").get("healthcheck")).get("test"));
+    String topicInit = String.valueOf(service("topic-init").get("command"));
+    for (String tool : List.of("kafka-broker-api-versions.sh", "kafka-topics.sh")) {
+      assertThat(kafkaHealth + topicInit).contains("/opt/kafka/bin/" + tool);
+      assertThat(root.resolve("docker/kafka/bin").resolve(tool)).as("local Kafka image's %s", tool).isExecutable();
+    }
+    assertThat(Files.readString(root.resolve("docker/kafka/kafka-entrypoint.sh"))).contains("KAFKA_*", "CLUSTER_ID");
   }
 
   private static String cacheVolume(Worker worker) {
