@@ -25,6 +25,12 @@ class BenchOptionsTests {
   }
 
   @Test
+  void profilingIsOffUnlessAsked() {
+    assertThat(BenchOptions.parse("--quick").profile()).isFalse();
+    assertThat(BenchOptions.parse("--quick", "--profile").profile()).isTrue();
+  }
+
+  @Test
   void refusesAnUnknownScenarioOrOption() {
     assertThatThrownBy(() -> BenchOptions.parse("--scenario", "nope")).hasMessageContaining("nope");
     assertThatThrownBy(() -> BenchOptions.parse("--fast")).hasMessageContaining("--fast");
