@@ -90,7 +90,7 @@ final class ScaleOutRunner {
             }
           },
           0, 50, TimeUnit.MILLISECONDS);
-      Duration startLimit = Duration.ofMinutes(3);
+      Duration startLimit = Duration.ofMinutes(5);
       for (int k = 1; k <= scenario.files(); k++) {
         String name = Integer.toString(k);
         long joined = System.currentTimeMillis();
@@ -203,6 +203,8 @@ final class ScaleOutRunner {
     p.put("pipeline.download.group-id", TOPIC_PREFIX + p.getOrDefault("pipeline.download.group-id", "download"));
     p.put("pipeline.instance", "scale-out-" + k);
     p.put("pipeline.ports.download", "0");
+    // Spring Boot's "Started ... (process running for X)" line, read back by DownloadInstances.
+    p.put("logging.level.org.attachmentpipeline.download.DownloadWorkerApplication", "INFO");
     p.put("pipeline.download.hosts[127.0.0.1].headers." + CorpusServer.INSTANCE_HEADER, Integer.toString(k));
     return p;
   }
