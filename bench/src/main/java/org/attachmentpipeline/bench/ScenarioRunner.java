@@ -110,10 +110,13 @@ final class ScenarioRunner {
         server.setHostDelay(host, 0);
       }
       if (profiled) {
-        figures.put("profile", profiler.stop(scenario.name()));
+        profiler.stop();
       }
     }
     ResourceSampler.Usage usage = sampler.end(window);
+    if (profiled) {
+      figures.put("profile", profiler.write(scenario.name()));
+    }
     watcher.watch(null);
     figures.putAll(Figures.pipeline(scenario, tracker, start, usage));
     if (scenario.kind() == Kind.FIXED_RATE) {
