@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param label free text recorded in the report (which commit or snapshots were measured)
  * @param help whether only the usage was asked for
  * @param pipelineProperties extra properties for every worker
+ * @param profile a JDK Flight Recorder recording of each scenario's measured part, summarised
  */
 public record BenchOptions(
     boolean quick,
@@ -31,7 +32,8 @@ public record BenchOptions(
     long seed,
     String label,
     boolean help,
-    Map<String, String> pipelineProperties) {
+    Map<String, String> pipelineProperties,
+    boolean profile) {
 
   static final String USAGE =
       """
@@ -44,6 +46,7 @@ public record BenchOptions(
         --rate N                    events/s of fixed-rate (default: half the files-64k rate)
         --seed N                    seed of the generated corpus (default 42)
         --label TEXT                recorded in the report, e.g. which snapshots were measured
+        --profile                   a JFR recording per scenario and its top frames, under OUT/profiles
         --help                      this text
         --key=value                 given to every worker, e.g. --pipeline.download.max-concurrency=100
 
@@ -61,6 +64,7 @@ public record BenchOptions(
   public static BenchOptions parse(String... args) {
     boolean quick = false;
     boolean help = false;
+    boolean profile = false;
     List<String> scenarios = new ArrayList<>();
     String servers = null;
     Path out = Path.of("bench/target/bench-results");
@@ -80,6 +84,7 @@ public record BenchOptions(
       switch (name) {
         case "--quick" -> quick = true;
         case "--help", "-h" -> help = true;
+        case "--profile" -> profile = true;
         case "--scenario" -> {
           for (String scenario : value(args, i, inline, name).split(",")) {
             if (!Scenarios.NAMES.contains(scenario.trim())) {
@@ -119,7 +124,7 @@ public record BenchOptions(
     }
     return new BenchOptions(
         quick, scenarios, Optional.ofNullable(servers), out, Optional.ofNullable(rate), seed, label, help,
-        properties);
+        properties, profile);
   }
 
   private static String value(String[] args, int i, String inline, String name) {

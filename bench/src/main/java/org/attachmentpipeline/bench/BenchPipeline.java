@@ -42,6 +42,7 @@ public final class BenchPipeline implements AutoCloseable {
   private ConfigurableApplicationContext download;
   private ConfigurableApplicationContext secondDownload;
   private String[] workerArgs;
+  private Map<String, String> workerProperties;
 
   private BenchPipeline(EmbeddedKafkaKraftBroker broker, String bootstrapServers, PipelineTopics topics, Path dataDir) {
     this.broker = broker;
@@ -117,6 +118,7 @@ public final class BenchPipeline implements AutoCloseable {
   private void startWorkers(Map<String, String> properties) {
     String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
     workerArgs = args;
+    workerProperties = Map.copyOf(properties);
     start(ResultProcessorApplication.class, ResultProcessorApplication.CONFIG_NAME, args);
     start(UploadWorkerApplication.class, UploadWorkerApplication.CONFIG_NAME, args);
     download = start(DownloadWorkerApplication.class, DownloadWorkerApplication.CONFIG_NAME, args);
@@ -144,6 +146,11 @@ public final class BenchPipeline implements AutoCloseable {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** The properties every worker of this run was started with (Kafka, topics, data dir, extras). */
+  public Map<String, String> workerProperties() {
+    return workerProperties;
   }
 
   /** Starts a second download worker (a scale-up: it joins the first one's consumer groups). */

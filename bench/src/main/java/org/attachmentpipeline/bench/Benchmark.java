@@ -49,7 +49,7 @@ final class Benchmark {
         run.put("startup_seconds", (System.nanoTime() - startNanos) / 1e9);
         run.put("kafka", options.bootstrapServers().map(s -> s + " (external)").orElse(
             pipeline.bootstrapServers() + " (in-process broker)"));
-        ScenarioRunner runner = new ScenarioRunner(pipeline, server, publisher, watcher, sampler, runId);
+        ScenarioRunner runner = new ScenarioRunner(pipeline, server, publisher, watcher, sampler, runId, Profiler.of(options));
         runner.warmUp(options.quick() ? 30 : 300);
         Double saturated = null;
         for (Scenario scenario : Scenarios.select(options.scenarios(), options.quick())) {
@@ -60,9 +60,13 @@ final class Benchmark {
           try {
             Map<String, Object> figures = runner.run(scenario, rate);
             Object timeline = figures.remove("timeline");
+            Object profile = figures.remove("profile");
             entry.put("figures", figures);
             entry.put("targets", targets(scenario, figures));
             entry.put("timeline", timeline);
+            if (profile != null) {
+              entry.put("profile", profile);
+            }
             if (scenario.name().equals("files-64k")) {
               saturated = (Double) figures.get("files_per_second");
             }
@@ -123,6 +127,7 @@ final class Benchmark {
     s.put("retry_delays", BenchPipeline.RETRY_DELAYS);
     s.put("plain_concurrency", PlainDownloader.CONCURRENCY);
     s.put("seed", options.seed());
+    s.put("profile", options.profile());
     s.put("extra_properties", options.pipelineProperties());
     return s;
   }

@@ -34,6 +34,9 @@ import reactor.netty.resources.LoopResources;
 public final class CorpusServer implements AutoCloseable {
 
   static final int BLOCK = 1 << 20;
+  /** The request header a download instance names itself with (a per-host header of the worker). */
+  static final String INSTANCE_HEADER = "X-Bench-Instance";
+  static final int TRICKLE_PIECES = 10;
   private static final int CHUNK = 64 * 1024;
 
   private final long seed;
@@ -41,6 +44,9 @@ public final class CorpusServer implements AutoCloseable {
   private final LoopResources loops = LoopResources.create("corpus", 2, true);
   private final List<DisposableServer> servers = new ArrayList<>();
   private final AtomicIntegerArray hostDelays;
+  private final AtomicIntegerArray hostTrickles;
+  private final Map<String, Long> firstRequestByInstance = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> requestsByInstance = new ConcurrentHashMap<>();
   private final Map<String, List<Long>> arrivals = new ConcurrentHashMap<>();
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong bytesServed = new AtomicLong();
@@ -52,6 +58,7 @@ public final class CorpusServer implements AutoCloseable {
     new Random(seed).nextBytes(bytes);
     this.block = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes));
     this.hostDelays = new AtomicIntegerArray(hosts);
+    this.hostTrickles = new AtomicIntegerArray(hosts);
     for (int host = 0; host < hosts; host++) {
       int index = host;
       servers.add(
@@ -73,6 +80,29 @@ public final class CorpusServer implements AutoCloseable {
   /** Makes every answer of a host wait this long (0: none). */
   public void setHostDelay(int host, int millis) {
     hostDelays.set(host, millis);
+  }
+
+  /**
+   * Makes every body of a host trickle: sent in {@value #TRICKLE_PIECES} pieces over this long (0:
+   * at once), so that a download holds its slot that long whatever the CPU does.
+   */
+  public void setHostTrickle(int host, int millis) {
+    hostTrickles.set(host, millis);
+  }
+
+  /**
+   * When the first request carrying header {@value #INSTANCE_HEADER} with this value arrived
+   * (epoch ms), or null: which download instance asked first, and when.
+   */
+  public Long firstRequest(String instance) {
+    return firstRequestByInstance.get(instance);
+  }
+
+  /** Requests so far per value of header {@value #INSTANCE_HEADER}. */
+  public Map<String, Long> requestsByInstance() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    requestsByInstance.forEach((instance, count) -> counts.put(instance, count.get()));
+    return counts;
   }
 
   /** How many hosts serve the corpus. */
@@ -100,6 +130,19 @@ public final class CorpusServer implements AutoCloseable {
     return bytesServed.get();
   }
 
+  /** The hex SHA-256 of the bytes this source serves for {@code file} (to check a peer's output). */
+  public String sha256(FileSpec file) {
+    java.security.MessageDigest digest = CurlPeer.digest();
+    int start = offset(seed, file.id());
+    for (long sent = 0; sent < file.size(); ) {
+      int from = (int) ((start + sent) % BLOCK);
+      int length = (int) Math.min(BLOCK - from, file.size() - sent);
+      digest.update(block.nioBuffer(from, length));
+      sent += length;
+    }
+    return java.util.HexFormat.of().formatHex(digest.digest());
+  }
+
   /** Where in the seeded block a file's bytes start: every file reads the block from its own offset. */
   static int offset(long seed, long id) {
     return (int) Math.floorMod(mix(seed ^ (id * 0x9E3779B97F4A7C15L)), (long) BLOCK);
@@ -107,6 +150,11 @@ public final class CorpusServer implements AutoCloseable {
 
   private Publisher<Void> serve(int host, HttpServerRequest req, HttpServerResponse res) {
     requests.incrementAndGet();
+    String instance = req.requestHeaders().get(INSTANCE_HEADER);
+    if (instance != null) {
+      firstRequestByInstance.putIfAbsent(instance, System.currentTimeMillis());
+      requestsByInstance.computeIfAbsent(instance, k -> new AtomicLong()).incrementAndGet();
+    }
     FileSpec file;
     try {
       file = FileSpec.parse(req.param("name"), host);
@@ -136,16 +184,17 @@ public final class CorpusServer implements AutoCloseable {
               }
               return res.header(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream")
                   .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(file.size()))
-                  .send(body(file))
+                  .send(body(file, hostTrickles.get(host)))
                   .then();
             });
     long delay = (long) hostDelays.get(host) + file.delayMillis();
     return delay > 0 ? Mono.delay(Duration.ofMillis(delay)).then(answer) : answer;
   }
 
-  private Flux<ByteBuf> body(FileSpec file) {
+  private Flux<ByteBuf> body(FileSpec file, int trickleMillis) {
     int start = offset(seed, file.id());
-    return Flux.generate(
+    int chunk = trickleMillis > 0 ? (int) Math.max(1, (file.size() + TRICKLE_PIECES - 1) / TRICKLE_PIECES) : CHUNK;
+    Flux<ByteBuf> pieces = Flux.generate(
         () -> 0L,
         (sent, sink) -> {
           if (sent >= file.size()) {
@@ -153,11 +202,12 @@ public final class CorpusServer implements AutoCloseable {
             return sent;
           }
           int from = (int) ((start + sent) % BLOCK);
-          int length = (int) Math.min(Math.min(CHUNK, BLOCK - from), file.size() - sent);
+          int length = (int) Math.min(Math.min(chunk, BLOCK - from), file.size() - sent);
           sink.next(block.slice(from, length));
           bytesServed.addAndGet(length);
           return sent + length;
         });
+    return trickleMillis > 0 ? pieces.delayElements(Duration.ofMillis(trickleMillis / TRICKLE_PIECES)) : pieces;
   }
 
   private static long mix(long z) {

@@ -51,6 +51,12 @@ final class Publisher implements AutoCloseable {
 
   /** Sends a first-attempt task to the pending topic (to {@code partition}, or by key when null). */
   Future<RecordMetadata> task(String traceId, String assignmentId, String url, String fileName, Integer partition) {
+    return task(topics.pending(), traceId, assignmentId, url, fileName, partition);
+  }
+
+  /** Sends a first-attempt task to another pending topic (the scale-out instances' own). */
+  Future<RecordMetadata> task(
+      String topic, String traceId, String assignmentId, String url, String fileName, Integer partition) {
     Instant now = Instant.now();
     DownloadTask task =
         new DownloadTask(
@@ -58,7 +64,7 @@ final class Publisher implements AutoCloseable {
             "claims", url, fileName,
             Map.of("status_subtype", "documentsReceived", "assignment_id", assignmentId), 1, now,
             now, null, List.of());
-    return producer.send(new ProducerRecord<>(topics.pending(), partition, task.taskId(), task));
+    return producer.send(new ProducerRecord<>(topic, partition, task.taskId(), task));
   }
 
   /** Waits until every record sent so far is acknowledged. */

@@ -126,6 +126,7 @@ final class Report {
         md.append("- **").append(name).append("**: ").append(other, 0, other.length() - 2).append('\n');
       }
     });
+    ReportSections.append(md, scenarios);
     md.append("\n## Plots\n\n");
     plots.forEach(plot -> md.append("![").append(plot.getFileName()).append("](").append(plot.getFileName())
         .append(")\n"));

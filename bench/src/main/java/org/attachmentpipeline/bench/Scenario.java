@@ -8,14 +8,16 @@ import java.util.List;
  *
  * @param name the name used by {@code --scenario} and in the report
  * @param kind how the work is let in and what is measured
- * @param files how many files (tasks)
+ * @param files how many files (tasks); for {@code scale-out}, the most download instances
  * @param sizeBytes the size of each file
  * @param plain whether the plain downloader fetches the same corpus in the same run
  * @param hosts how many local hosts (127.0.0.1, .2, ...) serve the corpus
  * @param slowMillis the extra time before answering: every request of the last host
- *     ({@code slow-host}), or every 50th file ({@code slow-file})
+ *     ({@code slow-host}), or every 50th file ({@code slow-file}); for {@code scale-out}, how long
+ *     each body trickles
  * @param failPercent the share of requests answered with 503 ({@code failures})
- * @param durationSeconds how long events are let in ({@code fixed-rate})
+ * @param durationSeconds how long events are let in ({@code fixed-rate}); for {@code scale-out},
+ *     the measuring window of each step
  * @param targets the targets of this scenario
  * @param description one line for the report
  */
@@ -46,7 +48,12 @@ public record Scenario(
      * Like BURST, while a second download worker joins at 20 % of the results and leaves (a
      * graceful stop) at 60 %: what a scale step costs in work redone and results duplicated.
      */
-    SCALE
+    SCALE,
+    /**
+     * Download instances as separate processes, 1, 2, ... of them, on a source whose bodies
+     * trickle: throughput per instance count ({@link ScaleOutRunner}).
+     */
+    SCALE_OUT
   }
 
   public Scenario {

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class ScenarioRunner {
 
   private static final Logger log = LoggerFactory.getLogger(ScenarioRunner.class);
+  private static final String WARM_UP = "warm-up";
 
   private final BenchPipeline pipeline;
   private final CorpusServer server;
@@ -38,22 +39,27 @@ final class ScenarioRunner {
   private final ResultWatcher watcher;
   private final ResourceSampler sampler;
   private final String runId;
+  private final Profiler profiler;
   private final AtomicInteger scenarioNumber = new AtomicInteger();
 
   ScenarioRunner(
       BenchPipeline pipeline, CorpusServer server, Publisher publisher, ResultWatcher watcher,
-      ResourceSampler sampler, String runId) {
+      ResourceSampler sampler, String runId, Profiler profiler) {
     this.pipeline = pipeline;
     this.server = server;
     this.publisher = publisher;
     this.watcher = watcher;
     this.sampler = sampler;
     this.runId = runId;
+    this.profiler = profiler;
   }
 
   /** Runs a scenario and returns its figures; {@code rate} is the events/s of a fixed-rate one. */
   Map<String, Object> run(Scenario scenario, double rate) throws InterruptedException {
     int number = scenarioNumber.incrementAndGet();
+    if (scenario.kind() == Kind.SCALE_OUT) {
+      return new ScaleOutRunner(pipeline, server, publisher, watcher, runId).run(scenario, number);
+    }
     List<FileSpec> corpus = corpus(scenario, number);
     Map<String, Object> figures = new LinkedHashMap<>();
     PlainDownloader.Outcome plain = null;
@@ -65,6 +71,19 @@ final class ScenarioRunner {
       plainUsage = sampler.end(window);
       deleteTree(dir);
     }
+    CurlPeer.Outcome curl = null;
+    String curlSkipped = null;
+    if (CurlPeer.SCENARIOS.contains(scenario.name())) {
+      if (CurlPeer.available()) {
+        Path dir = pipeline.dataDir().resolve("curl-" + scenario.name());
+        curl = CurlPeer.download(corpus, server, dir);
+        deleteTree(dir);
+        log.info("{} curl: {} files in {} ms, exit {}, {} wrong or missing", scenario.name(), curl.files(),
+            curl.endMillis() - curl.startMillis(), curl.exitCode(), curl.failures());
+      } else {
+        curlSkipped = "curl is not on the PATH";
+      }
+    }
     if (scenario.slowMillis() > 0 && scenario.hosts() > 1) {
       server.setHostDelay(scenario.hosts() - 1, scenario.slowMillis());
     }
@@ -74,6 +93,10 @@ final class ScenarioRunner {
     ResourceSampler.Window window = sampler.begin(memoryScenario);
     long start;
     long requestsBefore = server.requests();
+    boolean profiled = profiler != null && !scenario.name().equals(WARM_UP);
+    if (profiled) {
+      profiler.start();
+    }
     try {
       start = letIn(scenario, corpus, tracker, rate, number);
       if (scenario.kind() == Kind.SCALE) {
@@ -86,8 +109,14 @@ final class ScenarioRunner {
       for (int host = 0; host < server.hosts(); host++) {
         server.setHostDelay(host, 0);
       }
+      if (profiled) {
+        profiler.stop();
+      }
     }
     ResourceSampler.Usage usage = sampler.end(window);
+    if (profiled) {
+      figures.put("profile", profiler.write(scenario.name()));
+    }
     watcher.watch(null);
     figures.putAll(Figures.pipeline(scenario, tracker, start, usage));
     if (scenario.kind() == Kind.FIXED_RATE) {
@@ -96,6 +125,11 @@ final class ScenarioRunner {
     if (plain != null) {
       figures.putAll(Figures.plain(plain, plainUsage));
       figures.putAll(Figures.ratios(figures));
+    }
+    if (curl != null) {
+      figures.putAll(CurlPeer.figures(curl, figures));
+    } else if (curlSkipped != null) {
+      figures.put("curl_skipped", curlSkipped);
     }
     if (scenario.failPercent() > 0) {
       figures.putAll(Figures.retryError(tracker, server));
@@ -142,7 +176,7 @@ final class ScenarioRunner {
 
   /** A warm-up burst whose figures are not reported (JIT, connections, consumer groups). */
   void warmUp(int files) throws InterruptedException {
-    Scenario warm = new Scenario("warm-up", Kind.BURST, files, 16 * 1024, false, 1, 0, 0, 0, List.of(), "");
+    Scenario warm = new Scenario(WARM_UP, Kind.BURST, files, 16 * 1024, false, 1, 0, 0, 0, List.of(), "");
     run(warm, 0);
   }
 
@@ -183,6 +217,7 @@ final class ScenarioRunner {
         pipeline.resumeDownloads();
         yield start;
       }
+      case SCALE_OUT -> throw new IllegalStateException("scale-out lets its work in itself (ScaleOutRunner)");
     };
   }
 

@@ -15,7 +15,7 @@ public final class Scenarios {
   public static final List<String> NAMES =
       List.of(
           "files-64k", "files-8m", "file-1g", "fixed-rate", "failures", "slow-host", "backlog",
-          "slow-file", "scale");
+          "slow-file", "scale", "scale-out");
 
   private Scenarios() {}
 
@@ -38,7 +38,8 @@ public final class Scenarios {
         slowHost(2_000),
         backlog(100_000),
         slowFile(),
-        scale(10_000));
+        scale(10_000),
+        scaleOut(3, 2_000, 20));
   }
 
   static List<Scenario> quick() {
@@ -51,7 +52,8 @@ public final class Scenarios {
         slowHost(100),
         backlog(1_000),
         slowFile(),
-        scale(400));
+        scale(400),
+        scaleOut(2, 1_500, 6));
   }
 
   private static Scenario files64k(int files) {
@@ -111,6 +113,18 @@ public final class Scenarios {
             new Target("inventory_rows_duplicated", true, 0, "no inventory row duplicated"),
             new Target("files_redone_percent", true, 1, "under 1 % of files downloaded twice")),
         files + " files of 64 KiB; a second download worker joins at 20 % of the results and leaves at 60 %");
+  }
+
+  private static Scenario scaleOut(int instances, int trickleMillis, int windowSeconds) {
+    List<Target> targets = new java.util.ArrayList<>();
+    targets.add(new Target("ratio_2_to_1", false, 1.8, "2 instances >= 1.8 x the files/s of 1"));
+    if (instances >= 3) {
+      targets.add(new Target("ratio_3_to_1", false, 2.6, "3 instances >= 2.6 x the files/s of 1"));
+    }
+    return new Scenario(
+        "scale-out", Kind.SCALE_OUT, instances, 16 * KIB, false, 1, trickleMillis, 0, windowSeconds, targets,
+        "1 to " + instances + " download instances (separate processes), every 16 KiB body trickling over "
+            + trickleMillis + " ms; files/s in a " + windowSeconds + " s window per step");
   }
 
   private static Scenario slowFile() {

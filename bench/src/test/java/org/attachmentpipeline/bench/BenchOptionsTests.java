@@ -25,6 +25,12 @@ class BenchOptionsTests {
   }
 
   @Test
+  void profilingIsOffUnlessAsked() {
+    assertThat(BenchOptions.parse("--quick").profile()).isFalse();
+    assertThat(BenchOptions.parse("--quick", "--profile").profile()).isTrue();
+  }
+
+  @Test
   void refusesAnUnknownScenarioOrOption() {
     assertThatThrownBy(() -> BenchOptions.parse("--scenario", "nope")).hasMessageContaining("nope");
     assertThatThrownBy(() -> BenchOptions.parse("--fast")).hasMessageContaining("--fast");
@@ -40,5 +46,16 @@ class BenchOptionsTests {
     assertThat(full.get("file-1g").sizeBytes()).isEqualTo(1L << 30);
     assertThat(full.get("backlog").files()).isEqualTo(100_000);
     assertThat(full.get("slow-file").files()).isEqualTo(500);
+  }
+
+  @Test
+  void scaleOutGoesToThreeInstancesAtFullSizeAndTwoInQuickModeWithTheIssuesGoals() {
+    Scenario full = Scenarios.select(List.of("scale-out"), false).get(0);
+    Scenario quick = Scenarios.select(List.of("scale-out"), true).get(0);
+
+    assertThat(full.files()).isEqualTo(3);
+    assertThat(quick.files()).isEqualTo(2);
+    assertThat(full.targets()).extracting(Scenario.Target::figure).containsExactly("ratio_2_to_1", "ratio_3_to_1");
+    assertThat(quick.targets()).extracting(Scenario.Target::figure).containsExactly("ratio_2_to_1");
   }
 }

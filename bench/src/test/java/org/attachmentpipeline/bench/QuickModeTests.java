@@ -22,7 +22,7 @@ class QuickModeTests {
 
   @Test
   void quickSmallestScenarioWritesAReportWithEveryFigure() throws Exception {
-    int exit = BenchMain.run("--quick", "--scenario", "files-64k", "--out", out.toString());
+    int exit = BenchMain.run("--quick", "--scenario", "files-64k", "--profile", "--out", out.toString());
 
     assertThat(exit).isZero();
     JsonNode report = JsonMapper.builder().build().readTree(Files.readString(out.resolve("bench.json")));
@@ -48,8 +48,32 @@ class QuickModeTests {
       assertThat(target.has(key)).as("targets[0]." + key).isTrue();
     }
     assertThat(scenario.get("timeline").isArray()).isTrue();
+    profileOfTheScenarioIsWrittenAndSummarised(scenario);
+    curlPeerIsReportedOrSkippedWithANote(figures);
     assertThat(out.resolve("bench.md")).exists();
     assertThat(out.resolve("files-64k.png")).exists();
     assertThat(Files.readString(out.resolve("bench.md"))).contains("| files-64k |");
+  }
+
+  /** The same run's --profile output: the recording, its top frames, and the report's section. */
+  void profileOfTheScenarioIsWrittenAndSummarised(JsonNode scenario) throws Exception {
+    assertThat(out.resolve("profiles/files-64k.jfr")).isNotEmptyFile();
+    assertThat(out.resolve("profiles/files-64k.collapsed")).isNotEmptyFile();
+    assertThat(Files.readString(out.resolve("profiles/files-64k-top.txt")))
+        .contains("Top frames", "Top non-JDK frames", "By package", "%");
+    assertThat(scenario.get("profile").get("samples").asInt()).isPositive();
+    assertThat(Files.readString(out.resolve("bench.md"))).contains("## Profiles", "profiles/files-64k-top.txt");
+  }
+
+  /** curl beside the plain peer when it is installed (its output checked), a note when it is not. */
+  void curlPeerIsReportedOrSkippedWithANote(JsonNode figures) throws Exception {
+    if (CurlPeer.available()) {
+      assertThat(figures.get("curl_files").asInt()).isEqualTo(200);
+      assertThat(figures.get("curl_sha256_mismatches").asInt()).isZero();
+      assertThat(figures.has("ratio_curl_files_per_second")).isTrue();
+    } else {
+      assertThat(figures.get("curl_skipped").asText()).contains("curl");
+    }
+    assertThat(Files.readString(out.resolve("bench.md"))).contains("## Peers");
   }
 }
