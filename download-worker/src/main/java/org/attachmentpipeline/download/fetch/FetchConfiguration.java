@@ -101,7 +101,7 @@ class FetchConfiguration {
         hostRules,
         new WebClientDownloader.DownloadLimits(
             properties.maxFileSize().toBytes(), properties.maxRedirects(), properties.userAgent()),
-        new WebClientDownloader.ResumeRules(properties.resume().enabled(), properties.resume().minSize().toBytes()),
+        new PartFiles.ResumeRules(properties.resume().enabled(), properties.resume().minSize().toBytes()),
         new TransferMetrics(meterRegistry),
         Clock.systemUTC());
   }

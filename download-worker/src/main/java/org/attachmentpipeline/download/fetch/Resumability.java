@@ -6,6 +6,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
+import org.attachmentpipeline.download.cache.KeptParts;
 import org.springframework.http.HttpHeaders;
 
 /**
@@ -94,6 +96,26 @@ final class Resumability {
     }
     String lastModified = headers.getFirst(HttpHeaders.LAST_MODIFIED);
     return headers.getFirst(HttpHeaders.ETAG) == null && (lastModified == null || lastModified.trim().equals(askedWith));
+  }
+
+  /** Why a {@code 206} is not the rest of the kept bytes {@code asking} describes, if it is not. */
+  static Optional<String> mismatch(KeptParts.Mark asking, HttpHeaders headers, OptionalLong announced) {
+    Optional<ContentRange> range = contentRange(headers.getFirst(HttpHeaders.CONTENT_RANGE));
+    if (range.isEmpty()) {
+      return Optional.of("a 206 without a usable Content-Range");
+    }
+    ContentRange got = range.get();
+    if (got.start() != asking.length() || got.total() != asking.total() || got.end() != asking.total() - 1) {
+      return Optional.of("a 206 for bytes " + got.start() + "-" + got.end() + "/" + got.total()
+          + " instead of " + asking.length() + "-" + (asking.total() - 1) + "/" + asking.total());
+    }
+    if (announced.isPresent() && announced.getAsLong() != asking.total() - asking.length()) {
+      return Optional.of("a 206 whose Content-Length does not match its Content-Range");
+    }
+    if (!sameRepresentation(asking.validator(), headers)) {
+      return Optional.of("a 206 of another representation (its validator changed)");
+    }
+    return Optional.empty();
   }
 
   private static boolean isStrongEntityTag(String tag) {

@@ -4,11 +4,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
@@ -49,9 +47,6 @@ import reactor.netty.http.client.HttpClientRequest;
 final class WebClientDownloader implements Downloader {
 
   static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
-  /** Failures after which the bytes already written are still good: the body was cut, or the source was busy. */
-  private static final Set<FailureKind> CONTINUABLE =
-      EnumSet.of(FailureKind.CONNECTION, FailureKind.TIMEOUT, FailureKind.HTTP_TRANSIENT);
   private static final Logger log = LoggerFactory.getLogger(WebClientDownloader.class);
 
   private final WebClient webClient;
@@ -60,7 +55,7 @@ final class WebClientDownloader implements Downloader {
   private final FailureClassifier classifier;
   private final HostRules hosts;
   private final DownloadLimits limits;
-  private final ResumeRules resume;
+  private final PartFiles parts;
   private final TransferMetrics metrics;
   private final Clock clock;
 
@@ -71,7 +66,7 @@ final class WebClientDownloader implements Downloader {
       FailureClassifier classifier,
       HostRules hosts,
       DownloadLimits limits,
-      ResumeRules resume,
+      PartFiles.ResumeRules resume,
       TransferMetrics metrics,
       Clock clock) {
     this.webClient = webClient;
@@ -80,16 +75,13 @@ final class WebClientDownloader implements Downloader {
     this.classifier = classifier;
     this.hosts = hosts;
     this.limits = limits;
-    this.resume = resume;
+    this.parts = new PartFiles(cache, resume);
     this.metrics = metrics;
     this.clock = clock;
   }
 
   /** The limits of one download. */
   record DownloadLimits(long maxBytes, int maxRedirects, String userAgent) {}
-
-  /** Whether cut-off downloads are kept and continued, and from what total size on. */
-  record ResumeRules(boolean enabled, long minSize) {}
 
   /** The source cannot continue the kept bytes (416, another representation): ask again for the whole body. */
   private record StartOver() {}
@@ -115,22 +107,14 @@ final class WebClientDownloader implements Downloader {
     } catch (URISyntaxException e) {
       return failed(task, Failure.of(FailureKind.BAD_URL, "unusable URL: " + e.getReason()));
     }
-    Mono<Optional<KeptParts.Adopted>> kept =
-        resume.enabled() ? cache.kept().adopt(task.taskId()) : Mono.just(Optional.empty());
-    Mono<Transfer> opened =
-        kept.flatMap(
-            adopted ->
-                adopted.isPresent()
-                    ? Mono.just(Transfer.resuming(adopted.get()))
-                    : cache.openPart(cache.newPartFile(task.taskId())).map(Transfer::fresh));
     // the part file stays open, and so locked against other instances' clean-up, until renamed, kept or deleted
     return Mono.usingWhen(
-        opened,
+        parts.open(task.taskId()),
         transfer -> run(task, uri, transfer),
         transfer -> transfer.file().closeLater(),
-        (transfer, error) -> discard(task, transfer),
+        (transfer, error) -> parts.discard(task, transfer),
         // stopped from outside (its partition went to another instance, shutdown): leave no part file
-        transfer -> discard(task, transfer));
+        transfer -> parts.discard(task, transfer));
   }
 
   private Mono<DownloadOutcome> run(DownloadTask task, URI uri, Transfer transfer) {
@@ -140,7 +124,7 @@ final class WebClientDownloader implements Downloader {
         .flatMap(
             outcome ->
                 outcome instanceof DownloadOutcome.Failed failed
-                    ? keepOrDiscard(failed, transfer, reservation)
+                    ? parts.settle(failed, transfer, reservation)
                     : Mono.just(outcome))
         // failed or cancelled: its room goes back (a committed or kept download's room is its file already)
         .doFinally(signal -> reservation.release());
@@ -237,13 +221,14 @@ final class WebClientDownloader implements Downloader {
     boolean continues = asking != null && status == HttpStatus.PARTIAL_CONTENT.value();
     long offset = 0;
     if (continues) {
-      Optional<String> mismatch = mismatch(asking, headers, announced);
+      Optional<String> mismatch = Resumability.mismatch(asking, headers, announced);
       if (mismatch.isPresent()) {
         return letGo(response).then(startOver(task, mismatch.get()));
       }
       offset = asking.length();
     }
-    long expected = announced.isPresent() ? offset + announced.getAsLong() : -1;
+    // a continuing 206 is the rest of a file whose length the kept bytes' total says, with or without Content-Length
+    long expected = continues ? asking.total() : announced.isPresent() ? announced.getAsLong() : -1;
     if (expected > limits.maxBytes()) {
       return Mono.error(BodyDigest.tooLarge(limits.maxBytes()));
     }
@@ -294,26 +279,6 @@ final class WebClientDownloader implements Downloader {
                     task, file, digest.size(), digest.hex(), contentType, clock.instant()));
   }
 
-  /** Why a {@code 206} is not the rest of the kept bytes, if it is not. */
-  private static Optional<String> mismatch(KeptParts.Mark asking, HttpHeaders headers, OptionalLong announced) {
-    Optional<Resumability.ContentRange> range = Resumability.contentRange(headers.getFirst(HttpHeaders.CONTENT_RANGE));
-    if (range.isEmpty()) {
-      return Optional.of("a 206 without a usable Content-Range");
-    }
-    Resumability.ContentRange got = range.get();
-    if (got.start() != asking.length() || got.total() != asking.total() || got.end() != asking.total() - 1) {
-      return Optional.of("a 206 for bytes " + got.start() + "-" + got.end() + "/" + got.total()
-          + " instead of " + asking.length() + "-" + (asking.total() - 1) + "/" + asking.total());
-    }
-    if (announced.isPresent() && announced.getAsLong() != asking.total() - asking.length()) {
-      return Optional.of("a 206 whose Content-Length does not match its Content-Range");
-    }
-    if (!Resumability.sameRepresentation(asking.validator(), headers)) {
-      return Optional.of("a 206 of another representation (its validator changed)");
-    }
-    return Optional.empty();
-  }
-
   private Mono<Object> startOver(DownloadTask task, String why) {
     metrics.restarted();
     log.info("Cannot continue task_id={}: {}; starting over from byte 0", task.taskId(), why);
@@ -345,43 +310,12 @@ final class WebClientDownloader implements Downloader {
               FailureKind.CONNECTION,
               "body ended after " + digest.size() + " of " + expected + " bytes"));
     }
-    return Mono.empty();
-  }
-
-  /**
-   * A failed attempt keeps its part file when it was cut off from a source that can continue it
-   * (the next attempt asks for the rest), and deletes it otherwise.
-   */
-  private Mono<DownloadOutcome> keepOrDiscard(
-      DownloadOutcome.Failed outcome, Transfer transfer, CacheUsage.Reservation reservation) {
-    Optional<KeptParts.Mark> mark = resume.enabled() && CONTINUABLE.contains(outcome.failure().kind())
-        ? transfer.keepable(resume.minSize()) : Optional.empty();
-    if (mark.isEmpty()) {
-      return discard(outcome.task(), transfer).thenReturn(outcome);
+    if (expected >= 0 && digest.size() > expected) {
+      return Mono.error(
+          new BodyException(
+              FailureKind.CONNECTION, "body of " + digest.size() + " bytes is longer than the " + expected + " announced"));
     }
-    return cache.kept()
-        .keep(transfer.file(), mark.get(), reservation)
-        .doOnNext(kept -> {
-          if (kept) {
-            log.info("Kept {} of {} bytes of task_id={} to continue on its next attempt",
-                mark.get().length(), mark.get().total(), outcome.task().taskId());
-          }
-        })
-        .onErrorResume(error -> {
-          log.warn("Could not keep the part file of task_id={}: {}", outcome.task().taskId(), error.toString());
-          return cache.discard(transfer.file().path()).onErrorResume(ignored -> Mono.empty()).thenReturn(false);
-        })
-        .thenReturn(outcome);
-  }
-
-  private Mono<Void> discard(DownloadTask task, Transfer transfer) {
-    return cache
-        .discard(transfer.file())
-        .onErrorResume(
-            error -> {
-              log.warn("Could not delete the part file of task_id={}: {}", task.taskId(), error.toString());
-              return Mono.empty();
-            });
+    return Mono.empty();
   }
 
   private static Mono<DownloadOutcome> failed(DownloadTask task, Failure failure) {
