@@ -15,7 +15,7 @@ public final class Scenarios {
   public static final List<String> NAMES =
       List.of(
           "files-64k", "files-8m", "file-1g", "fixed-rate", "failures", "slow-host", "backlog",
-          "slow-file", "scale");
+          "slow-file", "scale", ResumeScenario.NAME);
 
   private Scenarios() {}
 
@@ -38,7 +38,8 @@ public final class Scenarios {
         slowHost(2_000),
         backlog(100_000),
         slowFile(),
-        scale(10_000));
+        scale(10_000),
+        ResumeScenario.spec(false));
   }
 
   static List<Scenario> quick() {
@@ -51,7 +52,8 @@ public final class Scenarios {
         slowHost(100),
         backlog(1_000),
         slowFile(),
-        scale(400));
+        scale(400),
+        ResumeScenario.spec(true));
   }
 
   private static Scenario files64k(int files) {
