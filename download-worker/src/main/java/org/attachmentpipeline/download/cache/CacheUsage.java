@@ -143,6 +143,12 @@ public final class CacheUsage {
     committed(reservation, size);
   }
 
+  /** A kept part file of {@code size} bytes taken over and given back unchanged counts as a file again. */
+  void added(long size) {
+    bytes.addAndGet(size);
+    committedTotal.addAndGet(size);
+  }
+
   /**
    * A kept part file of {@code size} bytes left the files: deleted, or taken over by a download
    * whose reservation counts it from now on (the next rescan measures the truth anyway).

@@ -140,7 +140,17 @@ public final class DownloadCache {
               }
               return new PartFile(part, channel, () -> {});
             })
-        .subscribeOn(Schedulers.boundedElastic());
+        .subscribeOn(Schedulers.boundedElastic())
+        // cancelled while it was being created: close it and leave no file
+        .doOnDiscard(PartFile.class, file -> {
+          try {
+            Files.deleteIfExists(file.path());
+          } catch (IOException e) {
+            // the next start's clean-up deletes it (it is not locked once closed)
+          } finally {
+            file.close();
+          }
+        });
   }
 
   /**

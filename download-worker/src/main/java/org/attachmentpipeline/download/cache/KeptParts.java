@@ -92,7 +92,9 @@ public final class KeptParts {
    */
   public Mono<Optional<Adopted>> adopt(String taskId) {
     return Mono.fromCallable(() -> adoptNow(DownloadCache.isSafeId(taskId) ? taskId : null))
-        .subscribeOn(Schedulers.boundedElastic());
+        .subscribeOn(Schedulers.boundedElastic())
+        // cancelled while it was taking one over (hashing a large prefix): give it back, kept as it was
+        .doOnDiscard(Optional.class, taken -> taken.ifPresent(adopted -> giveBack((Adopted) adopted)));
   }
 
   /**
@@ -149,6 +151,16 @@ public final class KeptParts {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clean the cache directory " + directory, e);
+    }
+  }
+
+  private void giveBack(Adopted adopted) {
+    Path part = adopted.file().path();
+    try {
+      keepNow(adopted.file(), adopted.mark(), null);
+    } catch (IOException | RuntimeException e) {
+      log.warn("Could not give back the kept part file {}: {}", part.getFileName(), e.toString());
+      adopted.file().close();
     }
   }
 
@@ -245,7 +257,11 @@ public final class KeptParts {
         sync.force(true);
       }
       Files.move(temp, sidecar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      usage.kept(reservation, mark.length());
+      if (reservation != null) {
+        usage.kept(reservation, mark.length());
+      } else {
+        usage.added(mark.length());
+      }
       return true;
     } catch (NoSuchFileException goneMeanwhile) {
       // another instance's start cleaned it up between the close and the sidecar: nothing to keep

@@ -1,6 +1,7 @@
 package org.attachmentpipeline.download.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.Disposable;
 
 /**
  * A cut-off download's part file is kept only as the bytes its sidecar describes, survives a
@@ -99,6 +101,22 @@ class KeptPartsTests {
 
     assertThat(cacheDir).isEmptyDirectory();
     assertThat(cache.usage().bytes()).isZero();
+  }
+
+  @Test
+  void aTakeOverCancelledHalfWayGivesThePartBackAsItWas() throws Exception {
+    DownloadCache cache = new DownloadCache(cacheDir);
+    Path part = keep(cache, "task-e");
+
+    Disposable taking = cache.kept().adopt("task-e").subscribe();
+    taking.dispose();
+
+    Optional<KeptParts.Adopted> again =
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.kept().adopt("task-e").block(), Optional::isPresent);
+    try (DownloadCache.PartFile file = again.get().file()) {
+      assertThat(file.path()).isEqualTo(part);
+      assertThat(again.get().mark()).isEqualTo(MARK);
+    }
   }
 
   /** A download of {@code taskId} that wrote {@link #written} and was cut off, kept at {@link #MARK}. */
