@@ -140,6 +140,38 @@ public final class KeptParts {
     return removed;
   }
 
+  /**
+   * Deletes the kept parts of {@code taskId} that no one holds: the task was given up, nobody will
+   * continue them. Runs on the bounded-elastic scheduler; emits how many were deleted.
+   */
+  public Mono<Integer> forget(String taskId) {
+    if (!DownloadCache.isSafeId(taskId)) {
+      return Mono.just(0);
+    }
+    return Mono.fromCallable(() -> {
+      int removed = 0;
+      try (DirectoryStream<Path> sidecars =
+          Files.newDirectoryStream(directory, taskId + ".*" + DownloadCache.PART_SUFFIX + SIDECAR_SUFFIX)) {
+        for (Path sidecar : sidecars) {
+          Path part = partOf(sidecar);
+          if (!claimed.add(part)) {
+            continue;
+          }
+          try {
+            if (deleteIfFree(part, sidecar)) {
+              removed++;
+            }
+          } catch (NoSuchFileException goneMeanwhile) {
+            Files.deleteIfExists(sidecar);
+          } finally {
+            claimed.remove(part);
+          }
+        }
+      }
+      return removed;
+    }).subscribeOn(Schedulers.boundedElastic());
+  }
+
   /** Deletes sidecars (and their temporary files) whose part file is gone. Run at start. */
   void removeOrphanSidecars() {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SIDECAR_SUFFIX + "*")) {

@@ -239,6 +239,28 @@ class DownloadWorkerTests {
   }
 
   @Test
+  void aDownloadCutOffOnEveryAttemptIsGivenUpAndLeavesNoKeptPartBehind() throws Exception {
+    byte[] bytes = randomBytes(2 * 1024 * 1024);
+    try (CuttingSource source = CuttingSource.start()) {
+      source.serve(bytes, "\"dwt-v2\"", null, true).cutNextBodiesAfter(200 * 1024, 5);
+      DownloadTask task = send(source.url("/cut/always.bin"));
+
+      DeadLetter deadLetter = awaitRecord("dwt.dlq", task.taskId(), DeadLetter.class);
+
+      assertThat(deadLetter.reason()).isEqualTo(DeadLetterReason.EXHAUSTED);
+      assertThat(source.requests()).hasSize(5);
+      // every retry went on from where the last one was cut
+      assertThat(source.requests().subList(1, 5)).allSatisfy(seen -> assertThat(seen.range()).startsWith("bytes="));
+      await().atMost(WAIT).untilAsserted(() -> {
+        try (var files = Files.list(CACHE_DIR)) {
+          assertThat(files.map(file -> file.getFileName().toString()))
+              .noneMatch(name -> name.startsWith(task.taskId()));
+        }
+      });
+    }
+  }
+
+  @Test
   void retryAfterLongerThanTheTierDelayIsHonoured() {
     server.serve("/later.pdf", Response.status(429, "Retry-After", "2"), Response.ok(randomBytes(10), "text/plain"));
     DownloadTask task = send(server.url("/later.pdf"));

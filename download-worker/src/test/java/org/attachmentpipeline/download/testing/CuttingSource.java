@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -56,7 +57,8 @@ public final class CuttingSource implements AutoCloseable {
   private volatile String lastModified;
   private volatile boolean acceptRanges = true;
   private volatile RangeAnswer rangeAnswer = RangeAnswer.HONOUR;
-  private final AtomicLong cutAfter = new AtomicLong(-1);
+  private volatile long cutAfter = -1;
+  private final AtomicInteger cutsLeft = new AtomicInteger();
 
   private CuttingSource() {
     try {
@@ -93,7 +95,13 @@ public final class CuttingSource implements AutoCloseable {
 
   /** The next body is reset after {@code bytes} of it; later ones are sent whole. */
   public CuttingSource cutNextBodyAfter(long bytes) {
-    cutAfter.set(bytes);
+    return cutNextBodiesAfter(bytes, 1);
+  }
+
+  /** The next {@code times} bodies are each reset after {@code bytes} of them. */
+  public CuttingSource cutNextBodiesAfter(long bytes, int times) {
+    cutAfter = bytes;
+    cutsLeft.set(times);
     return this;
   }
 
@@ -171,7 +179,7 @@ public final class CuttingSource implements AutoCloseable {
       headers.put("Accept-Ranges", "bytes");
     }
     write(out, head(status, headers));
-    long cut = cutAfter.getAndSet(-1);
+    long cut = cutsLeft.getAndDecrement() > 0 ? cutAfter : -1;
     long end = cut >= 0 ? Math.min(file.length, start + cut) : file.length;
     for (long at = start; at < end; ) {
       int length = (int) Math.min(16 * 1024, end - at);
