@@ -50,6 +50,7 @@ final class Benchmark {
         run.put("kafka", options.bootstrapServers().map(s -> s + " (external)").orElse(
             pipeline.bootstrapServers() + " (in-process broker)"));
         ScenarioRunner runner = new ScenarioRunner(pipeline, server, publisher, watcher, sampler, runId, Profiler.of(options));
+        ResumeScenario resume = new ResumeScenario(pipeline, publisher, watcher, sampler, runId, options.seed());
         runner.warmUp(options.quick() ? 30 : 300);
         Double saturated = null;
         for (Scenario scenario : Scenarios.select(options.scenarios(), options.quick())) {
@@ -58,7 +59,8 @@ final class Benchmark {
           Map<String, Object> entry = new LinkedHashMap<>();
           entry.put("description", scenario.description());
           try {
-            Map<String, Object> figures = runner.run(scenario, rate);
+            Map<String, Object> figures =
+                scenario.name().equals(ResumeScenario.NAME) ? resume.run(scenario) : runner.run(scenario, rate);
             Object timeline = figures.remove("timeline");
             Object profile = figures.remove("profile");
             entry.put("figures", figures);

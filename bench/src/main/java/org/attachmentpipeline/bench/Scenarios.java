@@ -15,7 +15,7 @@ public final class Scenarios {
   public static final List<String> NAMES =
       List.of(
           "files-64k", "files-8m", "file-1g", "fixed-rate", "failures", "slow-host", "backlog",
-          "slow-file", "scale", "scale-out");
+          "slow-file", "scale", "scale-out", ResumeScenario.NAME);
 
   private Scenarios() {}
 
@@ -39,7 +39,8 @@ public final class Scenarios {
         backlog(100_000),
         slowFile(),
         scale(10_000),
-        scaleOut(3, 2_000, 20));
+        scaleOut(3, 2_000, 20),
+        ResumeScenario.spec(false));
   }
 
   static List<Scenario> quick() {
@@ -53,7 +54,8 @@ public final class Scenarios {
         backlog(1_000),
         slowFile(),
         scale(400),
-        scaleOut(2, 1_500, 6));
+        scaleOut(2, 1_500, 6),
+        ResumeScenario.spec(true));
   }
 
   private static Scenario files64k(int files) {

@@ -35,6 +35,7 @@ import org.springframework.validation.annotation.Validated;
  *     there. At most half of {@code max.poll.interval.ms}.
  * @param urlPolicy which addresses may be downloaded from
  * @param hosts per-host settings, keyed by host name ({@code hosts[api.example.com].headers.X=...})
+ * @param resume whether a cut-off download continues from the bytes already in the cache
  */
 @Validated
 @ConfigurationProperties("pipeline.download")
@@ -53,11 +54,30 @@ public record DownloadProperties(
     @NotNull Duration pollTimeout,
     @NotNull Duration revokeGrace,
     @Valid UrlPolicy urlPolicy,
-    Map<String, @Valid Host> hosts) {
+    Map<String, @Valid Host> hosts,
+    @Valid Resume resume) {
 
   public DownloadProperties {
     urlPolicy = urlPolicy == null ? new UrlPolicy(true, List.of()) : urlPolicy;
     hosts = hosts == null ? Map.of() : Map.copyOf(hosts);
+    resume = resume == null ? new Resume(true, null, null) : resume;
+  }
+
+  /**
+   * Continuing cut-off downloads (docs/adr/0030): a body cut off from a source with a strong
+   * validator and byte ranges keeps its part file, and the task's next attempt on this cache
+   * directory asks for the rest only.
+   *
+   * @param enabled whether cut-off downloads are kept and continued
+   * @param minSize files smaller than this always start over (not worth a kept file)
+   * @param keepFor a kept part file no attempt has taken over by then is deleted (its retry ran
+   *     elsewhere, or the task was given up); longer than the longest retry delay
+   */
+  public record Resume(boolean enabled, DataSize minSize, Duration keepFor) {
+    public Resume {
+      minSize = minSize == null ? DataSize.ofMegabytes(1) : minSize;
+      keepFor = keepFor == null ? Duration.ofHours(2) : keepFor;
+    }
   }
 
   /**

@@ -135,6 +135,33 @@ public final class CacheUsage {
     granted.forEach(Waiter::grant);
   }
 
+  /**
+   * A cut-off download kept its part file of {@code size} bytes for the task's next attempt: the
+   * file replaces the reservation, like a committed one, until it is taken over or deleted.
+   */
+  void kept(Reservation reservation, long size) {
+    committed(reservation, size);
+  }
+
+  /** A kept part file of {@code size} bytes taken over and given back unchanged counts as a file again. */
+  void added(long size) {
+    bytes.addAndGet(size);
+    committedTotal.addAndGet(size);
+  }
+
+  /**
+   * A kept part file of {@code size} bytes left the files: deleted, or taken over by a download
+   * whose reservation counts it from now on (the next rescan measures the truth anyway).
+   */
+  void reclaimed(long size) {
+    List<Waiter> granted;
+    synchronized (this) {
+      bytes.updateAndGet(current -> Math.max(0, current - size));
+      granted = admit();
+    }
+    granted.forEach(Waiter::grant);
+  }
+
   /** Measures the directory again (one level: the cache has no subdirectories). */
   public long rescan() {
     long committedBefore = committedTotal.get();

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -40,6 +41,7 @@ public final class DownloadCache {
 
   private final Path directory;
   private final CacheUsage usage;
+  private final KeptParts kept;
 
   /** A cache without a size limit. */
   public DownloadCache(Path directory) {
@@ -55,6 +57,7 @@ public final class DownloadCache {
       throw new UncheckedIOException("cannot create the cache directory " + this.directory, e);
     }
     this.usage = new CacheUsage(this.directory, maxBytes);
+    this.kept = new KeptParts(this.directory, usage);
   }
 
   /** The cache directory. */
@@ -65,6 +68,11 @@ public final class DownloadCache {
   /** How full the cache is. */
   public CacheUsage usage() {
     return usage;
+  }
+
+  /** The part files kept after a cut-off download, for the task's next attempt to continue. */
+  public KeptParts kept() {
+    return kept;
   }
 
   /** Whether {@code taskId} can name a cache file: letters, digits, '-' and '_' only. */
@@ -105,6 +113,14 @@ public final class DownloadCache {
     return Mono.fromCallable(() -> Files.deleteIfExists(part)).subscribeOn(Schedulers.boundedElastic()).then();
   }
 
+  /** Deletes an open part file while it is still locked, then closes it. */
+  public Mono<Void> discard(PartFile file) {
+    return Mono.fromCallable(() -> Files.deleteIfExists(file.path()))
+        .then(Mono.fromRunnable(file::close))
+        .subscribeOn(Schedulers.boundedElastic())
+        .then();
+  }
+
   /**
    * Creates {@code part} (it must not exist yet) for writing and locks it against other processes;
    * the lock goes when the returned file is closed. Runs on the bounded-elastic scheduler.
@@ -122,9 +138,19 @@ public final class DownloadCache {
                 channel.close();
                 throw e;
               }
-              return new PartFile(part, channel);
+              return new PartFile(part, channel, () -> {});
             })
-        .subscribeOn(Schedulers.boundedElastic());
+        .subscribeOn(Schedulers.boundedElastic())
+        // cancelled while it was being created: close it and leave no file
+        .doOnDiscard(PartFile.class, file -> {
+          try {
+            Files.deleteIfExists(file.path());
+          } catch (IOException e) {
+            // the next start's clean-up deletes it (it is not locked once closed)
+          } finally {
+            file.close();
+          }
+        });
   }
 
   /**
@@ -135,10 +161,13 @@ public final class DownloadCache {
 
     private final Path path;
     private final AsynchronousFileChannel channel;
+    private final Runnable afterClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PartFile(Path path, AsynchronousFileChannel channel) {
+    PartFile(Path path, AsynchronousFileChannel channel, Runnable afterClose) {
       this.path = path;
       this.channel = channel;
+      this.afterClose = afterClose;
     }
 
     public Path path() {
@@ -150,6 +179,11 @@ public final class DownloadCache {
       return channel;
     }
 
+    /** Cuts the file to its first {@code length} bytes (to write it again from there). Blocks briefly. */
+    public void truncate(long length) throws IOException {
+      channel.truncate(length);
+    }
+
     /** Closes the channel (and so releases the lock) on the bounded-elastic scheduler. */
     public Mono<Void> closeLater() {
       return Mono.fromRunnable(this::close).subscribeOn(Schedulers.boundedElastic()).then();
@@ -157,6 +191,18 @@ public final class DownloadCache {
 
     @Override
     public void close() {
+      try {
+        closeChannel();
+      } finally {
+        // once only: a kept part may be another download's by the time this one closes it again
+        if (closed.compareAndSet(false, true)) {
+          afterClose.run();
+        }
+      }
+    }
+
+    /** Closes the channel only: waits for a write in progress, releases the lock. */
+    void closeChannel() {
       try {
         channel.close();
       } catch (IOException e) {
@@ -167,7 +213,8 @@ public final class DownloadCache {
 
   /**
    * Deletes the part files whose writer is gone (a crash mid-download, of this instance or of
-   * another one sharing the directory): those that no process holds a lock on. A part file that
+   * another one sharing the directory): those that no process holds a lock on, except part files
+   * kept for resuming (they have a sidecar, written only once their bytes are on disk). A part file that
    * another live instance is writing is locked and stays. Called at start, before any download of
    * this instance begins: with POSIX locks, closing any channel of a file drops every lock this
    * process holds on it, so this must not run while this process writes part files itself.
@@ -178,13 +225,15 @@ public final class DownloadCache {
     int removed = 0;
     try (DirectoryStream<Path> parts = Files.newDirectoryStream(directory, "*" + PART_SUFFIX)) {
       for (Path part : parts) {
-        if (deleteIfAbandoned(part)) {
+        // a kept part (its sidecar says so) waits for its task's next attempt, or for its expiry
+        if (!KeptParts.isKept(part) && deleteIfAbandoned(part)) {
           removed++;
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clean the cache directory " + directory, e);
     }
+    kept.removeOrphanSidecars();
     usage.rescan();
     return removed;
   }

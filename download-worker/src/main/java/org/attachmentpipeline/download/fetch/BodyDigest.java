@@ -20,9 +20,19 @@ final class BodyDigest {
   private long size;
 
   BodyDigest(long maxBytes) {
+    this(maxBytes, newSha256(), 0);
+  }
+
+  /** Goes on after a prefix of {@code size} bytes already hashed into {@code sha256}: limit and hash cover the whole file. */
+  BodyDigest(long maxBytes, MessageDigest sha256, long size) {
     this.maxBytes = maxBytes;
+    this.sha256 = sha256;
+    this.size = size;
+  }
+
+  private static MessageDigest newSha256() {
     try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

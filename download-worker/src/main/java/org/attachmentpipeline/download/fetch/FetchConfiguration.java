@@ -1,5 +1,6 @@
 package org.attachmentpipeline.download.fetch;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -90,7 +91,8 @@ class FetchConfiguration {
       DownloadCache downloadCache,
       UrlPolicy urlPolicy,
       HostRules hostRules,
-      DownloadProperties properties) {
+      DownloadProperties properties,
+      MeterRegistry meterRegistry) {
     return new WebClientDownloader(
         downloadWebClient,
         downloadCache,
@@ -99,6 +101,8 @@ class FetchConfiguration {
         hostRules,
         new WebClientDownloader.DownloadLimits(
             properties.maxFileSize().toBytes(), properties.maxRedirects(), properties.userAgent()),
+        new PartFiles.ResumeRules(properties.resume().enabled(), properties.resume().minSize().toBytes()),
+        new TransferMetrics(meterRegistry),
         Clock.systemUTC());
   }
 }

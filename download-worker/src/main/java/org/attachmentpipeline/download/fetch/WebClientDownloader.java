@@ -2,7 +2,6 @@ package org.attachmentpipeline.download.fetch;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -13,11 +12,13 @@ import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.download.cache.CacheUsage;
 import org.attachmentpipeline.download.cache.DownloadCache;
+import org.attachmentpipeline.download.cache.KeptParts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -33,6 +34,15 @@ import reactor.netty.http.client.HttpClientRequest;
  * that the URL policy checks every hop; per-host headers go only to their own host. A download
  * cancelled from outside deletes its part file. Before the first byte is written, the download
  * reserves room in the cache for its whole body ({@link CacheUsage}) and waits for it if needed.
+ *
+ * <p>A body cut off (connection reset, stall) from a source that can continue it (a strong
+ * validator, {@code Accept-Ranges: bytes}, a known length of at least the resume minimum) keeps its
+ * part file ({@link KeptParts}); the task's next attempt on this cache directory takes it over and
+ * asks, through the same guarded requests and redirects, for the rest only ({@code Range: bytes=N-}
+ * with {@code If-Range}). Only a {@code 206} whose {@code Content-Range} starts at N and has the
+ * same total continues the file; a {@code 200} is the whole body again and replaces it; a {@code
+ * 416} or any mismatch starts over from byte 0. The SHA-256 and the size limit cover the whole
+ * file, the kept prefix hashed again from disk.
  */
 final class WebClientDownloader implements Downloader {
 
@@ -45,6 +55,8 @@ final class WebClientDownloader implements Downloader {
   private final FailureClassifier classifier;
   private final HostRules hosts;
   private final DownloadLimits limits;
+  private final PartFiles parts;
+  private final TransferMetrics metrics;
   private final Clock clock;
 
   WebClientDownloader(
@@ -54,6 +66,8 @@ final class WebClientDownloader implements Downloader {
       FailureClassifier classifier,
       HostRules hosts,
       DownloadLimits limits,
+      PartFiles.ResumeRules resume,
+      TransferMetrics metrics,
       Clock clock) {
     this.webClient = webClient;
     this.cache = cache;
@@ -61,11 +75,16 @@ final class WebClientDownloader implements Downloader {
     this.classifier = classifier;
     this.hosts = hosts;
     this.limits = limits;
+    this.parts = new PartFiles(cache, resume);
+    this.metrics = metrics;
     this.clock = clock;
   }
 
   /** The limits of one download. */
   record DownloadLimits(long maxBytes, int maxRedirects, String userAgent) {}
+
+  /** The source cannot continue the kept bytes (416, another representation): ask again for the whole body. */
+  private record StartOver() {}
 
   /** A redirect to follow; the response it came with is already released. */
   private record Redirect(URI to) {}
@@ -88,16 +107,27 @@ final class WebClientDownloader implements Downloader {
     } catch (URISyntaxException e) {
       return failed(task, Failure.of(FailureKind.BAD_URL, "unusable URL: " + e.getReason()));
     }
-    Path part = cache.newPartFile(task.taskId());
-    CacheUsage.Reservation reservation = cache.usage().open(part);
-    return attempt(task, uri, part, reservation)
-        .onErrorResume(error -> Mono.just(new DownloadOutcome.Failed(task, classifier.classify(error))))
-        .flatMap(outcome -> outcome instanceof DownloadOutcome.Failed ? cleanUp(outcome, part) : Mono.just(outcome))
-        // failed or cancelled: its room goes back (a committed download's room is its file already)
-        .doFinally(signal -> reservation.release())
+    // the part file stays open, and so locked against other instances' clean-up, until renamed, kept or deleted
+    return Mono.usingWhen(
+        parts.open(task.taskId()),
+        transfer -> run(task, uri, transfer),
+        transfer -> transfer.file().closeLater(),
+        (transfer, error) -> parts.discard(task, transfer),
         // stopped from outside (its partition went to another instance, shutdown): leave no part file
-        .doOnCancel(() -> cache.discard(part).subscribe(done -> {}, error -> log.warn(
-            "Could not delete the part file of the cancelled download of task_id={}: {}", task.taskId(), error.toString())));
+        transfer -> parts.discard(task, transfer));
+  }
+
+  private Mono<DownloadOutcome> run(DownloadTask task, URI uri, Transfer transfer) {
+    CacheUsage.Reservation reservation = cache.usage().open(transfer.file().path());
+    return attempt(task, uri, transfer, reservation)
+        .onErrorResume(error -> Mono.just(new DownloadOutcome.Failed(task, classifier.classify(error))))
+        .flatMap(
+            outcome ->
+                outcome instanceof DownloadOutcome.Failed failed
+                    ? parts.settle(failed, transfer, reservation)
+                    : Mono.just(outcome))
+        // failed or cancelled: its room goes back (a committed or kept download's room is its file already)
+        .doFinally(signal -> reservation.release());
   }
 
   /**
@@ -105,20 +135,25 @@ final class WebClientDownloader implements Downloader {
    * response, the attempt lets it go unread and waits for room outside the timeout (holding an
    * unread response would run into the read timeout), then asks again.
    */
-  private Mono<DownloadOutcome> attempt(DownloadTask task, URI uri, Path part, CacheUsage.Reservation reservation) {
+  private Mono<DownloadOutcome> attempt(DownloadTask task, URI uri, Transfer transfer, CacheUsage.Reservation reservation) {
     Duration totalTimeout = hosts.forHost(uri.getHost()).totalTimeout();
-    return hop(task, uri, 0, part, reservation)
+    return hop(task, uri, 0, transfer, reservation)
         .timeout(totalTimeout, Mono.error(() -> new BodyException(
             FailureKind.TIMEOUT, "download exceeded the total timeout of " + totalTimeout)))
         .flatMap(
-            step ->
-                step instanceof NoRoom noRoom
-                    ? cache.usage().awaitRoom(reservation, noRoom.bytes())
-                        .then(Mono.defer(() -> attempt(task, uri, part, reservation)))
-                    : Mono.just((DownloadOutcome) step));
+            step -> {
+              if (step instanceof NoRoom noRoom) {
+                return cache.usage().awaitRoom(reservation, noRoom.bytes())
+                    .then(Mono.defer(() -> attempt(task, uri, transfer, reservation)));
+              }
+              if (step instanceof StartOver) {
+                return transfer.startOver(null, -1).then(Mono.defer(() -> attempt(task, uri, transfer, reservation)));
+              }
+              return Mono.just((DownloadOutcome) step);
+            });
   }
 
-  private Mono<Object> hop(DownloadTask task, URI uri, int redirects, Path part, CacheUsage.Reservation reservation) {
+  private Mono<Object> hop(DownloadTask task, URI uri, int redirects, Transfer transfer, CacheUsage.Reservation reservation) {
     Optional<Failure> refused = urlPolicy.check(uri);
     if (refused.isPresent()) {
       Failure failure = refused.get();
@@ -130,6 +165,7 @@ final class WebClientDownloader implements Downloader {
           new DownloadOutcome.Failed(task, Failure.of(FailureKind.BAD_URL, "unusable URL: the host is not a valid name")));
     }
     HostRules.Settings host = hosts.forHost(uri.getHost());
+    KeptParts.Mark asking = transfer.asking();
     return webClient
         .get()
         .uri(uri)
@@ -137,13 +173,18 @@ final class WebClientDownloader implements Downloader {
             headers -> {
               headers.set(HttpHeaders.USER_AGENT, limits.userAgent());
               host.headers().forEach(headers::set);
+              if (asking != null) {
+                headers.set(HttpHeaders.RANGE, "bytes=" + asking.length() + "-");
+                headers.set(HttpHeaders.IF_RANGE, asking.validator());
+              }
             })
         .httpRequest(request -> responseTimeout(request.getNativeRequest(), host.readTimeout()))
-        .exchangeToMono(response -> receive(task, uri, response, redirects, part, reservation, host.readTimeout()))
+        .exchangeToMono(
+            response -> receive(task, uri, response, redirects, transfer, asking, reservation, host.readTimeout()))
         .flatMap(
             step ->
                 step instanceof Redirect redirect
-                    ? hop(task, redirect.to(), redirects + 1, part, reservation)
+                    ? hop(task, redirect.to(), redirects + 1, transfer, reservation)
                     : Mono.just(step));
   }
 
@@ -158,7 +199,8 @@ final class WebClientDownloader implements Downloader {
       URI uri,
       ClientResponse response,
       int redirects,
-      Path part,
+      Transfer transfer,
+      KeptParts.Mark asking,
       CacheUsage.Reservation reservation,
       Duration readTimeout) {
     int status = response.statusCode().value();
@@ -166,44 +208,86 @@ final class WebClientDownloader implements Downloader {
     if (response.statusCode().is3xxRedirection() && headers.getFirst(HttpHeaders.LOCATION) != null) {
       return Mono.just(redirect(task, uri, headers.getFirst(HttpHeaders.LOCATION), redirects));
     }
+    if (asking != null && status == HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE.value()) {
+      // exchangeToMono releases the unread body
+      return startOver(task, "the source cannot serve the rest (416)");
+    }
     if (!response.statusCode().is2xxSuccessful()) {
       Duration retryAfter = RetryAfter.parse(headers.getFirst(HttpHeaders.RETRY_AFTER), clock.instant());
       // exchangeToMono releases the unread body
       return Mono.just(new DownloadOutcome.Failed(task, Failure.httpStatus(status, "HTTP " + status, retryAfter)));
     }
     OptionalLong announced = response.headers().contentLength();
-    if (announced.isPresent() && announced.getAsLong() > limits.maxBytes()) {
+    boolean continues = asking != null && status == HttpStatus.PARTIAL_CONTENT.value();
+    long offset = 0;
+    if (continues) {
+      Optional<String> mismatch = Resumability.mismatch(asking, headers, announced);
+      if (mismatch.isPresent()) {
+        return letGo(response).then(startOver(task, mismatch.get()));
+      }
+      offset = asking.length();
+    }
+    // a continuing 206 is the rest of a file whose length the kept bytes' total says, with or without Content-Length
+    long expected = continues ? asking.total() : announced.isPresent() ? announced.getAsLong() : -1;
+    if (expected > limits.maxBytes()) {
       return Mono.error(BodyDigest.tooLarge(limits.maxBytes()));
     }
-    // no byte is written before the cache has room for the whole body, as announced or as large as allowed
-    long size = announced.isPresent() ? announced.getAsLong() : limits.maxBytes();
+    // no byte is written before the cache has room for the whole file, as announced or as large as allowed
+    long size = expected >= 0 ? expected : limits.maxBytes();
     if (!cache.usage().tryReserve(reservation, size)) {
-      // cancelling the unread body closes the connection instead of draining it
-      return response.bodyToFlux(DataBuffer.class).take(0).then(Mono.just(new NoRoom(size)));
+      return letGo(response).then(Mono.just(new NoRoom(size)));
     }
     String contentType = contentType(headers.getFirst(HttpHeaders.CONTENT_TYPE));
-    BodyDigest digest = new BodyDigest(limits.maxBytes());
+    Mono<Void> ready;
+    BodyDigest digest;
+    if (continues) {
+      metrics.continued();
+      log.info("Continuing task_id={} from byte {} of {}", task.taskId(), offset, asking.total());
+      ready = Mono.empty();
+      digest = new BodyDigest(limits.maxBytes(), transfer.prefixDigest(), offset);
+    } else {
+      if (asking != null) {
+        metrics.restarted();
+        log.info("Source sent the whole body again for task_id={} (HTTP {}): starting over from byte 0", task.taskId(), status);
+      }
+      String validator = expected >= 0 && Resumability.acceptsByteRanges(headers) ? Resumability.strongValidator(headers) : null;
+      ready = transfer.startOver(validator, expected);
+      digest = new BodyDigest(limits.maxBytes());
+    }
+    long position = offset;
     Flux<DataBuffer> body =
         response
             .bodyToFlux(DataBuffer.class)
             .timeout(readTimeout, Flux.error(() -> new BodyException(
                 FailureKind.TIMEOUT, "the body stalled for longer than the read timeout of " + readTimeout)))
+            .doOnNext(buffer -> metrics.fetched(buffer.readableByteCount()))
             .handle(digest::accept);
-    // the part file stays open, and so locked against other instances' clean-up, until renamed
-    return Mono.usingWhen(
-            cache.openPart(part),
-            file ->
-                DataBufferUtils.write(body, file.channel())
-                    .doOnNext(DataBufferUtils::release)
-                    .then(Mono.defer(() -> checkComplete(digest, announced)))
-                    .then(Mono.defer(() -> cache.commit(part, task.taskId(), reservation, digest.size()))),
-            DownloadCache.PartFile::closeLater,
-            (file, error) -> file.closeLater(),
-            DownloadCache.PartFile::closeLater)
+    return ready
+        .then(Mono.defer(() -> DataBufferUtils.write(body, transfer.file().channel(), position)
+            .doOnNext(
+                buffer -> {
+                  // written: the next attempt may continue after these bytes
+                  transfer.wrote(buffer.readableByteCount());
+                  DataBufferUtils.release(buffer);
+                })
+            .then()))
+        .then(Mono.defer(() -> checkComplete(digest, expected)))
+        .then(Mono.defer(() -> cache.commit(transfer.file().path(), task.taskId(), reservation, digest.size())))
         .map(
             file ->
                 new DownloadOutcome.Downloaded(
                     task, file, digest.size(), digest.hex(), contentType, clock.instant()));
+  }
+
+  private Mono<Object> startOver(DownloadTask task, String why) {
+    metrics.restarted();
+    log.info("Cannot continue task_id={}: {}; starting over from byte 0", task.taskId(), why);
+    return Mono.just(new StartOver());
+  }
+
+  /** Cancelling the unread body closes the connection instead of draining it. */
+  private static Mono<Void> letGo(ClientResponse response) {
+    return response.bodyToFlux(DataBuffer.class).take(0).then();
   }
 
   private Object redirect(DownloadTask task, URI from, String location, int redirects) {
@@ -219,26 +303,19 @@ final class WebClientDownloader implements Downloader {
     }
   }
 
-  private static Mono<Void> checkComplete(BodyDigest digest, OptionalLong announced) {
-    if (announced.isPresent() && digest.size() < announced.getAsLong()) {
+  private static Mono<Void> checkComplete(BodyDigest digest, long expected) {
+    if (expected >= 0 && digest.size() < expected) {
       return Mono.error(
           new BodyException(
               FailureKind.CONNECTION,
-              "body ended after " + digest.size() + " of " + announced.getAsLong() + " bytes"));
+              "body ended after " + digest.size() + " of " + expected + " bytes"));
+    }
+    if (expected >= 0 && digest.size() > expected) {
+      return Mono.error(
+          new BodyException(
+              FailureKind.CONNECTION, "body of " + digest.size() + " bytes is longer than the " + expected + " announced"));
     }
     return Mono.empty();
-  }
-
-  private Mono<DownloadOutcome> cleanUp(DownloadOutcome outcome, Path part) {
-    return cache
-        .discard(part)
-        .onErrorResume(
-            error -> {
-              log.warn(
-                  "Could not delete the part file of task_id={}: {}", outcome.task().taskId(), error.toString());
-              return Mono.empty();
-            })
-        .thenReturn(outcome);
   }
 
   private static Mono<DownloadOutcome> failed(DownloadTask task, Failure failure) {

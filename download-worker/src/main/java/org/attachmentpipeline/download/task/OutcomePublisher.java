@@ -120,6 +120,11 @@ final class OutcomePublisher {
                   giveUp.reason(), task.taskId(), task.traceId(), task.attempt(),
                   failed.failure().kind(), reason, UrlRedaction.redact(task.url()));
             })
+        // a part file kept for a next attempt that will not come goes now, not after its keep time
+        .then(cache.kept().forget(task.taskId()).onErrorResume(error -> {
+          log.warn("Could not delete the kept part files of task_id={}: {}", task.taskId(), error.toString());
+          return Mono.just(0);
+        }))
         .thenReturn(DownloadMetrics.Outcome.DEAD_LETTERED);
   }
 

@@ -12,6 +12,8 @@ import org.attachmentpipeline.download.DownloadProperties;
 import org.attachmentpipeline.download.cache.DownloadCache;
 import org.attachmentpipeline.download.fetch.Downloader;
 import org.attachmentpipeline.download.fetch.HostRules;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -25,6 +27,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * records are not acknowledged and are read again after a restart.
  */
 final class TaskWindow implements DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(TaskWindow.class);
 
   private final DownloadWindow window;
   private final OutcomePublisher publisher;
@@ -64,7 +68,18 @@ final class TaskWindow implements DisposableBean {
             properties.maxConcurrency(), host -> hosts.forHost(host).maxConcurrency(), runner, throttle::reconcile);
     metrics.inFlightOf(window);
     this.revokeGrace = properties.revokeGrace();
-    this.rescans = scheduler.scheduleWithFixedDelay(throttle::rescanAndReconcile, properties.cacheRescanInterval());
+    Duration keepFor = properties.resume().keepFor();
+    this.rescans = scheduler.scheduleWithFixedDelay(
+        () -> {
+          // kept part files no attempt took over (retried on another host, given up) go once expired
+          try {
+            cache.kept().sweep(keepFor);
+          } catch (RuntimeException e) {
+            log.warn("Could not sweep expired kept part files: {}", e.toString());
+          }
+          throttle.rescanAndReconcile();
+        },
+        properties.cacheRescanInterval());
   }
 
   DownloadWindow window() {

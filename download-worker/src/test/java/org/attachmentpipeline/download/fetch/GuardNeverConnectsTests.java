@@ -110,7 +110,8 @@ class GuardNeverConnectsTests {
     Downloader policyOff =
         configuration.downloader(
             configuration.downloadWebClient(connections, rules, properties), new DownloadCache(cacheDir),
-            UrlPolicy.allowAll(), configuration.hostRules(properties), properties);
+            UrlPolicy.allowAll(), configuration.hostRules(properties), properties,
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     for (String url : urls(forms)) {
       int before = connections();
       DownloadOutcome outcome = policyOff.download(WebClientDownloaderTests.task(url)).block(WAIT);

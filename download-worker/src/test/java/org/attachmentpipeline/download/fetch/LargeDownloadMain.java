@@ -64,7 +64,7 @@ public final class LargeDownloadMain {
           new DownloadProperties(
               cacheDir, DataSize.ofGigabytes(10), Duration.ofSeconds(5), 1, Duration.ofSeconds(5),
               Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofGigabytes(2), 5, "large", "large-download",
-              Duration.ofMillis(100), Duration.ofSeconds(15), new DownloadProperties.UrlPolicy(true, List.of("127.0.0.1")), Map.of());
+              Duration.ofMillis(100), Duration.ofSeconds(15), new DownloadProperties.UrlPolicy(true, List.of("127.0.0.1")), Map.of(), null);
       FetchConfiguration configuration = new FetchConfiguration();
       AddressRules rules = configuration.downloadAddressRules(properties);
       Downloader downloader =
@@ -73,7 +73,8 @@ public final class LargeDownloadMain {
               new DownloadCache(cacheDir),
               configuration.urlPolicy(rules, properties),
               configuration.hostRules(properties),
-              properties);
+              properties,
+              new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
       String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/large.bin";
       DownloadTask task =
           new DownloadTask(1, DownloadTask.idFor("large", url), "large", "a.b.c", "claims", url, "large.bin", null, 1,

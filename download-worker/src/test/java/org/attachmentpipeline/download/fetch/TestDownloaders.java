@@ -1,5 +1,7 @@
 package org.attachmentpipeline.download.fetch;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +26,7 @@ final class TestDownloaders {
     return new DownloadProperties(
         cacheDir, DataSize.ofGigabytes(10), Duration.ofSeconds(5), 4, Duration.ofSeconds(2),
         Duration.ofMillis(500), Duration.ofSeconds(5), maxFileSize, 5, "tests", "downloader-tests",
-        Duration.ofMillis(100), Duration.ofSeconds(15), new DownloadProperties.UrlPolicy(true, allow), hosts);
+        Duration.ofMillis(100), Duration.ofSeconds(15), new DownloadProperties.UrlPolicy(true, allow), hosts, null);
   }
 
   static Downloader downloader(DownloadProperties properties, ConnectionProvider connections) {
@@ -32,6 +34,11 @@ final class TestDownloaders {
   }
 
   static Downloader downloader(DownloadProperties properties, ConnectionProvider connections, DownloadCache cache) {
+    return downloader(properties, connections, cache, new SimpleMeterRegistry());
+  }
+
+  static Downloader downloader(
+      DownloadProperties properties, ConnectionProvider connections, DownloadCache cache, MeterRegistry meters) {
     FetchConfiguration configuration = new FetchConfiguration();
     AddressRules rules = configuration.downloadAddressRules(properties);
     return configuration.downloader(
@@ -39,6 +46,7 @@ final class TestDownloaders {
         cache,
         configuration.urlPolicy(rules, properties),
         configuration.hostRules(properties),
-        properties);
+        properties,
+        meters);
   }
 }

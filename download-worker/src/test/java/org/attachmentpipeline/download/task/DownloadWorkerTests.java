@@ -42,8 +42,10 @@ import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.common.message.ResultStatus;
 import org.attachmentpipeline.common.message.Stage;
+import org.attachmentpipeline.download.testing.CuttingSource;
 import org.attachmentpipeline.download.testing.SourceServer;
 import org.attachmentpipeline.download.testing.SourceServer.Response;
 import org.junit.jupiter.api.AfterAll;
@@ -204,6 +206,58 @@ class DownloadWorkerTests {
         .isPositive();
     assertThat(meters.get("pipeline.downloads").tag("outcome", "succeeded").tag("tier", "2").counter().count())
         .isPositive();
+  }
+
+  @Test
+  void aBodyCutOffMidWayContinuesOnTheRetryTierFromTheBytesAlreadyInTheCache() throws Exception {
+    byte[] bytes = randomBytes(3 * 1024 * 1024);
+    int cut = 256 * 1024 + new Random().nextInt(2 * 1024 * 1024);
+    double continuedBefore = meters.get("pipeline.download.resumed").tag("outcome", "continued").counter().count();
+    try (CuttingSource source = CuttingSource.start()) {
+      source.serve(bytes, "\"dwt-v1\"", null, true).cutNextBodyAfter(cut);
+      DownloadTask task = send(source.url("/cut/big.bin"));
+
+      CachedDownload cached = awaitRecord("dwt.cached", task.taskId(), CachedDownload.class);
+
+      assertThat(cached.task().attempt()).isEqualTo(2);
+      assertThat(cached.task().errors()).singleElement().satisfies(e -> assertThat(e.kind()).isEqualTo(FailureKind.CONNECTION));
+      assertThat(cached.sha256()).isEqualTo(sha256(bytes));
+      assertThat(cached.sizeBytes()).isEqualTo(bytes.length);
+      assertThat(sha256(Files.readAllBytes(Path.of(cached.cacheFile())))).isEqualTo(sha256(bytes));
+      assertThat(source.requests()).hasSize(2);
+      assertThat(source.requests().get(1).range()).startsWith("bytes=");
+      assertThat(source.requests().get(1).ifRange()).isEqualTo("\"dwt-v1\"");
+      // the source sent the file once and what was lost in the cut, not twice
+      assertThat(source.bodyBytesSent()).isLessThanOrEqualTo((long) bytes.length + cut);
+      assertThat(meters.get("pipeline.download.resumed").tag("outcome", "continued").counter().count())
+          .isEqualTo(continuedBefore + 1);
+      try (var files = Files.list(CACHE_DIR)) {
+        assertThat(files.map(file -> file.getFileName().toString()))
+            .noneMatch(name -> name.startsWith(task.taskId() + "."));
+      }
+    }
+  }
+
+  @Test
+  void aDownloadCutOffOnEveryAttemptIsGivenUpAndLeavesNoKeptPartBehind() throws Exception {
+    byte[] bytes = randomBytes(2 * 1024 * 1024);
+    try (CuttingSource source = CuttingSource.start()) {
+      source.serve(bytes, "\"dwt-v2\"", null, true).cutNextBodiesAfter(200 * 1024, 5);
+      DownloadTask task = send(source.url("/cut/always.bin"));
+
+      DeadLetter deadLetter = awaitRecord("dwt.dlq", task.taskId(), DeadLetter.class);
+
+      assertThat(deadLetter.reason()).isEqualTo(DeadLetterReason.EXHAUSTED);
+      assertThat(source.requests()).hasSize(5);
+      // every retry went on from where the last one was cut
+      assertThat(source.requests().subList(1, 5)).allSatisfy(seen -> assertThat(seen.range()).startsWith("bytes="));
+      await().atMost(WAIT).untilAsserted(() -> {
+        try (var files = Files.list(CACHE_DIR)) {
+          assertThat(files.map(file -> file.getFileName().toString()))
+              .noneMatch(name -> name.startsWith(task.taskId()));
+        }
+      });
+    }
   }
 
   @Test
