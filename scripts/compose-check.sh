@@ -72,7 +72,7 @@ java -Djarmode=tools -jar result-processor/target/result-processor-*-exec.jar ex
   --destination "${check_dir}/rp" > /dev/null
 classpath="${check_dir}/rp/*:${check_dir}/rp/lib/*"
 javac -nowarn -cp "${classpath}" -d "${check_dir}/checker" scripts/compose-check/ComposeCheck.java
-check() { java -cp "${check_dir}/checker:${classpath}" ComposeCheck "$@"; }
+check() { java -Dlogback.configurationFile="${root}/scripts/compose-check/logback.xml" -cp "${check_dir}/checker:${classpath}" ComposeCheck "$@"; }
 
 volume_dir() { docker volume inspect -f '{{.Mountpoint}}' "${project}_$1"; }
 containers() { docker ps -a --filter "label=com.docker.compose.project=${project}" --filter "label=com.docker.compose.service=$1" -q; }
@@ -108,10 +108,25 @@ members() {
 ingester() { echo "http://$(dc port event-ingester 8081)"; }
 # Run names start with the time of day, so that runs against a reused stack do not meet.
 prefix=r$(date +%H%M%S)
+make_files() { check files "${check_dir}" "$1" "$2" "$3" "http://source:8000/files/"; }
+post() { check post "${check_dir}" "$1" "$(ingester)" "${ingest_token}" "${2:-all}"; }
 run() {
-  local name=$1 files=$2 seed=$3
-  check files "${check_dir}" "${name}" "${files}" "${seed}" "http://source:8000/files/"
-  check post "${check_dir}" "${name}" "$(ingester)" "${ingest_token}"
+  make_files "$1" "$2" "$3"
+  post "$1"
+}
+# How many of the run's files each download-worker container fetched, as the source saw it (by
+# client address); fails when one of them fetched none.
+downloads_by_container() {
+  local body id name ip count
+  body=$(dc exec -T source bash -c 'exec 3<>/dev/tcp/127.0.0.1/8000; printf "GET /clients?prefix=%s HTTP/1.0\r\n\r\n" "$0" >&3; cat <&3' "$1" \
+    | tr -d '\r' | sed '1,/^$/d')
+  for id in $(containers download-worker); do
+    name=$(docker inspect -f '{{.Name}}' "${id}")
+    ip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "${id}")
+    count=$(awk -v ip="${ip}" '$1 == ip { print $2 }' <<< "${body}")
+    printf '  %-36s %-14s %5s requests for the run'"'"'s files\n' "${name#/}" "${ip}" "${count:-0}"
+    (( ${count:-0} > 0 )) || fail "${name#/} fetched none of $1's files"
+  done
 }
 verify() {
   check await "${check_dir}" "$1" "$(volume_dir onelake)" "$(volume_dir delta)/inventory" "${2:-300}"
@@ -157,20 +172,23 @@ page=$(curl -s -w ' %{http_code}' http://127.0.0.1:18080/)
 echo "  monitoring page: 200, $(( ${#page} - 4 )) bytes of HTML"
 
 # ---- 2. scaling -----------------------------------------------------------------------------------
-step "run 2: scale to 3 download and 2 upload workers while it runs"
-run "${prefix}-scale-up" 400 2
+step "run 2: scale to 3 download and 2 upload workers in the middle of a run"
+make_files "${prefix}-scale-up" 400 2
+post "${prefix}-scale-up" first
 t0=$(date +%s)
 dc up -d --no-build --no-recreate --scale download-worker=3 --scale upload-worker=2
-await_healthy 300
-step "scaled and healthy in $(( $(date +%s) - t0 )) s"
-deadline=$(( $(date +%s) + 120 ))
+await_healthy 600
+deadline=$(( $(date +%s) + 180 ))
 until (( $(members download-worker) == 3 && $(members upload-worker) == 2 )); do
   (( $(date +%s) > deadline )) && { assignment download-worker; assignment upload-worker; fail "the new containers did not take partitions"; }
   sleep 3
 done
+step "scaled: the new containers joined and hold partitions $(( $(date +%s) - t0 )) s after the scale command"
 assignment download-worker
 assignment upload-worker
+post "${prefix}-scale-up" rest
 verify "${prefix}-scale-up"
+downloads_by_container "${prefix}-scale-up"
 step "run 3: back to 1 download and 1 upload worker"
 dc up -d --no-build --no-recreate --scale download-worker=1 --scale upload-worker=1
 run "${prefix}-scale-down" 200 3

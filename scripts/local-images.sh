@@ -10,7 +10,7 @@
 #
 # Images:
 #   pipeline-local/jre:17              Debian bookworm minbase + openjdk-17-jre-headless (debootstrap)
-#   pipeline-local/prometheus:debian   Debian bookworm minbase + prometheus + wget
+#   pipeline-local/prometheus:debian   Debian trixie minbase + prometheus (2.53) + wget
 #   pipeline-local/kafka:<version>     the Kafka broker jars from Maven Central on the JRE image
 #   attachment-pipeline/<worker>:<tag> the shared Dockerfile, JAR_SOURCE=prebuilt, on the JRE image
 # Environment: PIPELINE_IMAGE_TAG (latest), LOCAL_IMAGES_WORK (/var/tmp/attachment-pipeline-images:
@@ -58,20 +58,21 @@ build() {
 
 has_image() { docker image inspect "$1" > /dev/null 2>&1; }
 
-# debootstrap a minbase tree with the given packages, run a command in it, import it with the given
-# image settings. The trees stay in $work, so the image can be made again without the network.
+# debootstrap a minbase tree of a Debian release with the given packages, run a command in it,
+# import it with the given image settings. The trees stay in $work, so the image can be made again
+# without the network.
 base_image() {
-  local name=$1 packages=$2 tree=$work/$3 prepare=$4
-  shift 4
+  local name=$1 suite=$2 packages=$3 tree=$work/$4 prepare=$5
+  shift 5
   if has_image "${name}" && [[ -z "${REBUILD_BASE:-}" ]]; then
     step "${name}: present"
     return
   fi
   if [[ ! -f "${tree}/.complete" ]]; then
-    step "${name}: debootstrap bookworm + ${packages} (a few minutes)"
+    step "${name}: debootstrap ${suite} + ${packages} (a few minutes)"
     rm -rf "${tree}"
     mkdir -p "${work}"
-    debootstrap --variant=minbase --include="${packages}" bookworm "${tree}" "${mirror}" > "${tree}.log" 2>&1 \
+    debootstrap --variant=minbase --include="${packages}" "${suite}" "${tree}" "${mirror}" > "${tree}.log" 2>&1 \
       || { tail -20 "${tree}.log" >&2; exit 1; }
     if mountpoint -q "${tree}/proc"; then umount "${tree}/proc"; fi
     rm -rf "${tree}"/usr/share/doc/* "${tree}"/usr/share/man/* "${tree}"/usr/share/locale/* \
@@ -87,11 +88,13 @@ base_image() {
 
 base_images() {
   # The two trees are made at the same time: debootstrap waits on the network more than the CPU.
-  base_image pipeline-local/jre:17 openjdk-17-jre-headless jre true \
+  base_image pipeline-local/jre:17 bookworm openjdk-17-jre-headless jre true \
     'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' 'ENV LANG=C.UTF-8' 'CMD ["bash"]' &
   local jre=$!
-  # The TSDB directory belongs to the user Prometheus runs as (a new volume takes its owner).
-  base_image pipeline-local/prometheus:debian prometheus,wget prometheus \
+  # Debian 13's Prometheus (2.53): the workers' OpenMetrics carry exemplars on _count series, which
+  # Prometheus before 2.43 (Debian 12 has 2.42) refuses, dropping the whole scrape. The TSDB
+  # directory belongs to the user Prometheus runs as (a new volume takes its owner).
+  base_image pipeline-local/prometheus:debian trixie prometheus,wget prometheus-trixie \
     'mkdir -p /prometheus && chown prometheus:prometheus /prometheus' \
     'USER prometheus' 'WORKDIR /prometheus' 'EXPOSE 9090' 'ENTRYPOINT ["/usr/bin/prometheus"]' \
     'CMD ["--config.file=/etc/prometheus/prometheus.yml","--storage.tsdb.path=/prometheus"]' &

@@ -6,7 +6,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A file's first request meets a fault chosen by its name, so that one run sees each kind:
  * {@code 503} with {@code Retry-After: 1}, a body cut off halfway (the connection is closed after
  * half of the declared length), or a first byte 3 s late. Later requests are served whole. A name
- * that is not in the directory is a 404. {@code GET /stats} answers the request and fault counts.
+ * that is not in the directory is a 404. {@code GET /stats} answers the request and fault counts;
+ * {@code GET /clients?prefix=P} how many requests for files whose name starts with P came from each
+ * client address (which containers downloaded a run's files).
  */
 public final class AttachmentSource {
 
@@ -27,6 +32,7 @@ public final class AttachmentSource {
   private final AtomicInteger unavailable = new AtomicInteger();
   private final AtomicInteger cut = new AtomicInteger();
   private final AtomicInteger slow = new AtomicInteger();
+  private final ConcurrentLinkedQueue<String[]> served = new ConcurrentLinkedQueue<>();
 
   private AttachmentSource(Path files) {
     this.files = files;
@@ -37,6 +43,7 @@ public final class AttachmentSource {
     HttpServer server = HttpServer.create(new InetSocketAddress(Integer.parseInt(args[1])), 200);
     server.createContext("/files/", source::file);
     server.createContext("/stats", source::stats);
+    server.createContext("/clients", source::clients);
     server.setExecutor(Executors.newFixedThreadPool(64));
     server.start();
     System.out.println("attachment source on port " + args[1] + ", files in " + args[0]);
@@ -51,6 +58,7 @@ public final class AttachmentSource {
         return;
       }
       int request = requests.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
+      served.add(new String[] {exchange.getRemoteAddress().getAddress().getHostAddress(), name});
       long length = Files.size(file);
       int fault = request == 1 ? Math.floorMod(name.hashCode(), 6) : -1;
       exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
@@ -94,6 +102,27 @@ public final class AttachmentSource {
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body);
+    }
+  }
+
+  private void clients(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String query = exchange.getRequestURI().getQuery();
+      String prefix = query != null && query.startsWith("prefix=") ? query.substring("prefix=".length()) : "";
+      Map<String, Integer> byClient = new TreeMap<>();
+      for (String[] request : served) {
+        if (request[1].startsWith(prefix)) {
+          byClient.merge(request[0], 1, Integer::sum);
+        }
+      }
+      StringBuilder body = new StringBuilder();
+      byClient.forEach((client, count) -> body.append(client).append(' ').append(count).append('\n'));
+      byte[] bytes = body.toString().getBytes();
+      exchange.getResponseHeaders().set("Content-Type", "text/plain");
+      exchange.sendResponseHeaders(200, bytes.length == 0 ? -1 : bytes.length);
+      if (bytes.length > 0) {
+        exchange.getResponseBody().write(bytes);
+      }
     }
   }
 

@@ -37,8 +37,9 @@ import tools.jackson.databind.JsonNode;
  *       1 MiB in {@code <dir>/files}, in events of 1 to 6 attachments ({@code <dir>/<run>.json}),
  *       plus one attachment the source does not have (a 404: a FAILED row and a dead letter);
  *       the expected outcome per task in {@code <dir>/<run>.tsv}.
- *   <li>{@code post <dir> <run> <ingester url> <token>}: posts the events in chunks of 25; a chunk
- *       that is refused or fails is sent again (the same event may arrive twice).
+ *   <li>{@code post <dir> <run> <ingester url> <token> [all|first|rest]}: posts the events (all,
+ *       the first third, or the rest) in chunks of 25; a chunk that is refused or fails is sent
+ *       again (the same event may arrive twice).
  *   <li>{@code await <dir> <run> <onelake dir> <inventory dir> <seconds>}: waits for a row per
  *       attachment, then checks: exactly one row each, SUCCEEDED with the source's SHA-256 (FAILED
  *       for the missing one), every file in OneLake once with those bytes, nothing else under the
@@ -56,7 +57,7 @@ public final class ComposeCheck {
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
       case "files" -> files(Path.of(args[1]), args[2], Integer.parseInt(args[3]), Long.parseLong(args[4]), args[5]);
-      case "post" -> post(Path.of(args[1]), args[2], args[3], args[4]);
+      case "post" -> post(Path.of(args[1]), args[2], args[3], args[4], args.length > 5 ? args[5] : "all");
       case "await" -> await(Path.of(args[1]), args[2], Path.of(args[3]), Path.of(args[4]), Integer.parseInt(args[5]));
       case "prometheus" -> prometheus(args[1], List.of(args).subList(2, args.length));
       default -> throw new IllegalArgumentException("unknown command " + args[0]);
@@ -106,14 +107,17 @@ public final class ComposeCheck {
     return event;
   }
 
-  static void post(Path dir, String run, String ingester, String token) throws Exception {
+  static void post(Path dir, String run, String ingester, String token, String part) throws Exception {
     JsonNode events = PipelineJson.mapper().readTree(Files.readString(dir.resolve(run + ".json")));
+    int third = events.size() / 3;
+    int start = part.equals("rest") ? third : 0;
+    int end = part.equals("first") ? third : events.size();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     int chunks = 0;
     int repeated = 0;
-    for (int from = 0; from < events.size(); from += 25) {
+    for (int from = start; from < end; from += 25) {
       List<JsonNode> chunk = new ArrayList<>();
-      for (int i = from; i < Math.min(events.size(), from + 25); i++) {
+      for (int i = from; i < Math.min(end, from + 25); i++) {
         chunk.add(events.get(i));
       }
       String body = PipelineJson.mapper().writeValueAsString(chunk);
@@ -131,7 +135,7 @@ public final class ComposeCheck {
       }
       chunks++;
     }
-    System.out.printf("%s: %d events posted in %d requests (%d sent again)%n", run, events.size(), chunks, repeated);
+    System.out.printf("%s: %d events posted in %d requests (%d sent again)%n", run, end - start, chunks, repeated);
   }
 
   private static int send(HttpClient http, String ingester, String token, String body) throws InterruptedException {
