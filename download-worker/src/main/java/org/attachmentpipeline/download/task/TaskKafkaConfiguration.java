@@ -201,8 +201,10 @@ class TaskKafkaConfiguration {
     FailedRecordRecoverer recoverer = new FailedRecordRecoverer(outcomePublisher, downloadWindow.unreadable());
     // only what the listener itself throws reaches here (the retry gate's back-off is sought back
     // to, not recovered); an unexpected failure is tried again after 1 s, 2 s, 4 s... then routed
-    ExponentialBackOff backOff = new ExponentialBackOff(1_000, 2.0);
-    backOff.setMaxElapsedTime(60_000);
+    DownloadProperties.ErrorBackoff settings = properties.errorBackoff();
+    ExponentialBackOff backOff = new ExponentialBackOff(settings.initial().toMillis(), 2.0);
+    backOff.setMaxInterval(settings.max().toMillis());
+    backOff.setMaxElapsedTime(settings.giveUpAfter().toMillis());
     factory.setCommonErrorHandler(
         new DefaultErrorHandler(recoverer, backOff, new ContainerPausingBackOffHandler(downloadPauseService)));
     return factory;
