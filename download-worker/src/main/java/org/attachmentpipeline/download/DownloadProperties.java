@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
@@ -36,6 +37,8 @@ import org.springframework.validation.annotation.Validated;
  * @param urlPolicy which addresses may be downloaded from
  * @param hosts per-host settings, keyed by host name ({@code hosts[api.example.com].headers.X=...})
  * @param resume whether a cut-off download continues from the bytes already in the cache
+ * @param errorBackoff how an unexpected failure thrown by a task listener itself is tried again
+ * @param publishBackoff how an outcome that Kafka does not take yet is published again
  */
 @Validated
 @ConfigurationProperties("pipeline.download")
@@ -55,12 +58,59 @@ public record DownloadProperties(
     @NotNull Duration revokeGrace,
     @Valid UrlPolicy urlPolicy,
     Map<String, @Valid Host> hosts,
-    @Valid Resume resume) {
+    @Valid Resume resume,
+    @Valid ErrorBackoff errorBackoff,
+    @Valid PublishBackoff publishBackoff) {
 
+  @ConstructorBinding
   public DownloadProperties {
     urlPolicy = urlPolicy == null ? new UrlPolicy(true, List.of()) : urlPolicy;
     hosts = hosts == null ? Map.of() : Map.copyOf(hosts);
     resume = resume == null ? new Resume(true, null, null) : resume;
+    errorBackoff = errorBackoff == null ? ErrorBackoff.DEFAULT : errorBackoff;
+    publishBackoff = publishBackoff == null ? PublishBackoff.DEFAULT : publishBackoff;
+  }
+
+  /** The settings with the default back-offs ({@link ErrorBackoff#DEFAULT}, {@link PublishBackoff#DEFAULT}). */
+  public DownloadProperties(
+      Path cacheDir, DataSize cacheMaxBytes, Duration cacheRescanInterval, int maxConcurrency,
+      Duration connectTimeout, Duration readTimeout, Duration totalTimeout, DataSize maxFileSize,
+      int maxRedirects, String groupId, String userAgent, Duration pollTimeout, Duration revokeGrace,
+      UrlPolicy urlPolicy, Map<String, Host> hosts, Resume resume) {
+    this(cacheDir, cacheMaxBytes, cacheRescanInterval, maxConcurrency, connectTimeout, readTimeout,
+        totalTimeout, maxFileSize, maxRedirects, groupId, userAgent, pollTimeout, revokeGrace, urlPolicy,
+        hosts, resume, null, null);
+  }
+
+  /**
+   * The back-off of the task containers' error handler. Only what a listener throws itself gets
+   * here (a download's own failures are routed to the retry tiers, and the retry gate's wait is
+   * sought back to): it is tried again after {@code initial}, doubling up to {@code max}, and routed
+   * like a failed download once {@code giveUpAfter} has passed.
+   *
+   * @param initial the first wait
+   * @param max the longest wait
+   * @param giveUpAfter how long a record is tried before it is routed
+   */
+  public record ErrorBackoff(@NotNull Duration initial, @NotNull Duration max, @NotNull Duration giveUpAfter) {
+
+    /** 1 s, 2 s, 4 s... (at most 30 s), for one minute. */
+    public static final ErrorBackoff DEFAULT =
+        new ErrorBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(1));
+  }
+
+  /**
+   * How an outcome (the cached record, a retry, a result, a dead letter) that Kafka does not take
+   * (the broker is away) is published again: after {@code initial}, doubling up to {@code max}, for
+   * as long as it takes; its record is not acknowledged meanwhile.
+   *
+   * @param initial the first wait
+   * @param max the longest wait
+   */
+  public record PublishBackoff(@NotNull Duration initial, @NotNull Duration max) {
+
+    /** 1 s, 2 s, 4 s... at most 30 s. */
+    public static final PublishBackoff DEFAULT = new PublishBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
   }
 
   /**

@@ -27,6 +27,7 @@ import org.springframework.validation.annotation.Validated;
  * @param demo the demo that serves sample attachments and emits events for them
  * @param eventhub the {@code eventhub} source
  * @param eventhouse the {@code eventhouse} source
+ * @param publishBackoff how an event whose tasks cannot be published yet is tried again
  */
 @Validated
 @ConfigurationProperties("pipeline.ingest")
@@ -40,7 +41,19 @@ public record IngestProperties(
     @DefaultValue @Valid Extraction extraction,
     @DefaultValue @Valid Demo demo,
     @DefaultValue @Valid EventHub eventhub,
-    @DefaultValue @Valid Eventhouse eventhouse) {
+    @DefaultValue @Valid Eventhouse eventhouse,
+    @DefaultValue @Valid PublishBackoff publishBackoff) {
+
+  /**
+   * An event whose tasks the broker does not take (it is away) is tried again after {@code
+   * initial}, doubling up to {@code max}, for as long as it takes: skipping it would lose its
+   * attachments.
+   *
+   * @param initial the first wait
+   * @param max the longest wait
+   */
+  public record PublishBackoff(
+      @DefaultValue("500ms") @NotNull Duration initial, @DefaultValue("30s") @NotNull Duration max) {}
 
   /**
    * The same event delivered twice (a producer retry, a re-sent webhook, an overlapping poll)

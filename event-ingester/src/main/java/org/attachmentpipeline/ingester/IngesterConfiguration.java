@@ -3,7 +3,6 @@ package org.attachmentpipeline.ingester;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -88,9 +87,10 @@ class IngesterConfiguration {
    * that can never be published never get here: the ingest service dead-letters them.
    */
   @Bean
-  CommonErrorHandler ingestErrorHandler() {
-    ExponentialBackOff backOff = new ExponentialBackOff(Duration.ofMillis(500).toMillis(), 2.0);
-    backOff.setMaxInterval(Duration.ofSeconds(30).toMillis());
+  CommonErrorHandler ingestErrorHandler(IngestProperties properties) {
+    IngestProperties.PublishBackoff settings = properties.publishBackoff();
+    ExponentialBackOff backOff = new ExponentialBackOff(settings.initial().toMillis(), 2.0);
+    backOff.setMaxInterval(settings.max().toMillis());
     return new DefaultErrorHandler(backOff);
   }
 }

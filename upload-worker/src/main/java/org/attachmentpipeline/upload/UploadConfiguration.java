@@ -26,13 +26,18 @@ import org.attachmentpipeline.upload.transfer.UploadFailedException;
 import org.attachmentpipeline.upload.transfer.UploadService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -130,13 +135,16 @@ class UploadConfiguration {
       KafkaProperties kafka,
       PipelineTopics topics,
       KafkaListenerEndpointRegistry registry,
-      ThreadPoolTaskScheduler uploadBackoffScheduler) {
+      ThreadPoolTaskScheduler uploadBackoffScheduler,
+      ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
     Map<String, Object> producer = kafka.buildProducerProperties();
     producer.put("key.serializer", StringSerializer.class);
     producer.put("value.serializer", ByteArraySerializer.class);
+    DefaultKafkaProducerFactory<String, byte[]> poisonProducer = new DefaultKafkaProducerFactory<>(producer);
+    // Boot's customizers, as for its own factories: kafka.producer.* metrics among them
+    customizers.orderedStream().forEach(customizer -> customizer.customize(poisonProducer));
     DeadLetterPublishingRecoverer poison = new DeadLetterPublishingRecoverer(
-        new KafkaTemplate<>(new DefaultKafkaProducerFactory<String, byte[]>(producer)),
-        (record, e) -> new TopicPartition(topics.dlq(), -1));
+        new KafkaTemplate<>(poisonProducer), (record, e) -> new TopicPartition(topics.dlq(), -1));
     poison.setExceptionHeadersCreator(new UnreadableRecordHeaders());
     ExponentialBackOff backOff = new ExponentialBackOff(properties.backoff().initial().toMillis(), 2.0);
     backOff.setMaxInterval(properties.backoff().max().toMillis());
@@ -163,19 +171,26 @@ class UploadConfiguration {
    * are forgotten ({@code FinishedRecords}).
    */
   @Bean
+  @SuppressWarnings({"unchecked", "rawtypes"})
   ConcurrentKafkaListenerContainerFactory<String, CachedDownload> uploadContainerFactory(
       KafkaProperties kafka, DefaultErrorHandler uploadErrorHandler, UploadProperties properties,
-      ConsumerAwareRebalanceListener finishedRecords) {
-    ConcurrentKafkaListenerContainerFactory<String, CachedDownload> factory =
-        new ConcurrentKafkaListenerContainerFactory<>();
+      ConsumerAwareRebalanceListener finishedRecords,
+      ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
+      ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers) {
     Map<String, Object> consumer = kafka.buildConsumerProperties();
     consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxConcurrency());
     consumer.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, properties.maxPollInterval().toMillis()));
-    factory.setBatchListener(true);
-    factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(
+    DefaultKafkaConsumerFactory<String, CachedDownload> consumerFactory = new DefaultKafkaConsumerFactory<>(
         consumer,
         new StringDeserializer(),
-        new ErrorHandlingDeserializer<>(new CachedDownloadDeserializer())));
+        new ErrorHandlingDeserializer<>(new CachedDownloadDeserializer()));
+    // Boot's customizers, as for its own factory: kafka.consumer.* metrics among them
+    customizers.orderedStream().forEach(customizer -> customizer.customize(consumerFactory));
+    ConcurrentKafkaListenerContainerFactory<String, CachedDownload> factory =
+        new ConcurrentKafkaListenerContainerFactory<>();
+    // spring.kafka.listener.* applies, as to Boot's own container factory
+    configurer.configure((ConcurrentKafkaListenerContainerFactory) factory, (ConsumerFactory) consumerFactory);
+    factory.setBatchListener(true);
     factory.setCommonErrorHandler(uploadErrorHandler);
     factory.getContainerProperties().setConsumerRebalanceListener(finishedRecords);
     log.info("Upload batches: up to {} records a poll, max.poll.interval.ms {} (pipeline.upload.max-poll-interval)",

@@ -24,6 +24,8 @@ import org.attachmentpipeline.download.fetch.Downloader;
 import org.attachmentpipeline.download.fetch.HostRules;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -63,13 +65,16 @@ class TaskKafkaConfiguration {
 
   @Bean
   ConsumerFactory<String, DownloadTask> downloadTaskConsumerFactory(
-      KafkaProperties kafkaProperties, DownloadProperties properties, RetryRouter retryRouter) {
+      KafkaProperties kafkaProperties,
+      DownloadProperties properties,
+      RetryRouter retryRouter,
+      ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers) {
     Map<String, Object> config = kafkaProperties.buildConsumerProperties();
     // one poll hands over no more records than may be downloading at once: the window's queue
     // (and so the memory it takes) is bounded by one poll per container
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxConcurrency());
     checkRevokeGrace(properties.revokeGrace(), config.get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG));
-    return new DefaultKafkaConsumerFactory<>(
+    DefaultKafkaConsumerFactory<String, DownloadTask> factory = new DefaultKafkaConsumerFactory<>(
         config,
         StringDeserializer::new,
         () -> {
@@ -78,6 +83,10 @@ class TaskKafkaConfiguration {
           values.setFailedDeserializationFunction(failed -> TaskDeserializer.UNREADABLE);
           return values;
         });
+    // Boot's customizers, as for its own factory (which this one replaces): the Micrometer
+    // listener that publishes the Kafka client metrics (kafka.consumer.*) among them
+    customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
+    return factory;
   }
 
   /**
@@ -98,8 +107,9 @@ class TaskKafkaConfiguration {
 
   /** Records in the pipeline's JSON form; raw bytes (an unreadable record's dead letter) as they are. */
   @Bean
-  ProducerFactory<String, Object> downloadProducerFactory(KafkaProperties kafkaProperties) {
-    return new DefaultKafkaProducerFactory<>(
+  ProducerFactory<String, Object> downloadProducerFactory(
+      KafkaProperties kafkaProperties, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+    DefaultKafkaProducerFactory<String, Object> factory = new DefaultKafkaProducerFactory<>(
         kafkaProperties.buildProducerProperties(),
         StringSerializer::new,
         () -> {
@@ -108,6 +118,9 @@ class TaskKafkaConfiguration {
           byType.put(Object.class, new JsonSerde<>(Object.class));
           return new DelegatingByTypeSerializer(byType, true);
         });
+    // Boot's customizers (kafka.producer.* metrics), as for its own factory, which this one replaces
+    customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
+    return factory;
   }
 
   @Bean
@@ -188,8 +201,10 @@ class TaskKafkaConfiguration {
     FailedRecordRecoverer recoverer = new FailedRecordRecoverer(outcomePublisher, downloadWindow.unreadable());
     // only what the listener itself throws reaches here (the retry gate's back-off is sought back
     // to, not recovered); an unexpected failure is tried again after 1 s, 2 s, 4 s... then routed
-    ExponentialBackOff backOff = new ExponentialBackOff(1_000, 2.0);
-    backOff.setMaxElapsedTime(60_000);
+    DownloadProperties.ErrorBackoff settings = properties.errorBackoff();
+    ExponentialBackOff backOff = new ExponentialBackOff(settings.initial().toMillis(), 2.0);
+    backOff.setMaxInterval(settings.max().toMillis());
+    backOff.setMaxElapsedTime(settings.giveUpAfter().toMillis());
     factory.setCommonErrorHandler(
         new DefaultErrorHandler(recoverer, backOff, new ContainerPausingBackOffHandler(downloadPauseService)));
     return factory;

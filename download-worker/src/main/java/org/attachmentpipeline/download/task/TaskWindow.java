@@ -61,8 +61,8 @@ final class TaskWindow implements DisposableBean {
             cache.usage());
     TaskRunner runner =
         new TaskRunner(
-            downloader, publisher, unreadable, metrics, topics.pending(), Duration.ofSeconds(1), Duration.ofSeconds(30),
-            observations);
+            downloader, publisher, unreadable, metrics, topics.pending(), properties.publishBackoff().initial(),
+            properties.publishBackoff().max(), observations);
     this.window =
         new DownloadWindow(
             properties.maxConcurrency(), host -> hosts.forHost(host).maxConcurrency(), runner, throttle::reconcile);

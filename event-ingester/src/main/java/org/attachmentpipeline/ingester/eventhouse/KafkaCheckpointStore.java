@@ -1,19 +1,17 @@
 package org.attachmentpipeline.ingester.eventhouse;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.attachmentpipeline.common.json.PipelineJson;
+import org.attachmentpipeline.ingester.kafka.PartitionReader;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -33,8 +31,6 @@ class KafkaCheckpointStore {
   KafkaCheckpointStore(KafkaTemplate<String, Object> kafka, Map<String, Object> consumerConfig, String topic, String key) {
     this.kafka = kafka;
     this.consumerConfig = new HashMap<>(consumerConfig);
-    this.consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    this.consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     this.topic = topic;
     this.key = key;
   }
@@ -42,25 +38,19 @@ class KafkaCheckpointStore {
   /** The latest checkpoint of this source, or an empty one: reads the topic to its end. */
   EventhouseCheckpoint load() {
     TopicPartition partition = new TopicPartition(topic, 0);
-    EventhouseCheckpoint latest = EventhouseCheckpoint.empty();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer())) {
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
-      long end = consumer.endOffsets(List.of(partition)).get(partition);
-      Instant deadline = Instant.now().plus(READ_LIMIT);
-      while (consumer.position(partition) < end) {
-        if (Instant.now().isAfter(deadline)) {
-          throw new IllegalStateException("checkpoint topic " + topic + " not read to its end within " + READ_LIMIT);
+    EventhouseCheckpoint[] latest = {EventhouseCheckpoint.empty()};
+    try (PartitionReader reader = new PartitionReader(consumerConfig, Clock.systemUTC())) {
+      long end = reader.endOffset(partition);
+      long reached = reader.read(partition, OptionalLong.empty(), end, Instant.now().plus(READ_LIMIT), record -> {
+        if (key.equals(record.key()) && record.value() != null) {
+          latest[0] = PipelineJson.mapper().readValue(record.value(), EventhouseCheckpoint.class);
         }
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-          if (key.equals(record.key()) && record.value() != null) {
-            latest = PipelineJson.mapper().readValue(record.value(), EventhouseCheckpoint.class);
-          }
-        }
+      });
+      if (reached < end) {
+        throw new IllegalStateException("checkpoint topic " + topic + " not read to its end within " + READ_LIMIT);
       }
     }
-    return latest;
+    return latest[0];
   }
 
   /** Writes a checkpoint; returns when the broker has it. */

@@ -10,7 +10,9 @@ import org.attachmentpipeline.results.delta.IdempotentDeltaAppender;
 import org.attachmentpipeline.results.kafka.BatchListenerFactories;
 import org.attachmentpipeline.results.kafka.DeadLetterPublisher;
 import org.attachmentpipeline.results.kafka.KafkaTopicIds;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
@@ -57,9 +59,10 @@ class EventsConfiguration {
   ConcurrentKafkaListenerContainerFactory<String, byte[]> eventsListenerContainerFactory(
       ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
       ConsumerFactory<?, ?> bootConsumerFactory,
+      ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers,
       ResultProcessorProperties properties,
       KafkaTopicIds topicIds) {
     return BatchListenerFactories.create(
-        configurer, bootConsumerFactory, properties, new ByteArrayDeserializer(), topicIds);
+        configurer, bootConsumerFactory, customizers, properties, new ByteArrayDeserializer(), topicIds);
   }
 }

@@ -10,7 +10,9 @@ import org.attachmentpipeline.results.delta.IdempotentDeltaAppender;
 import org.attachmentpipeline.results.kafka.BatchListenerFactories;
 import org.attachmentpipeline.results.kafka.DeadLetterPublisher;
 import org.attachmentpipeline.results.kafka.KafkaTopicIds;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
@@ -65,13 +67,14 @@ class InventoryConfiguration {
   ConcurrentKafkaListenerContainerFactory<String, DownloadResult> inventoryListenerContainerFactory(
       ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
       ConsumerFactory<?, ?> bootConsumerFactory,
+      ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers,
       ResultProcessorProperties properties,
       KafkaTopicIds topicIds) {
     ErrorHandlingDeserializer<DownloadResult> values =
         new ErrorHandlingDeserializer<>(new JsonSerde<>(DownloadResult.class));
     values.setValidator(resultValidator());
     return BatchListenerFactories.create(
-        configurer, bootConsumerFactory, properties, values, topicIds);
+        configurer, bootConsumerFactory, customizers, properties, values, topicIds);
   }
 
   /**

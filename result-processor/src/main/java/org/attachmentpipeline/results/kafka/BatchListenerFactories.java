@@ -7,7 +7,9 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.attachmentpipeline.results.ResultProcessorProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
@@ -34,6 +36,7 @@ public final class BatchListenerFactories {
   public static <V> ConcurrentKafkaListenerContainerFactory<String, V> create(
       ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
       ConsumerFactory<?, ?> bootConsumerFactory,
+      ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers,
       ResultProcessorProperties properties,
       Deserializer<V> values,
       ConsumerRebalanceListener rebalances) {
@@ -45,11 +48,9 @@ public final class BatchListenerFactories {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     DefaultKafkaConsumerFactory<String, V> consumerFactory =
         new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(), values);
-    // Boot's consumer factory carries the Micrometer listener that publishes the Kafka client
-    // metrics (records-lag-max...); a factory of our own needs it too.
-    if (bootConsumerFactory instanceof DefaultKafkaConsumerFactory<?, ?> boot) {
-      boot.getListeners().forEach(listener -> consumerFactory.addListener(cast(listener)));
-    }
+    // Boot's customizers, as for its own factory: the Micrometer listener that publishes the Kafka
+    // client metrics (records-lag-max...) among them
+    customizers.orderedStream().forEach(customizer -> customizer.customize(consumerFactory));
 
     ConcurrentKafkaListenerContainerFactory<String, V> factory =
         new ConcurrentKafkaListenerContainerFactory<>();

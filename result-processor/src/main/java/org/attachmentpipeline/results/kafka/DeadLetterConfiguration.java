@@ -1,6 +1,8 @@
 package org.attachmentpipeline.results.kafka;
 
 import org.attachmentpipeline.common.topic.PipelineTopics;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.ProducerFactory;
@@ -11,7 +13,10 @@ class DeadLetterConfiguration {
 
   @Bean
   DeadLetterPublisher deadLetterPublisher(
-      ProducerFactory<?, ?> producerFactory, PipelineTopics topics) {
-    return new DeadLetterPublisher(producerFactory.getConfigurationProperties(), topics.dlq());
+      ProducerFactory<?, ?> producerFactory,
+      PipelineTopics topics,
+      ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+    return new DeadLetterPublisher(
+        producerFactory.getConfigurationProperties(), topics.dlq(), customizers.orderedStream().toList());
   }
 }

@@ -16,6 +16,7 @@ import org.attachmentpipeline.results.delta.AppendResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -43,8 +44,11 @@ public final class DeadLetterPublisher implements DisposableBean {
   /**
    * @param producerConfig the producer settings (Boot's, so the same brokers and security)
    * @param dlqTopic the dead-letter topic
+   * @param customizers Boot's producer factory customizers (the Micrometer listener that publishes
+   *     the Kafka client metrics among them), applied as to Boot's own factory
    */
-  public DeadLetterPublisher(Map<String, Object> producerConfig, String dlqTopic) {
+  public DeadLetterPublisher(
+      Map<String, Object> producerConfig, String dlqTopic, List<DefaultKafkaProducerFactoryCustomizer> customizers) {
     Map<Class<?>, Serializer<?>> byType = new LinkedHashMap<>();
     byType.put(byte[].class, new ByteArraySerializer());
     byType.put(String.class, new StringSerializer());
@@ -52,6 +56,7 @@ public final class DeadLetterPublisher implements DisposableBean {
     this.producerFactory =
         new DefaultKafkaProducerFactory<>(
             producerConfig, new StringSerializer(), new DelegatingByTypeSerializer(byType, true));
+    customizers.forEach(customizer -> customizer.customize(producerFactory));
     this.recoverer =
         new DeadLetterPublishingRecoverer(
             new KafkaTemplate<>(producerFactory), (record, e) -> new TopicPartition(dlqTopic, -1));

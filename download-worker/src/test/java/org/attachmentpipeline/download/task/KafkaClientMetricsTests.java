@@ -1,0 +1,100 @@
+package org.attachmentpipeline.download.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The worker's own Kafka clients publish the Kafka client metrics (records consumed, lag, records
+ * sent) that dashboards and alerts read: its consumers and producer are built by the worker, not by
+ * Boot, and still get Boot's Micrometer listeners.
+ */
+// closed while the module's broker still runs, so that the JVM exits at once
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@SpringBootTest(
+    properties = {
+      "spring.config.name=pipeline,download-worker",
+      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+      "pipeline.topics.raw=kcm.raw",
+      "pipeline.topics.pending=kcm.pending",
+      "pipeline.topics.cached=kcm.cached",
+      "pipeline.topics.results=kcm.results",
+      "pipeline.topics.retry=kcm.retry.1,kcm.retry.2,kcm.retry.3,kcm.retry.4",
+      "pipeline.topics.dlq=kcm.dlq",
+      "pipeline.topics.partitions=1",
+      "pipeline.download.group-id=kcm-download-worker"
+    })
+class KafkaClientMetricsTests {
+
+  private static final Path CACHE_DIR = tempDir();
+
+  @Autowired MeterRegistry meters;
+
+  @DynamicPropertySource
+  static void cacheDir(DynamicPropertyRegistry registry) {
+    registry.add("pipeline.download.cache-dir", CACHE_DIR::toString);
+  }
+
+  @Test
+  void theTaskConsumersPublishKafkaConsumerMetrics() {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(clientIds("kafka.consumer.fetch.manager.records.consumed.total"))
+            .as("consumers with kafka.consumer.* metrics")
+            .hasSizeGreaterThanOrEqualTo(2));
+  }
+
+  @Test
+  void theOutcomeProducerPublishesKafkaProducerMetrics() throws Exception {
+    // an unreadable task is dead-lettered at once: the worker's producer sends a record
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty("spring.embedded.kafka.brokers")),
+        new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>("kcm.pending", "garbage", "not a task".getBytes(StandardCharsets.UTF_8)))
+          .get(10, TimeUnit.SECONDS);
+    }
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(meters.find("kafka.producer.record.send.total").functionCounters())
+            .as("kafka.producer.* metrics")
+            .anySatisfy(counter -> assertThat(counter.count()).isPositive()));
+  }
+
+  private Set<String> clientIds(String name) {
+    Collection<Meter> found = meters.find(name).meters();
+    Set<String> ids = new TreeSet<>();
+    found.forEach(meter -> ids.add(meter.getId().getTag("client.id")));
+    return ids;
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("kafka-client-metrics-tests");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
