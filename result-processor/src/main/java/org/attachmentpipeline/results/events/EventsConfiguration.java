@@ -13,6 +13,7 @@ import org.attachmentpipeline.results.kafka.KafkaTopicIds;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 
@@ -34,7 +35,8 @@ class EventsConfiguration {
       ResultProcessorProperties properties,
       DeadLetterPublisher deadLetters,
       MeterRegistry registry,
-      KafkaTopicIds topicIds) {
+      KafkaTopicIds topicIds,
+      Environment environment) {
     DeltaMetrics metrics = new DeltaMetrics(registry, TABLE);
     IdempotentDeltaAppender appender =
         new IdempotentDeltaAppender(
@@ -47,10 +49,11 @@ class EventsConfiguration {
     return new EventsListener(
         topics,
         properties,
-        new EventReader(properties.events()),
+        new EventReader(EventRulesSettings.bind(environment)),
         new EventsWriter(appender, metrics, topicIds),
         deadLetters,
-        metrics);
+        metrics,
+        registry);
   }
 
   @Bean(CONTAINER_FACTORY)
