@@ -20,8 +20,9 @@ import org.springframework.kafka.core.ConsumerFactory;
 /**
  * Wires the events table: the Delta appender on {@code <delta-dir>/events}, and a batch listener
  * container of its own on the raw events topic. Values are read as raw bytes (a {@link
- * ByteArrayDeserializer} cannot fail), so that an unreadable event is dead-lettered with its
- * original bytes by the listener, which reads the JSON itself.
+ * ByteArrayDeserializer} cannot fail), so that the listener reads each event with the shared
+ * parser and the event rules of {@code pipeline.ingest.extraction}, and passes over what the
+ * ingester rejects.
  */
 @Configuration(proxyBeanMethods = false)
 class EventsConfiguration {
