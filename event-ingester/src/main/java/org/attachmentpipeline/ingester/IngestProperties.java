@@ -7,7 +7,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
-import java.util.Map;
+import org.attachmentpipeline.common.event.EventRules;
 import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -23,7 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param dedupe how long, and for how many tasks, a task already made is not made again
  * @param limits how large a request, an event and its attachments may be
  * @param auth who may post events
- * @param extraction where attachments and path attributes are in an event
+ * @param extraction where an event keeps its attachments, domain and path attributes: the one
+ *     settings block of the event rules, read by the result processor too
  * @param demo the demo that serves sample attachments and emits events for them
  * @param eventhub the {@code eventhub} source
  * @param eventhouse the {@code eventhouse} source
@@ -38,7 +39,7 @@ public record IngestProperties(
     @DefaultValue @Valid Dedupe dedupe,
     @DefaultValue @Valid Limits limits,
     @DefaultValue @Valid Auth auth,
-    @DefaultValue @Valid Extraction extraction,
+    @DefaultValue EventRules extraction,
     @DefaultValue @Valid Demo demo,
     @DefaultValue @Valid EventHub eventhub,
     @DefaultValue @Valid Eventhouse eventhouse,
@@ -100,33 +101,6 @@ public record IngestProperties(
     @Override
     public String toString() {
       return "Auth[token=" + (token.isBlank() ? "" : "(set)") + "]";
-    }
-  }
-
-  /**
-   * How an event becomes tasks, so that another event shape needs configuration, not code.
-   *
-   * @param attachmentsPointer JSON pointer (inside the event, after {@code data} is parsed when it
-   *     is a string) to the attachment list; items are URL strings or objects with a URL field
-   * @param urlField the URL field of an attachment object
-   * @param fileNameField the file-name field of an attachment object, when it has one
-   * @param domainPointer JSON pointer to the domain; when blank or absent the domain is a segment
-   *     of the event type
-   * @param domainTypeSegment which dot-separated segment of the event type is the domain (0-based)
-   * @param defaultDomain the domain when neither gives one
-   * @param attributes path template attributes: name to JSON pointer
-   */
-  public record Extraction(
-      @DefaultValue("/data/attachments") @NotBlank String attachmentsPointer,
-      @DefaultValue("url") String urlField,
-      @DefaultValue("fileName") String fileNameField,
-      @DefaultValue("") String domainPointer,
-      @DefaultValue("1") @Min(0) int domainTypeSegment,
-      @DefaultValue("default") @NotBlank String defaultDomain,
-      Map<String, String> attributes) {
-
-    public Extraction {
-      attributes = attributes == null ? Map.of("assignment_id", "/data/assignmentId") : Map.copyOf(attributes);
     }
   }
 

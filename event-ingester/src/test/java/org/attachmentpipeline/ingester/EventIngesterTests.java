@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,6 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.PipelineJson;
@@ -110,6 +112,51 @@ class EventIngesterTests {
     List<DownloadTask> tasks = readUntil(pending, DownloadTask.class, seen -> seen.stream().anyMatch(t -> t.traceId().equals("after-bad")));
     assertThat(tasks).filteredOn(t -> t.traceId().equals("after-bad")).singleElement()
         .satisfies(t -> assertThat(t.url()).isEqualTo("https://h/kept.pdf"));
+  }
+
+  @Test
+  void eachUnusableRawEventBecomesOneDeadLetterWithItsText() {
+    String id = UUID.randomUUID().toString();
+    List<String> unusable = List.of(
+        "not json " + id,
+        "{\"type\": \"a.claims.b.c\", \"note\": \"" + id + "\"}",
+        "{\"traceId\": \"no-type-" + id + "\", \"data\": {}}",
+        "{\"type\": \"a.claims.b.c\", \"traceId\": \"t-" + id + "\", \"data\": {\"attachments\": \"https://h/a.pdf\"}}");
+    KafkaConsumer<String, String> pending = reader("ingest-it.pending");
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+        Map.of("bootstrap.servers", brokers), new StringSerializer(), new StringSerializer())) {
+      unusable.forEach(text -> producer.send(new ProducerRecord<>("ingest-it.raw", id, text)));
+      producer.send(new ProducerRecord<>("ingest-it.raw", id, event("after-" + id, "https://h/after.pdf")));
+    }
+    // one partition, in order: once the event after them made its task, they are all handled
+    readUntil(pending, DownloadTask.class, seen -> seen.stream().anyMatch(t -> t.traceId().equals("after-" + id)));
+
+    List<DeadLetter> mine = allRecords("ingest-it.dlq").stream()
+        .map(text -> PipelineJson.mapper().readValue(text, DeadLetter.class))
+        .filter(d -> d.rawEvent() != null && d.rawEvent().contains(id))
+        .toList();
+    assertThat(mine).extracting(DeadLetter::rawEvent).containsExactlyInAnyOrderElementsOf(unusable);
+    assertThat(mine).extracting(DeadLetter::message)
+        .anySatisfy(m -> assertThat(m).isEqualTo("no type"))
+        .anySatisfy(m -> assertThat(m).isEqualTo("/data/attachments is not a list"));
+  }
+
+  /** Every record of {@code topic} up to its current end. */
+  private List<String> allRecords(String topic) {
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers), new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      List<String> records = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> records.add(r.value()));
+        return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+      });
+      return records;
+    }
   }
 
   @Test

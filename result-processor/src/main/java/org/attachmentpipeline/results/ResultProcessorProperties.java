@@ -109,34 +109,18 @@ public record ResultProcessorProperties(
   }
 
   /**
-   * The events table's listener and how the few fields it stores are found in an event, with the
-   * event ingester's defaults, so that both read an event alike.
+   * The events table's listener. How the fields it stores are found in an event is not here: the
+   * event rules have one settings block, {@code pipeline.ingest.extraction}, read by the event
+   * ingester too, so that both read an event alike.
    *
    * @param groupId the consumer group of the raw events listener, separate from the ingester's
-   * @param domainPointer a JSON pointer to the domain in the event; blank: use the event type
-   * @param domainTypeSegment which dot-separated segment of the event type is the domain (0-based,
-   *     never the last one)
-   * @param defaultDomain the domain when neither gives one
-   * @param attachmentsPointer a JSON pointer to the list of attachments (with {@code data} parsed
-   *     when it arrived as a JSON string)
    */
-  public record Events(
-      @DefaultValue("result-processor-events") String groupId,
-      @DefaultValue("") String domainPointer,
-      @DefaultValue("1") int domainTypeSegment,
-      @DefaultValue("default") String defaultDomain,
-      @DefaultValue("/data/attachments") String attachmentsPointer) {
+  public record Events(@DefaultValue("result-processor-events") String groupId) {
 
     public Events {
       if (groupId == null || groupId.isBlank()) {
         throw new IllegalArgumentException("pipeline.results.events.group-id must not be blank");
       }
-      if (domainTypeSegment < 0) {
-        throw new IllegalArgumentException(
-            "pipeline.results.events.domain-type-segment must not be negative");
-      }
-      domainPointer = domainPointer == null ? "" : domainPointer;
-      attachmentsPointer = attachmentsPointer == null ? "" : attachmentsPointer;
     }
   }
 }

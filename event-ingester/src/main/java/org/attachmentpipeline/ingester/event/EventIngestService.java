@@ -2,7 +2,6 @@ package org.attachmentpipeline.ingester.event;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
@@ -13,8 +12,9 @@ import java.util.Set;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.ingester.IngestProperties;
-import org.attachmentpipeline.ingester.event.AttachmentExtractor.Extracted;
-import org.attachmentpipeline.ingester.event.AttachmentExtractor.RejectedAttachment;
+import org.attachmentpipeline.common.event.EventTasks.Made;
+import org.attachmentpipeline.common.event.EventTasks.RejectedAttachment;
+import org.attachmentpipeline.common.event.InvalidEventException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -34,8 +34,7 @@ public class EventIngestService {
   /** Events tried again are few (one per consumer at most); this only bounds leftovers of revoked partitions. */
   private static final int MAX_UNFINISHED_EVENTS = 256;
 
-  private final EventParser parser = new EventParser();
-  private final AttachmentExtractor extractor;
+  private final IngestRules rules;
   private final IngestLimits limits;
   private final EventPublisher publisher;
   private final Clock clock;
@@ -60,7 +59,7 @@ public class EventIngestService {
       RecentTasks recent,
       MeterRegistry meters,
       Clock clock) {
-    this.extractor = new AttachmentExtractor(properties.extraction(), limits);
+    this.rules = new IngestRules(properties.extraction(), limits);
     this.limits = limits;
     this.publisher = publisher;
     this.clock = clock;
@@ -74,18 +73,18 @@ public class EventIngestService {
 
   /**
    * Checks an event before it is published to the raw topic, as the raw-topic consumer will: the
-   * number of tasks it makes, or {@link RejectedEventException} when it is unusable, when one of its
+   * number of tasks it makes, or {@link InvalidEventException} when it is unusable, when one of its
    * attachments would be rejected, or when it is larger than the raw topic takes.
    */
   public int check(JsonNode event) {
     Instant now = clock.instant();
-    Extracted made = extractor.extract(parser.parse(event, now), now);
+    Made made = rules.read(event, now);
     if (!made.rejected().isEmpty()) {
-      throw new RejectedEventException(made.rejected().get(0).reason());
+      throw new InvalidEventException(made.rejected().get(0).reason());
     }
     int size = PipelineJson.mapper().writeValueAsBytes(event).length;
     if (size > limits.maxEventBytes()) {
-      throw new RejectedEventException("event of " + size + " bytes, larger than the raw topic takes ("
+      throw new InvalidEventException("event of " + size + " bytes, larger than the raw topic takes ("
           + limits.maxEventBytes() + ", the producer's max.request.size less room for headers)");
     }
     return made.tasks().size();
@@ -97,10 +96,10 @@ public class EventIngestService {
    */
   public void rememberMade(String text, Instant receivedAt) {
     try {
-      Extracted made = read(text, receivedAt);
+      Made made = rules.read(text, receivedAt);
       made.tasks().forEach(task -> recent.remember(task.taskId(), receivedAt));
       made.rejected().forEach(attachment -> recent.remember(attachment.taskId(), receivedAt));
-    } catch (RejectedEventException e) {
+    } catch (InvalidEventException e) {
       log.trace("Not remembered: {}", e.getMessage());
     }
   }
@@ -108,10 +107,10 @@ public class EventIngestService {
   /** Ingests one raw event read at {@code origin} (topic-partition@offset). */
   public void ingest(String text, String origin) {
     Instant now = clock.instant();
-    Extracted made;
+    Made made;
     try {
-      made = read(text, now);
-    } catch (RejectedEventException e) {
+      made = rules.read(text, now);
+    } catch (InvalidEventException e) {
       log.warn("Rejected event at {}: {}", origin, e.getMessage());
       publisher.rejected(Rejections.of(text, e.getMessage(), now)).join();
       rejected.increment();
@@ -149,17 +148,6 @@ public class EventIngestService {
     if (!made.tasks().isEmpty()) {
       log.debug("Event {} made {} task(s)", made.tasks().get(0).traceId(), made.tasks().size());
     }
-  }
-
-  private Extracted read(String text, Instant now) {
-    if (text != null && (long) text.length() * 3 > limits.maxBodyBytes()) {
-      long bytes = text.getBytes(StandardCharsets.UTF_8).length;
-      if (bytes > limits.maxBodyBytes()) {
-        throw new RejectedEventException("event of " + bytes + " bytes, larger than " + limits.maxBodyBytes()
-            + " (pipeline.ingest.limits.max-body-size)");
-      }
-    }
-    return extractor.extract(parser.parse(text, now), now);
   }
 
   private synchronized Set<String> takeUnfinished(String origin) {

@@ -3,11 +3,11 @@ package org.attachmentpipeline.ingester.event;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import org.attachmentpipeline.common.json.PipelineJson;
-import org.attachmentpipeline.ingester.IngestProperties;
+import org.attachmentpipeline.common.event.Event;
+import org.attachmentpipeline.common.event.EventRules;
+import org.attachmentpipeline.common.event.InvalidEventException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,14 +23,13 @@ public class RawEventForwarder {
 
   private static final Logger log = LoggerFactory.getLogger(RawEventForwarder.class);
 
-  private final EventParser parser = new EventParser();
-  private final AttachmentExtractor extractor;
+  private final IngestRules rules;
   private final EventPublisher publisher;
   private final Clock clock;
 
   public RawEventForwarder(
-      IngestProperties.Extraction extraction, IngestLimits limits, EventPublisher publisher, Clock clock) {
-    this.extractor = new AttachmentExtractor(extraction, limits);
+      EventRules extraction, IngestLimits limits, EventPublisher publisher, Clock clock) {
+    this.rules = new IngestRules(extraction, limits);
     this.publisher = publisher;
     this.clock = clock;
   }
@@ -42,9 +41,9 @@ public class RawEventForwarder {
   public CompletableFuture<?> forward(String text, String origin, String source) {
     Instant now = clock.instant();
     try {
-      JsonNode event = read(text);
-      RawEvent parsed = parser.parse(event, now);
-      extractor.extract(parsed, now);
+      JsonNode event = rules.json(text);
+      Event parsed = rules.parse(event);
+      rules.tasks(parsed, now);
       CompletableFuture<Object> done = new CompletableFuture<>();
       publisher.rawEvent(parsed.traceId(), event, source).whenComplete((sent, error) -> {
         if (error == null) {
@@ -63,7 +62,7 @@ public class RawEventForwarder {
         }
       });
       return done;
-    } catch (RejectedEventException e) {
+    } catch (InvalidEventException e) {
       return reject(text, origin, e.getMessage(), now);
     }
   }
@@ -71,14 +70,5 @@ public class RawEventForwarder {
   private CompletableFuture<?> reject(String text, String origin, String reason, Instant now) {
     log.warn("Rejected event at {}: {}", origin, reason);
     return publisher.rejected(Rejections.of(text, reason, now));
-  }
-
-  /** The event as it arrived ({@code data} stays a string when it was one). */
-  private static JsonNode read(String text) {
-    try {
-      return PipelineJson.mapper().readTree(text == null ? "" : text);
-    } catch (JacksonException e) {
-      throw new RejectedEventException("not JSON: " + e.getOriginalMessage());
-    }
   }
 }

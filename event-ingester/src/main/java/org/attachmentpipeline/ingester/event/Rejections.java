@@ -2,7 +2,7 @@ package org.attachmentpipeline.ingester.event;
 
 import java.time.Instant;
 import org.attachmentpipeline.common.message.DeadLetter;
-import org.attachmentpipeline.common.secret.UrlRedaction;
+import org.attachmentpipeline.common.event.EventTasks;
 
 /**
  * Dead letters for what the ingester rejects, with the event's text and the reason cut short so
@@ -13,7 +13,6 @@ final class Rejections {
   /** At most 256 KB of UTF-8. */
   static final int MAX_KEPT_EVENT_CHARS = 64 * 1024;
   static final int MAX_REASON_CHARS = 2048;
-  private static final int URL_SHOWN_CHARS = 120;
 
   private Rejections() {}
 
@@ -24,7 +23,7 @@ final class Rejections {
 
   /** The start of a URL, without credentials, for a reason an operator reads. */
   static String shown(String url) {
-    return UrlRedaction.redact(url.length() <= URL_SHOWN_CHARS ? url : cut(url, URL_SHOWN_CHARS) + "...");
+    return EventTasks.shown(url);
   }
 
   private static String cut(String text, int chars) {

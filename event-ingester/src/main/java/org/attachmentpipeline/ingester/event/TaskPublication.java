@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.attachmentpipeline.common.message.DownloadTask;
-import org.attachmentpipeline.ingester.event.AttachmentExtractor.RejectedAttachment;
+import org.attachmentpipeline.common.event.EventTasks.RejectedAttachment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import org.attachmentpipeline.common.event.InvalidEventException;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.ingester.event.EventIngestService;
 import org.attachmentpipeline.ingester.event.EventPublisher;
 import org.attachmentpipeline.ingester.event.IngestLimits;
-import org.attachmentpipeline.ingester.event.RejectedEventException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -84,7 +84,7 @@ class EventsController {
       try {
         tasks += ingest.check(events.get(i));
         traceIds.add(events.get(i).get("traceId").asString());
-      } catch (RejectedEventException e) {
+      } catch (InvalidEventException e) {
         rejected.add(Map.of("index", i, "reason", e.getMessage()));
       }
     }

@@ -82,7 +82,7 @@ final class EventhouseFixture implements AutoCloseable {
         ConnectionStringBuilder.createWithAadAccessTokenAuthentication(config.clusterUrl(), config.accessToken()), http);
     PipelineTopics topics = new PipelineTopics(rawTopic, "p", "c", "r", List.of("t"), dlqTopic, 1, (short) 1, 1);
     RawEventForwarder forwarder = new RawEventForwarder(
-        new IngestProperties.Extraction("/data/attachments", "url", "fileName", "", 1, "default", null),
+        org.attachmentpipeline.common.event.EventRules.defaults(),
         TestLimits.defaults(), new EventPublisher(kafka, topics), Clock.systemUTC());
     KafkaCheckpointStore store = new KafkaCheckpointStore(kafka, consumerConfig(), checkpointTopic, config.effectiveCheckpointKey());
     return new EventhousePoller(new KustoEventQuery(client, http, config), store, forwarder, config, meters, Clock.systemUTC());

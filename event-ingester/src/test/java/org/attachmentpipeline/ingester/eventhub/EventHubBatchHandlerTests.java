@@ -95,7 +95,7 @@ class EventHubBatchHandlerTests {
         producerConfig, new StringSerializer(), new JsonSerde<>(Object.class)));
     PipelineTopics topics = new PipelineTopics(raw, "p", "c", "r", List.of("t"), dlq, 1, (short) 1, 1);
     RawEventForwarder forwarder = new RawEventForwarder(
-        new IngestProperties.Extraction("/data/attachments", "url", "fileName", "", 1, "default", null),
+        org.attachmentpipeline.common.event.EventRules.defaults(),
         TestLimits.defaults(), new EventPublisher(kafka, topics), Clock.systemUTC());
     return new EventHubBatchHandler(forwarder, new SourceMetrics(meters, "eventhub", Clock.systemUTC()), Clock.systemUTC());
   }

@@ -3,126 +3,44 @@ package org.attachmentpipeline.results.events;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import org.attachmentpipeline.common.json.PipelineJson;
-import org.attachmentpipeline.results.ResultProcessorProperties;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
+import org.attachmentpipeline.common.event.Event;
+import org.attachmentpipeline.common.event.EventParser;
+import org.attachmentpipeline.common.event.EventRules;
+import org.attachmentpipeline.common.event.InvalidEventException;
 
 /**
- * Reads the few fields the events table keeps from a raw event of the shape in DESIGN.md ({@code
- * type}, {@code utcDateTime}, {@code traceId}, {@code data} as an object or a JSON string). The
- * domain rule and the attachments pointer are configuration with the event ingester's defaults;
- * this module must not depend on the ingester, so it reads the fields itself. Only an event that is
- * not a JSON object or has no trace id is unreadable: a missing type or time leaves its columns
- * empty.
+ * Makes the events-table row of a raw event from the event as the shared {@link EventParser} reads
+ * it, with the same {@link EventRules} as the event ingester ({@code pipeline.ingest.extraction}),
+ * so that the table describes an event exactly as the ingester saw it. An event the parser rejects
+ * is the ingester's to dead-letter, not this reader's.
  */
 final class EventReader {
 
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-  private final ResultProcessorProperties.Events config;
+  private final EventParser parser;
 
-  EventReader(ResultProcessorProperties.Events config) {
-    this.config = config;
+  EventReader(EventRules rules) {
+    this.parser = new EventParser(rules);
   }
 
   /**
    * The row of the event in {@code value}, received at {@code receivedTime}.
    *
-   * @throws UnreadableEventException when the event is not JSON or has no trace id
+   * @throws InvalidEventException when the event is one the ingester rejects
    */
   EventRow read(byte[] value, Instant receivedTime) {
-    if (value == null || value.length == 0) {
-      throw new UnreadableEventException("the record has no value");
-    }
-    JsonNode event;
-    try {
-      event = PipelineJson.mapper().readTree(value);
-    } catch (JacksonException e) {
-      throw new UnreadableEventException("not JSON: " + e.getOriginalMessage());
-    }
-    if (event == null || !event.isObject()) {
-      throw new UnreadableEventException("not a JSON object");
-    }
-    String traceId = text(event, "traceId");
-    if (traceId == null || traceId.isBlank()) {
-      throw new UnreadableEventException("no traceId");
-    }
-    String type = text(event, "type");
-    JsonNode body = withParsedData(event);
-    Instant eventTime = eventTime(event);
+    Event event = parser.parse(value);
     return new EventRow(
-        traceId,
-        type,
-        type == null ? null : type.substring(type.lastIndexOf('.') + 1),
-        domain(body, type),
-        attachmentCount(body),
-        eventTime,
+        event.traceId(),
+        event.type(),
+        event.statusSubtype(),
+        event.domain(),
+        event.attachments().size(),
+        event.time(),
         receivedTime,
-        DATE.format(eventTime != null ? eventTime : receivedTime));
-  }
-
-  /** The event with {@code data} parsed when it arrived as a JSON string. */
-  private static JsonNode withParsedData(JsonNode event) {
-    JsonNode data = event.get("data");
-    if (data == null || !data.isString()) {
-      return event;
-    }
-    try {
-      JsonNode parsed = PipelineJson.mapper().readTree(data.asString());
-      ObjectNode copy = (ObjectNode) event.deepCopy();
-      copy.set("data", parsed);
-      return copy;
-    } catch (JacksonException e) {
-      return event;
-    }
-  }
-
-  private String domain(JsonNode body, String type) {
-    if (!config.domainPointer().isBlank()) {
-      JsonNode value = body.at(config.domainPointer());
-      if (value.isValueNode() && !value.asString().isBlank()) {
-        return value.asString().toLowerCase(Locale.ROOT);
-      }
-    }
-    if (type != null) {
-      String[] segments = type.split("\\.");
-      if (segments.length > 1 && config.domainTypeSegment() < segments.length - 1) {
-        return segments[config.domainTypeSegment()].toLowerCase(Locale.ROOT);
-      }
-    }
-    return config.defaultDomain();
-  }
-
-  private Integer attachmentCount(JsonNode body) {
-    if (config.attachmentsPointer().isBlank()) {
-      return 0;
-    }
-    JsonNode list = body.at(config.attachmentsPointer());
-    if (list.isMissingNode() || list.isNull()) {
-      return 0;
-    }
-    return list.isArray() ? list.size() : null;
-  }
-
-  private static Instant eventTime(JsonNode event) {
-    String time = text(event, "utcDateTime");
-    if (time == null || time.isBlank()) {
-      return null;
-    }
-    try {
-      return Instant.parse(time);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
-  }
-
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    return value == null || value.isNull() || !value.isValueNode() ? null : value.asString();
+        DATE.format(event.timeOr(receivedTime)));
   }
 }

@@ -15,14 +15,16 @@ import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerConta
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 
 /**
  * Wires the events table: the Delta appender on {@code <delta-dir>/events}, and a batch listener
  * container of its own on the raw events topic. Values are read as raw bytes (a {@link
- * ByteArrayDeserializer} cannot fail), so that an unreadable event is dead-lettered with its
- * original bytes by the listener, which reads the JSON itself.
+ * ByteArrayDeserializer} cannot fail), so that the listener reads each event with the shared
+ * parser and the event rules of {@code pipeline.ingest.extraction}, and passes over what the
+ * ingester rejects.
  */
 @Configuration(proxyBeanMethods = false)
 class EventsConfiguration {
@@ -36,7 +38,8 @@ class EventsConfiguration {
       ResultProcessorProperties properties,
       DeadLetterPublisher deadLetters,
       MeterRegistry registry,
-      KafkaTopicIds topicIds) {
+      KafkaTopicIds topicIds,
+      Environment environment) {
     DeltaMetrics metrics = new DeltaMetrics(registry, TABLE);
     IdempotentDeltaAppender appender =
         new IdempotentDeltaAppender(
@@ -49,10 +52,11 @@ class EventsConfiguration {
     return new EventsListener(
         topics,
         properties,
-        new EventReader(properties.events()),
+        new EventReader(EventRulesSettings.bind(environment)),
         new EventsWriter(appender, metrics, topicIds),
         deadLetters,
-        metrics);
+        metrics,
+        registry);
   }
 
   @Bean(CONTAINER_FACTORY)

@@ -6,22 +6,34 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.attachmentpipeline.common.event.InvalidEventException;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.results.ResultProcessorProperties;
 import org.attachmentpipeline.results.delta.AppendResult;
 import org.attachmentpipeline.results.delta.DeltaMetrics;
 import org.attachmentpipeline.results.kafka.DeadLetterPublisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 
 /**
  * Consumes the raw events topic a poll at a time, in a consumer group of its own (the ingester
- * keeps its own offsets): readable events go to the events table, then unreadable ones to the
- * dead-letter topic. Returning normally lets the container commit the batch's offsets; any failure
+ * keeps its own offsets): each event the shared parser reads goes to the events table. An event it
+ * rejects is the event ingester's to dead-letter (the ingester reads the same topic with the same
+ * parser and rules): here it is only counted ({@value #SKIPPED}), so one bad event makes one dead
+ * letter. Returning normally lets the container commit the batch's offsets; any failure
  * reaches the error handler, which delivers the batch again.
  */
 class EventsListener {
 
+  private static final Logger log = LoggerFactory.getLogger(EventsListener.class);
+
   static final String ID = "result-processor-events";
+
+  /** Counter of raw events passed over: the ingester dead-letters them, once. */
+  static final String SKIPPED = "pipeline.results.events.skipped";
 
   private final PipelineTopics topics;
   private final ResultProcessorProperties properties;
@@ -29,6 +41,7 @@ class EventsListener {
   private final EventsWriter writer;
   private final DeadLetterPublisher deadLetters;
   private final DeltaMetrics metrics;
+  private final Counter skipped;
 
   EventsListener(
       PipelineTopics topics,
@@ -36,13 +49,17 @@ class EventsListener {
       EventReader reader,
       EventsWriter writer,
       DeadLetterPublisher deadLetters,
-      DeltaMetrics metrics) {
+      DeltaMetrics metrics,
+      MeterRegistry registry) {
     this.topics = topics;
     this.properties = properties;
     this.reader = reader;
     this.writer = writer;
     this.deadLetters = deadLetters;
     this.metrics = metrics;
+    this.skipped = Counter.builder(SKIPPED)
+        .description("raw events the event ingester rejects (and dead-letters), not written to the events table")
+        .register(registry);
   }
 
   public String topic() {
@@ -65,8 +82,6 @@ class EventsListener {
       containerFactory = EventsConfiguration.CONTAINER_FACTORY)
   void onEvents(List<ConsumerRecord<String, byte[]>> records) {
     List<EventsWriter.ReadEvent> readable = new ArrayList<>(records.size());
-    List<ConsumerRecord<String, byte[]>> unreadable = new ArrayList<>();
-    List<UnreadableEventException> reasons = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : records) {
       try {
         EventRow row =
@@ -74,16 +89,13 @@ class EventsListener {
         readable.add(
             new EventsWriter.ReadEvent(
                 new TopicPartition(record.topic(), record.partition()), record.offset(), row));
-      } catch (UnreadableEventException e) {
-        unreadable.add(record);
-        reasons.add(e);
+      } catch (InvalidEventException e) {
+        log.debug("Event {}-{}@{} is not in the events table (the ingester rejects it): {}",
+            record.topic(), record.partition(), record.offset(), e.getMessage());
+        skipped.increment();
       }
     }
     Map<TopicPartition, AppendResult> written = writer.write(readable);
-    for (int i = 0; i < unreadable.size(); i++) {
-      deadLetters.publish(unreadable.get(i), reasons.get(i));
-      metrics.deadLettered();
-    }
     metrics.deadLettered(deadLetters.publishInvalid(records, written));
   }
 }

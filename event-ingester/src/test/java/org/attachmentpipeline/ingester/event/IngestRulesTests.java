@@ -7,20 +7,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.attachmentpipeline.common.message.DownloadTask;
-import org.attachmentpipeline.ingester.IngestProperties;
+import org.attachmentpipeline.common.event.EventRules;
+import org.attachmentpipeline.common.event.EventTasks;
+import org.attachmentpipeline.common.event.InvalidEventException;
 import org.junit.jupiter.api.Test;
 
-class AttachmentExtractorTests {
+class IngestRulesTests {
 
   private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
-  private final EventParser parser = new EventParser();
-  private final AttachmentExtractor extractor =
-      new AttachmentExtractor(
-          new IngestProperties.Extraction("/data/attachments", "url", "fileName", "", 1, "default", null),
-          TestLimits.defaults());
+  private final IngestRules extractor = new IngestRules(EventRules.defaults(), TestLimits.defaults());
 
   private List<DownloadTask> tasks(String json) {
-    return extractor.extract(parser.parse(json, NOW), NOW).tasks();
+    return extractor.read(json, NOW).tasks();
   }
 
   @Test
@@ -76,13 +74,13 @@ class AttachmentExtractorTests {
   @Test
   void unusableEventsAreRejectedWithAReason() {
     assertThatThrownBy(() -> tasks("this is not json"))
-        .isInstanceOf(RejectedEventException.class).hasMessageStartingWith("not JSON");
+        .isInstanceOf(InvalidEventException.class).hasMessageStartingWith("not JSON");
     assertThatThrownBy(() -> tasks("{\"type\": \"a.b.c\", \"data\": {}}"))
-        .isInstanceOf(RejectedEventException.class).hasMessage("no traceId");
+        .isInstanceOf(InvalidEventException.class).hasMessage("no traceId");
     assertThatThrownBy(() -> tasks("{\"type\": \"a.b.c\", \"traceId\": \"t\", \"data\": {\"attachments\": \"x\"}}"))
-        .isInstanceOf(RejectedEventException.class).hasMessageContaining("is not a list");
+        .isInstanceOf(InvalidEventException.class).hasMessageContaining("is not a list");
     assertThatThrownBy(() -> tasks("[1, 2]"))
-        .isInstanceOf(RejectedEventException.class).hasMessage("not a JSON object");
+        .isInstanceOf(InvalidEventException.class).hasMessage("not a JSON object");
   }
 
   @Test
@@ -92,11 +90,11 @@ class AttachmentExtractorTests {
 
   @Test
   void domainComesFromAPointerWhenConfigured() {
-    AttachmentExtractor byPointer = new AttachmentExtractor(
-        new IngestProperties.Extraction("/data/attachments", "url", "fileName", "/data/line", 1, "default", Map.of()),
+    IngestRules byPointer = new IngestRules(
+        new EventRules("/data/attachments", "url", "fileName", "/data/line", 1, "default", Map.of()),
         TestLimits.defaults());
-    DownloadTask task = byPointer.extract(parser.parse(
-        "{\"type\": \"x\", \"traceId\": \"t\", \"data\": {\"line\": \"Auto\", \"attachments\": [\"https://h/a\"]}}", NOW), NOW)
+    DownloadTask task = byPointer.read(
+        "{\"type\": \"x\", \"traceId\": \"t\", \"data\": {\"line\": \"Auto\", \"attachments\": [\"https://h/a\"]}}", NOW)
         .tasks().get(0);
     assertThat(task.domain()).isEqualTo("auto");
   }
@@ -104,9 +102,9 @@ class AttachmentExtractorTests {
   @Test
   void anAttachmentWithATooLongUrlIsSetAsideWithAReasonAndTheOthersStay() {
     String longUrl = "https://h/" + "x".repeat(8192);
-    AttachmentExtractor.Extracted made = extractor.extract(parser.parse(
+    EventTasks.Made made = extractor.read(
         "{\"type\": \"a.claims.b.c\", \"traceId\": \"t1\", \"data\": {\"attachments\": "
-            + "[\"https://h/a.pdf\", \"" + longUrl + "\", \"https://h/b.pdf\"]}}", NOW), NOW);
+            + "[\"https://h/a.pdf\", \"" + longUrl + "\", \"https://h/b.pdf\"]}}", NOW);
     assertThat(made.tasks()).extracting(DownloadTask::url).containsExactly("https://h/a.pdf", "https://h/b.pdf");
     assertThat(made.rejected()).singleElement().satisfies(rejected -> {
       assertThat(rejected.taskId()).isEqualTo(DownloadTask.idFor("t1", longUrl));
@@ -117,9 +115,9 @@ class AttachmentExtractorTests {
   @Test
   void anAttachmentWhoseTaskWouldBeTooLargeIsSetAsideWithAReason() {
     String hugeName = "n".repeat(600 * 1024);
-    AttachmentExtractor.Extracted made = extractor.extract(parser.parse(
+    EventTasks.Made made = extractor.read(
         "{\"type\": \"a.claims.b.c\", \"traceId\": \"t1\", \"data\": {\"attachments\": "
-            + "[{\"url\": \"https://h/x\", \"fileName\": \"" + hugeName + "\"}, \"https://h/b.pdf\"]}}", NOW), NOW);
+            + "[{\"url\": \"https://h/x\", \"fileName\": \"" + hugeName + "\"}, \"https://h/b.pdf\"]}}", NOW);
     assertThat(made.tasks()).extracting(DownloadTask::url).containsExactly("https://h/b.pdf");
     assertThat(made.rejected()).singleElement()
         .satisfies(rejected -> assertThat(rejected.reason()).contains("attachment 1 of 2", "https://h/x", "max-task-size"));
@@ -127,35 +125,27 @@ class AttachmentExtractorTests {
 
   @Test
   void anEventWithMoreAttachmentsThanTheLimitIsRejected() {
-    AttachmentExtractor small = new AttachmentExtractor(
-        new IngestProperties.Extraction("/data/attachments", "url", "fileName", "", 1, "default", null),
+    IngestRules small = new IngestRules(
+        new EventRules("/data/attachments", "url", "fileName", "", 1, "default", null),
         TestLimits.withAttachments(2));
-    assertThatThrownBy(() -> small.extract(parser.parse(
+    assertThatThrownBy(() -> small.read(
         "{\"type\": \"a.b.c\", \"traceId\": \"t\", \"data\": {\"attachments\": [\"https://h/1\", \"https://h/2\", \"https://h/3\"]}}",
-        NOW), NOW))
-        .isInstanceOf(RejectedEventException.class)
+        NOW))
+        .isInstanceOf(InvalidEventException.class)
         .hasMessage("3 attachments, more than 2 (pipeline.ingest.limits.max-attachments-per-event)");
   }
 
   @Test
-  void namesMadeDistinctKeepTheirOrderAndSkipNamesTakenAlready() {
-    AttachmentExtractor.DistinctNames names = new AttachmentExtractor.DistinctNames();
-    assertThat(List.of("a.pdf", "a-2.pdf", "A.PDF", "a.pdf", "a-2.pdf", "report", "report"))
-        .map(names::distinct)
-        .containsExactly("a.pdf", "a-2.pdf", "A-3.PDF", "a-4.pdf", "a-2-2.pdf", "report", "report-2");
-  }
-
-  @Test
   void threeThousandAttachmentsWithOneFileNameGetDistinctNames() {
-    AttachmentExtractor large = new AttachmentExtractor(
-        new IngestProperties.Extraction("/data/attachments", "url", "fileName", "", 1, "default", null),
+    IngestRules large = new IngestRules(
+        new EventRules("/data/attachments", "url", "fileName", "", 1, "default", null),
         TestLimits.withAttachments(10_000));
     StringBuilder attachments = new StringBuilder();
     for (int i = 0; i < 3000; i++) {
       attachments.append(i == 0 ? "" : ",").append("\"https://h/").append(i).append("/scan.pdf\"");
     }
-    List<DownloadTask> tasks = large.extract(parser.parse(
-        "{\"type\": \"a.b.c\", \"traceId\": \"t\", \"data\": {\"attachments\": [" + attachments + "]}}", NOW), NOW)
+    List<DownloadTask> tasks = large.read(
+        "{\"type\": \"a.b.c\", \"traceId\": \"t\", \"data\": {\"attachments\": [" + attachments + "]}}", NOW)
         .tasks();
     assertThat(tasks).hasSize(3000);
     assertThat(tasks).extracting(DownloadTask::fileName).doesNotHaveDuplicates()

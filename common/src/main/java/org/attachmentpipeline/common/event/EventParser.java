@@ -1,0 +1,162 @@
+package org.attachmentpipeline.common.event;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.attachmentpipeline.common.json.PipelineJson;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The one reading of an event of the shape in DESIGN.md ({@code type}, {@code version}, {@code
+ * utcDateTime}, {@code traceId}, {@code data} as an object or a JSON string), with the attachments,
+ * domain and attributes found where the {@link EventRules} say. The event ingester rejects what
+ * this parser rejects; the result processor's events table uses what it reads, so both see an
+ * event alike. Limits on sizes and counts are not here: they are the ingester's.
+ */
+public final class EventParser {
+
+  /** Attribute name of the event type's last segment, always present. */
+  public static final String STATUS_SUBTYPE = "status_subtype";
+
+  private static final int MAX_TRACE_ID_LENGTH = 256;
+
+  private final EventRules rules;
+
+  public EventParser(EventRules rules) {
+    this.rules = rules;
+  }
+
+  /** Parses one event, or throws {@link InvalidEventException} with the reason. */
+  public Event parse(String text) {
+    JsonNode node;
+    try {
+      node = PipelineJson.mapper().readTree(text == null ? "" : text);
+    } catch (JacksonException e) {
+      throw new InvalidEventException("not JSON: " + e.getOriginalMessage());
+    }
+    return parse(node);
+  }
+
+  /** Parses one event from its UTF-8 bytes. */
+  public Event parse(byte[] utf8) {
+    return parse(utf8 == null ? "" : new String(utf8, StandardCharsets.UTF_8));
+  }
+
+  /** Checks and reads an event already read as JSON. */
+  public Event parse(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw new InvalidEventException("not a JSON object");
+    }
+    ObjectNode event = ((ObjectNode) node).deepCopy();
+    String traceId = text(event, "traceId");
+    if (traceId == null || traceId.isBlank()) {
+      throw new InvalidEventException("no traceId");
+    }
+    if (traceId.length() > MAX_TRACE_ID_LENGTH) {
+      throw new InvalidEventException("traceId longer than " + MAX_TRACE_ID_LENGTH + " characters");
+    }
+    String type = text(event, "type");
+    if (type == null || type.isBlank()) {
+      throw new InvalidEventException("no type");
+    }
+    JsonNode data = event.get("data");
+    if (data != null && data.isString()) {
+      try {
+        event.set("data", PipelineJson.mapper().readTree(data.asString()));
+      } catch (JacksonException e) {
+        throw new InvalidEventException("data is a string but not JSON: " + e.getOriginalMessage());
+      }
+    }
+    Instant time = time(event);
+    List<Event.Attachment> attachments = attachments(event);
+    return new Event(traceId, type, time, domain(event, type), attributes(event, type), attachments, event);
+  }
+
+  private List<Event.Attachment> attachments(JsonNode event) {
+    JsonNode list = event.at(rules.attachmentsPointer());
+    if (list.isMissingNode() || list.isNull()) {
+      return List.of();
+    }
+    if (!list.isArray()) {
+      throw new InvalidEventException(rules.attachmentsPointer() + " is not a list");
+    }
+    List<Event.Attachment> attachments = new ArrayList<>(list.size());
+    for (JsonNode item : list) {
+      attachments.add(attachment(item));
+    }
+    return Collections.unmodifiableList(attachments);
+  }
+
+  private Event.Attachment attachment(JsonNode item) {
+    String url;
+    String fileName = null;
+    if (item.isString()) {
+      url = item.asString();
+    } else if (item.isObject() && item.hasNonNull(rules.urlField())) {
+      url = item.get(rules.urlField()).asString();
+      if (item.hasNonNull(rules.fileNameField())) {
+        fileName = item.get(rules.fileNameField()).asString();
+      }
+    } else {
+      throw new InvalidEventException(
+          "an attachment is neither a URL nor an object with '" + rules.urlField() + "'");
+    }
+    url = url.strip();
+    if (url.isEmpty()) {
+      throw new InvalidEventException("an attachment URL is empty");
+    }
+    return new Event.Attachment(url, fileName);
+  }
+
+  private String domain(JsonNode event, String type) {
+    if (!rules.domainPointer().isBlank()) {
+      JsonNode value = event.at(rules.domainPointer());
+      if (value.isValueNode() && !value.asString().isBlank()) {
+        return value.asString().toLowerCase(Locale.ROOT);
+      }
+    }
+    String[] segments = type.split("\\.");
+    if (segments.length > 1 && rules.domainTypeSegment() < segments.length - 1) {
+      return segments[rules.domainTypeSegment()].toLowerCase(Locale.ROOT);
+    }
+    return rules.defaultDomain();
+  }
+
+  private Map<String, String> attributes(JsonNode event, String type) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    int dot = type.lastIndexOf('.');
+    attributes.put(STATUS_SUBTYPE, dot < 0 ? type : type.substring(dot + 1));
+    rules.attributes().forEach((name, pointer) -> {
+      JsonNode value = event.at(pointer);
+      if (!value.isMissingNode() && !value.isNull() && value.isValueNode()) {
+        attributes.put(name, value.asString());
+      }
+    });
+    return Collections.unmodifiableMap(attributes);
+  }
+
+  private static Instant time(JsonNode event) {
+    String time = text(event, "utcDateTime");
+    if (time == null || time.isBlank()) {
+      return null;
+    }
+    try {
+      return Instant.parse(time);
+    } catch (DateTimeParseException e) {
+      throw new InvalidEventException("utcDateTime is not an ISO-8601 instant: " + time);
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asString();
+  }
+}

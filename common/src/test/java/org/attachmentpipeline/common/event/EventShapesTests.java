@@ -1,0 +1,96 @@
+package org.attachmentpipeline.common.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.attachmentpipeline.common.json.PipelineJson;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Every event shape accepted before the parser was shared (the READMEs' examples, the ingester's
+ * test fixtures, Eventhouse rows and Event Hubs bodies with {@code data} as a string, other field
+ * names through the settings) makes exactly the tasks it made then: {@code tasks.golden.jsonl} was
+ * written by the ingester's own parser and extractor before they were replaced.
+ */
+class EventShapesTests {
+
+  static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+  private static final EventTasks.Limits LIMITS = new EventTasks.Limits(1000, 8192, 512 * 1024);
+
+  static Stream<Arguments> shapes() throws IOException {
+    List<String> shapes = lines("/events/shapes.jsonl");
+    List<String> golden = lines("/events/tasks.golden.jsonl");
+    assertThat(golden).hasSameSizeAs(shapes);
+    Stream.Builder<Arguments> arguments = Stream.builder();
+    for (int i = 0; i < shapes.size(); i++) {
+      JsonNode shape = PipelineJson.mapper().readTree(shapes.get(i));
+      JsonNode expected = PipelineJson.mapper().readTree(golden.get(i));
+      assertThat(expected.get("name")).isEqualTo(shape.get("name"));
+      arguments.add(Arguments.of(shape.get("name").asString(), shape, expected));
+    }
+    return arguments.build();
+  }
+
+  /** The settings a shape names, over the defaults. */
+  static EventRules rules(JsonNode shape) {
+    JsonNode r = shape.path("rules");
+    Map<String, String> attributes = null;
+    if (r.has("attributes")) {
+      attributes = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> e : r.get("attributes").properties()) {
+        attributes.put(e.getKey(), e.getValue().asString());
+      }
+    }
+    return new EventRules(
+        r.path("attachmentsPointer").asString("/data/attachments"), r.path("urlField").asString("url"),
+        r.path("fileNameField").asString("fileName"), r.path("domainPointer").asString(""),
+        r.path("domainTypeSegment").asInt(1), r.path("defaultDomain").asString("default"), attributes);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("shapes")
+  void makesTheSameTasksAsBefore(String name, JsonNode shape, JsonNode expected) {
+    String text = PipelineJson.mapper().writeValueAsString(shape.get("event"));
+    EventTasks.Made made = EventTasks.of(new EventParser(rules(shape)).parse(text), NOW, LIMITS);
+    // compared as JSON: the attributes are a map, whose order never mattered
+    assertThat((JsonNode) PipelineJson.mapper().valueToTree(made.tasks())).isEqualTo(expected.get("tasks"));
+    assertThat(made.rejected()).hasSize(expected.get("rejected").asInt());
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      this is not json                                                        | not JSON
+      [1, 2]                                                                  | not a JSON object
+      {"type": "a.b.c", "data": {}}                                           | no traceId
+      {"type": "a.b.c", "traceId": "  "}                                      | no traceId
+      {"traceId": "t", "data": {}}                                            | no type
+      {"type": "a.b.c", "traceId": "t", "data": "{not json"}                  | data is a string but not JSON
+      {"type": "a.b.c", "traceId": "t", "utcDateTime": "yesterday"}           | utcDateTime is not an ISO-8601 instant: yesterday
+      {"type": "a.b.c", "traceId": "t", "data": {"attachments": "x"}}         | /data/attachments is not a list
+      {"type": "a.b.c", "traceId": "t", "data": {"attachments": [42]}}        | an attachment is neither a URL nor an object with 'url'
+      {"type": "a.b.c", "traceId": "t", "data": {"attachments": [{"u": 1}]}}  | an attachment is neither a URL nor an object with 'url'
+      {"type": "a.b.c", "traceId": "t", "data": {"attachments": ["  "]}}      | an attachment URL is empty
+      """)
+  void rejectsAnUnusableEventWithItsReason(String text, String reason) {
+    assertThatThrownBy(() -> new EventParser(EventRules.defaults()).parse(text))
+        .isInstanceOf(InvalidEventException.class).hasMessageStartingWith(reason);
+  }
+
+  private static List<String> lines(String resource) throws IOException {
+    try (InputStream in = EventShapesTests.class.getResourceAsStream(resource)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+    }
+  }
+}
