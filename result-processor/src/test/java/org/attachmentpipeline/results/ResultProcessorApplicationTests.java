@@ -140,6 +140,8 @@ class ResultProcessorApplicationTests {
         deadLetters.stream().filter(r -> "no-task-id".equals(r.key())).findFirst().orElseThrow();
     assertThat(deadNoTaskId.value()).isEqualTo(noTaskId);
     assertThat(header(deadNoTaskId, DeadLetter.REASON_HEADER)).contains("task_id");
+    // the dead-letter producer publishes its Kafka client metrics (it is this app's only producer)
+    assertThat(meters.find("kafka.producer.record.send.total").meters()).isNotEmpty();
     String later = "later-" + UUID.randomUUID();
     send(0, later, succeeded(later, EVENT_TIME.plusSeconds(2)));
     awaitRows(Set.of(good, later), 2);

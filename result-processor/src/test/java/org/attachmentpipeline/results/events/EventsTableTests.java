@@ -148,8 +148,6 @@ class EventsTableTests {
     String prometheus = prometheus();
     assertThat(prometheus)
         .contains("kafka_consumer_fetch_manager_records_lag_max")
-        // the dead-letter producer's client metrics, the only producer here
-        .contains("kafka_producer_record_send_total{")
         .contains("pipeline_results_rows_total{")
         .contains("pipeline_results_batch_size_records_count{")
         .contains("pipeline_results_commits_seconds_count{")
