@@ -188,11 +188,19 @@ public final class KeptParts {
 
   private void giveBack(Adopted adopted) {
     Path part = adopted.file().path();
+    // A cancelled take-over may run this on the thread its cancellation interrupted, where every
+    // file-channel call would fail at once (ClosedByInterruptException): clear the flag for the
+    // give-back, set it again afterwards.
+    boolean interrupted = Thread.interrupted();
     try {
       keepNow(adopted.file(), adopted.mark(), null);
     } catch (IOException | RuntimeException e) {
       log.warn("Could not give back the kept part file {}: {}", part.getFileName(), e.toString());
       adopted.file().close();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -250,9 +258,23 @@ public final class KeptParts {
         usage.reclaimed(size);
         return Optional.empty();
       }
+      // the kept bytes are hashed before the sidecar goes: a take-over interrupted while hashing
+      // (cancelled) leaves the part kept as it was; one that cannot read them starts over
+      MessageDigest digest;
+      try {
+        digest = hash(channel, size);
+      } catch (IOException unreadable) {
+        if (unreadable.getCause() instanceof InterruptedException) {
+          throw unreadable;
+        }
+        log.warn("Kept part file {} cannot be read back ({}): deleted", part.getFileName(), unreadable.toString());
+        Files.deleteIfExists(sidecar);
+        Files.deleteIfExists(part);
+        usage.reclaimed(size);
+        return Optional.empty();
+      }
       // from here on it is an ordinary part file in progress: no sidecar, locked by its writer
       Files.delete(sidecar);
-      MessageDigest digest = hash(channel, size);
       usage.reclaimed(size);
       adopted = true;
       return Optional.of(new Adopted(new DownloadCache.PartFile(part, channel, () -> claimed.remove(part)), mark.get(), digest));

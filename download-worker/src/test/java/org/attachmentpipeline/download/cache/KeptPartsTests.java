@@ -20,9 +20,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
 
 /**
  * A cut-off download's part file is kept only as the bytes its sidecar describes, survives a
@@ -108,11 +109,23 @@ class KeptPartsTests {
     DownloadCache cache = new DownloadCache(cacheDir);
     Path part = keep(cache, "task-e");
 
-    Disposable taking = cache.kept().adopt("task-e").subscribe();
+    // The cancel may come while the take-over hashes the kept bytes (it must give the part back,
+    // sidecar and all), or after the take-over finished (the first subscriber has it then, as a
+    // download owns what it received). Either way the part is never lost: exactly one of the two
+    // ends up holding it.
+    AtomicReference<Optional<KeptParts.Adopted>> first = new AtomicReference<>(Optional.empty());
+    BaseSubscriber<Optional<KeptParts.Adopted>> taking = new BaseSubscriber<>() {
+      @Override
+      protected void hookOnNext(Optional<KeptParts.Adopted> taken) {
+        first.set(taken);
+      }
+    };
+    cache.kept().adopt("task-e").subscribe(taking);
     taking.dispose();
 
     Optional<KeptParts.Adopted> again =
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.kept().adopt("task-e").block(), Optional::isPresent);
+        await().atMost(Duration.ofSeconds(10))
+            .until(() -> first.get().isPresent() ? first.get() : cache.kept().adopt("task-e").block(), Optional::isPresent);
     try (DownloadCache.PartFile file = again.get().file()) {
       assertThat(file.path()).isEqualTo(part);
       assertThat(again.get().mark()).isEqualTo(MARK);
