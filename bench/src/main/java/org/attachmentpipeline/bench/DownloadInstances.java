@@ -42,7 +42,8 @@ final class DownloadInstances implements AutoCloseable {
   private final List<Path> logs = new ArrayList<>();
 
   DownloadInstances(Path jar, Path logDir) {
-    this.jar = jar;
+    // absolute: each instance runs in its log directory, where a relative path leads nowhere
+    this.jar = jar.toAbsolutePath();
     this.logDir = logDir;
     try {
       Files.createDirectories(logDir);
