@@ -23,7 +23,9 @@ public final class Scenarios {
   public static List<Scenario> select(List<String> names, boolean quick) {
     List<Scenario> all = quick ? quick() : full();
     if (names.isEmpty()) {
-      return all;
+      // scale-out runs in quick mode only when named (--scenario scale-out): its last quick run
+      // here measured both steps and then did not end, and CI runs the quick mode unattended
+      return quick ? all.stream().filter(scenario -> !scenario.name().equals("scale-out")).toList() : all;
     }
     return all.stream().filter(scenario -> names.contains(scenario.name())).toList();
   }
