@@ -24,6 +24,9 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -89,12 +92,69 @@ public final class KeptParts {
   /**
    * Takes over a kept part of {@code taskId}, if there is one that no one else holds and whose
    * sidecar matches its bytes; runs on the bounded-elastic scheduler (it reads the prefix to hash it).
+   *
+   * <p>A cancel never loses the part: while the prefix is hashed it stops the hashing and leaves the
+   * part kept as it was; once the part is taken over, it is either handed to the subscriber or, if
+   * the subscriber is gone by then, given back (kept again, sidecar and all). Reactor's own discard
+   * hooks are not enough here: a value a cancelled {@code fromCallable().subscribeOn()} produces is
+   * dropped without one (measured: 55 of 300 cancelled take-overs lost their part that way).
    */
   public Mono<Optional<Adopted>> adopt(String taskId) {
-    return Mono.fromCallable(() -> adoptNow(DownloadCache.isSafeId(taskId) ? taskId : null))
-        .subscribeOn(Schedulers.boundedElastic())
-        // cancelled while it was taking one over (hashing a large prefix): give it back, kept as it was
-        .doOnDiscard(Optional.class, taken -> taken.ifPresent(adopted -> giveBack((Adopted) adopted)));
+    String safeId = DownloadCache.isSafeId(taskId) ? taskId : null;
+    return Mono.<Handover>create(sink -> {
+          AtomicBoolean cancelled = new AtomicBoolean();
+          sink.onCancel(() -> cancelled.set(true));
+          Runnable takeOver = () -> {
+            Optional<Adopted> taken;
+            try {
+              taken = adoptNow(safeId, cancelled::get);
+            } catch (IOException | RuntimeException e) {
+              sink.error(e);
+              return;
+            }
+            if (taken.isEmpty()) {
+              sink.success(Handover.NOTHING);
+              return;
+            }
+            Handover handover = new Handover(taken.get());
+            if (!cancelled.get()) {
+              // delivered synchronously: the subscriber requested on subscribe
+              sink.success(handover);
+            }
+            if (handover.takeBack()) {
+              giveBack(taken.get());
+            }
+          };
+          try {
+            Schedulers.boundedElastic().schedule(takeOver);
+          } catch (RejectedExecutionException e) {
+            sink.error(e);
+          }
+        })
+        .map(Handover::take);
+  }
+
+  /** A taken-over part on its way to the subscriber: exactly one of the two sides ends up with it. */
+  private static final class Handover {
+
+    static final Handover NOTHING = new Handover(null);
+
+    private final Adopted adopted;
+    private final AtomicBoolean settled = new AtomicBoolean();
+
+    Handover(Adopted adopted) {
+      this.adopted = adopted;
+    }
+
+    /** The subscriber's side: the part, unless it was given back already. */
+    Optional<Adopted> take() {
+      return adopted != null && settled.compareAndSet(false, true) ? Optional.of(adopted) : Optional.empty();
+    }
+
+    /** The taker's side, after the hand-over: whether no one took the part (it must be given back). */
+    boolean takeBack() {
+      return settled.compareAndSet(false, true);
+    }
   }
 
   /**
@@ -187,24 +247,15 @@ public final class KeptParts {
   }
 
   private void giveBack(Adopted adopted) {
-    Path part = adopted.file().path();
-    // A cancelled take-over may run this on the thread its cancellation interrupted, where every
-    // file-channel call would fail at once (ClosedByInterruptException): clear the flag for the
-    // give-back, set it again afterwards.
-    boolean interrupted = Thread.interrupted();
     try {
       keepNow(adopted.file(), adopted.mark(), null);
     } catch (IOException | RuntimeException e) {
-      log.warn("Could not give back the kept part file {}: {}", part.getFileName(), e.toString());
+      log.warn("Could not give back the kept part file {}: {}", adopted.file().path().getFileName(), e.toString());
       adopted.file().close();
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 
-  private Optional<Adopted> adoptNow(String taskId) throws IOException {
+  private Optional<Adopted> adoptNow(String taskId, BooleanSupplier cancelled) throws IOException {
     if (taskId == null) {
       return Optional.empty();
     }
@@ -217,7 +268,7 @@ public final class KeptParts {
         }
         Optional<Adopted> adopted = Optional.empty();
         try {
-          adopted = tryAdopt(part, sidecar);
+          adopted = tryAdopt(part, sidecar, cancelled);
         } finally {
           if (adopted.isEmpty()) {
             claimed.remove(part);
@@ -231,7 +282,7 @@ public final class KeptParts {
     return Optional.empty();
   }
 
-  private Optional<Adopted> tryAdopt(Path part, Path sidecar) throws IOException {
+  private Optional<Adopted> tryAdopt(Path part, Path sidecar, BooleanSupplier cancelled) throws IOException {
     AsynchronousFileChannel channel;
     try {
       channel = AsynchronousFileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -258,11 +309,11 @@ public final class KeptParts {
         usage.reclaimed(size);
         return Optional.empty();
       }
-      // the kept bytes are hashed before the sidecar goes: a take-over interrupted while hashing
-      // (cancelled) leaves the part kept as it was; one that cannot read them starts over
-      MessageDigest digest;
+      // the kept bytes are hashed before the sidecar goes: a take-over cancelled while hashing
+      // leaves the part kept as it was; one that cannot read them starts over
+      Optional<MessageDigest> hashed;
       try {
-        digest = hash(channel, size);
+        hashed = hash(channel, size, cancelled);
       } catch (IOException unreadable) {
         if (unreadable.getCause() instanceof InterruptedException) {
           throw unreadable;
@@ -273,6 +324,10 @@ public final class KeptParts {
         usage.reclaimed(size);
         return Optional.empty();
       }
+      if (hashed.isEmpty()) {
+        return Optional.empty();
+      }
+      MessageDigest digest = hashed.get();
       // from here on it is an ordinary part file in progress: no sidecar, locked by its writer
       Files.delete(sidecar);
       usage.reclaimed(size);
@@ -368,7 +423,9 @@ public final class KeptParts {
     }
   }
 
-  private static MessageDigest hash(AsynchronousFileChannel channel, long length) throws IOException {
+  /** The SHA-256 of the first {@code length} bytes, or empty when cancelled before the end. */
+  private static Optional<MessageDigest> hash(AsynchronousFileChannel channel, long length, BooleanSupplier cancelled)
+      throws IOException {
     MessageDigest sha256;
     try {
       sha256 = MessageDigest.getInstance("SHA-256");
@@ -379,6 +436,9 @@ public final class KeptParts {
     long position = 0;
     try {
       while (position < length) {
+        if (cancelled.getAsBoolean()) {
+          return Optional.empty();
+        }
         buffer.clear().limit((int) Math.min(buffer.capacity(), length - position));
         int read = channel.read(buffer, position).get();
         if (read < 0) {
@@ -394,7 +454,7 @@ public final class KeptParts {
     } catch (ExecutionException e) {
       throw new IOException("cannot read a kept part file", e.getCause());
     }
-    return sha256;
+    return Optional.of(sha256);
   }
 
   private static Path sidecarOf(Path part) {

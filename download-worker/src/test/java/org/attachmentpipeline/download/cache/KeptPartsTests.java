@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.BaseSubscriber;
@@ -104,12 +105,13 @@ class KeptPartsTests {
     assertThat(cache.usage().bytes()).isZero();
   }
 
-  @Test
+  @RepeatedTest(50)
   void aTakeOverCancelledHalfWayGivesThePartBackAsItWas() throws Exception {
     DownloadCache cache = new DownloadCache(cacheDir);
     Path part = keep(cache, "task-e");
 
-    // The cancel may come while the take-over hashes the kept bytes (it must give the part back,
+    // Repeated: the cancel races the take-over (50 runs; the old hand-over lost the part in about
+    // one run of six on a loaded machine). The cancel may come while the take-over hashes the kept bytes (it must give the part back,
     // sidecar and all), or after the take-over finished (the first subscriber has it then, as a
     // download owns what it received). Either way the part is never lost: exactly one of the two
     // ends up holding it.
