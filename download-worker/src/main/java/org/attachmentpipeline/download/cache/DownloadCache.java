@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -126,31 +127,32 @@ public final class DownloadCache {
    * the lock goes when the returned file is closed. Runs on the bounded-elastic scheduler.
    */
   public Mono<PartFile> openPart(Path part) {
-    return Mono.fromCallable(
-            () -> {
-              AsynchronousFileChannel channel =
-                  AsynchronousFileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-              try {
-                if (channel.tryLock() == null) {
-                  throw new IOException("the new part file " + part.getFileName() + " is locked by another process");
-                }
-              } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
-              }
-              return new PartFile(part, channel, () -> {});
-            })
-        .subscribeOn(Schedulers.boundedElastic())
-        // cancelled while it was being created: close it and leave no file
-        .doOnDiscard(PartFile.class, file -> {
-          try {
-            Files.deleteIfExists(file.path());
-          } catch (IOException e) {
-            // the next start's clean-up deletes it (it is not locked once closed)
-          } finally {
-            file.close();
-          }
-        });
+    // cancelled while it was being created: close it and leave no file
+    return Handover.make(cancelled -> Optional.of(createPart(part)), DownloadCache::abandon);
+  }
+
+  private static PartFile createPart(Path part) throws IOException {
+    AsynchronousFileChannel channel =
+        AsynchronousFileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      if (channel.tryLock() == null) {
+        throw new IOException("the new part file " + part.getFileName() + " is locked by another process");
+      }
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    return new PartFile(part, channel, () -> {});
+  }
+
+  private static void abandon(PartFile file) {
+    try {
+      Files.deleteIfExists(file.path());
+    } catch (IOException e) {
+      // the next start's clean-up deletes it (it is not locked once closed)
+    } finally {
+      file.close();
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.attachmentpipeline.download.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,7 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Mono;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -65,5 +71,38 @@ class DownloadCacheTests {
   private static String firstLine(Process process) throws IOException {
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     return out.readLine();
+  }
+
+  @RepeatedTest(50)
+  void aPartFileWhoseOpeningIsCancelledIsEitherHandedOverOrLeavesNoFile() {
+    DownloadCache cache = new DownloadCache(cacheDir);
+    Path part = cache.newPartFile("task-x");
+    AtomicReference<DownloadCache.PartFile> received = new AtomicReference<>();
+    BaseSubscriber<DownloadCache.PartFile> opening = new BaseSubscriber<>() {
+      @Override
+      protected void hookOnNext(DownloadCache.PartFile file) {
+        received.set(file);
+      }
+    };
+    cache.openPart(part).subscribe(opening);
+    opening.dispose();
+
+    // a cancelled download owns the file it received (it deletes it on its own way out); a file
+    // nobody received must not stay behind, open and locked, until the next start: the same part
+    // can be created again
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.get() != null || createdAgain(cache, part));
+    if (received.get() != null) {
+      received.get().close();
+    }
+  }
+
+  private static boolean createdAgain(DownloadCache cache, Path part) throws IOException {
+    var again = cache.openPart(part).onErrorResume(IOException.class, e -> Mono.empty()).blockOptional();
+    if (again.isEmpty()) {
+      return false;
+    }
+    again.get().close();
+    Files.delete(part);
+    return true;
   }
 }
