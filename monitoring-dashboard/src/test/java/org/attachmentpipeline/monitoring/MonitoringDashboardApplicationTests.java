@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -189,6 +190,17 @@ class MonitoringDashboardApplicationTests {
             new JsonSerde<>(DeadLetter.class))) {
       producer.send(new ProducerRecord<>(PREFIX + "downloads.dlq", task.taskId(), dead)).get();
     }
+    // a record kept as it came, as the unreadable-record recoverer leaves it: its reason is shown
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty(BROKERS)),
+            new StringSerializer(),
+            new StringSerializer())) {
+      ProducerRecord<String, String> kept =
+          new ProducerRecord<>(PREFIX + "downloads.dlq", "not-a-task", "this is { not a task");
+      kept.headers().add(DeadLetter.REASON_HEADER, "unreadable download task: not JSON".getBytes(StandardCharsets.UTF_8));
+      producer.send(kept).get();
+    }
 
     await()
         .atMost(Duration.ofSeconds(30))
@@ -197,10 +209,13 @@ class MonitoringDashboardApplicationTests {
               JsonNode dlq = overview().get("dlq");
               assertThat(dlq.get("source").asString()).isEqualTo("topic");
               assertThat(dlq.get("replayable").asBoolean()).isFalse();
-              assertThat(dlq.get("total").asLong()).isEqualTo(1);
+              assertThat(dlq.get("total").asLong()).isEqualTo(2);
               assertThat(dlq.get("error").asString()).startsWith("the dlq-handler did not answer");
-              assertThat(dlq.get("latest")).hasSize(1);
-              JsonNode entry = dlq.get("latest").get(0);
+              assertThat(dlq.get("latest")).hasSize(2);
+              JsonNode unreadable = dlq.get("latest").get(0);
+              assertThat(unreadable.get("stage").asString()).isEqualTo("unreadable");
+              assertThat(unreadable.get("message").asString()).isEqualTo("unreadable download task: not JSON");
+              JsonNode entry = dlq.get("latest").get(1);
               assertThat(entry.get("id").asString()).isEqualTo("task-dlq-1");
               assertThat(entry.get("stage").asString()).isEqualTo("download");
               assertThat(entry.get("reason").asString()).isEqualTo("PERMANENT");

@@ -6,15 +6,15 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.attachmentpipeline.common.deadletter.FailureReasons;
+import org.attachmentpipeline.common.deadletter.UnreadableRecordRecoverer;
 import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
-import org.attachmentpipeline.common.secret.UrlRedaction;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.upload.cache.CacheDirectory;
 import org.attachmentpipeline.upload.destination.Destinations;
@@ -22,7 +22,6 @@ import org.attachmentpipeline.upload.store.DataLakeOneLakeStore;
 import org.attachmentpipeline.upload.store.LocalOneLakeStore;
 import org.attachmentpipeline.upload.store.OneLakeStore;
 import org.attachmentpipeline.upload.transfer.CachedDownloadDeserializer;
-import org.attachmentpipeline.upload.transfer.UploadFailedException;
 import org.attachmentpipeline.upload.transfer.UploadService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +42,6 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ContainerPausingBackOffHandler;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.ListenerContainerPauseService;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
@@ -143,9 +141,7 @@ class UploadConfiguration {
     DefaultKafkaProducerFactory<String, byte[]> poisonProducer = new DefaultKafkaProducerFactory<>(producer);
     // Boot's customizers, as for its own factories: kafka.producer.* metrics among them
     customizers.orderedStream().forEach(customizer -> customizer.customize(poisonProducer));
-    DeadLetterPublishingRecoverer poison = new DeadLetterPublishingRecoverer(
-        new KafkaTemplate<>(poisonProducer), (record, e) -> new TopicPartition(topics.dlq(), -1));
-    poison.setExceptionHeadersCreator(new UnreadableRecordHeaders());
+    UnreadableRecordRecoverer poison = new UnreadableRecordRecoverer(new KafkaTemplate<>(poisonProducer), topics.dlq());
     ExponentialBackOff backOff = new ExponentialBackOff(properties.backoff().initial().toMillis(), 2.0);
     backOff.setMaxInterval(properties.backoff().max().toMillis());
     backOff.setMaxElapsedTime(properties.backoff().giveUpAfter().toMillis());
@@ -153,7 +149,7 @@ class UploadConfiguration {
         (ConsumerRecord<?, ?> record, Exception e) -> {
           if (record.value() instanceof CachedDownload cached) {
             uploads.giveUp(cached, DeadLetterReason.EXHAUSTED,
-                Failure.of(FailureKind.STORAGE, "gave up after " + properties.backoff().giveUpAfter() + ": " + reasonOf(e)));
+                Failure.of(FailureKind.STORAGE, "gave up after " + properties.backoff().giveUpAfter() + ": " + FailureReasons.describe(e)));
           } else {
             poison.accept(record, e);
           }
@@ -196,14 +192,5 @@ class UploadConfiguration {
     log.info("Upload batches: up to {} records a poll, max.poll.interval.ms {} (pipeline.upload.max-poll-interval)",
         properties.maxConcurrency(), properties.maxPollInterval());
     return factory;
-  }
-
-  /** The upload's own (redacted) message when there is one, else the innermost one, redacted. */
-  private static String reasonOf(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t && !(t instanceof UploadFailedException)) {
-      t = t.getCause();
-    }
-    return UrlRedaction.redactUrlsIn(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
   }
 }

@@ -3,18 +3,16 @@ package org.attachmentpipeline.dlq.view;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-import org.attachmentpipeline.common.json.PipelineJson;
-import org.attachmentpipeline.common.message.DeadLetter;
-import org.springframework.kafka.support.KafkaHeaders;
-import tools.jackson.core.JacksonException;
+import org.attachmentpipeline.common.deadletter.DeadLetterDecoder.Decoded;
+import org.attachmentpipeline.common.deadletter.DeadLetterDecoder.Given;
+import org.attachmentpipeline.common.deadletter.DeadLetterDecoder.Unreadable;
 
 /**
- * Turns a record of the dead-letter topic into an entry. A value that is not a dead letter (raw
- * bytes forwarded by a dead-letter publishing recoverer, a record of another version, garbage) is
- * not an error here: it becomes an {@link DeadLetterEntry#UNREADABLE} entry so that nothing on the
- * topic is hidden from the operator.
+ * Turns a record of the dead-letter topic into an entry, through the pipeline's one {@link
+ * org.attachmentpipeline.common.deadletter.DeadLetterDecoder}. A value that is not a dead letter (a
+ * record kept as it came by the unreadable-record recoverer, a record of another version, garbage)
+ * is not an error here: it becomes an {@link DeadLetterEntry#UNREADABLE} entry, its value shown up
+ * to {@code rawLimitBytes}, so that nothing on the topic is hidden from the operator.
  */
 final class DeadLetterDecoder {
 
@@ -27,46 +25,28 @@ final class DeadLetterDecoder {
   /** The entry for {@code record}, whose value is not null. */
   DeadLetterEntry decode(ConsumerRecord<String, byte[]> record) {
     Instant timestamp = Instant.ofEpochMilli(Math.max(record.timestamp(), 0));
-    byte[] value = record.value();
-    String parseError;
-    try {
-      DeadLetter deadLetter = PipelineJson.mapper().readValue(value, DeadLetter.class);
-      if (deadLetter != null && (deadLetter.stage() != null || deadLetter.reason() != null)) {
-        return DeadLetterEntry.readable(
-            record.key(),
-            record.topic(),
-            record.partition(),
-            record.offset(),
-            timestamp,
-            deadLetter);
-      }
-      parseError = "the value has neither a stage nor a reason";
-    } catch (JacksonException e) {
-      parseError = e.getOriginalMessage();
+    Decoded decoded = org.attachmentpipeline.common.deadletter.DeadLetterDecoder.decode(record);
+    if (decoded instanceof Given given) {
+      return DeadLetterEntry.readable(
+          record.key(), record.topic(), record.partition(), record.offset(), timestamp, given.deadLetter());
     }
-    Headers headers = record.headers();
+    Unreadable unreadable = (Unreadable) decoded;
+    byte[] value = unreadable.value();
     DeadLetterEntry.Unreadable what =
         new DeadLetterEntry.Unreadable(
-            header(headers, KafkaHeaders.DLT_ORIGINAL_TOPIC),
-            header(headers, KafkaHeaders.DLT_EXCEPTION_FQCN),
-            header(headers, KafkaHeaders.DLT_EXCEPTION_MESSAGE),
-            parseError,
+            unreadable.originalTopic(),
+            unreadable.exception(),
+            unreadable.exceptionMessage(),
+            unreadable.parseError(),
             text(value),
             value.length,
             value.length > rawLimitBytes);
     return DeadLetterEntry.unreadable(
-        record.key(), record.topic(), record.partition(), record.offset(), timestamp, what);
+        record.key(), record.topic(), record.partition(), record.offset(), timestamp, what, unreadable.reason());
   }
 
   private String text(byte[] value) {
     // Malformed UTF-8, and a character cut at the limit, become U+FFFD.
     return new String(value, 0, Math.min(value.length, rawLimitBytes), StandardCharsets.UTF_8);
-  }
-
-  private static String header(Headers headers, String name) {
-    Header header = headers.lastHeader(name);
-    return header == null || header.value() == null
-        ? null
-        : new String(header.value(), StandardCharsets.UTF_8);
   }
 }

@@ -115,11 +115,13 @@ public record DeadLetterEntry(
   }
 
   static DeadLetterEntry unreadable(
-      String key, String topic, int partition, long offset, Instant timestamp, Unreadable what) {
+      String key, String topic, int partition, long offset, Instant timestamp, Unreadable what, String reason) {
     String message =
-        what.exceptionMessage() != null
-            ? what.exceptionMessage()
-            : "not a dead letter: " + what.parseError();
+        reason != null
+            ? reason
+            : what.exceptionMessage() != null
+                ? what.exceptionMessage()
+                : "not a dead letter: " + what.parseError();
     return new DeadLetterEntry(
         positionId(topic, partition, offset),
         key,

@@ -5,10 +5,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.attachmentpipeline.common.deadletter.FailureReasons;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
-import org.attachmentpipeline.common.secret.UrlRedaction;
 import org.attachmentpipeline.download.fetch.DownloadOutcome;
 import org.springframework.core.NestedRuntimeException;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
@@ -42,7 +42,7 @@ final class FailedRecordRecoverer implements ConsumerRecordRecoverer {
     try {
       if (record.value() instanceof DownloadTask task && task.taskId() != null) {
         Failure failure =
-            Failure.of(FailureKind.UNEXPECTED, UrlRedaction.redactUrlsIn(OutcomePublisher.rootMessage(exception)));
+            Failure.of(FailureKind.UNEXPECTED, FailureReasons.describe(exception));
         DownloadOutcome outcome = new DownloadOutcome.Failed(task, failure);
         publisher.publish(outcome)
             .onErrorResume(
@@ -52,7 +52,7 @@ final class FailedRecordRecoverer implements ConsumerRecordRecoverer {
             .get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       } else {
         DeserializationException cause = findDeserializationException(exception);
-        unreadable.publish(record, OutcomePublisher.rootMessage(cause == null ? exception : cause))
+        unreadable.publish(record, FailureReasons.describe(cause == null ? exception : cause))
             .toFuture()
             .get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       }

@@ -2,10 +2,11 @@ package org.attachmentpipeline.download.task;
 
 import java.time.Clock;
 import java.time.Instant;
+import org.attachmentpipeline.common.deadletter.FailureReasons;
+import org.attachmentpipeline.common.deadletter.TaskGiveUp;
 import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DeadLetterReason;
-import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.common.message.Stage;
@@ -44,6 +45,7 @@ final class OutcomePublisher {
   private final DownloadMetrics metrics;
   private final Clock clock;
   private final DownloadCache cache;
+  private final TaskGiveUp giveUp;
 
   OutcomePublisher(
       KafkaTemplate<String, Object> template,
@@ -58,6 +60,7 @@ final class OutcomePublisher {
     this.router = router;
     this.metrics = metrics;
     this.clock = clock;
+    this.giveUp = new TaskGiveUp(template, topics);
   }
 
   Mono<DownloadMetrics.Outcome> publish(DownloadOutcome outcome) {
@@ -109,9 +112,7 @@ final class OutcomePublisher {
     }
     Route.DeadLetter giveUp = (Route.DeadLetter) route;
     DeadLetter deadLetter = DeadLetter.of(redacted(giveUp.task()), Stage.DOWNLOAD, giveUp.reason(), now);
-    return Mono.when(
-            send(topics.dlq(), task.taskId(), deadLetter),
-            send(topics.results(), task.taskId(), DownloadResult.failed(deadLetter)))
+    return giveUp(deadLetter)
         .doOnSuccess(
             done -> {
               metrics.deadLettered(giveUp.reason());
@@ -168,7 +169,8 @@ final class OutcomePublisher {
 
   private Mono<Void> giveUp(DownloadTask history, String what, Throwable refused, TaskTrimmer.Level level) {
     Instant now = clock.instant();
-    String why = abbreviated("Kafka refused the " + what + " of this attempt: " + PublishFailures.describe(refused), 600);
+    String why = FailureReasons.abbreviated(
+        "Kafka refused the " + what + " of this attempt: " + FailureReasons.describe(refused), 600);
     TaskTrimmer.Trimmed trimmed =
         TaskTrimmer.trim(
             redacted(history.withError(new TaskError(now, history.attempt(), Stage.DOWNLOAD, FailureKind.INVALID_RECORD, null, why))),
@@ -177,20 +179,20 @@ final class OutcomePublisher {
     DeadLetter deadLetter =
         new DeadLetter(DeadLetter.SCHEMA_VERSION, trimmed.task(), Stage.DOWNLOAD, DeadLetterReason.PERMANENT, reason, now, null, null);
     String taskId = history.taskId();
-    return Mono.when(
-            send(topics.dlq(), taskId, deadLetter),
-            send(topics.results(), taskId, DownloadResult.failed(deadLetter)))
+    return giveUp(deadLetter)
         .doOnSuccess(
             done -> {
               metrics.deadLettered(DeadLetterReason.PERMANENT);
               log.warn(
                   "Outcome refused by Kafka, task given up (PERMANENT) task_id={} trace_id={} attempt={} reason={}",
-                  taskId, abbreviated(history.traceId(), 128), history.attempt(), reason);
+                  taskId, FailureReasons.abbreviated(history.traceId(), 128), history.attempt(), reason);
             });
   }
 
-  private static String abbreviated(String text, int max) {
-    return text == null || text.length() <= max ? text : text.substring(0, max) + "...";
+  /** The dead letter and its FAILED result, the one way every stage gives up on a task. */
+  private Mono<Void> giveUp(DeadLetter deadLetter) {
+    // send() may wait for metadata or buffer space: never on a reactive thread
+    return Mono.fromFuture(() -> giveUp.publish(deadLetter)).subscribeOn(Schedulers.boundedElastic());
   }
 
   /** {@code task} as it may leave the worker for good: URL and error messages redacted. */
@@ -211,14 +213,6 @@ final class OutcomePublisher {
             .map(e -> new TaskError(e.at(), e.attempt(), e.stage(), e.kind(), e.code(),
                 UrlRedaction.redactUrlsIn(e.message())))
             .toList());
-  }
-
-  static String rootMessage(Throwable error) {
-    Throwable root = error;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
   }
 
   Mono<Void> send(String topic, String key, Object value) {

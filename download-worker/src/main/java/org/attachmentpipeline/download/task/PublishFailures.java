@@ -4,7 +4,6 @@ import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.attachmentpipeline.common.secret.UrlRedaction;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -30,10 +29,5 @@ final class PublishFailures {
       }
     }
     return false;
-  }
-
-  /** The deepest cause, as {@code Type: message}, URL secrets redacted. */
-  static String describe(Throwable error) {
-    return UrlRedaction.redactUrlsIn(OutcomePublisher.rootMessage(error));
   }
 }

@@ -3,10 +3,10 @@ package org.attachmentpipeline.download.task;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.attachmentpipeline.common.deadletter.FailureReasons;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
-import org.attachmentpipeline.common.secret.UrlRedaction;
 import org.attachmentpipeline.download.fetch.DownloadOutcome;
 import org.attachmentpipeline.download.fetch.Downloader;
 import org.attachmentpipeline.observability.LoggingContext;
@@ -68,7 +68,7 @@ final class TaskRunner implements DownloadWindow.Work {
         .maxBackoff(maxRetry)
         .doBeforeRetry(
             signal -> {
-              String failure = PublishFailures.describe(signal.failure());
+              String failure = FailureReasons.describe(signal.failure());
               if (PublishFailures.isUnpublishable(signal.failure())) {
                 log.error("Could not publish even a cut-down dead letter (try {}), trying again: {}",
                     signal.totalRetries() + 1, failure);
@@ -87,7 +87,7 @@ final class TaskRunner implements DownloadWindow.Work {
           SerializationUtils.getExceptionFromHeader(
               record, SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG_ACCESSOR);
       return this.unreadable
-          .publish(record, unreadable == null ? "no value" : OutcomePublisher.rootMessage(unreadable))
+          .publish(record, unreadable == null ? "no value" : FailureReasons.describe(unreadable))
           .retryWhen(anyRetry);
     }
     DownloadTask task = record.value();
@@ -105,7 +105,7 @@ final class TaskRunner implements DownloadWindow.Work {
                 Mono.just(
                     new DownloadOutcome.Failed(
                         task,
-                        Failure.of(FailureKind.UNEXPECTED, UrlRedaction.redactUrlsIn(OutcomePublisher.rootMessage(error))))))
+                        Failure.of(FailureKind.UNEXPECTED, FailureReasons.describe(error)))))
         .flatMap(this::publish)
         .doOnNext(outcome -> metrics.finished(tier, outcome, Duration.ofNanos(System.nanoTime() - started)))
         // every line logged on the way, on whichever thread, carries the task's ids

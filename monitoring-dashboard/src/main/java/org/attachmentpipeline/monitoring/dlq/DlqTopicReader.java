@@ -15,7 +15,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.attachmentpipeline.common.json.JsonSerde;
+import org.attachmentpipeline.common.deadletter.DeadLetterDecoder;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.secret.UrlRedaction;
@@ -36,7 +36,6 @@ public class DlqTopicReader {
   private final String topic;
   private final int latest;
   private final Duration timeout;
-  private final JsonSerde<DeadLetter> serde = new JsonSerde<>(DeadLetter.class);
 
   public DlqTopicReader(Map<String, Object> kafkaConfig, String topic, int latest, Duration timeout) {
     this.config = new HashMap<>();
@@ -94,14 +93,14 @@ public class DlqTopicReader {
     if (record.value() == null) {
       return null;
     }
-    DeadLetter dl;
-    try {
-      dl = serde.deserialize(record.topic(), record.value());
-    } catch (RuntimeException e) {
-      log.debug("Dead letter at {} is not readable: {}", position, e.toString());
+    DeadLetterDecoder.Decoded decoded = DeadLetterDecoder.decode(record);
+    if (decoded instanceof DeadLetterDecoder.Unreadable unreadable) {
+      log.debug("Dead letter at {} is not readable: {}", position, unreadable.parseError());
+      String why = unreadable.reason() != null ? unreadable.reason() : unreadable.exceptionMessage();
       return new DlqSnapshot.Entry(position, null, null, "unreadable", "unreadable", null, null,
-          null, "not a dead letter", timestamp);
+          null, why == null ? "not a dead letter" : UrlRedaction.redactUrlsIn(why), timestamp);
     }
+    DeadLetter dl = ((DeadLetterDecoder.Given) decoded).deadLetter();
     DownloadTask task = dl.task();
     return new DlqSnapshot.Entry(
         task != null && task.taskId() != null ? task.taskId() : position,

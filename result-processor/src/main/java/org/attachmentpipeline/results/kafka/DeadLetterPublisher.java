@@ -1,45 +1,34 @@
 package org.attachmentpipeline.results.kafka;
 
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.attachmentpipeline.common.message.DeadLetter;
-import org.attachmentpipeline.common.json.JsonSerde;
+import org.attachmentpipeline.common.deadletter.UnreadableRecordRecoverer;
 import org.attachmentpipeline.results.delta.AppendResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 
 /**
- * Sends records that can never become a row (unreadable results, events that are not JSON or have
- * no trace id, rows a table refused for a missing required value) to the dead-letter topic with
- * Spring Kafka's {@link DeadLetterPublishingRecoverer}: the original bytes, key, headers and
- * timestamp, the {@code kafka_dlt-*} provenance headers (original topic, partition, offset,
- * exception) and a {@value DeadLetter#REASON_HEADER} header with the reason in plain text. The send is
- * awaited, so a batch's offsets are committed only after its dead letters are stored. Shared by the
- * result processor's listeners.
+ * Sends records that can never become a row (unreadable results, rows a table refused for a
+ * missing required value) to the dead-letter topic with the pipeline's {@link
+ * UnreadableRecordRecoverer}: the original bytes, key, headers and timestamp, the {@code kafka_dlt-*}
+ * provenance headers and the reason in plain text. The send is awaited, so a batch's offsets are
+ * committed only after its dead letters are stored. Shared by the result processor's listeners; the
+ * producer is its own, with Boot's settings and customizers.
  */
 public final class DeadLetterPublisher implements DisposableBean {
 
-  /** The header carrying the reason a record was dead-lettered, UTF-8 text. */
-
   private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
 
-  private final DefaultKafkaProducerFactory<String, Object> producerFactory;
-  private final DeadLetterPublishingRecoverer recoverer;
+  private final DefaultKafkaProducerFactory<String, byte[]> producerFactory;
+  private final UnreadableRecordRecoverer recoverer;
 
   /**
    * @param producerConfig the producer settings (Boot's, so the same brokers and security)
@@ -49,23 +38,10 @@ public final class DeadLetterPublisher implements DisposableBean {
    */
   public DeadLetterPublisher(
       Map<String, Object> producerConfig, String dlqTopic, List<DefaultKafkaProducerFactoryCustomizer> customizers) {
-    Map<Class<?>, Serializer<?>> byType = new LinkedHashMap<>();
-    byType.put(byte[].class, new ByteArraySerializer());
-    byType.put(String.class, new StringSerializer());
-    byType.put(Object.class, new JsonSerde<>(Object.class));
     this.producerFactory =
-        new DefaultKafkaProducerFactory<>(
-            producerConfig, new StringSerializer(), new DelegatingByTypeSerializer(byType, true));
+        new DefaultKafkaProducerFactory<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     customizers.forEach(customizer -> customizer.customize(producerFactory));
-    this.recoverer =
-        new DeadLetterPublishingRecoverer(
-            new KafkaTemplate<>(producerFactory), (record, e) -> new TopicPartition(dlqTopic, -1));
-    this.recoverer.setHeadersFunction(
-        (record, e) -> {
-          RecordHeaders headers = new RecordHeaders();
-          headers.add(DeadLetter.REASON_HEADER, reason(e).getBytes(StandardCharsets.UTF_8));
-          return headers;
-        });
+    this.recoverer = new UnreadableRecordRecoverer(new KafkaTemplate<>(producerFactory), dlqTopic);
   }
 
   /** Publishes {@code record} to the dead-letter topic and waits until the broker has it. */
@@ -76,7 +52,7 @@ public final class DeadLetterPublisher implements DisposableBean {
         record.partition(),
         record.offset(),
         record.key(),
-        reason(why));
+        UnreadableRecordRecoverer.reason(why));
     recoverer.accept(record, why);
   }
 
@@ -114,14 +90,6 @@ public final class DeadLetterPublisher implements DisposableBean {
     InvalidRecordException(String reason) {
       super(reason);
     }
-  }
-
-  private static String reason(Exception why) {
-    String message = NestedExceptionUtils.getMostSpecificCause(why).getMessage();
-    if (message == null) {
-      return why.getClass().getSimpleName();
-    }
-    return message.length() <= 200 ? message : message.substring(0, 200) + "...";
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.attachmentpipeline.common.deadletter.TaskGiveUp;
 import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DeadLetterReason;
@@ -69,6 +70,7 @@ public class UploadService implements DisposableBean {
   private final OneLakeHealthIndicator health;
   private final CacheDirectory cache;
   private final StoreWriteFault fault;
+  private final TaskGiveUp giveUp;
 
   UploadService(
       Destinations destinations,
@@ -93,6 +95,7 @@ public class UploadService implements DisposableBean {
     this.health = health;
     this.cache = cache;
     this.fault = fault;
+    this.giveUp = new TaskGiveUp(kafka, topics);
   }
 
   /**
@@ -217,10 +220,7 @@ public class UploadService implements DisposableBean {
     Instant now = clock.instant();
     DownloadTask task = cached.task().withError(new TaskError(
         now, cached.task().attempt(), Stage.UPLOAD, failure.kind(), failure.code(), failure.message()));
-    DeadLetter deadLetter = DeadLetter.of(task, Stage.UPLOAD, reason, now).withCached(cached);
-    await(CompletableFuture.allOf(
-        kafka.send(topics.dlq(), task.taskId(), deadLetter),
-        kafka.send(topics.results(), task.taskId(), DownloadResult.failed(deadLetter))));
+    await(giveUp.publish(DeadLetter.of(task, Stage.UPLOAD, reason, now).withCached(cached)));
     metrics.deadLettered(reason);
     log.warn("Gave up uploading task {} ({}): {}; cache file kept at {}", task.taskId(), reason, failure.message(), cached.cacheFile());
   }
