@@ -48,12 +48,14 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * Wires task consumption: a consumer factory reading {@link DownloadTask}s through an {@link
- * ErrorHandlingDeserializer} around the checking {@link TaskDeserializer} (a record that is not a
- * usable task reaches the listener and the window, so that it is dead-lettered and acknowledged in
- * order like any other), one container factory for the pending and retry listeners (manual
- * acknowledgement, passed on by the window in offset order; the rebalance listener that hands
- * revoked partitions over within the grace), the sliding window with its throttle, the error
+ * Wires task consumption, each part a plain bean: a consumer factory reading {@link DownloadTask}s
+ * through an {@link ErrorHandlingDeserializer} around the checking {@link TaskDeserializer} (a record
+ * that is not a usable task reaches the listener and the window, so that it is dead-lettered and
+ * acknowledged in order like any other), one container factory for the pending and retry listeners
+ * (manual acknowledgement, passed on by the window in offset order; the rebalance listener that
+ * hands revoked partitions over within the grace), the sliding window with the work of one record
+ * ({@link TaskRunner}: download, then publish the outcome), the throttle that pauses the containers
+ * while records queue or the cache is full, the periodic cache upkeep, the meters, the error
  * handler, the producer, and the partition-pausing back-off of the retry tiers. Both containers'
  * consumers come from Boot's consumer properties, so they rebalance cooperatively (pipeline.yaml's
  * {@code partition.assignment.strategy}).
@@ -151,27 +153,92 @@ class TaskKafkaConfiguration {
   }
 
   @Bean
-  TaskWindow downloadWindow(
-      Downloader downloader,
-      KafkaTemplate<String, Object> downloadKafkaTemplate,
-      PipelineTopics topics,
-      RetryRouter retryRouter,
-      DownloadCache downloadCache,
-      HostRules hostRules,
-      MeterRegistry meterRegistry,
-      KafkaListenerEndpointRegistry registry,
-      ThreadPoolTaskScheduler downloadResumeScheduler,
-      DownloadProperties properties,
-      ObjectProvider<ObservationRegistry> observationRegistry) {
-    return new TaskWindow(
-        downloader, downloadKafkaTemplate, topics, retryRouter, downloadCache, hostRules, meterRegistry,
-        registry, downloadResumeScheduler, properties,
-        observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+  DownloadMetrics downloadMetrics(MeterRegistry meterRegistry, DownloadCache downloadCache) {
+    return new DownloadMetrics(meterRegistry, downloadCache.usage());
   }
 
   @Bean
-  OutcomePublisher outcomePublisher(TaskWindow downloadWindow) {
-    return downloadWindow.publisher();
+  OutcomePublisher outcomePublisher(
+      KafkaTemplate<String, Object> downloadKafkaTemplate,
+      PipelineTopics topics,
+      RetryRouter retryRouter,
+      DownloadMetrics downloadMetrics,
+      DownloadCache downloadCache) {
+    return new OutcomePublisher(
+        downloadKafkaTemplate, topics, retryRouter, downloadMetrics, Clock.systemUTC(), downloadCache);
+  }
+
+  @Bean
+  UnreadableRecords unreadableRecords(
+      KafkaTemplate<String, Object> downloadKafkaTemplate, PipelineTopics topics, DownloadMetrics downloadMetrics) {
+    return new UnreadableRecords(downloadKafkaTemplate, topics.dlq(), downloadMetrics);
+  }
+
+  @Bean
+  TaskRunner taskRunner(
+      Downloader downloader,
+      OutcomePublisher outcomePublisher,
+      UnreadableRecords unreadableRecords,
+      DownloadMetrics downloadMetrics,
+      PipelineTopics topics,
+      DownloadProperties properties,
+      ObjectProvider<ObservationRegistry> observationRegistry) {
+    return new TaskRunner(
+        downloader, outcomePublisher, unreadableRecords, downloadMetrics, topics.pending(),
+        properties.publishBackoff().initial(), properties.publishBackoff().max(),
+        observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+  }
+
+  /** Pauses both task containers while the window has a backlog or the cache no room. */
+  @Bean
+  ConsumptionThrottle consumptionThrottle(KafkaListenerEndpointRegistry registry, DownloadCache downloadCache) {
+    return new ConsumptionThrottle(
+        registry, List.of(TaskListeners.PENDING_LISTENER_ID, TaskListeners.RETRY_LISTENER_ID), downloadCache.usage());
+  }
+
+  /** Closed with the context: every download still in flight stops, its record unacknowledged. */
+  @Bean(destroyMethod = "close")
+  DownloadWindow downloadWindow(
+      TaskRunner taskRunner,
+      ConsumptionThrottle consumptionThrottle,
+      HostRules hostRules,
+      DownloadMetrics downloadMetrics,
+      DownloadProperties properties) {
+    DownloadWindow window = new DownloadWindow(
+        properties.maxConcurrency(), host -> hostRules.forHost(host).maxConcurrency(), taskRunner, consumptionThrottle);
+    downloadMetrics.inFlightOf(window);
+    return window;
+  }
+
+  /** Runs every cache-rescan-interval from its start (before the containers start) until the context closes. */
+  @Bean(initMethod = "start", destroyMethod = "close")
+  CacheUpkeep cacheUpkeep(
+      DownloadCache downloadCache,
+      ConsumptionThrottle consumptionThrottle,
+      DownloadWindow downloadWindow,
+      ThreadPoolTaskScheduler downloadResumeScheduler,
+      DownloadProperties properties) {
+    return new CacheUpkeep(
+        downloadCache, properties.resume().keepFor(), consumptionThrottle, downloadWindow,
+        downloadResumeScheduler, properties.cacheRescanInterval());
+  }
+
+  /** The rebalance listener of both task containers: hands revoked partitions over within the grace. */
+  @Bean
+  WindowRebalanceListener windowRebalanceListener(
+      DownloadWindow downloadWindow, DownloadMetrics downloadMetrics, DownloadProperties properties) {
+    return new WindowRebalanceListener(downloadWindow, properties.revokeGrace(), downloadMetrics);
+  }
+
+  @Bean
+  RetryGate retryGate(
+      KafkaConsumerBackoffManager downloadBackoffManager, PipelineTopics topics, RetryDelays retryDelays) {
+    Map<String, Duration> tierDelays = new HashMap<>();
+    // as many delays as tiers: the retry router refuses to start otherwise
+    for (int tier = 0; tier < topics.retry().size() && tier < retryDelays.delays().size(); tier++) {
+      tierDelays.put(topics.retry().get(tier), retryDelays.delays().get(tier));
+    }
+    return new RetryGate(downloadBackoffManager, tierDelays, Clock.systemUTC());
   }
 
   @Bean
@@ -179,11 +246,10 @@ class TaskKafkaConfiguration {
   ConcurrentKafkaListenerContainerFactory<String, DownloadTask> downloadTaskContainerFactory(
       ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
       ConsumerFactory<String, DownloadTask> downloadTaskConsumerFactory,
-      KafkaTemplate<String, Object> downloadKafkaTemplate,
       OutcomePublisher outcomePublisher,
+      UnreadableRecords unreadableRecords,
       ListenerContainerPauseService downloadPauseService,
-      TaskWindow downloadWindow,
-      PipelineTopics topics,
+      WindowRebalanceListener windowRebalanceListener,
       DownloadProperties properties) {
     ConcurrentKafkaListenerContainerFactory<String, DownloadTask> factory =
         new ConcurrentKafkaListenerContainerFactory<>();
@@ -194,11 +260,11 @@ class TaskKafkaConfiguration {
     // would hold every poll until the whole previous poll is acknowledged (waves, not a window)
     container.setAckMode(ContainerProperties.AckMode.MANUAL);
     container.setAsyncAcks(false);
-    container.setConsumerRebalanceListener(downloadWindow.rebalanceListener());
+    container.setConsumerRebalanceListener(windowRebalanceListener);
     // pause and resume take effect between polls: a container resumed by the window or the cache,
     // and a retry partition resumed when its record falls due, are polled again within this time
     container.setPollTimeout(properties.pollTimeout().toMillis());
-    FailedRecordRecoverer recoverer = new FailedRecordRecoverer(outcomePublisher, downloadWindow.unreadable());
+    FailedRecordRecoverer recoverer = new FailedRecordRecoverer(outcomePublisher, unreadableRecords);
     // only what the listener itself throws reaches here (the retry gate's back-off is sought back
     // to, not recovered); an unexpected failure is tried again after 1 s, 2 s, 4 s... then routed
     DownloadProperties.ErrorBackoff settings = properties.errorBackoff();
@@ -212,17 +278,7 @@ class TaskKafkaConfiguration {
 
   @Bean
   TaskListeners taskListeners(
-      TaskWindow downloadWindow,
-      KafkaConsumerBackoffManager downloadBackoffManager,
-      PipelineTopics topics,
-      RetryDelays retryDelays,
-      DownloadProperties properties) {
-    Map<String, Duration> tierDelays = new HashMap<>();
-    // as many delays as tiers: the retry router refuses to start otherwise
-    for (int tier = 0; tier < topics.retry().size() && tier < retryDelays.delays().size(); tier++) {
-      tierDelays.put(topics.retry().get(tier), retryDelays.delays().get(tier));
-    }
-    RetryGate gate = new RetryGate(downloadBackoffManager, tierDelays, Clock.systemUTC());
-    return new TaskListeners(downloadWindow.window(), gate, topics, properties);
+      DownloadWindow downloadWindow, RetryGate retryGate, PipelineTopics topics, DownloadProperties properties) {
+    return new TaskListeners(downloadWindow, retryGate, topics, properties);
   }
 }
