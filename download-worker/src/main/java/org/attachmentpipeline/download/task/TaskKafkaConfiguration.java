@@ -1,13 +1,10 @@
 package org.attachmentpipeline.download.task;
 
-import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -19,9 +16,6 @@ import org.attachmentpipeline.common.retry.RetryDelays;
 import org.attachmentpipeline.common.retry.RetryRouter;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.download.DownloadProperties;
-import org.attachmentpipeline.download.cache.DownloadCache;
-import org.attachmentpipeline.download.fetch.Downloader;
-import org.attachmentpipeline.download.fetch.HostRules;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
@@ -53,10 +47,9 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * that is not a usable task reaches the listener and the window, so that it is dead-lettered and
  * acknowledged in order like any other), one container factory for the pending and retry listeners
  * (manual acknowledgement, passed on by the window in offset order; the rebalance listener that
- * hands revoked partitions over within the grace), the sliding window with the work of one record
- * ({@link TaskRunner}: download, then publish the outcome), the throttle that pauses the containers
- * while records queue or the cache is full, the periodic cache upkeep, the meters, the error
- * handler, the producer, and the partition-pausing back-off of the retry tiers. Both containers'
+ * hands revoked partitions over within the grace), the error handler, the producer, the retry gate
+ * with the partition-pausing back-off of the retry tiers, and the listeners. The window they feed
+ * is wired by {@link DownloadWindowConfiguration}. Both containers'
  * consumers come from Boot's consumer properties, so they rebalance cooperatively (pipeline.yaml's
  * {@code partition.assignment.strategy}).
  */
@@ -150,84 +143,6 @@ class TaskKafkaConfiguration {
       KafkaListenerEndpointRegistry registry, ListenerContainerPauseService downloadPauseService) {
     return new ContainerPartitionPausingBackOffManager(
         registry, new ContainerPausingBackOffHandler(downloadPauseService));
-  }
-
-  @Bean
-  DownloadMetrics downloadMetrics(MeterRegistry meterRegistry, DownloadCache downloadCache) {
-    return new DownloadMetrics(meterRegistry, downloadCache.usage());
-  }
-
-  @Bean
-  OutcomePublisher outcomePublisher(
-      KafkaTemplate<String, Object> downloadKafkaTemplate,
-      PipelineTopics topics,
-      RetryRouter retryRouter,
-      DownloadMetrics downloadMetrics,
-      DownloadCache downloadCache) {
-    return new OutcomePublisher(
-        downloadKafkaTemplate, topics, retryRouter, downloadMetrics, Clock.systemUTC(), downloadCache);
-  }
-
-  @Bean
-  UnreadableRecords unreadableRecords(
-      KafkaTemplate<String, Object> downloadKafkaTemplate, PipelineTopics topics, DownloadMetrics downloadMetrics) {
-    return new UnreadableRecords(downloadKafkaTemplate, topics.dlq(), downloadMetrics);
-  }
-
-  @Bean
-  TaskRunner taskRunner(
-      Downloader downloader,
-      OutcomePublisher outcomePublisher,
-      UnreadableRecords unreadableRecords,
-      DownloadMetrics downloadMetrics,
-      PipelineTopics topics,
-      DownloadProperties properties,
-      ObjectProvider<ObservationRegistry> observationRegistry) {
-    return new TaskRunner(
-        downloader, outcomePublisher, unreadableRecords, downloadMetrics, topics.pending(),
-        properties.publishBackoff().initial(), properties.publishBackoff().max(),
-        observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
-  }
-
-  /** Pauses both task containers while the window has a backlog or the cache no room. */
-  @Bean
-  ConsumptionThrottle consumptionThrottle(KafkaListenerEndpointRegistry registry, DownloadCache downloadCache) {
-    return new ConsumptionThrottle(
-        registry, List.of(TaskListeners.PENDING_LISTENER_ID, TaskListeners.RETRY_LISTENER_ID), downloadCache.usage());
-  }
-
-  /** Closed with the context: every download still in flight stops, its record unacknowledged. */
-  @Bean(destroyMethod = "close")
-  DownloadWindow downloadWindow(
-      TaskRunner taskRunner,
-      ConsumptionThrottle consumptionThrottle,
-      HostRules hostRules,
-      DownloadMetrics downloadMetrics,
-      DownloadProperties properties) {
-    DownloadWindow window = new DownloadWindow(
-        properties.maxConcurrency(), host -> hostRules.forHost(host).maxConcurrency(), taskRunner, consumptionThrottle);
-    downloadMetrics.inFlightOf(window);
-    return window;
-  }
-
-  /** Runs every cache-rescan-interval from its start (before the containers start) until the context closes. */
-  @Bean(initMethod = "start", destroyMethod = "close")
-  CacheUpkeep cacheUpkeep(
-      DownloadCache downloadCache,
-      ConsumptionThrottle consumptionThrottle,
-      DownloadWindow downloadWindow,
-      ThreadPoolTaskScheduler downloadResumeScheduler,
-      DownloadProperties properties) {
-    return new CacheUpkeep(
-        downloadCache, properties.resume().keepFor(), consumptionThrottle, downloadWindow,
-        downloadResumeScheduler, properties.cacheRescanInterval());
-  }
-
-  /** The rebalance listener of both task containers: hands revoked partitions over within the grace. */
-  @Bean
-  WindowRebalanceListener windowRebalanceListener(
-      DownloadWindow downloadWindow, DownloadMetrics downloadMetrics, DownloadProperties properties) {
-    return new WindowRebalanceListener(downloadWindow, properties.revokeGrace(), downloadMetrics);
   }
 
   @Bean
