@@ -11,6 +11,8 @@ import org.attachmentpipeline.dlq.view.DeadLetterView;
 import org.attachmentpipeline.dlq.view.DeadLetterViewConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -39,6 +41,7 @@ public class AuditConfiguration {
   @Bean
   TopicReader auditReader(
       ConsumerFactory<?, ?> consumerFactory,
+      ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers,
       DlqHandlerProperties properties,
       AuditLog audit,
       DeadLetterView view) {
@@ -74,7 +77,7 @@ public class AuditConfiguration {
     DlqHandlerProperties.View settings = properties.view();
     return new TopicReader(
         "DLQ audit",
-        () -> DeadLetterViewConfiguration.groupless(consumerFactory, "dlq-handler-audit"),
+        DeadLetterViewConfiguration.groupless(consumerFactory, customizers, "dlq-handler-audit")::createConsumer,
         topic,
         sink,
         settings.pollTimeout(),

@@ -2,7 +2,6 @@ package org.attachmentpipeline.dlq.kafka;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -191,16 +190,15 @@ public final class TopicReader implements SmartLifecycle {
     if (caughtUp) {
       return;
     }
+    org.attachmentpipeline.common.kafka.TopicReader<String, byte[]> ends =
+        new org.attachmentpipeline.common.kafka.TopicReader<>(consumer);
     if (startEnds == null) {
       // Where the topic ended when the reader first read it: reaching that, the state is complete.
-      startEnds = new HashMap<>(consumer.endOffsets(assigned));
+      startEnds = ends.endOffsets(assigned);
     }
-    for (Map.Entry<TopicPartition, Long> end : startEnds.entrySet()) {
-      if (consumer.position(end.getKey()) < end.getValue()) {
-        return;
-      }
+    if (ends.reached(startEnds)) {
+      caughtUp = true;
+      sink.caughtUp();
     }
-    caughtUp = true;
-    sink.caughtUp();
   }
 }

@@ -5,10 +5,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.attachmentpipeline.common.message.DeadLetterReason;
@@ -17,9 +15,12 @@ import org.attachmentpipeline.dlq.DlqHandlerProperties;
 import org.attachmentpipeline.dlq.kafka.TopicReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 
 /**
  * Wires the reader of the dead-letter topic and the DLQ size gauge. The reader's consumer takes
@@ -39,22 +40,29 @@ public class DeadLetterViewConfiguration {
           DeadLetterEntry.UNREADABLE);
 
   /**
-   * A consumer with Boot's settings but without a group: for readers that rebuild state from the
-   * beginning of a topic at every start.
+   * Consumers with Boot's settings but without a group, for readers that rebuild state from the
+   * beginning of a topic at every start; with Boot's customizers, as Boot's own factory has them
+   * (the Micrometer listener that publishes their {@code kafka.consumer.*} metrics among them).
    */
-  public static Consumer<String, byte[]> groupless(
-      ConsumerFactory<?, ?> consumerFactory, String clientId) {
+  public static ConsumerFactory<String, byte[]> groupless(
+      ConsumerFactory<?, ?> consumerFactory,
+      ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers,
+      String clientId) {
     Map<String, Object> config = new HashMap<>(consumerFactory.getConfigurationProperties());
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    DefaultKafkaConsumerFactory<String, byte[]> factory =
+        new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
+    return factory;
   }
 
   @Bean
   TopicReader deadLetterReader(
       ConsumerFactory<?, ?> consumerFactory,
+      ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers,
       PipelineTopics topics,
       DlqHandlerProperties properties,
       DeadLetterView view) {
@@ -87,7 +95,7 @@ public class DeadLetterViewConfiguration {
         };
     return new TopicReader(
         "DLQ view",
-        () -> groupless(consumerFactory, "dlq-handler-view"),
+        groupless(consumerFactory, customizers, "dlq-handler-view")::createConsumer,
         topics.dlq(),
         sink,
         settings.pollTimeout(),

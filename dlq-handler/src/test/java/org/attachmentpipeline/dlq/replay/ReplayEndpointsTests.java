@@ -148,6 +148,14 @@ class ReplayEndpointsTests {
     assertThat(meters.get("pipeline.dlq.replays").tag("mode", "filter").counter().count())
         .isEqualTo(3);
     assertThat(meters.get("pipeline.dlq.discards").counter().count()).isEqualTo(1);
+    // the Kafka client metrics of the replay producer and of the two readers' consumers
+    assertThat(meters.find("kafka.producer.record.send.total").functionCounters())
+        .as("kafka.producer.* of the replay producer")
+        .anySatisfy(sends -> assertThat(sends.count()).isPositive());
+    assertThat(meters.find("kafka.consumer.fetch.manager.records.consumed.total").meters())
+        .as("kafka.consumer.* of the view's and the audit's consumers")
+        .extracting(meter -> meter.getId().getTag("client.id"))
+        .contains("dlq-handler-view", "dlq-handler-audit");
     assertThat(meters.get("pipeline.dlq.size").tag("reason", "PERMANENT").gauge().value())
         .isEqualTo(1);
     HttpResponse<String> prometheus =

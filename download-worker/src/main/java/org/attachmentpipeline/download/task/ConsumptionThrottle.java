@@ -16,28 +16,30 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * for room), and resumes them when neither holds. Pausing a container keeps its consumer
  * polling (no rebalance) and leaves partitions that the retry gate paused on their own paused.
  */
-final class ConsumptionThrottle {
+final class ConsumptionThrottle implements DownloadWindow.ChangeListener {
 
   private static final Logger log = LoggerFactory.getLogger(ConsumptionThrottle.class);
 
   private final KafkaListenerEndpointRegistry registry;
   private final List<String> containerIds;
-  private final BooleanSupplier backlog;
   private final CacheUsage cache;
   private boolean cacheFull;
   /** The containers this throttle paused: it resumes only those, never a pause someone else made. */
   private final Set<String> pausedHere = new HashSet<>();
 
-  ConsumptionThrottle(
-      KafkaListenerEndpointRegistry registry, List<String> containerIds, BooleanSupplier backlog, CacheUsage cache) {
+  ConsumptionThrottle(KafkaListenerEndpointRegistry registry, List<String> containerIds, CacheUsage cache) {
     this.registry = registry;
     this.containerIds = List.copyOf(containerIds);
-    this.backlog = backlog;
     this.cache = cache;
   }
 
-  /** Brings the containers' pause state in line with the window and the cache. */
-  synchronized void reconcile() {
+  @Override
+  public void changed(DownloadWindow window) {
+    reconcile(window::hasBacklog);
+  }
+
+  /** Brings the containers' pause state in line with the window's {@code backlog} and the cache. */
+  synchronized void reconcile(BooleanSupplier backlog) {
     boolean full = cache.overLimit();
     if (full != cacheFull) {
       cacheFull = full;
@@ -66,9 +68,9 @@ final class ConsumptionThrottle {
     }
   }
 
-  /** Measures the cache again, then reconciles (run periodically). */
-  void rescanAndReconcile() {
+  /** Measures the cache again, then reconciles with {@code window} (run periodically). */
+  void rescanAndReconcile(DownloadWindow window) {
     cache.rescan();
-    reconcile();
+    changed(window);
   }
 }

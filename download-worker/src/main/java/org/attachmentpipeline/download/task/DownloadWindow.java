@@ -39,6 +39,15 @@ final class DownloadWindow {
   interface Work extends Function<Job, Mono<Void>> {}
 
   /**
+   * Told after each change of the window (records taken in, started, finished, dropped), outside
+   * its lock, on whichever thread made the change: the {@link ConsumptionThrottle} reads the
+   * window's backlog then.
+   */
+  interface ChangeListener {
+    void changed(DownloadWindow window);
+  }
+
+  /**
    * A record in the window.
    *
    * @param retry whether it comes from a retry tier (those start first: they are already due)
@@ -64,7 +73,7 @@ final class DownloadWindow {
   private final int max;
   private final ToIntFunction<String> hostCap;
   private final Work work;
-  private final Runnable onChange;
+  private final ChangeListener onChange;
   private final Deque<Job> retryQueue = new ArrayDeque<>();
   private final Deque<Job> pendingQueue = new ArrayDeque<>();
   private final Map<String, Integer> hostInFlight = new HashMap<>();
@@ -74,7 +83,7 @@ final class DownloadWindow {
   private int highWater;
   private boolean closed;
 
-  DownloadWindow(int max, ToIntFunction<String> hostCap, Work work, Runnable onChange) {
+  DownloadWindow(int max, ToIntFunction<String> hostCap, Work work, ChangeListener onChange) {
     this.max = max;
     this.hostCap = hostCap;
     this.work = work;
@@ -113,7 +122,7 @@ final class DownloadWindow {
       start = startable();
     }
     start.forEach(this::start);
-    onChange.run();
+    onChange.changed(this);
   }
 
   /**
@@ -154,7 +163,7 @@ final class DownloadWindow {
       stop = running.subscriptionsOf(overdue);
     }
     stop.forEach(Disposable::dispose);
-    onChange.run();
+    onChange.changed(this);
     return new Revocation(awaited - late, hopeless + late, dropped);
   }
 
@@ -175,7 +184,7 @@ final class DownloadWindow {
       stop = running.subscriptionsOf(jobs);
     }
     stop.forEach(Disposable::dispose);
-    onChange.run();
+    onChange.changed(this);
     return new Revocation(0, cancelledJobs, dropped);
   }
 
@@ -306,7 +315,7 @@ final class DownloadWindow {
       start = closed ? List.of() : startable();
     }
     start.forEach(this::start);
-    onChange.run();
+    onChange.changed(this);
   }
 
   private static TopicPartition partitionOf(Job job) {

@@ -1,13 +1,10 @@
 package org.attachmentpipeline.download.task;
 
-import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -19,9 +16,6 @@ import org.attachmentpipeline.common.retry.RetryDelays;
 import org.attachmentpipeline.common.retry.RetryRouter;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.download.DownloadProperties;
-import org.attachmentpipeline.download.cache.DownloadCache;
-import org.attachmentpipeline.download.fetch.Downloader;
-import org.attachmentpipeline.download.fetch.HostRules;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
@@ -48,13 +42,14 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * Wires task consumption: a consumer factory reading {@link DownloadTask}s through an {@link
- * ErrorHandlingDeserializer} around the checking {@link TaskDeserializer} (a record that is not a
- * usable task reaches the listener and the window, so that it is dead-lettered and acknowledged in
- * order like any other), one container factory for the pending and retry listeners (manual
- * acknowledgement, passed on by the window in offset order; the rebalance listener that hands
- * revoked partitions over within the grace), the sliding window with its throttle, the error
- * handler, the producer, and the partition-pausing back-off of the retry tiers. Both containers'
+ * Wires task consumption, each part a plain bean: a consumer factory reading {@link DownloadTask}s
+ * through an {@link ErrorHandlingDeserializer} around the checking {@link TaskDeserializer} (a record
+ * that is not a usable task reaches the listener and the window, so that it is dead-lettered and
+ * acknowledged in order like any other), one container factory for the pending and retry listeners
+ * (manual acknowledgement, passed on by the window in offset order; the rebalance listener that
+ * hands revoked partitions over within the grace), the error handler, the producer, the retry gate
+ * with the partition-pausing back-off of the retry tiers, and the listeners. The window they feed
+ * is wired by {@link DownloadWindowConfiguration}. Both containers'
  * consumers come from Boot's consumer properties, so they rebalance cooperatively (pipeline.yaml's
  * {@code partition.assignment.strategy}).
  */
@@ -151,27 +146,14 @@ class TaskKafkaConfiguration {
   }
 
   @Bean
-  TaskWindow downloadWindow(
-      Downloader downloader,
-      KafkaTemplate<String, Object> downloadKafkaTemplate,
-      PipelineTopics topics,
-      RetryRouter retryRouter,
-      DownloadCache downloadCache,
-      HostRules hostRules,
-      MeterRegistry meterRegistry,
-      KafkaListenerEndpointRegistry registry,
-      ThreadPoolTaskScheduler downloadResumeScheduler,
-      DownloadProperties properties,
-      ObjectProvider<ObservationRegistry> observationRegistry) {
-    return new TaskWindow(
-        downloader, downloadKafkaTemplate, topics, retryRouter, downloadCache, hostRules, meterRegistry,
-        registry, downloadResumeScheduler, properties,
-        observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
-  }
-
-  @Bean
-  OutcomePublisher outcomePublisher(TaskWindow downloadWindow) {
-    return downloadWindow.publisher();
+  RetryGate retryGate(
+      KafkaConsumerBackoffManager downloadBackoffManager, PipelineTopics topics, RetryDelays retryDelays) {
+    Map<String, Duration> tierDelays = new HashMap<>();
+    // as many delays as tiers: the retry router refuses to start otherwise
+    for (int tier = 0; tier < topics.retry().size() && tier < retryDelays.delays().size(); tier++) {
+      tierDelays.put(topics.retry().get(tier), retryDelays.delays().get(tier));
+    }
+    return new RetryGate(downloadBackoffManager, tierDelays, Clock.systemUTC());
   }
 
   @Bean
@@ -179,11 +161,10 @@ class TaskKafkaConfiguration {
   ConcurrentKafkaListenerContainerFactory<String, DownloadTask> downloadTaskContainerFactory(
       ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
       ConsumerFactory<String, DownloadTask> downloadTaskConsumerFactory,
-      KafkaTemplate<String, Object> downloadKafkaTemplate,
       OutcomePublisher outcomePublisher,
+      UnreadableRecords unreadableRecords,
       ListenerContainerPauseService downloadPauseService,
-      TaskWindow downloadWindow,
-      PipelineTopics topics,
+      WindowRebalanceListener windowRebalanceListener,
       DownloadProperties properties) {
     ConcurrentKafkaListenerContainerFactory<String, DownloadTask> factory =
         new ConcurrentKafkaListenerContainerFactory<>();
@@ -194,11 +175,11 @@ class TaskKafkaConfiguration {
     // would hold every poll until the whole previous poll is acknowledged (waves, not a window)
     container.setAckMode(ContainerProperties.AckMode.MANUAL);
     container.setAsyncAcks(false);
-    container.setConsumerRebalanceListener(downloadWindow.rebalanceListener());
+    container.setConsumerRebalanceListener(windowRebalanceListener);
     // pause and resume take effect between polls: a container resumed by the window or the cache,
     // and a retry partition resumed when its record falls due, are polled again within this time
     container.setPollTimeout(properties.pollTimeout().toMillis());
-    FailedRecordRecoverer recoverer = new FailedRecordRecoverer(outcomePublisher, downloadWindow.unreadable());
+    FailedRecordRecoverer recoverer = new FailedRecordRecoverer(outcomePublisher, unreadableRecords);
     // only what the listener itself throws reaches here (the retry gate's back-off is sought back
     // to, not recovered); an unexpected failure is tried again after 1 s, 2 s, 4 s... then routed
     DownloadProperties.ErrorBackoff settings = properties.errorBackoff();
@@ -212,17 +193,7 @@ class TaskKafkaConfiguration {
 
   @Bean
   TaskListeners taskListeners(
-      TaskWindow downloadWindow,
-      KafkaConsumerBackoffManager downloadBackoffManager,
-      PipelineTopics topics,
-      RetryDelays retryDelays,
-      DownloadProperties properties) {
-    Map<String, Duration> tierDelays = new HashMap<>();
-    // as many delays as tiers: the retry router refuses to start otherwise
-    for (int tier = 0; tier < topics.retry().size() && tier < retryDelays.delays().size(); tier++) {
-      tierDelays.put(topics.retry().get(tier), retryDelays.delays().get(tier));
-    }
-    RetryGate gate = new RetryGate(downloadBackoffManager, tierDelays, Clock.systemUTC());
-    return new TaskListeners(downloadWindow.window(), gate, topics, properties);
+      DownloadWindow downloadWindow, RetryGate retryGate, PipelineTopics topics, DownloadProperties properties) {
+    return new TaskListeners(downloadWindow, retryGate, topics, properties);
   }
 }

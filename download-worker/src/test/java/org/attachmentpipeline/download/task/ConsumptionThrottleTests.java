@@ -34,18 +34,18 @@ class ConsumptionThrottleTests {
     KafkaListenerEndpointRegistry registry = mock(KafkaListenerEndpointRegistry.class);
     when(registry.getListenerContainer("pending")).thenReturn(container);
     return new ConsumptionThrottle(
-        registry, List.of("pending"), backlog::get, new DownloadCache(cacheDir, 1_000_000).usage());
+        registry, List.of("pending"), new DownloadCache(cacheDir, 1_000_000).usage());
   }
 
   @Test
   void aBacklogPausesConsumptionAndItsEndResumesIt() {
     ConsumptionThrottle throttle = throttle();
     backlog.set(true);
-    throttle.reconcile();
+    throttle.reconcile(backlog::get);
     assertThat(pauseRequested).isTrue();
 
     backlog.set(false);
-    throttle.reconcile();
+    throttle.reconcile(backlog::get);
     assertThat(pauseRequested).isFalse();
   }
 
@@ -54,8 +54,8 @@ class ConsumptionThrottleTests {
     ConsumptionThrottle throttle = throttle();
     pauseRequested.set(true); // an operator's (or the benchmark's) pause through the registry
 
-    throttle.reconcile();
-    throttle.reconcile();
+    throttle.reconcile(backlog::get);
+    throttle.reconcile(backlog::get);
 
     assertThat(pauseRequested).as("the container stays paused").isTrue();
   }

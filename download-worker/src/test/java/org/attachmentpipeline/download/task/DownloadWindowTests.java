@@ -33,7 +33,7 @@ class DownloadWindowTests {
           works.put(job.record().offset(), work);
           return work.asMono().doOnCancel(() -> cancelled.add(job.record().offset()));
         },
-        () -> changes++);
+        window -> changes++);
   }
 
   private void submit(DownloadWindow window, String topic, long offset, String host) {

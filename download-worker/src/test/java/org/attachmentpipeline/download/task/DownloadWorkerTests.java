@@ -385,10 +385,12 @@ class DownloadWorkerTests {
     awaitRecord("dwt.cached", fast.taskId(), CachedDownload.class);
     await().atMost(WAIT).until(() -> server.requestTimes("/slow.pdf").size() == 1);
     assertThat(committed(partition)).isLessThanOrEqualTo(slowOffset);
+    assertThat(meters.get("pipeline.downloads.in.flight").gauge().value()).as("the held download").isGreaterThanOrEqualTo(1);
 
     slowSource.countDown();
     assertThat(awaitRecord("dwt.cached", slow.taskId(), CachedDownload.class).task().attempt()).isEqualTo(1);
     await().atMost(WAIT).until(() -> committed(partition) > fastOffset);
+    await().atMost(WAIT).until(() -> meters.get("pipeline.downloads.in.flight").gauge().value() == 0);
   }
 
   private long committed(TopicPartition partition) throws Exception {

@@ -69,7 +69,7 @@ class SlidingWindowTests {
   private static SourceServer server;
 
   @Autowired KafkaTemplate<String, Object> template;
-  @Autowired TaskWindow taskWindow;
+  @Autowired DownloadWindow window;
 
   @DynamicPropertySource
   static void cacheDir(DynamicPropertyRegistry registry) {
@@ -131,9 +131,9 @@ class SlidingWindowTests {
 
     assertThat(violations).isEmpty();
     assertThat(server.maxActive()).isLessThanOrEqualTo(CAP).isGreaterThan(1);
-    assertThat(taskWindow.window().highWater()).isLessThanOrEqualTo(CAP);
-    assertThat(taskWindow.window().inFlight()).isZero();
-    assertThat(taskWindow.window().queued()).isZero();
+    assertThat(window.highWater()).isLessThanOrEqualTo(CAP);
+    assertThat(window.inFlight()).isZero();
+    assertThat(window.queued()).isZero();
   }
 
   private static long lowestUnserved(List<String> paths, long[] offsets) {

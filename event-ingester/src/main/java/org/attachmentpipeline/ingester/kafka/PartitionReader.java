@@ -1,12 +1,11 @@
 package org.attachmentpipeline.ingester.kafka;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,6 +13,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.attachmentpipeline.common.kafka.TopicReader;
 
 /**
  * Reads a partition back up to an offset, outside any consumer group (nothing is committed, no
@@ -23,10 +23,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class PartitionReader implements AutoCloseable {
 
-  private static final Duration POLL = Duration.ofMillis(500);
-
   private final KafkaConsumer<String, String> consumer;
-  private final Clock clock;
+  private final TopicReader<String, String> reader;
 
   /** A reader with {@code consumerConfig}'s connection settings, without its group. */
   public PartitionReader(Map<String, Object> consumerConfig, Clock clock) {
@@ -34,7 +32,7 @@ public final class PartitionReader implements AutoCloseable {
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
-    this.clock = clock;
+    this.reader = new TopicReader<>(consumer, clock);
   }
 
   /** The offset of the first record at or after {@code time}; empty when there is none. */
@@ -45,27 +43,18 @@ public final class PartitionReader implements AutoCloseable {
 
   /** The partition's end offset now. */
   public long endOffset(TopicPartition partition) {
-    return consumer.endOffsets(List.of(partition)).get(partition);
+    return reader.endOffsets(Set.of(partition)).get(partition);
   }
 
   /**
-   * Hands {@code each} the records of {@code partition} from {@code from} (empty: its beginning) on,
-   * until its position reaches {@code end} or the clock passes {@code deadline}. The last poll may
-   * bring records from {@code end} on too. Returns the position reached: below {@code end} when the
-   * deadline cut the reading short.
+   * Hands {@code each} the records of {@code partition} from {@code from} (empty: its beginning) up
+   * to {@code end}, until its position reaches {@code end} or the clock passes {@code deadline}.
+   * Returns the position reached: below {@code end} when the deadline cut the reading short.
    */
   public long read(
       TopicPartition partition, OptionalLong from, long end, Instant deadline, Consumer<ConsumerRecord<String, String>> each) {
-    consumer.assign(List.of(partition));
-    if (from.isPresent()) {
-      consumer.seek(partition, from.getAsLong());
-    } else {
-      consumer.seekToBeginning(List.of(partition));
-    }
-    while (consumer.position(partition) < end && !clock.instant().isAfter(deadline)) {
-      consumer.poll(POLL).forEach(each);
-    }
-    return consumer.position(partition);
+    long start = from.isPresent() ? from.getAsLong() : reader.beginningOffsets(Set.of(partition)).get(partition);
+    return reader.read(Map.of(partition, start), Map.of(partition, end), deadline, each).get(partition);
   }
 
   @Override

@@ -16,6 +16,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.attachmentpipeline.common.deadletter.DeadLetterDecoder;
+import org.attachmentpipeline.common.json.JsonSerde;
+import org.attachmentpipeline.common.kafka.TopicReader;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.secret.UrlRedaction;
@@ -59,27 +61,16 @@ public class DlqTopicReader {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
       List<TopicPartition> partitions =
           infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
       Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-      Map<TopicPartition, Long> remaining = new HashMap<>();
-      for (TopicPartition tp : partitions) {
-        long from = Math.max(begin.get(tp), end.get(tp) - latest);
-        consumer.seek(tp, from);
-        if (end.get(tp) > from) {
-          remaining.put(tp, end.get(tp));
+      Map<TopicPartition, Long> from = new HashMap<>();
+      partitions.forEach(tp -> from.put(tp, Math.max(begin.get(tp), end.get(tp) - latest)));
+      new TopicReader<>(consumer).read(from, end, Instant.now().plus(timeout), record -> {
+        DlqSnapshot.Entry entry = entry(record);
+        if (entry != null) {
+          entries.add(entry);
         }
-      }
-      Instant deadline = Instant.now().plus(timeout);
-      while (!remaining.isEmpty() && Instant.now().isBefore(deadline)) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          DlqSnapshot.Entry entry = entry(record);
-          if (entry != null) {
-            entries.add(entry);
-          }
-        }
-        remaining.keySet().removeIf(tp -> consumer.position(tp) >= remaining.get(tp));
-      }
+      });
     }
     entries.sort(
         Comparator.comparing(DlqSnapshot.Entry::failedAt, Comparator.nullsLast(Comparator.reverseOrder())));
