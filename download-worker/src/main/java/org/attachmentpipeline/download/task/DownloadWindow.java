@@ -55,7 +55,7 @@ final class DownloadWindow {
    *     of downloaded ({@link RetryGate}); it takes no host's slot
    */
   record Job(
-      ConsumerRecord<String, DownloadTask> record,
+      ConsumerRecord<String, ?> record,
       boolean retry,
       boolean deferred,
       String host,
@@ -91,7 +91,7 @@ final class DownloadWindow {
   }
 
   /** Takes {@code record} into the window; its work starts now or when a slot is free. */
-  void submit(ConsumerRecord<String, DownloadTask> record, Acknowledgment ack, boolean retry) {
+  void submit(ConsumerRecord<String, ?> record, Acknowledgment ack, boolean retry) {
     add(record, ack, retry, false);
   }
 
@@ -99,11 +99,11 @@ final class DownloadWindow {
    * Takes a retry-tier record that is not due yet into the window, to be published again to its
    * tier and acknowledged in its partition's order like any other record.
    */
-  void defer(ConsumerRecord<String, DownloadTask> record, Acknowledgment ack) {
+  void defer(ConsumerRecord<String, ?> record, Acknowledgment ack) {
     add(record, ack, true, true);
   }
 
-  private void add(ConsumerRecord<String, DownloadTask> record, Acknowledgment ack, boolean retry, boolean deferred) {
+  private void add(ConsumerRecord<String, ?> record, Acknowledgment ack, boolean retry, boolean deferred) {
     List<Job> start;
     synchronized (this) {
       if (closed) {
@@ -117,7 +117,7 @@ final class DownloadWindow {
         return;
       }
       String host =
-          deferred || record.value() == null || record.value().url() == null ? "" : HostRules.hostOf(record.value().url());
+          !deferred && record.value() instanceof DownloadTask task && task.url() != null ? HostRules.hostOf(task.url()) : "";
       (retry ? retryQueue : pendingQueue).addLast(new Job(record, retry, deferred, host, entry));
       start = startable();
     }

@@ -54,9 +54,9 @@ final class RetryGate {
    *
    * @throws KafkaBackoffException when it is to be held, after pausing its partition until its hold ends
    */
-  Verdict admit(ConsumerRecord<String, DownloadTask> record, String listenerId, Consumer<?, ?> consumer) {
-    DownloadTask task = record.value();
-    if (task == null || task.notBefore() == null) {
+  Verdict admit(ConsumerRecord<String, ?> record, String listenerId, Consumer<?, ?> consumer) {
+    // an unreadable record has nothing to wait for: it is dead-lettered at once
+    if (!(record.value() instanceof DownloadTask task) || task.notBefore() == null) {
       return Verdict.DUE;
     }
     long now = clock.millis();

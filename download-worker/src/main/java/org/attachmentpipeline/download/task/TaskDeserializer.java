@@ -20,12 +20,13 @@ import tools.jackson.databind.JsonNode;
 final class TaskDeserializer implements Deserializer<DownloadTask> {
 
   /**
-   * Stands in for a record that could not be read (the listener sees the deserializer's exception
-   * header). Not null: the container would hand a null value with that header to the error handler
-   * on the consumer thread, which would commit it out of the window's offset order.
+   * What a pending or retry record that could not be read becomes (the record also keeps the
+   * deserializer's exception header, with the original bytes). Not null: the container would hand
+   * a null value with that header to the error handler on the consumer thread, which would commit
+   * it out of the window's offset order; as a value it goes through the window like any task and
+   * is dead-lettered there, in its turn.
    */
-  static final DownloadTask UNREADABLE =
-      new DownloadTask(0, null, null, null, null, null, null, null, 1, null, null, null, null);
+  record Unreadable(String reason) {}
 
   /** Why a record is not a usable task; its message is the reason given in the dead letter. */
   static final class InvalidTaskException extends SerializationException {

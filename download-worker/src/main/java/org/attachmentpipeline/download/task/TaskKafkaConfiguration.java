@@ -6,7 +6,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.attachmentpipeline.common.deadletter.FailureReasons;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -59,7 +61,7 @@ class TaskKafkaConfiguration {
   static final String CONTAINER_FACTORY = "downloadTaskContainerFactory";
 
   @Bean
-  ConsumerFactory<String, DownloadTask> downloadTaskConsumerFactory(
+  ConsumerFactory<String, Object> downloadTaskConsumerFactory(
       KafkaProperties kafkaProperties,
       DownloadProperties properties,
       RetryRouter retryRouter,
@@ -69,13 +71,15 @@ class TaskKafkaConfiguration {
     // (and so the memory it takes) is bounded by one poll per container
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxConcurrency());
     checkRevokeGrace(properties.revokeGrace(), config.get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG));
-    DefaultKafkaConsumerFactory<String, DownloadTask> factory = new DefaultKafkaConsumerFactory<>(
+    DefaultKafkaConsumerFactory<String, Object> factory = new DefaultKafkaConsumerFactory<>(
         config,
         StringDeserializer::new,
         () -> {
-          ErrorHandlingDeserializer<DownloadTask> values =
-              new ErrorHandlingDeserializer<>(new TaskDeserializer(retryRouter.maxAttempts()));
-          values.setFailedDeserializationFunction(failed -> TaskDeserializer.UNREADABLE);
+          // a record's value is a DownloadTask, or an Unreadable in place of one that is not
+          Deserializer<Object> tasks = (Deserializer) new TaskDeserializer(retryRouter.maxAttempts());
+          ErrorHandlingDeserializer<Object> values = new ErrorHandlingDeserializer<>(tasks);
+          values.setFailedDeserializationFunction(
+              failed -> new TaskDeserializer.Unreadable(FailureReasons.describe(failed.getException())));
           return values;
         });
     // Boot's customizers, as for its own factory (which this one replaces): the Micrometer
@@ -158,15 +162,15 @@ class TaskKafkaConfiguration {
 
   @Bean
   @SuppressWarnings({"unchecked", "rawtypes"})
-  ConcurrentKafkaListenerContainerFactory<String, DownloadTask> downloadTaskContainerFactory(
+  ConcurrentKafkaListenerContainerFactory<String, Object> downloadTaskContainerFactory(
       ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
-      ConsumerFactory<String, DownloadTask> downloadTaskConsumerFactory,
+      ConsumerFactory<String, Object> downloadTaskConsumerFactory,
       OutcomePublisher outcomePublisher,
       UnreadableRecords unreadableRecords,
       ListenerContainerPauseService downloadPauseService,
       WindowRebalanceListener windowRebalanceListener,
       DownloadProperties properties) {
-    ConcurrentKafkaListenerContainerFactory<String, DownloadTask> factory =
+    ConcurrentKafkaListenerContainerFactory<String, Object> factory =
         new ConcurrentKafkaListenerContainerFactory<>();
     // spring.kafka.listener.* still applies
     configurer.configure((ConcurrentKafkaListenerContainerFactory) factory, (ConsumerFactory) downloadTaskConsumerFactory);

@@ -40,7 +40,7 @@ class TaskListeners {
       topics = "#{__listener.pendingTopic()}",
       groupId = "#{__listener.groupId()}",
       containerFactory = TaskKafkaConfiguration.CONTAINER_FACTORY)
-  void onPending(ConsumerRecord<String, DownloadTask> record, Acknowledgment ack) {
+  void onPending(ConsumerRecord<String, Object> record, Acknowledgment ack) {
     window.submit(record, ack, false);
   }
 
@@ -49,7 +49,7 @@ class TaskListeners {
       topics = "#{__listener.retryTopics()}",
       groupId = "#{__listener.retryGroupId()}",
       containerFactory = TaskKafkaConfiguration.CONTAINER_FACTORY)
-  void onRetry(ConsumerRecord<String, DownloadTask> record, Acknowledgment ack, Consumer<?, ?> consumer) {
+  void onRetry(ConsumerRecord<String, Object> record, Acknowledgment ack, Consumer<?, ?> consumer) {
     if (retryGate.admit(record, RETRY_LISTENER_ID, consumer) == RetryGate.Verdict.DEFER) {
       window.defer(record, ack);
     } else {

@@ -13,9 +13,6 @@ import org.attachmentpipeline.observability.LoggingContext;
 import org.attachmentpipeline.observability.RecordObservation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.log.LogAccessor;
-import org.springframework.kafka.support.serializer.DeserializationException;
-import org.springframework.kafka.support.serializer.SerializationUtils;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import reactor.util.retry.RetryBackoffSpec;
@@ -33,7 +30,6 @@ import reactor.util.retry.RetryBackoffSpec;
 final class TaskRunner implements DownloadWindow.Work {
 
   private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
-  private static final LogAccessor LOG_ACCESSOR = new LogAccessor(TaskRunner.class);
 
   private final Downloader downloader;
   private final OutcomePublisher publisher;
@@ -80,17 +76,12 @@ final class TaskRunner implements DownloadWindow.Work {
 
   @Override
   public Mono<Void> apply(DownloadWindow.Job job) {
-    ConsumerRecord<String, DownloadTask> record = job.record();
-    if (record.headers().lastHeader(SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER) != null
-        || record.value() == null) {
-      DeserializationException unreadable =
-          SerializationUtils.getExceptionFromHeader(
-              record, SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG_ACCESSOR);
-      return this.unreadable
-          .publish(record, unreadable == null ? "no value" : FailureReasons.describe(unreadable))
-          .retryWhen(anyRetry);
+    ConsumerRecord<String, ?> record = job.record();
+    if (!(record.value() instanceof DownloadTask task)) {
+      // not a task: dead-lettered as it came (the deserializer's header keeps its original bytes)
+      String reason = record.value() instanceof TaskDeserializer.Unreadable unreadable ? unreadable.reason() : "no value";
+      return this.unreadable.publish(record, reason).retryWhen(anyRetry);
     }
-    DownloadTask task = record.value();
     if (job.deferred()) {
       return RecordObservation.around(
           publisher.defer(task, record.topic(), transientRetry).retryWhen(anyRetry).contextWrite(LoggingContext.of(task, "download")),
