@@ -19,6 +19,8 @@ final class BenchLogging {
       Map.of(
           "logging.level.org.attachmentpipeline", "WARN",
           "logging.level.org.attachmentpipeline.bench", "INFO",
+          // The launcher's runner and broker: which worker starts and stops, where the broker is.
+          "logging.level.org.attachmentpipeline.launcher", "INFO",
           "logging.level.kafka", "WARN",
           "logging.level.org.apache.kafka", "WARN",
           "logging.level.state.change.logger", "WARN",

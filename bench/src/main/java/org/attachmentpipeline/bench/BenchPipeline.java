@@ -1,31 +1,33 @@
 package org.attachmentpipeline.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.attachmentpipeline.common.app.WorkerApplications;
+import java.util.Set;
 import org.attachmentpipeline.common.topic.PipelineTopics;
-import org.attachmentpipeline.download.DownloadWorkerApplication;
-import org.attachmentpipeline.ingester.EventIngesterApplication;
-import org.attachmentpipeline.results.ResultProcessorApplication;
-import org.attachmentpipeline.upload.UploadWorkerApplication;
+import org.attachmentpipeline.launcher.LocalKafkaBroker;
+import org.attachmentpipeline.launcher.PipelineRunner;
+import org.attachmentpipeline.launcher.RunningPipeline;
+import org.attachmentpipeline.launcher.Worker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * The pipeline under test, in this process: a fresh KRaft broker (unless brokers are given) and the
- * data path's workers (result processor, upload, download, event ingester; each its own Spring
- * context, started the way the launcher starts them), with everything on disk under one temporary
- * data directory. The monitoring page and the DLQ handler are left out: they are not on the data
- * path. The download worker can be paused, so that a backlog can be laid down before it drains.
+ * The pipeline under test, in this process, started with the launcher's own parts: a fresh
+ * {@link LocalKafkaBroker} (unless brokers are given) and the data path's workers through
+ * {@link PipelineRunner} (result processor, upload, download, event ingester; each its own Spring
+ * context), with everything on disk under one temporary data directory. The monitoring page and
+ * the DLQ handler are left out: they are not on the data path. The download worker can be paused,
+ * so that a backlog can be laid down before it drains.
  */
 public final class BenchPipeline implements AutoCloseable {
 
@@ -34,21 +36,28 @@ public final class BenchPipeline implements AutoCloseable {
   /** Retry delays of the run: milliseconds, so that the failure scenario measures timing error. */
   public static final String RETRY_DELAYS = "50ms,100ms,200ms,400ms";
 
-  private final EmbeddedKafkaKraftBroker broker;
+  private static final Set<Worker> DATA_PATH =
+      Set.of(Worker.RESULT_PROCESSOR, Worker.UPLOAD, Worker.DOWNLOAD, Worker.EVENT_INGESTER);
+
+  private final LocalKafkaBroker broker;
   private final String bootstrapServers;
   private final PipelineTopics topics;
   private final Path dataDir;
-  private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-  private ConfigurableApplicationContext download;
-  private ConfigurableApplicationContext secondDownload;
-  private String[] workerArgs;
-  private Map<String, String> workerProperties;
+  private final Map<String, String> workerProperties;
+  private RunningPipeline workers;
+  private RunningPipeline secondDownload;
 
-  private BenchPipeline(EmbeddedKafkaKraftBroker broker, String bootstrapServers, PipelineTopics topics, Path dataDir) {
+  private BenchPipeline(
+      LocalKafkaBroker broker,
+      String bootstrapServers,
+      PipelineTopics topics,
+      Path dataDir,
+      Map<String, String> workerProperties) {
     this.broker = broker;
     this.bootstrapServers = bootstrapServers;
     this.topics = topics;
     this.dataDir = dataDir;
+    this.workerProperties = workerProperties;
   }
 
   /**
@@ -57,16 +66,9 @@ public final class BenchPipeline implements AutoCloseable {
    * from an earlier run is counted.
    */
   public static BenchPipeline start(String externalServers, Path dataDir, Map<String, String> extra) {
-    EmbeddedKafkaKraftBroker broker = null;
-    String servers = externalServers;
-    if (servers == null) {
-      broker = new EmbeddedKafkaKraftBroker(1, 1);
-      broker.brokerProperties(
-          Map.of("group.initial.rebalance.delay.ms", "0", "auto.create.topics.enable", "false"));
-      broker.afterPropertiesSet();
-      servers = broker.getBrokersAsString();
-      log.info("In-process Kafka broker at {}", servers);
-    }
+    LocalKafkaBroker broker =
+        externalServers == null ? LocalKafkaBroker.start(dataDir.resolve("kafka"), freePort()) : null;
+    String servers = broker == null ? externalServers : broker.bootstrapServers();
     String prefix = externalServers == null ? "" : "bench-" + System.currentTimeMillis() + ".";
     PipelineTopics defaults = PipelineTopics.defaults();
     PipelineTopics topics =
@@ -75,9 +77,10 @@ public final class BenchPipeline implements AutoCloseable {
             prefix + defaults.results(), defaults.retry().stream().map(t -> prefix + t).toList(),
             prefix + defaults.dlq(), defaults.partitions(), defaults.replication(),
             defaults.retentionHours());
-    BenchPipeline pipeline = new BenchPipeline(broker, servers, topics, dataDir);
+    BenchPipeline pipeline =
+        new BenchPipeline(broker, servers, topics, dataDir, properties(servers, topics, prefix, dataDir, extra));
     try {
-      pipeline.startWorkers(properties(servers, topics, prefix, dataDir, extra));
+      pipeline.workers = PipelineRunner.start(DATA_PATH, pipeline.workerProperties);
     } catch (RuntimeException e) {
       pipeline.close();
       throw e;
@@ -105,35 +108,18 @@ public final class BenchPipeline implements AutoCloseable {
       }
       p.put("pipeline.results.events.group-id", prefix + "results-events");
     }
-    for (String port : List.of("event-ingester", "download", "upload", "result-processor")) {
-      p.put("pipeline.ports." + port, "0");
-    }
-    p.put("logging.include-application-name", "false");
-    p.put("logging.register-shutdown-hook", "false");
+    DATA_PATH.forEach(worker -> p.put(worker.portProperty(), "0"));
     p.putAll(BenchLogging.LEVELS);
     p.putAll(extra);
-    return p;
+    return Map.copyOf(p);
   }
 
-  private void startWorkers(Map<String, String> properties) {
-    String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-    workerArgs = args;
-    workerProperties = Map.copyOf(properties);
-    start(ResultProcessorApplication.class, ResultProcessorApplication.CONFIG_NAME, args);
-    start(UploadWorkerApplication.class, UploadWorkerApplication.CONFIG_NAME, args);
-    download = start(DownloadWorkerApplication.class, DownloadWorkerApplication.CONFIG_NAME, args);
-    start(EventIngesterApplication.class, EventIngesterApplication.CONFIG_NAME, args);
-  }
-
-  private ConfigurableApplicationContext start(Class<?> application, String configName, String[] args) {
-    log.info("Starting {}", application.getSimpleName());
-    ConfigurableApplicationContext context =
-        WorkerApplications.builder(application, configName)
-            .main(application)
-            .registerShutdownHook(false)
-            .run(args);
-    contexts.add(context);
-    return context;
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("No free port for the in-process broker", e);
+    }
   }
 
   public String bootstrapServers() {
@@ -155,15 +141,13 @@ public final class BenchPipeline implements AutoCloseable {
 
   /** Starts a second download worker (a scale-up: it joins the first one's consumer groups). */
   public void addDownloadWorker() {
-    String[] args = java.util.Arrays.copyOf(workerArgs, workerArgs.length + 1);
-    args[args.length - 1] = "--pipeline.instance=download-2";
-    secondDownload = start(DownloadWorkerApplication.class, DownloadWorkerApplication.CONFIG_NAME, args);
+    secondDownload =
+        PipelineRunner.start(Set.of(Worker.DOWNLOAD), workerProperties, "--pipeline.instance=download-2");
   }
 
   /** Stops the second download worker gracefully (a scale-down). */
   public void removeDownloadWorker() {
     if (secondDownload != null) {
-      contexts.remove(secondDownload);
       secondDownload.close();
       secondDownload = null;
     }
@@ -183,24 +167,25 @@ public final class BenchPipeline implements AutoCloseable {
   }
 
   private List<MessageListenerContainer> downloadContainers() {
-    return new ArrayList<>(download.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers());
+    return new ArrayList<>(
+        workers.context(Worker.DOWNLOAD).getBean(KafkaListenerEndpointRegistry.class).getListenerContainers());
   }
 
   /** Stops the workers (the last started first), then the broker if this run started it. */
   @Override
   public void close() {
-    List<ConfigurableApplicationContext> reversed = new ArrayList<>(contexts);
-    Collections.reverse(reversed);
-    for (ConfigurableApplicationContext context : reversed) {
-      try {
-        context.close();
-      } catch (RuntimeException e) {
-        log.warn("A worker did not stop cleanly", e);
+    try {
+      removeDownloadWorker();
+      if (workers != null) {
+        workers.close();
       }
-    }
-    contexts.clear();
-    if (broker != null) {
-      broker.destroy();
+    } catch (RuntimeException e) {
+      // The run's figures are taken; a worker that stops badly must not hide them.
+      log.warn("A worker did not stop cleanly", e);
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
     }
   }
 }

@@ -92,7 +92,7 @@ final class DownloadInstances implements AutoCloseable {
       return files.filter(f -> {
         String name = f.getFileName().toString();
         return name.startsWith("launcher-") && name.endsWith(".jar") && !name.contains("-sources")
-            && !name.contains("-javadoc") && !name.contains("-tests");
+            && !name.contains("-javadoc") && !name.contains("-tests") && !name.contains("-lib");
       }).findFirst();
     } catch (IOException e) {
       return Optional.empty();

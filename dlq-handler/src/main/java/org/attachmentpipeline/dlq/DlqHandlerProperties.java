@@ -62,11 +62,6 @@ public record DlqHandlerProperties(
       }
     }
 
-    /** Whether a credential is configured (insecure or not). */
-    public boolean hasCredential() {
-      return token != null || user != null;
-    }
-
     @Override
     public String toString() {
       return "Auth[token=" + (token == null ? "none" : "****") + ", user=" + user

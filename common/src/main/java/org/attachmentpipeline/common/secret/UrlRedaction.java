@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * credentials become {@code REDACTED}. Parameter names are kept so that an operator still sees the
  * URL's shape. Works on text, so that a URL that {@link java.net.URI} rejects is redacted too.
  *
- * <p>One set of rules for every place a URL or a header could leak: logs, messages on Kafka, the
+ * <p>One set of rules for every place a URL could leak: logs, messages on Kafka, the
  * dead-letter topic and the inventory table.
  */
 public final class UrlRedaction {
@@ -23,11 +23,6 @@ public final class UrlRedaction {
   /** Names that are secrets wherever they appear (se and sv are SAS expiry and version). */
   private static final Set<String> SECRET_NAMES =
       Set.of("sig", "se", "sv", "code", "pwd", "auth", "authorization");
-
-  /** Header names whose values are credentials, besides those matching {@link #SECRET_PARTS}. */
-  private static final Set<String> SECRET_HEADERS =
-      Set.of("authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key",
-          "ocp-apim-subscription-key");
 
   /** An http(s) URL inside free text: up to the first blank, quote or closing bracket. */
   private static final Pattern URL_IN_TEXT =
@@ -89,23 +84,6 @@ public final class UrlRedaction {
     }
     urls.appendTail(out);
     return out.toString();
-  }
-
-  /** Whether a request header with this name carries a credential and must never be shown. */
-  public static boolean isSecretHeader(String name) {
-    if (name == null) {
-      return false;
-    }
-    String lower = name.toLowerCase(Locale.ROOT);
-    if (SECRET_HEADERS.contains(lower)) {
-      return true;
-    }
-    for (String part : SECRET_PARTS) {
-      if (lower.contains(part)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String dropUserInfo(String url) {

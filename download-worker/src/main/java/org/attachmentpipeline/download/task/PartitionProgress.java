@@ -60,11 +60,6 @@ final class PartitionProgress {
     return last;
   }
 
-  /** The lowest offset not yet finished, or -1 when none is in the window. */
-  long lowestUnfinished() {
-    return entries.isEmpty() ? -1 : entries.firstKey();
-  }
-
   int size() {
     return entries.size();
   }

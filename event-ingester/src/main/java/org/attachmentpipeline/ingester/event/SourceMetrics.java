@@ -61,11 +61,6 @@ public final class SourceMetrics {
     pollDuration.record(took);
   }
 
-  /** The time of the newest event seen, or null. */
-  public Instant newestSeen() {
-    return newestSeen.get();
-  }
-
   private double secondsSince(Instant then) {
     return then == null ? Double.NaN : Math.max(0, Duration.between(then, clock.instant()).toMillis() / 1000.0);
   }

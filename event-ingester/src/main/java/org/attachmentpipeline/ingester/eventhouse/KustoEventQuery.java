@@ -61,10 +61,6 @@ class KustoEventQuery {
     return DEFAULT_QUERY.formatted("['" + table.replace("\\", "\\\\").replace("'", "\\'") + "']");
   }
 
-  String kql() {
-    return kql;
-  }
-
   /** How long the service asked to wait when it last throttled a query, or null. */
   Duration retryAfter() {
     return http.take();

@@ -2,18 +2,20 @@ package org.attachmentpipeline.monitoring.dlq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
-import org.attachmentpipeline.monitoring.page.FakeDlqHandler;
+import org.attachmentpipeline.monitoring.testing.RealDlqHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** The dashboard's client of the real dlq-handler: what it reads, and replays as the operator. */
 class DlqClientTests {
 
-  private final FakeDlqHandler handler = FakeDlqHandler.start();
+  private final RealDlqHandler handler = RealDlqHandler.start();
 
   @AfterEach
   void stop() {
@@ -38,17 +40,18 @@ class DlqClientTests {
 
   @Test
   void replaySendsTheOperatorsCredentialAndNameAsGiven() {
-    String basic = FakeDlqHandler.basic(FakeDlqHandler.USER, FakeDlqHandler.PASSWORD);
+    String basic = RealDlqHandler.basic(RealDlqHandler.USER, RealDlqHandler.PASSWORD);
 
     ReplayResult byToken = client().replay("task-dead-2",
-        new OperatorCredential("Bearer " + FakeDlqHandler.TOKEN, "alice"));
+        new OperatorCredential("Bearer " + RealDlqHandler.TOKEN, "alice"));
     ReplayResult byUser = client().replay("task-dead-3", new OperatorCredential(basic, null));
 
-    assertThat(byToken).isEqualTo(new ReplayResult("task-dead-2", true, 202, "replayed"));
-    assertThat(byUser).isEqualTo(new ReplayResult("task-dead-3", true, 202, "replayed"));
-    assertThat(handler.replays()).containsExactly(
-        new FakeDlqHandler.Replay("task-dead-2", "Bearer " + FakeDlqHandler.TOKEN, "alice"),
-        new FakeDlqHandler.Replay("task-dead-3", basic, null));
+    assertThat(byToken).isEqualTo(new ReplayResult("task-dead-2", true, 200, "replayed"));
+    assertThat(byUser).isEqualTo(new ReplayResult("task-dead-3", true, 200, "replayed"));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(handler.replayedBy("task-dead-2")).isEqualTo("alice via token");
+      assertThat(handler.replayedBy("task-dead-3")).isEqualTo(RealDlqHandler.USER);
+    });
   }
 
   @Test
@@ -58,9 +61,21 @@ class DlqClientTests {
 
     assertThat(result.replayed()).isFalse();
     assertThat(result.status()).isEqualTo(401);
-    assertThat(result.message()).isEqualTo("a replay needs the replay token");
-    assertThat(handler.replays())
-        .containsExactly(new FakeDlqHandler.Replay("task-dead-1", "Bearer wrong", "mallory"));
+    assertThat(result.message()).isEqualTo("this request needs the dlq-handler's credential");
+    assertThat(handler.replayedBy("task-dead-1")).isNull();
+    assertThat(handler.open()).isEqualTo(3);
+  }
+
+  @Test
+  void aDeadLetterReplayedTwiceIsRefusedTheSecondTime() {
+    OperatorCredential alice = new OperatorCredential("Bearer " + RealDlqHandler.TOKEN, "alice");
+    client().replay("task-dead-1", alice);
+
+    ReplayResult again = client().replay("task-dead-1", alice);
+
+    assertThat(again.replayed()).isFalse();
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.message()).isEqualTo("dead letter task-dead-1 was already replayed");
   }
 
   @Test

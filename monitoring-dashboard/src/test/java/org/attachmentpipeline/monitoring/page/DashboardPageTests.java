@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.attachmentpipeline.monitoring.testing.RealDlqHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +37,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * The page in a real browser: the system's headless Chromium, driven through chromedriver, loads
  * the dashboard running on the embedded broker, sees the counts rise while records flow through
  * the pipeline's topics, and replays a dead letter by clicking and typing the operator's name and
- * token into the page's prompt, which reaches a stand-in dlq-handler with that token and name. Reported as skipped when no chromium or chromedriver is
+ * token into the page's prompt, which reaches the real dlq-handler with that token and name: the
+ * dead letter leaves the list. Reported as skipped when no chromium or chromedriver is
  * installed ({@code webdriver.chrome.driver} and {@code chromium.binary} name them explicitly).
  *
  * <p>With {@code -Dmonitoring.screenshot=docs/screenshots/monitoring.png} (a path relative to the
@@ -66,7 +68,7 @@ class DashboardPageTests {
 
   private static final String SCREENSHOT = System.getProperty("monitoring.screenshot", "");
   private static final AtomicLong deadLetters = new AtomicLong(40);
-  private static FakeDlqHandler dlq;
+  private static RealDlqHandler dlq;
   private static FakeWorker downloadWorker;
   private static FakeWorker uploadWorker;
   private static FakeWorker otherWorker;
@@ -91,7 +93,7 @@ class DashboardPageTests {
 
   @DynamicPropertySource
   static void sources(DynamicPropertyRegistry registry) {
-    dlq = FakeDlqHandler.start();
+    dlq = RealDlqHandler.start();
     downloadWorker = FakeWorker.start(() -> downloadMetrics(deadLetters.addAndGet(1)));
     uploadWorker = FakeWorker.start(DashboardPageTests::uploadMetrics);
     otherWorker = FakeWorker.start(() -> "# no pipeline gauges here\nup 1\n");
@@ -105,7 +107,7 @@ class DashboardPageTests {
   }
 
   @AfterAll
-  static void stopTheFakes() {
+  static void stopTheServers() {
     if (dlq != null) {
       dlq.close();
       downloadWorker.close();
@@ -176,16 +178,17 @@ class DashboardPageTests {
     await().atMost(Duration.ofSeconds(5)).until(
         () -> browser.findElement(By.id("credential")).isDisplayed());
     browser.findElement(By.id("credential-operator")).sendKeys("alice");
-    browser.findElement(By.id("credential-token")).sendKeys(FakeDlqHandler.TOKEN);
+    browser.findElement(By.id("credential-token")).sendKeys(RealDlqHandler.TOKEN);
     browser.findElement(By.cssSelector("#credential button[type=submit]")).click();
 
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-      assertThat(dlq.replays()).containsExactly(
-          new FakeDlqHandler.Replay("task-dead-2", "Bearer " + FakeDlqHandler.TOKEN, "alice"));
-      assertThat(text("#dlq tr[data-dlq-id='task-dead-2'] .replay-cell")).isEqualTo("replayed ✓");
+      assertThat(dlq.replayedBy("task-dead-2")).isEqualTo("alice via token");
+      // replayed, it is no longer waiting for review: the next refresh drops it from the list
+      assertThat(browser.findElements(By.cssSelector("#dlq tr[data-dlq-id='task-dead-2']"))).isEmpty();
+      assertThat(text("#dlq-total")).isEqualTo("2");
     });
     assertThat(text("#dlq tr[data-dlq-id='task-dead-1'] button.replay", "disabled")).isEqualTo("false");
-    assertThat(browser.getPageSource()).doesNotContain(FakeDlqHandler.TOKEN).doesNotContain("sig=secret");
+    assertThat(browser.getPageSource()).doesNotContain(RealDlqHandler.TOKEN).doesNotContain("sig=secret");
 
     if (!SCREENSHOT.isEmpty()) {
       saveScreenshotUnderLoad();

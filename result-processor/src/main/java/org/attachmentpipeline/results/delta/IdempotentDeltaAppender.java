@@ -63,20 +63,6 @@ public final class IdempotentDeltaAppender {
   private final LongConsumer conflictsRetried;
 
   /**
-   * A table without an outcome key; commit conflicts are not reported.
-   *
-   * @see #IdempotentDeltaAppender(Engine, String, StructType, List, String, int, LongConsumer)
-   */
-  public IdempotentDeltaAppender(
-      Engine engine,
-      String tablePath,
-      StructType schema,
-      List<String> partitionColumns,
-      int maxAttempts) {
-    this(engine, tablePath, schema, partitionColumns, null, maxAttempts, retried -> {});
-  }
-
-  /**
    * A table without an outcome key.
    *
    * @see #IdempotentDeltaAppender(Engine, String, StructType, List, String, int, LongConsumer)
@@ -124,11 +110,6 @@ public final class IdempotentDeltaAppender {
             : new OutcomeIndex(engine, tablePath, schema, outcomeKeyColumn);
     this.maxAttempts = maxAttempts;
     this.conflictsRetried = conflictsRetried;
-  }
-
-  /** The table's directory. */
-  public String tablePath() {
-    return tablePath;
   }
 
   /** Appends {@code rows} for a source that never changes: {@link #append(AppendSource, List)}. */
