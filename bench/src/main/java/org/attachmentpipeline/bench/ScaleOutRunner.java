@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.topic.PipelineTopics;
@@ -72,6 +73,7 @@ final class ScaleOutRunner {
     server.setHostTrickle(HOST, scenario.slowMillis());
     AtomicInteger launched = new AtomicInteger();
     AtomicInteger sent = new AtomicInteger();
+    AtomicBoolean feeding = new AtomicBoolean(true);
     ScheduledExecutorService feeder = Executors.newSingleThreadScheduledExecutor();
     List<Map<String, Object>> steps = new ArrayList<>();
     long start = System.currentTimeMillis();
@@ -80,7 +82,9 @@ final class ScaleOutRunner {
       feeder.scheduleWithFixedDelay(
           () -> {
             int backlog = 100 * Math.max(1, launched.get()) + 100;
-            while (sent.get() - tracker.resultCount() < backlog) {
+            // stopped by the flag, never by an interrupt: an interrupted send after expect() left a
+            // task expected that was never sent, and the run waited for its result until it timed out
+            while (feeding.get() && sent.get() - tracker.resultCount() < backlog) {
               FileSpec file = new FileSpec(number * 10_000_000L + sent.getAndIncrement(), HOST,
                   scenario.sizeBytes(), 0, 0);
               String traceId = "bench-" + runId + "-" + file.id();
@@ -115,12 +119,23 @@ final class ScaleOutRunner {
         steps.add(step);
         log.info("scale-out: {} instance(s): {}", k, steps.get(steps.size() - 1));
       }
-      feeder.shutdownNow();
-      feeder.awaitTermination(10, TimeUnit.SECONDS);
+      feeding.set(false);
+      feeder.shutdown();
+      if (!feeder.awaitTermination(30, TimeUnit.SECONDS)) {
+        throw new Waiting.HarnessException("the scale-out feeder did not stop", null);
+      }
       tracker.seal();
       publisher.flush();
-      Waiting.get(tracker.complete(), Duration.ofSeconds(60 + sent.get() / 10),
-          "the results of scale-out (" + tracker.resultCount() + " of " + tracker.expectedCount() + " so far)");
+      // what is still waiting is the backlog kept ahead of the instances: at most a few hundred
+      // tasks, each one trickle long, on every instance's slots
+      Duration drain = Duration.ofSeconds(120 + (long) (sent.get() - tracker.resultCount()) * scenario.slowMillis()
+          / 1000 / Math.max(1, 50 * scenario.files()));
+      try {
+        Waiting.get(tracker.complete(), drain, "the results of scale-out");
+      } catch (Waiting.HarnessException e) {
+        throw new Waiting.HarnessException(e.getMessage() + ": " + tracker.resultCount() + " of "
+            + tracker.expectedCount() + " results; missing e.g. " + tracker.missing(5), e.getCause());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Waiting.HarnessException("interrupted", e);

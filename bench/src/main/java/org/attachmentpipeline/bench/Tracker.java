@@ -64,6 +64,20 @@ final class Tracker {
     }
   }
 
+  /** Up to {@code limit} expected tasks without a result yet, with the file each one is. */
+  Map<String, FileSpec> missing(int limit) {
+    Map<String, FileSpec> missing = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, FileSpec> entry : expected.entrySet()) {
+      if (missing.size() == limit) {
+        break;
+      }
+      if (!results.containsKey(entry.getKey())) {
+        missing.put(entry.getKey(), entry.getValue());
+      }
+    }
+    return missing;
+  }
+
   CompletableFuture<Void> complete() {
     return complete;
   }
