@@ -58,8 +58,16 @@ public final class TopicProbe implements AutoCloseable {
 
   /** One short poll: the records it brought (also kept in {@link #received()}). */
   public List<ConsumerRecord<String, String>> poll() {
+    return poll(POLL);
+  }
+
+  /**
+   * One poll of up to {@code timeout}: the records it brought (also kept in {@link #received()}).
+   * After an {@code await...}, a poll shows whether anything more (a duplicate) follows.
+   */
+  public List<ConsumerRecord<String, String>> poll(Duration timeout) {
     List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    consumer.poll(POLL).forEach(records::add);
+    consumer.poll(timeout).forEach(records::add);
     received.addAll(records);
     return records;
   }

@@ -28,6 +28,7 @@ import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.common.message.Stage;
 import org.attachmentpipeline.common.message.TaskError;
@@ -113,21 +114,16 @@ class PageReplayAuditTests {
   private static DeadLetter deadLetter() {
     Instant failedAt = Instant.parse("2026-03-01T10:00:00Z");
     String url = "https://docs.example/trace-page/missing.pdf";
-    DownloadTask task = new DownloadTask(
-        DownloadTask.SCHEMA_VERSION,
-        DownloadTask.idFor("trace-page", url),
-        "trace-page",
-        "verisk.claims.property.xn.documentsReceived",
-        "claims",
-        url,
-        "missing.pdf",
-        Map.of("assignment_id", "A1"),
-        1,
-        failedAt.minusSeconds(5),
-        failedAt.minusSeconds(4),
-        null,
-        List.of(new TaskError(
-            failedAt, 1, Stage.DOWNLOAD, FailureKind.HTTP_PERMANENT, 404, "HTTP 404 Not Found")));
+    DownloadTask task = TaskBuilder.task(url)
+        .traceId("trace-page")
+        .eventType("verisk.claims.property.xn.documentsReceived")
+        .fileName("missing.pdf")
+        .attributes(Map.of("assignment_id", "A1"))
+        .eventTime(failedAt.minusSeconds(5))
+        .enqueuedAt(failedAt.minusSeconds(4))
+        .errors(List.of(new TaskError(
+            failedAt, 1, Stage.DOWNLOAD, FailureKind.HTTP_PERMANENT, 404, "HTTP 404 Not Found")))
+        .build();
     return DeadLetter.of(task, Stage.DOWNLOAD, DeadLetterReason.PERMANENT, failedAt);
   }
 
