@@ -16,9 +16,9 @@
 #                                          # REUSE=1 runs against a stack that is already up
 #
 # Needs root (it installs and starts the engine when missing, see scripts/local-images.sh), a JDK
-# (to compile its two Java files) and the worker jars (./mvnw package, made when missing). The
-# compose project is "pipeline-check", with its own volumes and host ports (18080, 18085, 19090,
-# 19094), so it does not touch a stack of your own.
+# (to compile its two Java files), the worker jars and the result processor's test jar (./mvnw
+# package, made when missing). The compose project is "pipeline-check", with its own volumes and
+# host ports (18080, 18085, 19090, 19094), so it does not touch a stack of your own.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -65,12 +65,18 @@ cleanup() {
 trap cleanup EXIT
 
 # The check's two programs: the source (JDK only) and the checker (on the result processor's
-# classpath, for its inventory reader).
+# classpath plus its test jar, which holds the inventory reader: the application has none).
 mkdir -p "${check_dir}/classes" "${check_dir}/checker" "${check_dir}/files"
 javac -d "${check_dir}/classes" scripts/compose-check/AttachmentSource.java
 java -Djarmode=tools -jar result-processor/target/result-processor-*-exec.jar extract \
   --destination "${check_dir}/rp" > /dev/null
-classpath="${check_dir}/rp/*:${check_dir}/rp/lib/*"
+readers=$(compgen -G "result-processor/target/result-processor-*-tests.jar" | head -n 1 || true)
+if [[ -z "${readers}" ]]; then
+  step "building the result processor's test jar (./mvnw package -DskipTests)"
+  ./mvnw -B -q -pl result-processor -am package -DskipTests
+  readers=$(compgen -G "result-processor/target/result-processor-*-tests.jar" | head -n 1)
+fi
+classpath="${check_dir}/rp/*:${check_dir}/rp/lib/*:${root}/${readers}"
 javac -nowarn -cp "${classpath}" -d "${check_dir}/checker" scripts/compose-check/ComposeCheck.java
 check() { java -Dlogback.configurationFile="${root}/scripts/compose-check/logback.xml" -cp "${check_dir}/checker:${classpath}" ComposeCheck "$@"; }
 

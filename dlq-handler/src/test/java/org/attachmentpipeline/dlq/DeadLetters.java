@@ -7,6 +7,7 @@ import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.common.message.Stage;
 import org.attachmentpipeline.common.message.TaskError;
@@ -18,20 +19,17 @@ public final class DeadLetters {
 
   /** A task with the given error history. */
   public static DownloadTask task(String traceId, String domain, String url, TaskError... errors) {
-    return new DownloadTask(
-        DownloadTask.SCHEMA_VERSION,
-        DownloadTask.idFor(traceId, url),
-        traceId,
-        "verisk.claims.property.xn.documentsReceived",
-        domain,
-        url,
-        url.substring(url.lastIndexOf('/') + 1),
-        Map.of("assignment_id", "A1"),
-        errors.length,
-        Instant.parse("2026-01-01T00:00:00Z"),
-        Instant.parse("2026-01-01T00:00:01Z"),
-        null,
-        List.of(errors));
+    return TaskBuilder.task(url)
+        .traceId(traceId)
+        .eventType("verisk.claims.property.xn.documentsReceived")
+        .domain(domain)
+        .fileName(url.substring(url.lastIndexOf('/') + 1))
+        .attributes(Map.of("assignment_id", "A1"))
+        .attempt(errors.length)
+        .eventTime(Instant.parse("2026-01-01T00:00:00Z"))
+        .enqueuedAt(Instant.parse("2026-01-01T00:00:01Z"))
+        .errors(List.of(errors))
+        .build();
   }
 
   /** A download that got a 404: PERMANENT, stage download. */

@@ -14,22 +14,18 @@ import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * {@code POST /api/events} with an ingest token set, and with room for events of many attachments.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@PipelineIntegrationTest(
+    prefix = "configured-it",
+    webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = {
       "spring.config.name=pipeline,event-ingester",
-      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-      "pipeline.topics.partitions=2",
-      "pipeline.topics.raw=configured-it.raw",
-      "pipeline.topics.pending=configured-it.pending",
-      "pipeline.topics.dlq=configured-it.dlq",
-      "pipeline.ingest.group-id=configured-it",
       "pipeline.ingest.auth.token=" + ConfiguredEventsApiTests.TOKEN,
       "pipeline.ingest.limits.max-attachments-per-event=5000",
     })

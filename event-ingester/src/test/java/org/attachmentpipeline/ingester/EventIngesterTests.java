@@ -26,7 +26,6 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -40,18 +39,16 @@ import org.attachmentpipeline.common.message.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.TopicProbe;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@PipelineIntegrationTest(
+    prefix = "ingest-it",
+    webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = {
       "spring.config.name=pipeline,event-ingester",
-      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-      "pipeline.topics.partitions=2",
-      "pipeline.topics.raw=ingest-it.raw",
-      "pipeline.topics.pending=ingest-it.pending",
-      "pipeline.topics.dlq=ingest-it.dlq",
     })
 class EventIngesterTests {
 
@@ -61,39 +58,23 @@ class EventIngesterTests {
   @LocalServerPort
   int port;
 
-  private final List<KafkaConsumer<String, String>> consumers = new ArrayList<>();
+  private final List<TopicProbe> probes = new ArrayList<>();
 
   @AfterEach
-  void closeConsumers() {
-    consumers.forEach(KafkaConsumer::close);
+  void closeProbes() {
+    probes.forEach(TopicProbe::close);
   }
 
-  private KafkaConsumer<String, String> reader(String topic) {
-    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-        ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-        new StringDeserializer(), new StringDeserializer());
-    consumer.subscribe(List.of(topic));
-    consumers.add(consumer);
-    return consumer;
-  }
-
-  private static <T> List<T> readUntil(KafkaConsumer<String, String> consumer, Class<T> type, java.util.function.Predicate<List<T>> done) {
-    List<T> seen = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-        seen.add(PipelineJson.mapper().readValue(record.value(), type));
-      }
-      return done.test(seen);
-    });
-    return seen;
+  private TopicProbe reader(String topic) {
+    TopicProbe probe = TopicProbe.on(brokers, topic);
+    probes.add(probe);
+    return probe;
   }
 
   @Test
   void unusableEventsAreRejectedVisiblyAndLaterEventsStillFlow() {
-    KafkaConsumer<String, String> pending = reader("ingest-it.pending");
-    KafkaConsumer<String, String> dlq = reader("ingest-it.dlq");
+    TopicProbe pending = reader("ingest-it.pending");
+    TopicProbe dlq = reader("ingest-it.dlq");
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(
         Map.of("bootstrap.servers", brokers), new StringSerializer(), new StringSerializer())) {
       producer.send(new ProducerRecord<>("ingest-it.raw", "k", "this is { not json"));
@@ -103,13 +84,13 @@ class EventIngesterTests {
           "{\"type\": \"a.claims.b.documentsReceived\", \"traceId\": \"after-bad\", "
               + "\"data\": {\"assignmentId\": \"A9\", \"attachments\": [\"https://h/kept.pdf\"]}}"));
     }
-    List<DeadLetter> rejected = readUntil(dlq, DeadLetter.class, seen -> seen.size() >= 2);
+    List<DeadLetter> rejected = dlq.awaitValues(DeadLetter.class, seen -> seen.size() >= 2);
     assertThat(rejected).allSatisfy(d -> assertThat(d.stage()).isEqualTo(Stage.INGEST));
     assertThat(rejected).extracting(DeadLetter::message)
         .anySatisfy(m -> assertThat(m).startsWith("not JSON"))
         .anySatisfy(m -> assertThat(m).isEqualTo("no traceId"));
     assertThat(rejected).extracting(DeadLetter::rawEvent).contains("this is { not json");
-    List<DownloadTask> tasks = readUntil(pending, DownloadTask.class, seen -> seen.stream().anyMatch(t -> t.traceId().equals("after-bad")));
+    List<DownloadTask> tasks = pending.awaitValues(DownloadTask.class, seen -> seen.stream().anyMatch(t -> t.traceId().equals("after-bad")));
     assertThat(tasks).filteredOn(t -> t.traceId().equals("after-bad")).singleElement()
         .satisfies(t -> assertThat(t.url()).isEqualTo("https://h/kept.pdf"));
   }
@@ -122,14 +103,14 @@ class EventIngesterTests {
         "{\"type\": \"a.claims.b.c\", \"note\": \"" + id + "\"}",
         "{\"traceId\": \"no-type-" + id + "\", \"data\": {}}",
         "{\"type\": \"a.claims.b.c\", \"traceId\": \"t-" + id + "\", \"data\": {\"attachments\": \"https://h/a.pdf\"}}");
-    KafkaConsumer<String, String> pending = reader("ingest-it.pending");
+    TopicProbe pending = reader("ingest-it.pending");
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(
         Map.of("bootstrap.servers", brokers), new StringSerializer(), new StringSerializer())) {
       unusable.forEach(text -> producer.send(new ProducerRecord<>("ingest-it.raw", id, text)));
       producer.send(new ProducerRecord<>("ingest-it.raw", id, event("after-" + id, "https://h/after.pdf")));
     }
     // one partition, in order: once the event after them made its task, they are all handled
-    readUntil(pending, DownloadTask.class, seen -> seen.stream().anyMatch(t -> t.traceId().equals("after-" + id)));
+    pending.awaitValues(DownloadTask.class, seen -> seen.stream().anyMatch(t -> t.traceId().equals("after-" + id)));
 
     List<DeadLetter> mine = allRecords("ingest-it.dlq").stream()
         .map(text -> PipelineJson.mapper().readValue(text, DeadLetter.class))
@@ -161,7 +142,7 @@ class EventIngesterTests {
 
   @Test
   void postedEventsBecomeTasks() throws Exception {
-    KafkaConsumer<String, String> pending = reader("ingest-it.pending");
+    TopicProbe pending = reader("ingest-it.pending");
     HttpResponse<String> answer = post("""
         [{"type": "verisk.claims.property.xn.documentsReceived", "traceId": "posted-1",
           "data": {"assignmentId": "A1", "attachments": ["https://h/a.pdf", "https://h/b.pdf"]}},
@@ -170,7 +151,7 @@ class EventIngesterTests {
         """);
     assertThat(answer.statusCode()).isEqualTo(202);
     assertThat(answer.body()).contains("\"accepted\":2", "\"attachments\":3");
-    List<DownloadTask> tasks = readUntil(pending, DownloadTask.class,
+    List<DownloadTask> tasks = pending.awaitValues(DownloadTask.class,
         seen -> seen.stream().filter(t -> t.traceId().startsWith("posted-")).count() >= 3);
     assertThat(tasks).filteredOn(t -> t.traceId().startsWith("posted-"))
         .extracting(DownloadTask::fileName).containsExactlyInAnyOrder("a.pdf", "b.pdf", "c.pdf");
@@ -269,13 +250,13 @@ class EventIngesterTests {
 
   @Test
   void anEventFromTheRawTopicWithTooManyAttachmentsIsRejectedWithAReason() {
-    KafkaConsumer<String, String> dlq = reader("ingest-it.dlq");
+    TopicProbe dlq = reader("ingest-it.dlq");
     String[] many = IntStream.range(0, 1001).mapToObj(i -> "https://h/" + i + ".pdf").toArray(String[]::new);
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(
         Map.of("bootstrap.servers", brokers), new StringSerializer(), new StringSerializer())) {
       producer.send(new ProducerRecord<>("ingest-it.raw", "raw-too-many", event("raw-too-many", many)));
     }
-    List<DeadLetter> rejected = readUntil(dlq, DeadLetter.class,
+    List<DeadLetter> rejected = dlq.awaitValues(DeadLetter.class,
         seen -> seen.stream().anyMatch(d -> d.rawEvent().contains("raw-too-many")));
     assertThat(rejected).filteredOn(d -> d.rawEvent().contains("raw-too-many")).singleElement()
         .satisfies(d -> assertThat(d.message()).isEqualTo("1001 attachments, more than 1000 (pipeline.ingest.limits.max-attachments-per-event)"));

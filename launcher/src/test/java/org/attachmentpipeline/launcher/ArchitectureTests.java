@@ -13,9 +13,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Keeps the modules apart: {@code common} knows no worker, no worker knows another, and only the
- * launcher (which runs them all) depends on workers. Checked on the classes of every module, which
- * are all on the launcher's class path.
+ * Keeps the modules apart: {@code common} knows no worker, no worker knows another, only the
+ * launcher (which runs them all) depends on workers, and no application uses the test scaffolding
+ * ({@code test-support}). Checked on the classes of every module, which are all on the launcher's
+ * class path.
  */
 class ArchitectureTests {
 
@@ -58,6 +59,18 @@ class ArchitectureTests {
         .dependOnClassesThat()
         .resideInAnyPackage(
             packages(WORKER_PACKAGES.stream().filter(other -> !other.equals(worker)), "launcher"))
+        .check(classes);
+  }
+
+  /** Test scaffolding (the test-support module) stays out of every application. */
+  @Test
+  void noApplicationDependsOnTheTestSupport() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ROOT + ".testsupport..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(ROOT + ".testsupport..")
         .check(classes);
   }
 

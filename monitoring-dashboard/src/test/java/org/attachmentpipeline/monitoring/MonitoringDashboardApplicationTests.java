@@ -27,9 +27,12 @@ import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.common.message.Stage;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.PipelineTestNames;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -38,18 +41,13 @@ import tools.jackson.databind.JsonNode;
  * group's committed offsets show up in {@code /api/overview} over real HTTP, and {@code /} serves
  * the page that polls it.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@PipelineIntegrationTest(
+    prefix = MonitoringDashboardApplicationTests.PREFIX,
+    webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = {
       "spring.config.name=pipeline,monitoring-dashboard",
-      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-      "pipeline.topics.partitions=2",
-      "pipeline.topics.raw=" + MonitoringDashboardApplicationTests.PREFIX + "events.raw",
-      "pipeline.topics.pending=" + MonitoringDashboardApplicationTests.PREFIX + "downloads.pending",
-      "pipeline.topics.cached=" + MonitoringDashboardApplicationTests.PREFIX + "downloads.cached",
-      "pipeline.topics.results=" + MonitoringDashboardApplicationTests.PREFIX + "downloads.results",
-      "pipeline.topics.retry=" + MonitoringDashboardApplicationTests.PREFIX + "retry.1",
-      "pipeline.topics.dlq=" + MonitoringDashboardApplicationTests.PREFIX + "downloads.dlq",
+      // one retry tier, as one retry delay below
+      "pipeline.topics.retry=" + MonitoringDashboardApplicationTests.PREFIX + ".retry.1",
       "pipeline.retry.delays=100ms",
       // Nothing listens on port 1: the dlq-handler and the workers are down in these tests.
       "pipeline.monitoring.dlq-url=http://127.0.0.1:1",
@@ -61,7 +59,8 @@ import tools.jackson.databind.JsonNode;
     })
 class MonitoringDashboardApplicationTests {
 
-  static final String PREFIX = "monitoring-tests.";
+  static final String PREFIX = "monitoring-tests";
+  private static final PipelineTestNames TOPICS = new PipelineTestNames(PREFIX);
   private static final String BROKERS = "spring.embedded.kafka.brokers";
 
   @LocalServerPort private int port;
@@ -70,27 +69,27 @@ class MonitoringDashboardApplicationTests {
 
   @Test
   void overviewCountsTheRecordsOfEveryPipelineTopic() throws Exception {
-    publish(PREFIX + "events.raw", 4, 3);
-    publish(PREFIX + "downloads.pending", 6, 4);
+    publish(TOPICS.raw(), 4, 3);
+    publish(TOPICS.pending(), 6, 4);
 
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
               JsonNode overview = overview();
-              assertThat(topic(overview, PREFIX + "events.raw").get("records").asLong())
+              assertThat(topic(overview, TOPICS.raw()).get("records").asLong())
                   .isEqualTo(7);
-              assertThat(topic(overview, PREFIX + "downloads.pending").get("records").asLong())
+              assertThat(topic(overview, TOPICS.pending()).get("records").asLong())
                   .isEqualTo(10);
             });
     JsonNode overview = overview();
     assertThat(overview.get("topics")).hasSize(6);
-    JsonNode raw = topic(overview, PREFIX + "events.raw");
+    JsonNode raw = topic(overview, TOPICS.raw());
     assertThat(raw.get("stage").asString()).isEqualTo("ingest");
     assertThat(raw.get("partitions").asInt()).isEqualTo(2);
     assertThat(raw.get("exists").asBoolean()).isTrue();
-    assertThat(topic(overview, PREFIX + "retry.1").get("stage").asString()).isEqualTo("retry");
-    assertThat(topic(overview, PREFIX + "downloads.dlq").get("records").asLong()).isZero();
+    assertThat(topic(overview, TOPICS.retry(1)).get("stage").asString()).isEqualTo("retry");
+    assertThat(topic(overview, TOPICS.dlq()).get("records").asLong()).isZero();
     assertThat(overview.at("/links/dlq_list").asString())
         .isEqualTo("http://127.0.0.1:1/api/dlq");
     assertThat(overview.get("stages")).extracting(s -> s.get("stage").asString())
@@ -100,7 +99,7 @@ class MonitoringDashboardApplicationTests {
 
   @Test
   void consumerGroupThatConsumedSomeShowsItsLagAndMembers() throws Exception {
-    String topic = PREFIX + "downloads.results";
+    String topic = TOPICS.results();
     String group = "monitoring-tests-results-reader";
     publish(topic, 6, 4);
     try (KafkaConsumer<String, String> consumer = consumer(group)) {
@@ -178,9 +177,9 @@ class MonitoringDashboardApplicationTests {
   @Test
   void withTheDlqHandlerDownTheNewestDeadLettersAreReadFromTheTopic() throws Exception {
     DownloadTask task =
-        new DownloadTask(1, "task-dlq-1", "trace-1", "created", "claims",
-            "https://files.example/x.pdf?sig=s3cret", "x.pdf", Map.of(), 3,
-            Instant.parse("2026-03-01T10:00:00Z"), null, null, List.of());
+        TaskBuilder.task("https://files.example/x.pdf?sig=s3cret").taskId("task-dlq-1").traceId("trace-1")
+            .eventType("created").fileName("x.pdf").attempt(3)
+            .eventTime(Instant.parse("2026-03-01T10:00:00Z")).enqueuedAt(null).build();
     DeadLetter dead = DeadLetter.of(task, Stage.DOWNLOAD, DeadLetterReason.PERMANENT,
         Instant.parse("2026-03-01T10:05:00Z"));
     try (KafkaProducer<String, DeadLetter> producer =
@@ -188,7 +187,7 @@ class MonitoringDashboardApplicationTests {
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty(BROKERS)),
             new StringSerializer(),
             new JsonSerde<>(DeadLetter.class))) {
-      producer.send(new ProducerRecord<>(PREFIX + "downloads.dlq", task.taskId(), dead)).get();
+      producer.send(new ProducerRecord<>(TOPICS.dlq(), task.taskId(), dead)).get();
     }
     // a record kept as it came, as the unreadable-record recoverer leaves it: its reason is shown
     try (KafkaProducer<String, String> producer =

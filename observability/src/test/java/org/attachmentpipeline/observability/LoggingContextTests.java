@@ -3,10 +3,9 @@ package org.attachmentpipeline.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 import reactor.core.publisher.Mono;
@@ -18,9 +17,7 @@ class LoggingContextTests {
   void taskFieldsFollowAReactivePipelineOntoOtherThreads() {
     LoggingContext.register();
     DownloadTask task =
-        new DownloadTask(
-            0, "task-7", "event-7", "claim.created", "claims", "https://h/f.pdf", "f.pdf", Map.of(),
-            1, Instant.now(), Instant.now(), null, List.of());
+        TaskBuilder.task().taskId("task-7").traceId("event-7").eventType("claim.created").build();
     String caller = Thread.currentThread().getName();
 
     Map<String, String> seen =
@@ -45,9 +42,7 @@ class LoggingContextTests {
   @Test
   void aWrappedRunnableCarriesTheFieldsOnAnExecutorThread() throws Exception {
     DownloadTask task =
-        new DownloadTask(
-            0, "task-8", "event-8", "claim.created", "claims", "https://h/f.pdf", "f.pdf", Map.of(),
-            1, Instant.now(), Instant.now(), null, List.of());
+        TaskBuilder.task().taskId("task-8").traceId("event-8").eventType("claim.created").build();
     java.util.concurrent.ExecutorService executor =
         java.util.concurrent.Executors.newSingleThreadExecutor();
     try {

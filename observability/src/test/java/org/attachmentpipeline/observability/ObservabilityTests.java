@@ -6,11 +6,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -74,9 +72,7 @@ class ObservabilityTests {
   @Test
   void aListenerSeesTheProducersTraceAndTheTaskInItsLoggingContext() throws Exception {
     DownloadTask task =
-        new DownloadTask(
-            0, "task-1", "event-trace-9", "claim.created", "claims", "https://h/f.pdf", "f.pdf",
-            Map.of(), 1, Instant.now(), Instant.now(), null, List.of());
+        TaskBuilder.task().taskId("task-1").traceId("event-trace-9").eventType("claim.created").build();
 
     template.send(ObservabilityTestApplication.TOPIC, task.taskId(), task).get(10, TimeUnit.SECONDS);
     ObservabilityTestApplication.Seen seen = listener.seen.get(30, TimeUnit.SECONDS);

@@ -26,20 +26,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
 
 /** A batch whose Delta commit fails is delivered again until it lands: no result is lost. */
-@SpringBootTest(
+@PipelineIntegrationTest(
+    partitions = 1,
     properties = {
       "spring.config.name=pipeline,result-processor",
-      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-      "pipeline.topics.partitions=1",
-      "pipeline.topics.results=results.FailedCommitRedeliveryTests",
-      "pipeline.topics.dlq=dlq.FailedCommitRedeliveryTests",
-      "pipeline.results.group-id=result-processor.FailedCommitRedeliveryTests",
       "pipeline.results.batch.max-wait=100ms",
       "pipeline.results.commit.retry-initial=100ms",
       "pipeline.results.commit.retry-max=500ms"

@@ -43,20 +43,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
 
-@SpringBootTest(
+@PipelineIntegrationTest(
     properties = {
       "spring.config.name=pipeline,result-processor",
-      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-      "pipeline.topics.partitions=2",
-      "pipeline.topics.results=results.ResultProcessorApplicationTests",
-      "pipeline.topics.dlq=dlq.ResultProcessorApplicationTests",
-      "pipeline.results.group-id=result-processor.ResultProcessorApplicationTests",
       "pipeline.results.batch.max-wait=100ms"
     })
 class ResultProcessorApplicationTests {

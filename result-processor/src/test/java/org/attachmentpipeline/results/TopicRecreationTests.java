@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -46,16 +46,10 @@ import org.springframework.util.FileSystemUtils;
  * start from 0 again, below the versions the table holds for the old topic. New results must still
  * land, and the change must be told.
  */
-@SpringBootTest(
+@PipelineIntegrationTest(
+    partitions = 1,
     properties = {
       "spring.config.name=pipeline,result-processor",
-      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-      "pipeline.topics.partitions=1",
-      "pipeline.topics.results=results.TopicRecreationTests",
-      "pipeline.topics.raw=raw.TopicRecreationTests",
-      "pipeline.topics.dlq=dlq.TopicRecreationTests",
-      "pipeline.results.group-id=result-processor.TopicRecreationTests",
-      "pipeline.results.events.group-id=result-processor-events.TopicRecreationTests",
       "pipeline.results.batch.max-wait=100ms",
       "pipeline.results.commit.retry-initial=100ms",
       "pipeline.results.commit.retry-max=500ms",

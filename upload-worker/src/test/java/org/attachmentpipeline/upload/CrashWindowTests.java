@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DeadLetter;
@@ -22,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,14 +32,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * offset commit, on the local store: the task ends SUCCEEDED with its cache file removed, and a
  * missing cache file is taken for done only when the destination holds the very same file.
  */
-@SpringBootTest(properties = {
+@PipelineIntegrationTest(
+    prefix = "upload-crash",
+    properties = {
     "spring.config.name=pipeline,upload-worker",
-    "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-    "pipeline.topics.partitions=2",
-    "pipeline.topics.cached=upload-crash.cached",
-    "pipeline.topics.results=upload-crash.results",
-    "pipeline.topics.dlq=upload-crash.dlq",
-    "pipeline.upload.group-id=upload-crash",
     "pipeline.upload.store=local",
     "pipeline.upload.default-destination=",
     "pipeline.upload.destinations.claims=abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims",
@@ -73,7 +69,7 @@ class CrashWindowTests {
 
   @Test
   void aCrashBetweenTheResultAndTheCacheDeleteEndsSucceededWithTheCacheFileRemoved() throws Exception {
-    KafkaConsumer<String, String> results = topics.reader(brokers, "upload-crash.results");
+    TopicProbe results = topics.probe("upload-crash.results");
     CachedDownload cached = TestTopics.cachedFile(data, "claims", "acked.pdf", 4000, "CRASH1");
     // before the crash: stored, and its result acknowledged (the inventory drops the copy)
     Path landed = landed("CRASH1", "acked.pdf");
@@ -93,8 +89,8 @@ class CrashWindowTests {
 
   @Test
   void aCrashAfterTheCacheDeletePublishesSucceededAgainWhenTheSameFileLanded() throws Exception {
-    KafkaConsumer<String, String> results = topics.reader(brokers, "upload-crash.results");
-    KafkaConsumer<String, String> dlq = topics.reader(brokers, "upload-crash.dlq");
+    TopicProbe results = topics.probe("upload-crash.results");
+    TopicProbe dlq = topics.probe("upload-crash.dlq");
     CachedDownload cached = TestTopics.cachedFile(data, "claims", "landed.pdf", 5000, "CRASH2");
     Path landed = landed("CRASH2", "landed.pdf");
     Files.createDirectories(landed.getParent());
@@ -107,14 +103,14 @@ class CrashWindowTests {
       assertThat(r.sha256()).isEqualTo(cached.sha256());
       assertThat(r.onelakePath()).endsWith("/CRASH2/pdf/landed.pdf");
     });
-    assertThat(TestTopics.poll(dlq, DeadLetter.class, java.util.Set.of(cached.taskId()))).isEmpty();
+    assertThat(dlq.poll(DeadLetter.class, java.util.Set.of(cached.taskId()))).isEmpty();
     assertThat(landed).exists();
   }
 
   @Test
   void aMissingCacheFileIsNotTakenForDoneWhenTheDestinationHoldsOtherBytesOfTheSameSize() throws Exception {
-    KafkaConsumer<String, String> results = topics.reader(brokers, "upload-crash.results");
-    KafkaConsumer<String, String> dlq = topics.reader(brokers, "upload-crash.dlq");
+    TopicProbe results = topics.probe("upload-crash.results");
+    TopicProbe dlq = topics.probe("upload-crash.dlq");
     CachedDownload cached = TestTopics.cachedFile(data, "claims", "other.pdf", 6000, "CRASH3");
     Path landed = landed("CRASH3", "other.pdf");
     Files.createDirectories(landed.getParent());
@@ -133,8 +129,8 @@ class CrashWindowTests {
 
   @Test
   void aMissingCacheFileThatNeverLandedIsAPermanentFailure() throws Exception {
-    KafkaConsumer<String, String> results = topics.reader(brokers, "upload-crash.results");
-    KafkaConsumer<String, String> dlq = topics.reader(brokers, "upload-crash.dlq");
+    TopicProbe results = topics.probe("upload-crash.results");
+    TopicProbe dlq = topics.probe("upload-crash.dlq");
     CachedDownload cached = TestTopics.cachedFile(data, "claims", "gone.pdf", 7000, "CRASH4");
     Files.delete(Path.of(cached.cacheFile()));
 
@@ -153,7 +149,7 @@ class CrashWindowTests {
   }
 
   /** The results for {@code key}: waits for {@code expected}, then for a second to see no more come. */
-  private static List<DownloadResult> results(KafkaConsumer<String, String> consumer, String key, int expected) {
+  private static List<DownloadResult> results(TopicProbe consumer, String key, int expected) {
     List<DownloadResult> found = new ArrayList<>();
     await().atMost(Duration.ofSeconds(30)).until(() -> {
       collect(consumer, key, found, DownloadResult.class);
@@ -166,7 +162,7 @@ class CrashWindowTests {
     return found;
   }
 
-  private static <T> T one(KafkaConsumer<String, String> consumer, Class<T> type, String key) {
+  private static <T> T one(TopicProbe consumer, Class<T> type, String key) {
     List<T> found = new ArrayList<>();
     await().atMost(Duration.ofSeconds(30)).until(() -> {
       collect(consumer, key, found, type);
@@ -175,8 +171,8 @@ class CrashWindowTests {
     return found.get(0);
   }
 
-  private static <T> void collect(KafkaConsumer<String, String> consumer, String key, List<T> found, Class<T> type) {
-    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+  private static <T> void collect(TopicProbe consumer, String key, List<T> found, Class<T> type) {
+    for (ConsumerRecord<String, String> record : consumer.poll()) {
       if (key.equals(record.key())) {
         found.add(PipelineJson.mapper().readValue(record.value(), type));
       }

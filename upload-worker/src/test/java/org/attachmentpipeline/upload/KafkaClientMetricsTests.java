@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -18,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -27,14 +27,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * the batch consumer (records consumed, lag) and the producer that dead-letters unreadable records
  * are built by the worker, not by Boot, and still get Boot's Micrometer listeners.
  */
-@SpringBootTest(properties = {
+@PipelineIntegrationTest(
+    prefix = "upload-metrics",
+    partitions = 1,
+    properties = {
     "spring.config.name=pipeline,upload-worker",
-    "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-    "pipeline.topics.partitions=1",
-    "pipeline.topics.cached=upload-metrics.cached",
-    "pipeline.topics.results=upload-metrics.results",
-    "pipeline.topics.dlq=upload-metrics.dlq",
-    "pipeline.upload.group-id=upload-metrics",
     "pipeline.upload.store=local",
 })
 class KafkaClientMetricsTests {
@@ -71,12 +68,12 @@ class KafkaClientMetricsTests {
 
   @Test
   void theDeadLetterProducerPublishesKafkaProducerMetrics() throws Exception {
-    KafkaConsumer<String, String> dlq = topics.reader(brokers, "upload-metrics.dlq");
+    TopicProbe dlq = topics.probe("upload-metrics.dlq");
     try (KafkaProducer<String, String> raw = new KafkaProducer<>(
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers), new StringSerializer(), new StringSerializer())) {
       raw.send(new ProducerRecord<>("upload-metrics.cached", "garbage", "not a cached download")).get(10, TimeUnit.SECONDS);
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> !dlq.poll(Duration.ofMillis(200)).isEmpty());
+    await().atMost(Duration.ofSeconds(30)).until(() -> !dlq.poll().isEmpty());
 
     // only the dead-letter producer has sent anything in this context
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->

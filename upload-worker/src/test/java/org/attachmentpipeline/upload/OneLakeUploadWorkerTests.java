@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -44,15 +45,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * DFS server: an outage loses nothing, uploads run {@code max-concurrency} at a time, and no offset
  * is committed past unfinished work.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@PipelineIntegrationTest(
+    prefix = "upload-dl",
+    webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = {
         "spring.config.name=pipeline,upload-worker",
-        "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "pipeline.topics.partitions=2",
-        "pipeline.topics.cached=upload-dl.cached",
-        "pipeline.topics.results=upload-dl.results",
-        "pipeline.topics.dlq=upload-dl.dlq",
         "pipeline.upload.group-id=upload-dl",
         "pipeline.upload.store=datalake",
         "pipeline.upload.default-destination=",
@@ -121,8 +118,8 @@ class OneLakeUploadWorkerTests {
 
   @Test
   void anOutageKeepsEveryFileOutOfTheDlqAndUploadsThemAllWhenItEnds(CapturedOutput output) throws Exception {
-    var results = topics.reader(brokers, "upload-dl.results");
-    var dlq = topics.reader(brokers, "upload-dl.dlq");
+    var results = topics.probe("upload-dl.results");
+    var dlq = topics.probe("upload-dl.dlq");
     oneLake.outage(true);
     List<CachedDownload> files = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
@@ -133,13 +130,13 @@ class OneLakeUploadWorkerTests {
     await().atMost(Duration.ofSeconds(20)).until(() -> readiness() == 503);
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
         files.stream().allMatch(f -> Files.exists(Path.of(f.cacheFile())))
-            && TestTopics.poll(dlq, DownloadResult.class, keys).isEmpty()
-            && TestTopics.poll(results, DownloadResult.class, keys).isEmpty());
+            && dlq.poll(DownloadResult.class, keys).isEmpty()
+            && results.poll(DownloadResult.class, keys).isEmpty());
     assertThat(meters.counter("pipeline.uploads", "outcome", "retried").count()).isPositive();
     assertThat(meters.counter("pipeline.upload.retries").count()).isPositive();
 
     oneLake.outage(false);
-    Map<String, DownloadResult> done = TestTopics.awaitAll(results, DownloadResult.class, keys);
+    Map<String, DownloadResult> done = results.awaitKeys(DownloadResult.class, keys);
     assertThat(done.values()).allSatisfy(r -> assertThat(r.status()).isEqualTo(ResultStatus.SUCCEEDED));
     for (CachedDownload file : files) {
       FakeDfsServer.StoredFile stored = oneLake.file("ws",
@@ -152,14 +149,14 @@ class OneLakeUploadWorkerTests {
     await().atMost(Duration.ofSeconds(10)).until(() ->
         files.stream().noneMatch(f -> Files.exists(Path.of(f.cacheFile()))));
     assertThat(readiness()).isEqualTo(200);
-    assertThat(TestTopics.poll(dlq, DownloadResult.class, keys)).isEmpty();
+    assertThat(dlq.poll(DownloadResult.class, keys)).isEmpty();
     assertThat(meters.counter("pipeline.cache.freed.bytes").count()).isGreaterThanOrEqualTo(8 * 70_000);
     assertThat(output.getAll()).contains("Uploaded task").doesNotContain("TOPSECRETSIGNATURE");
   }
 
   @Test
   void atMostMaxConcurrencyUploadsRunAtOnceAndNoOffsetIsCommittedPastUnfinishedWork() throws Exception {
-    var results = topics.reader(brokers, "upload-dl.results");
+    var results = topics.probe("upload-dl.results");
     int before = sent.values().stream().mapToInt(Integer::intValue).sum();
     try (AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
       await().atMost(Duration.ofSeconds(30)).until(() -> committed(admin) == before);
@@ -179,10 +176,10 @@ class OneLakeUploadWorkerTests {
       assertThat(meters.get("pipeline.uploads.in.flight").gauge().value()).isEqualTo(5.0);
       await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
           oneLake.openUploads() == openBefore + 5 && committed(admin) == before);
-      assertThat(TestTopics.poll(results, DownloadResult.class, keys)).isEmpty();
+      assertThat(results.poll(DownloadResult.class, keys)).isEmpty();
 
       oneLake.releaseFlushes();
-      assertThat(TestTopics.awaitAll(results, DownloadResult.class, keys).values())
+      assertThat(results.awaitKeys(DownloadResult.class, keys).values())
           .allSatisfy(r -> assertThat(r.status()).isEqualTo(ResultStatus.SUCCEEDED));
       await().atMost(Duration.ofSeconds(20)).until(() -> committed(admin) == before + 12);
       assertThat(oneLake.maxOpenUploads()).isLessThanOrEqualTo(openBefore + 5);

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,7 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -42,14 +42,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * Records the worker must not trust: a {@code cache_file} outside the cache directory is neither
  * read nor deleted, and a record without the fields a result needs goes to the DLQ with its bytes.
  */
-@SpringBootTest(properties = {
+@PipelineIntegrationTest(
+    prefix = "upload-untrusted",
+    partitions = 1,
+    properties = {
     "spring.config.name=pipeline,upload-worker",
-    "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-    "pipeline.topics.partitions=1",
-    "pipeline.topics.cached=upload-untrusted.cached",
-    "pipeline.topics.results=upload-untrusted.results",
-    "pipeline.topics.dlq=upload-untrusted.dlq",
-    "pipeline.upload.group-id=upload-untrusted",
     "pipeline.upload.store=local",
     "pipeline.upload.default-destination=",
     "pipeline.upload.destinations.claims=abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims",
@@ -122,8 +119,8 @@ class UntrustedRecordsTests {
 
   @Test
   void recordsWithoutRequiredFieldsGoToTheDlqWithTheirBytesAndNoResult() throws Exception {
-    KafkaConsumer<String, String> dlq = topics.reader(brokers, "upload-untrusted.dlq");
-    KafkaConsumer<String, String> results = topics.reader(brokers, "upload-untrusted.results");
+    TopicProbe dlq = topics.probe("upload-untrusted.dlq");
+    TopicProbe results = topics.probe("upload-untrusted.results");
     CachedDownload good = TestTopics.cachedFile(data, "claims", "complete.pdf", 900, "FIELDS");
     String task = "{\"task_id\":\"%s\",\"trace_id\":\"trace\",\"domain\":\"claims\",\"url\":\"https://h/a.pdf\","
         + "\"file_name\":\"a.pdf\",\"attributes\":{\"status_subtype\":\"s\",\"assignment_id\":\"FIELDS\"}}";
@@ -146,7 +143,7 @@ class UntrustedRecordsTests {
 
     Map<String, ConsumerRecord<String, String>> dead = new HashMap<>();
     await().atMost(Duration.ofSeconds(30)).until(() -> {
-      dlq.poll(Duration.ofMillis(200)).forEach(r -> dead.put(r.key(), r));
+      dlq.poll().forEach(r -> dead.put(r.key(), r));
       return dead.keySet().containsAll(bad.keySet());
     });
     Map<String, String> missing = Map.of("no-task-id", "task.task_id", "no-sha256", "sha256",
@@ -174,22 +171,22 @@ class UntrustedRecordsTests {
   }
 
   private void assertRefused(CachedDownload cached, String assignment) throws Exception {
-    KafkaConsumer<String, String> dlq = topics.reader(brokers, "upload-untrusted.dlq");
-    KafkaConsumer<String, String> results = topics.reader(brokers, "upload-untrusted.results");
+    TopicProbe dlq = topics.probe("upload-untrusted.dlq");
+    TopicProbe results = topics.probe("upload-untrusted.results");
     kafka.send("upload-untrusted.cached", cached.taskId(), cached).get();
 
-    DeadLetter deadLetter = TestTopics.awaitAll(dlq, DeadLetter.class, Set.of(cached.taskId())).get(cached.taskId());
+    DeadLetter deadLetter = dlq.awaitKeys(DeadLetter.class, Set.of(cached.taskId())).get(cached.taskId());
     assertThat(deadLetter.stage()).isEqualTo(Stage.UPLOAD);
     assertThat(deadLetter.reason()).isEqualTo(DeadLetterReason.PERMANENT);
     assertThat(deadLetter.message()).contains("outside the cache directory");
-    assertThat(TestTopics.awaitAll(results, DownloadResult.class, Set.of(cached.taskId())).get(cached.taskId()).status())
+    assertThat(results.awaitKeys(DownloadResult.class, Set.of(cached.taskId())).get(cached.taskId()).status())
         .isEqualTo(ResultStatus.FAILED);
     assertThat(data.resolve("onelake/ws/lh.Lakehouse/Files/claims/documentsReceived/" + assignment + "/pdf/"
         + cached.task().fileName())).doesNotExist();
   }
 
-  private static void consumeAll(KafkaConsumer<String, String> consumer, List<DownloadResult> into) {
-    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+  private static void consumeAll(TopicProbe consumer, List<DownloadResult> into) {
+    for (ConsumerRecord<String, String> record : consumer.poll()) {
       into.add(PipelineJson.mapper().readValue(record.value(), DownloadResult.class));
     }
   }

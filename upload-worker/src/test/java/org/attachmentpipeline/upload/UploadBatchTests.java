@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DownloadResult;
@@ -27,7 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -42,14 +42,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * them, and only the failed one is tried again; every other file is stored once and its result
  * published once.
  */
-@SpringBootTest(properties = {
+@PipelineIntegrationTest(
+    prefix = "upload-batch",
+    partitions = 1,
+    properties = {
     "spring.config.name=pipeline,upload-worker",
-    "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-    "pipeline.topics.partitions=1",
-    "pipeline.topics.cached=upload-batch.cached",
-    "pipeline.topics.results=upload-batch.results",
-    "pipeline.topics.dlq=upload-batch.dlq",
-    "pipeline.upload.group-id=upload-batch",
     "pipeline.upload.store=local",
     "pipeline.upload.default-destination=",
     "pipeline.upload.destinations.claims=abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims",
@@ -136,7 +133,7 @@ class UploadBatchTests {
 
   @Test
   void aFailedUploadIsTriedAgainAloneAndEveryOtherFileOfItsBatchIsUploadedAndReportedOnce() throws Exception {
-    KafkaConsumer<String, String> results = topics.reader(brokers, "upload-batch.results");
+    TopicProbe results = topics.probe("upload-batch.results");
     MessageListenerContainer container = registry.getListenerContainer("upload-worker");
     container.stop();
     List<CachedDownload> files = new ArrayList<>();
@@ -168,9 +165,9 @@ class UploadBatchTests {
         assertThat(count).as("store calls for %s", path).isEqualTo(path.contains("fail-once") ? 2 : 1));
   }
 
-  private static void collect(KafkaConsumer<String, String> consumer, Set<String> keys,
+  private static void collect(TopicProbe consumer, Set<String> keys,
       Map<String, List<DownloadResult>> seen) {
-    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+    for (ConsumerRecord<String, String> record : consumer.poll()) {
       if (keys.contains(record.key())) {
         seen.computeIfAbsent(record.key(), k -> new ArrayList<>())
             .add(PipelineJson.mapper().readValue(record.value(), DownloadResult.class));

@@ -9,10 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DeadLetter;
@@ -25,19 +23,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-@SpringBootTest(properties = {
+@PipelineIntegrationTest(
+    prefix = "upload-it",
+    properties = {
     "spring.config.name=pipeline,upload-worker",
-    "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-    "pipeline.topics.partitions=2",
-    "pipeline.topics.cached=upload-it.cached",
-    "pipeline.topics.results=upload-it.results",
-    "pipeline.topics.dlq=upload-it.dlq",
     "pipeline.upload.store=local",
     "pipeline.upload.default-destination=",
     "pipeline.upload.destinations.claims=abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims",
@@ -77,7 +73,7 @@ class UploadWorkerTests {
 
   @Test
   void cachedFileLandsInTheLocalOneLakeAndTheCacheIsCleaned() throws Exception {
-    KafkaConsumer<String, String> results = reader("upload-it.results");
+    TopicProbe results = reader("upload-it.results");
     CachedDownload cached = cachedFile("claims", "estimate.pdf", 200_000);
     kafka.send("upload-it.cached", cached.taskId(), cached).get();
 
@@ -99,8 +95,8 @@ class UploadWorkerTests {
 
   @Test
   void unknownDomainIsAPermanentFailureThatKeepsTheCacheFile() throws Exception {
-    KafkaConsumer<String, String> dlq = reader("upload-it.dlq");
-    KafkaConsumer<String, String> results = reader("upload-it.results");
+    TopicProbe dlq = reader("upload-it.dlq");
+    TopicProbe results = reader("upload-it.results");
     CachedDownload cached = cachedFile("nowhere", "a.pdf", 1000);
     kafka.send("upload-it.cached", cached.taskId(), cached).get();
 
@@ -115,7 +111,7 @@ class UploadWorkerTests {
 
   @Test
   void aFailingStoreIsRetriedUntilItRecoversAndNothingIsLost() throws Exception {
-    KafkaConsumer<String, String> results = reader("upload-it.results");
+    TopicProbe results = reader("upload-it.results");
     Path blocker = data.resolve("onelake/ws/lh.Lakehouse/Files/claims/documentsReceived/BLOCKED");
     Files.createDirectories(blocker.getParent());
     Files.writeString(blocker, "a file where the upload needs a folder");
@@ -132,8 +128,8 @@ class UploadWorkerTests {
 
   @Test
   void afterTheGiveUpTheTaskIsDeadLetteredAtStageUploadAndItsCacheFileKept() throws Exception {
-    KafkaConsumer<String, String> dlq = reader("upload-it.dlq");
-    KafkaConsumer<String, String> results = reader("upload-it.results");
+    TopicProbe dlq = reader("upload-it.dlq");
+    TopicProbe results = reader("upload-it.results");
     Path blocker = data.resolve("onelake/ws/lh.Lakehouse/Files/claims/documentsReceived/FOREVER");
     Files.createDirectories(blocker.getParent());
     Files.writeString(blocker, "a file where the upload needs a folder, for good");
@@ -153,15 +149,15 @@ class UploadWorkerTests {
 
   @Test
   void anUnreadableRecordGoesToTheDlqAtOnceWithoutStoppingTheWorker() throws Exception {
-    KafkaConsumer<String, String> dlq = reader("upload-it.dlq");
-    KafkaConsumer<String, String> results = reader("upload-it.results");
+    TopicProbe dlq = reader("upload-it.dlq");
+    TopicProbe results = reader("upload-it.results");
     kafka.send("upload-it.cached", "poison-key", "not a cached download").get();
     CachedDownload cached = cachedFile("claims", "after-poison.pdf", 1234);
     kafka.send("upload-it.cached", cached.taskId(), cached).get();
 
     List<String> poison = new ArrayList<>();
     await().atMost(Duration.ofSeconds(30)).until(() -> {
-      dlq.poll(Duration.ofMillis(200)).forEach(r -> {
+      dlq.poll().forEach(r -> {
         if ("poison-key".equals(r.key())) {
           poison.add(r.value());
         }
@@ -180,14 +176,14 @@ class UploadWorkerTests {
     return TestTopics.cachedFile(data, domain, name, size, assignment);
   }
 
-  private KafkaConsumer<String, String> reader(String topic) {
-    return topics.reader(brokers, topic);
+  private TopicProbe reader(String topic) {
+    return topics.probe(topic);
   }
 
-  private static <T> T awaitOne(KafkaConsumer<String, String> consumer, Class<T> type, String key) {
+  private static <T> T awaitOne(TopicProbe consumer, Class<T> type, String key) {
     List<T> found = new ArrayList<>();
     await().atMost(Duration.ofSeconds(30)).until(() -> {
-      for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+      for (ConsumerRecord<String, String> record : consumer.poll()) {
         if (key.equals(record.key())) {
           found.add(PipelineJson.mapper().readValue(record.value(), type));
         }

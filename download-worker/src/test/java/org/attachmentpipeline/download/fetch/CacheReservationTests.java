@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.attachmentpipeline.download.DownloadProperties;
 import org.attachmentpipeline.download.cache.DownloadCache;
-import org.attachmentpipeline.download.testing.SourceServer;
-import org.attachmentpipeline.download.testing.SourceServer.Response;
+import org.attachmentpipeline.testsupport.AttachmentServer;
+import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +42,7 @@ class CacheReservationTests {
   private static final long LIMIT = 1024 * 1024;
   private static final int SIZE = 400 * 1024;
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static SourceServer server;
+  private static AttachmentServer server;
 
   @TempDir Path cacheDir;
   private ConnectionProvider connections;
@@ -53,7 +53,7 @@ class CacheReservationTests {
 
   @BeforeAll
   static void startServer() {
-    server = SourceServer.start();
+    server = AttachmentServer.start();
   }
 
   @AfterAll

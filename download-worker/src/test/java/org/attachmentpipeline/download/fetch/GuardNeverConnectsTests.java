@@ -13,8 +13,8 @@ import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.download.DownloadProperties;
 import org.attachmentpipeline.download.cache.DownloadCache;
 import org.attachmentpipeline.download.testing.CountingListener;
-import org.attachmentpipeline.download.testing.SourceServer;
-import org.attachmentpipeline.download.testing.SourceServer.Response;
+import org.attachmentpipeline.testsupport.AttachmentServer;
+import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +33,7 @@ import reactor.netty.resources.ConnectionProvider;
 class GuardNeverConnectsTests {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static SourceServer allowed;
+  private static AttachmentServer allowed;
   private static CountingListener v4;
   private static CountingListener v6;
 
@@ -43,7 +43,7 @@ class GuardNeverConnectsTests {
 
   @BeforeAll
   static void listen() throws IOException {
-    allowed = SourceServer.start();
+    allowed = AttachmentServer.start();
     v4 = CountingListener.on(InetAddress.getByName("127.0.0.2"));
     try {
       v6 = CountingListener.on(InetAddress.getByName("::1"));

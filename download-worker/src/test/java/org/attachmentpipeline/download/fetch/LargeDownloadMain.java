@@ -13,13 +13,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.download.DownloadProperties;
 import org.attachmentpipeline.download.cache.DownloadCache;
 import org.springframework.util.unit.DataSize;
@@ -77,8 +77,7 @@ public final class LargeDownloadMain {
               new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
       String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/large.bin";
       DownloadTask task =
-          new DownloadTask(1, DownloadTask.idFor("large", url), "large", "a.b.c", "claims", url, "large.bin", null, 1,
-              Instant.now(), Instant.now(), null, null);
+          TaskBuilder.task(url).traceId("large").eventType("a.b.c").fileName("large.bin").build();
       long started = System.nanoTime();
       DownloadOutcome outcome = downloader.download(task).block(Duration.ofMinutes(5));
       long millis = (System.nanoTime() - started) / 1_000_000;

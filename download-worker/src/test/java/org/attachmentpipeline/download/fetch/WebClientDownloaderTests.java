@@ -19,12 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.download.DownloadProperties;
 import org.attachmentpipeline.download.testing.RawSocketServer;
-import org.attachmentpipeline.download.testing.SourceServer;
-import org.attachmentpipeline.download.testing.SourceServer.Response;
+import org.attachmentpipeline.testsupport.AttachmentServer;
+import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +42,7 @@ class WebClientDownloaderTests {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String TOKEN = "Bearer header-secret-6b1f";
-  private static SourceServer server;
+  private static AttachmentServer server;
 
   @TempDir Path cacheDir;
   private ConnectionProvider connections;
@@ -49,7 +50,7 @@ class WebClientDownloaderTests {
 
   @BeforeAll
   static void startServer() {
-    server = SourceServer.start();
+    server = AttachmentServer.start();
   }
 
   @AfterAll
@@ -72,9 +73,7 @@ class WebClientDownloaderTests {
   }
 
   static DownloadTask task(String url) {
-    return new DownloadTask(
-        1, DownloadTask.idFor("trace", url), "trace", "a.b.documentsReceived", "claims", url, "x.pdf",
-        null, 1, Instant.now(), Instant.now(), null, null);
+    return TaskBuilder.task(url).fileName("x.pdf").build();
   }
 
   private DownloadOutcome download(String url) {
@@ -252,9 +251,7 @@ class WebClientDownloaderTests {
   @ValueSource(strings = {"../escape", "..", "a/b", "/etc/passwd", "x.part", ""})
   void aTaskIdThatCouldNameAFileOutsideItsOwnIsRefusedBeforeAnyRequest(String taskId) {
     server.serve("/never.pdf", Response.ok(new byte[] {1}, "application/pdf"));
-    DownloadTask hostile = new DownloadTask(
-        1, taskId, "trace", "a.b.documentsReceived", "claims", server.url("/never.pdf"), "x.pdf",
-        null, 1, Instant.now(), Instant.now(), null, null);
+    DownloadTask hostile = TaskBuilder.task(server.url("/never.pdf")).taskId(taskId).fileName("x.pdf").build();
     DownloadOutcome outcome = downloader.download(hostile).block(WAIT);
     assertThat(outcome).isInstanceOf(DownloadOutcome.Failed.class);
     assertThat(((DownloadOutcome.Failed) outcome).failure().kind()).isEqualTo(FailureKind.INVALID_RECORD);

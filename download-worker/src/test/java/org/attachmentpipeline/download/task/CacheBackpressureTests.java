@@ -9,39 +9,27 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.UUID;
 import org.attachmentpipeline.common.message.DownloadTask;
-import org.attachmentpipeline.download.testing.SourceServer;
-import org.attachmentpipeline.download.testing.SourceServer.Response;
+import org.attachmentpipeline.testsupport.TaskBuilder;
+import org.attachmentpipeline.testsupport.AttachmentServer;
+import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** A cache over its limit pauses consumption until the upload worker deletes files. */
-// closed while the module's broker still runs, so that the JVM exits at once
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(
+@PipelineIntegrationTest(
+    prefix = "cbt",
+    partitions = 1,
     properties = {
       "spring.config.name=pipeline,download-worker",
-      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-      "pipeline.topics.raw=cbt.raw",
-      "pipeline.topics.pending=cbt.pending",
-      "pipeline.topics.cached=cbt.cached",
-      "pipeline.topics.results=cbt.results",
-      "pipeline.topics.retry=cbt.retry.1,cbt.retry.2,cbt.retry.3,cbt.retry.4",
-      "pipeline.topics.dlq=cbt.dlq",
-      "pipeline.topics.partitions=1",
       "pipeline.retry.delays=1s,1s,1s,1s",
-      "pipeline.download.group-id=cbt-download-worker",
       "pipeline.download.url-policy.allow=127.0.0.1",
       "pipeline.download.cache-max-bytes=100KB",
       "pipeline.download.cache-rescan-interval=100ms"
@@ -50,7 +38,7 @@ class CacheBackpressureTests {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Path CACHE_DIR = tempDir();
-  private static SourceServer server;
+  private static AttachmentServer server;
 
   @Autowired KafkaTemplate<String, Object> template;
   @Autowired KafkaListenerEndpointRegistry containers;
@@ -63,7 +51,7 @@ class CacheBackpressureTests {
 
   @BeforeAll
   static void startServer() {
-    server = SourceServer.start();
+    server = AttachmentServer.start();
   }
 
   @AfterAll
@@ -96,12 +84,7 @@ class CacheBackpressureTests {
   }
 
   private DownloadTask send(String url) {
-    String traceId = "trace-" + UUID.randomUUID();
-    Instant now = Instant.now();
-    DownloadTask task =
-        new DownloadTask(
-            1, DownloadTask.idFor(traceId, url), traceId, "a.b.documentsReceived", "claims", url, "f.bin", Map.of(),
-            1, now, now, null, null);
+    DownloadTask task = TaskBuilder.task(url).uniqueTrace().fileName("f.bin").build();
     template.send("cbt.pending", task.taskId(), task).join();
     return task;
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Sinks;
 
@@ -38,8 +38,7 @@ class DownloadWindowTests {
 
   private void submit(DownloadWindow window, String topic, long offset, String host) {
     String url = "https://" + host + "/" + offset;
-    DownloadTask task =
-        new DownloadTask(1, "t" + offset, "trace", "a.b.c", "claims", url, "f", null, 1, Instant.now(), Instant.now(), null, null);
+    DownloadTask task = TaskBuilder.task(url).taskId("t" + offset).eventType("a.b.c").fileName("f").build();
     window.submit(new ConsumerRecord<>(topic, 0, offset, task.taskId(), task), () -> acked.add(offset), false);
   }
 

@@ -42,12 +42,13 @@ import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.common.message.ResultStatus;
 import org.attachmentpipeline.common.message.Stage;
 import org.attachmentpipeline.download.testing.CuttingSource;
-import org.attachmentpipeline.download.testing.SourceServer;
-import org.attachmentpipeline.download.testing.SourceServer.Response;
+import org.attachmentpipeline.testsupport.AttachmentServer;
+import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,29 +62,18 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.test.utils.ContainerTestUtils;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The whole worker on the embedded broker, fed by a real HTTP source. */
-// closed while the module's broker still runs, so that the JVM exits at once
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(
+@PipelineIntegrationTest(
+    prefix = "dwt",
     properties = {
       "spring.config.name=pipeline,download-worker",
-      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-      "pipeline.topics.raw=dwt.raw",
-      "pipeline.topics.pending=dwt.pending",
-      "pipeline.topics.cached=dwt.cached",
-      "pipeline.topics.results=dwt.results",
-      "pipeline.topics.retry=dwt.retry.1,dwt.retry.2,dwt.retry.3,dwt.retry.4",
-      "pipeline.topics.dlq=dwt.dlq",
-      "pipeline.topics.partitions=2",
       "pipeline.retry.delays=200ms,200ms,200ms,200ms",
-      "pipeline.download.group-id=dwt-download-worker",
       "pipeline.download.read-timeout=5s",
       "pipeline.download.total-timeout=20s",
       "pipeline.download.url-policy.allow=127.0.0.1",
@@ -96,7 +86,7 @@ class DownloadWorkerTests {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Path CACHE_DIR = tempDir();
-  private static SourceServer server;
+  private static AttachmentServer server;
 
   @Autowired KafkaTemplate<String, Object> template;
   @Autowired MeterRegistry meters;
@@ -112,7 +102,7 @@ class DownloadWorkerTests {
 
   @BeforeAll
   static void startServer() {
-    server = SourceServer.start();
+    server = AttachmentServer.start();
   }
 
   @AfterAll
@@ -304,11 +294,8 @@ class DownloadWorkerTests {
   }
 
   private static DownloadTask retryTask(String url, Instant notBefore) {
-    String traceId = "trace-" + UUID.randomUUID();
-    Instant now = Instant.now();
-    return new DownloadTask(
-        1, DownloadTask.idFor(traceId, url), traceId, "verisk.claims.property.xn.documentsReceived",
-        "claims", url, "file.pdf", Map.of(), 2, now, now, notBefore, null);
+    return TaskBuilder.task(url).uniqueTrace().eventType("verisk.claims.property.xn.documentsReceived")
+        .fileName("file.pdf").attempt(2).notBefore(notBefore).build();
   }
 
   @Test
@@ -502,11 +489,8 @@ class DownloadWorkerTests {
   }
 
   private static DownloadTask task(String url) {
-    String traceId = "trace-" + UUID.randomUUID();
-    Instant now = Instant.now();
-    return new DownloadTask(
-        1, DownloadTask.idFor(traceId, url), traceId, "verisk.claims.property.xn.documentsReceived",
-        "claims", url, "file.pdf", Map.of(), 1, now, now, null, null);
+    return TaskBuilder.task(url).uniqueTrace().eventType("verisk.claims.property.xn.documentsReceived")
+        .fileName("file.pdf").build();
   }
 
   private <T> T awaitRecord(String topic, String key, Class<T> type) {

@@ -23,8 +23,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -33,20 +32,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * sent) that dashboards and alerts read: its consumers and producer are built by the worker, not by
  * Boot, and still get Boot's Micrometer listeners.
  */
-// closed while the module's broker still runs, so that the JVM exits at once
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(
+@PipelineIntegrationTest(
+    prefix = "kcm",
+    partitions = 1,
     properties = {
       "spring.config.name=pipeline,download-worker",
-      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-      "pipeline.topics.raw=kcm.raw",
-      "pipeline.topics.pending=kcm.pending",
-      "pipeline.topics.cached=kcm.cached",
-      "pipeline.topics.results=kcm.results",
-      "pipeline.topics.retry=kcm.retry.1,kcm.retry.2,kcm.retry.3,kcm.retry.4",
-      "pipeline.topics.dlq=kcm.dlq",
-      "pipeline.topics.partitions=1",
-      "pipeline.download.group-id=kcm-download-worker"
     })
 class KafkaClientMetricsTests {
 

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,9 +32,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.JsonSerde;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.download.DownloadWorkerApplication;
-import org.attachmentpipeline.download.testing.SourceServer;
-import org.attachmentpipeline.download.testing.SourceServer.Response;
+import org.attachmentpipeline.testsupport.AttachmentServer;
+import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -54,7 +54,7 @@ class RebalanceTests {
   private static final String GROUP = "rbt-download-worker";
   private static final int PER_PARTITION = 3;
 
-  private final SourceServer server = SourceServer.start();
+  private final AttachmentServer server = AttachmentServer.start();
   private final List<ConfigurableApplicationContext> workers = new ArrayList<>();
   private final CountDownLatch sources = new CountDownLatch(1);
 
@@ -188,11 +188,7 @@ class RebalanceTests {
   }
 
   private static DownloadTask task(String url) {
-    String traceId = "trace-" + UUID.randomUUID();
-    Instant now = Instant.now();
-    return new DownloadTask(
-        1, DownloadTask.idFor(traceId, url), traceId, "a.b.documentsReceived", "claims", url, "f.bin", Map.of(), 1,
-        now, now, null, null);
+    return TaskBuilder.task(url).uniqueTrace().fileName("f.bin").build();
   }
 
   private static String brokers() {

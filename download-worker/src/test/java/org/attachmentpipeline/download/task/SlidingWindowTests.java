@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,14 +25,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.attachmentpipeline.common.message.DownloadTask;
-import org.attachmentpipeline.download.testing.SourceServer;
-import org.attachmentpipeline.download.testing.SourceServer.Response;
+import org.attachmentpipeline.testsupport.TaskBuilder;
+import org.attachmentpipeline.testsupport.AttachmentServer;
+import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -44,21 +43,12 @@ import org.springframework.test.context.DynamicPropertySource;
  * no more than max-concurrency (50) are ever in flight, and the committed offset, watched with an
  * admin client all along, never passes a task whose download has not even been fully served.
  */
-// closed while the module's broker still runs, so that the JVM exits at once
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(
+@PipelineIntegrationTest(
+    prefix = "swt",
+    partitions = 1,
     properties = {
       "spring.config.name=pipeline,download-worker",
-      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-      "pipeline.topics.raw=swt.raw",
-      "pipeline.topics.pending=swt.pending",
-      "pipeline.topics.cached=swt.cached",
-      "pipeline.topics.results=swt.results",
-      "pipeline.topics.retry=swt.retry.1,swt.retry.2,swt.retry.3,swt.retry.4",
-      "pipeline.topics.dlq=swt.dlq",
-      "pipeline.topics.partitions=1",
       "pipeline.retry.delays=1s,1s,1s,1s",
-      "pipeline.download.group-id=swt-download-worker",
       "pipeline.download.url-policy.allow=127.0.0.1"
     })
 class SlidingWindowTests {
@@ -66,7 +56,7 @@ class SlidingWindowTests {
   private static final int TASKS = 500;
   private static final int CAP = 50;
   private static final Path CACHE_DIR = tempDir();
-  private static SourceServer server;
+  private static AttachmentServer server;
 
   @Autowired KafkaTemplate<String, Object> template;
   @Autowired DownloadWindow window;
@@ -78,7 +68,7 @@ class SlidingWindowTests {
 
   @BeforeAll
   static void startServer() {
-    server = SourceServer.start();
+    server = AttachmentServer.start();
   }
 
   @AfterAll
@@ -166,11 +156,7 @@ class SlidingWindowTests {
   }
 
   private static DownloadTask task(String url) {
-    String traceId = "trace-" + UUID.randomUUID();
-    Instant now = Instant.now();
-    return new DownloadTask(
-        1, DownloadTask.idFor(traceId, url), traceId, "a.b.documentsReceived", "claims", url, "f.bin", Map.of(), 1,
-        now, now, null, null);
+    return TaskBuilder.task(url).uniqueTrace().fileName("f.bin").build();
   }
 
   private static Path tempDir() {

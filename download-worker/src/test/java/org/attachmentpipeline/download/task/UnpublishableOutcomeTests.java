@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,17 +35,17 @@ import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.common.message.ResultStatus;
-import org.attachmentpipeline.download.testing.SourceServer;
-import org.attachmentpipeline.download.testing.SourceServer.Response;
+import org.attachmentpipeline.testsupport.AttachmentServer;
+import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -55,29 +54,20 @@ import org.springframework.test.context.DynamicPropertySource;
  * a very long URL) end in the dead-letter topic cut down to fit, with a reason; the partition's later
  * records are processed and committed past them.
  */
-// closed while the module's broker still runs, so that the JVM exits at once
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(
+@PipelineIntegrationTest(
+    prefix = "upt",
+    partitions = 1,
     properties = {
       "spring.config.name=pipeline,download-worker",
-      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
       "spring.kafka.producer.properties.max.request.size=6000",
-      "pipeline.topics.raw=upt.raw",
-      "pipeline.topics.pending=upt.pending",
-      "pipeline.topics.cached=upt.cached",
-      "pipeline.topics.results=upt.results",
-      "pipeline.topics.retry=upt.retry.1,upt.retry.2,upt.retry.3,upt.retry.4",
-      "pipeline.topics.dlq=upt.dlq",
-      "pipeline.topics.partitions=1",
       "pipeline.retry.delays=1s,1s,1s,1s",
-      "pipeline.download.group-id=upt-download-worker",
       "pipeline.download.url-policy.allow=127.0.0.1"
     })
 class UnpublishableOutcomeTests {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Path CACHE_DIR = tempDir();
-  private static SourceServer server;
+  private static AttachmentServer server;
 
   private KafkaConsumer<String, byte[]> outputs;
   private final List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
@@ -89,7 +79,7 @@ class UnpublishableOutcomeTests {
 
   @BeforeAll
   static void startServer() {
-    server = SourceServer.start();
+    server = AttachmentServer.start();
   }
 
   @AfterAll
@@ -194,11 +184,7 @@ class UnpublishableOutcomeTests {
   }
 
   private static DownloadTask task(String url) {
-    String traceId = "trace-" + UUID.randomUUID();
-    Instant now = Instant.now();
-    return new DownloadTask(
-        1, DownloadTask.idFor(traceId, url), traceId, "a.b.documentsReceived", "claims", url, "f.pdf", Map.of(), 1,
-        now, now, null, null);
+    return TaskBuilder.task(url).uniqueTrace().build();
   }
 
   private static String brokers() {

@@ -1,58 +1,40 @@
 package org.attachmentpipeline.launcher.e2e;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.attachmentpipeline.testsupport.AttachmentServer;
+import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 
 /**
- * A real HTTP server on 127.0.0.1 for end-to-end tests: {@code /files/<name>} serves bytes derived
- * from the name (several sizes), {@code /missing/<name>} answers 404, and {@code /flaky/<name>}
- * answers 503 twice, then the file.
+ * The end-to-end tests' attachment API, on the shared {@link AttachmentServer}: {@code
+ * /files/<name>} serves bytes derived from the name (several sizes), {@code /missing/<name>}
+ * answers 404, and {@code /flaky/<name>} answers 503 twice, then the file.
  */
 final class AttachmentSource implements AutoCloseable {
 
   private static final int[] SIZES = {700, 9 * 1024, 64 * 1024, 300 * 1024, 1024 * 1024 + 17};
 
-  private final HttpServer server;
-  private final ExecutorService executor = Executors.newFixedThreadPool(16);
+  private final AttachmentServer server = AttachmentServer.start();
   private final Map<String, AtomicInteger> flakyCalls = new ConcurrentHashMap<>();
 
-  AttachmentSource() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/files/", exchange -> serve(exchange, "/files/"));
-    server.createContext("/missing/", exchange -> {
-      try (exchange) {
-        exchange.sendResponseHeaders(404, -1);
-      }
-    });
-    server.createContext("/flaky/", exchange -> {
-      String name = exchange.getRequestURI().getPath();
-      if (flakyCalls.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet() <= 2) {
-        try (exchange) {
-          exchange.sendResponseHeaders(503, -1);
-        }
-      } else {
-        serve(exchange, "/flaky/");
-      }
-    });
-    server.setExecutor(executor);
-    server.start();
+  AttachmentSource() {
+    server.route("/files/", name -> file(name));
+    server.route("/missing/", name -> Response.status(404));
+    server.route(
+        "/flaky/",
+        name ->
+            flakyCalls.computeIfAbsent("/flaky/" + name, k -> new AtomicInteger()).incrementAndGet() <= 2
+                ? Response.status(503)
+                : file(name));
   }
 
   String url(String path) {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    return server.url(path);
   }
 
   int flakyCalls(String path) {
@@ -75,20 +57,12 @@ final class AttachmentSource implements AutoCloseable {
     }
   }
 
-  private static void serve(HttpExchange exchange, String prefix) throws IOException {
-    try (exchange) {
-      byte[] body = content(exchange.getRequestURI().getPath().substring(prefix.length()));
-      exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
+  private static Response file(String name) {
+    return Response.ok(content(name), "application/octet-stream");
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 }

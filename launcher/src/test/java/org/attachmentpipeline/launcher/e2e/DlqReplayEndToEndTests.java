@@ -3,10 +3,6 @@ package org.attachmentpipeline.launcher.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.attachmentpipeline.testsupport.AttachmentServer;
+import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.launcher.PipelineRunner;
@@ -47,7 +45,7 @@ class DlqReplayEndToEndTests {
 
   @TempDir static Path data;
 
-  static HttpServer source;
+  static AttachmentServer source;
   static final AtomicBoolean fixed = new AtomicBoolean();
   static RunningPipeline pipeline;
 
@@ -55,23 +53,9 @@ class DlqReplayEndToEndTests {
   static void start() throws Exception {
 
     byte[] body = "the estimate, at last".getBytes(StandardCharsets.UTF_8);
-    source = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    source.createContext(
-        "/fixable/",
-        exchange -> {
-          try (exchange) {
-            if (!fixed.get()) {
-              exchange.sendResponseHeaders(404, -1);
-              return;
-            }
-            exchange.getResponseHeaders().set("Content-Type", "application/pdf");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-              out.write(body);
-            }
-          }
-        });
-    source.start();
+    source = AttachmentServer.start();
+    source.route(
+        "/fixable/", name -> fixed.get() ? Response.ok(body, "application/pdf") : Response.status(404));
 
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put("spring.kafka.bootstrap-servers", System.getProperty("spring.embedded.kafka.brokers"));
@@ -103,14 +87,14 @@ class DlqReplayEndToEndTests {
       pipeline.close();
     }
     if (source != null) {
-      source.stop(0);
+      source.close();
     }
   }
 
   @Test
   void deadLetterReplayedAfterItsSourceIsFixedBecomesASucceededRowOnce() throws Exception {
     String traceId = "trace-replay-e2e";
-    String url = "http://127.0.0.1:" + source.getAddress().getPort() + "/fixable/estimate.pdf";
+    String url = source.url("/fixable/estimate.pdf");
     String taskId = DownloadTask.idFor(traceId, url);
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("type", "verisk.claims.property.xn.documentsReceived");

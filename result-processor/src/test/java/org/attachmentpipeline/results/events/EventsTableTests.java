@@ -35,24 +35,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
 
-@SpringBootTest(
+@PipelineIntegrationTest(
     webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = {
       "spring.config.name=pipeline,result-processor",
-      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-      "pipeline.topics.partitions=2",
-      "pipeline.topics.raw=raw.EventsTableTests",
-      "pipeline.topics.results=results.EventsTableTests",
-      "pipeline.topics.dlq=dlq.EventsTableTests",
-      "pipeline.results.group-id=result-processor.EventsTableTests",
-      "pipeline.results.events.group-id=result-processor-events.EventsTableTests",
       "pipeline.results.batch.max-wait=100ms"
     })
 class EventsTableTests {

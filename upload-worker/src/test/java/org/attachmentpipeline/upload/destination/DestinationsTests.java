@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.Map;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.junit.jupiter.api.Test;
 
 class DestinationsTests {
@@ -14,8 +15,9 @@ class DestinationsTests {
   private static final String TEMPLATE = "{status_subtype}/{assignment_id}/{file_type}/{file_name}";
 
   private static DownloadTask task(String domain, String fileName, Map<String, String> attributes) {
-    return new DownloadTask(1, "task1", "trace1", "a.claims.b.documentsReceived", domain,
-        "https://h/x", fileName, attributes, 1, Instant.EPOCH, Instant.EPOCH, null, null);
+    return TaskBuilder.task("https://h/x").taskId("task1").traceId("trace1")
+        .eventType("a.claims.b.documentsReceived").domain(domain).fileName(fileName)
+        .attributes(attributes).at(Instant.EPOCH).build();
   }
 
   @Test

@@ -1,4 +1,4 @@
-package org.attachmentpipeline.download.testing;
+package org.attachmentpipeline.testsupport;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -22,12 +22,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
- * A real HTTP source on 127.0.0.1 and a free port: each path serves scripted responses in order
- * (the last one repeats), and every request is recorded with the time it arrived.
+ * A real HTTP source of attachments on 127.0.0.1 and a free port, for every module's tests: each
+ * path serves scripted responses in order (the last one repeats), or, under a {@link #route routed}
+ * prefix, responses made from the path; every request is recorded with the time it arrived.
+ * Responses cover the faults a source shows: error statuses (503 with {@code Retry-After}),
+ * redirects, a slow or held answer and no {@code Content-Length}. (A body cut off short of its
+ * {@code Content-Length} needs plain sockets: the JDK's server keeps such a connection open; see
+ * the download worker's {@code CuttingSource}.)
  */
-public final class SourceServer implements AutoCloseable {
+public final class AttachmentServer implements AutoCloseable {
 
   /** One scripted response. */
   public record Response(
@@ -81,7 +87,9 @@ public final class SourceServer implements AutoCloseable {
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicInteger maxActive = new AtomicInteger();
 
-  private SourceServer() {
+  private final Map<String, Function<String, Response>> routes = new ConcurrentHashMap<>();
+
+  private AttachmentServer() {
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     } catch (IOException e) {
@@ -92,8 +100,8 @@ public final class SourceServer implements AutoCloseable {
     server.start();
   }
 
-  public static SourceServer start() {
-    return new SourceServer();
+  public static AttachmentServer start() {
+    return new AttachmentServer();
   }
 
   public String url(String path) {
@@ -102,6 +110,19 @@ public final class SourceServer implements AutoCloseable {
 
   public void serve(String path, Response... responses) {
     scripts.put(path, new ArrayDeque<>(List.of(responses)));
+  }
+
+  /**
+   * Answers every unscripted path under {@code prefix} with {@code responses} applied to the rest
+   * of the path, once for each request (so it can count a path's requests itself).
+   */
+  public void route(String prefix, Function<String, Response> responses) {
+    routes.put(prefix, responses);
+  }
+
+  /** How many requests {@code path} has had. */
+  public int requestCount(String path) {
+    return (int) requests.stream().filter(r -> r.path().equals(path)).count();
   }
 
   public List<Instant> requestTimes(String path) {
@@ -168,7 +189,11 @@ public final class SourceServer implements AutoCloseable {
   private Response next(String path) {
     Deque<Response> script = scripts.get(path);
     if (script == null) {
-      return Response.status(404);
+      return routes.entrySet().stream()
+          .filter(route -> path.startsWith(route.getKey()))
+          .findFirst()
+          .map(route -> route.getValue().apply(path.substring(route.getKey().length())))
+          .orElse(Response.status(404));
     }
     synchronized (script) {
       return script.size() > 1 ? script.pollFirst() : script.peekFirst();

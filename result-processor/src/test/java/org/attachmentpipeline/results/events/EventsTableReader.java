@@ -6,8 +6,8 @@ import org.attachmentpipeline.results.delta.DeltaEngines;
 import org.attachmentpipeline.results.delta.DeltaTableScanner;
 
 /**
- * Reads the whole events table back, for tests and operators' checks. Single-threaded and in
- * memory: meant for small tables.
+ * Reads the whole events table back, for tests. Single-threaded and in memory: meant for small
+ * tables. Shipped in the module's test jar, not in the application.
  */
 public final class EventsTableReader {
 

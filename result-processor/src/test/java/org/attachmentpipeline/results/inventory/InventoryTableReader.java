@@ -7,8 +7,9 @@ import org.attachmentpipeline.results.delta.DeltaTableScanner;
 
 /**
  * Reads the whole inventory table back, for tests (the launcher's end-to-end test checks that every
- * attachment has exactly one {@code SUCCEEDED} row) and operators' checks. Single-threaded and in
- * memory: meant for small tables.
+ * attachment has exactly one {@code SUCCEEDED} row), the benchmark and {@code
+ * scripts/compose-check}. Single-threaded and in memory: meant for small tables. Shipped in the
+ * module's test jar ({@code result-processor-<version>-tests.jar}), not in the application.
  */
 public final class InventoryTableReader {
 
