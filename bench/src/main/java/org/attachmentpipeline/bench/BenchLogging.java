@@ -36,12 +36,15 @@ final class BenchLogging {
     system.beforeInitialize();
     system.initialize(new LoggingInitializationContext(environment), null, null);
     Map<String, String> levels = new java.util.HashMap<>(LEVELS);
-    overrides.forEach((key, value) -> {
-      if (key.startsWith("logging.level.")) {
-        levels.put(key, value);
-      }
-    });
-    levels.forEach((key, value) ->
-        system.setLogLevel(key.substring("logging.level.".length()), LogLevel.valueOf(value.toUpperCase())));
+    overrides.forEach(
+        (key, value) -> {
+          if (key.startsWith("logging.level.")) {
+            levels.put(key, value);
+          }
+        });
+    levels.forEach(
+        (key, value) ->
+            system.setLogLevel(
+                key.substring("logging.level.".length()), LogLevel.valueOf(value.toUpperCase())));
   }
 }

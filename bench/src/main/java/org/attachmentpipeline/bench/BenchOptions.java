@@ -15,8 +15,8 @@ import java.util.Optional;
  * @param scenarios the scenario names to run, in order; empty runs them all
  * @param bootstrapServers an external Kafka cluster; empty starts a broker in this process
  * @param out the directory the report is written to
- * @param rate the fixed event rate (events per second) of {@code fixed-rate}; empty derives it
- *     from the saturating rate measured by {@code files-64k}
+ * @param rate the fixed event rate (events per second) of {@code fixed-rate}; empty derives it from
+ *     the saturating rate measured by {@code files-64k}
  * @param seed the seed of the generated corpus
  * @param label free text recorded in the report (which commit or snapshots were measured)
  * @param help whether only the usage was asked for
@@ -123,8 +123,16 @@ public record BenchOptions(
       }
     }
     return new BenchOptions(
-        quick, scenarios, Optional.ofNullable(servers), out, Optional.ofNullable(rate), seed, label, help,
-        properties, profile);
+        quick,
+        scenarios,
+        Optional.ofNullable(servers),
+        out,
+        Optional.ofNullable(rate),
+        seed,
+        label,
+        help,
+        properties,
+        profile);
   }
 
   private static String value(String[] args, int i, String inline, String name) {

@@ -22,12 +22,12 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
- * The pipeline under test, in this process, started with the launcher's own parts: a fresh
- * {@link LocalKafkaBroker} (unless brokers are given) and the data path's workers through
- * {@link PipelineRunner} (result processor, upload, download, event ingester; each its own Spring
- * context), with everything on disk under one temporary data directory. The monitoring page and
- * the DLQ handler are left out: they are not on the data path. The download worker can be paused,
- * so that a backlog can be laid down before it drains.
+ * The pipeline under test, in this process, started with the launcher's own parts: a fresh {@link
+ * LocalKafkaBroker} (unless brokers are given) and the data path's workers through {@link
+ * PipelineRunner} (result processor, upload, download, event ingester; each its own Spring
+ * context), with everything on disk under one temporary data directory. The monitoring page and the
+ * DLQ handler are left out: they are not on the data path. The download worker can be paused, so
+ * that a backlog can be laid down before it drains.
  */
 public final class BenchPipeline implements AutoCloseable {
 
@@ -65,20 +65,29 @@ public final class BenchPipeline implements AutoCloseable {
    * cluster every topic and consumer group gets a prefix unique to this run, so that nothing left
    * from an earlier run is counted.
    */
-  public static BenchPipeline start(String externalServers, Path dataDir, Map<String, String> extra) {
+  public static BenchPipeline start(
+      String externalServers, Path dataDir, Map<String, String> extra) {
     LocalKafkaBroker broker =
-        externalServers == null ? LocalKafkaBroker.start(dataDir.resolve("kafka"), freePort()) : null;
+        externalServers == null
+            ? LocalKafkaBroker.start(dataDir.resolve("kafka"), freePort())
+            : null;
     String servers = broker == null ? externalServers : broker.bootstrapServers();
     String prefix = externalServers == null ? "" : "bench-" + System.currentTimeMillis() + ".";
     PipelineTopics defaults = PipelineTopics.defaults();
     PipelineTopics topics =
         new PipelineTopics(
-            prefix + defaults.raw(), prefix + defaults.pending(), prefix + defaults.cached(),
-            prefix + defaults.results(), defaults.retry().stream().map(t -> prefix + t).toList(),
-            prefix + defaults.dlq(), defaults.partitions(), defaults.replication(),
+            prefix + defaults.raw(),
+            prefix + defaults.pending(),
+            prefix + defaults.cached(),
+            prefix + defaults.results(),
+            defaults.retry().stream().map(t -> prefix + t).toList(),
+            prefix + defaults.dlq(),
+            defaults.partitions(),
+            defaults.replication(),
             defaults.retentionHours());
     BenchPipeline pipeline =
-        new BenchPipeline(broker, servers, topics, dataDir, properties(servers, topics, prefix, dataDir, extra));
+        new BenchPipeline(
+            broker, servers, topics, dataDir, properties(servers, topics, prefix, dataDir, extra));
     try {
       pipeline.workers = PipelineRunner.start(DATA_PATH, pipeline.workerProperties);
     } catch (RuntimeException e) {
@@ -89,7 +98,11 @@ public final class BenchPipeline implements AutoCloseable {
   }
 
   private static Map<String, String> properties(
-      String servers, PipelineTopics topics, String prefix, Path dataDir, Map<String, String> extra) {
+      String servers,
+      PipelineTopics topics,
+      String prefix,
+      Path dataDir,
+      Map<String, String> extra) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("spring.kafka.bootstrap-servers", servers);
     p.put("pipeline.data-dir", dataDir.toString());
@@ -142,7 +155,8 @@ public final class BenchPipeline implements AutoCloseable {
   /** Starts a second download worker (a scale-up: it joins the first one's consumer groups). */
   public void addDownloadWorker() {
     secondDownload =
-        PipelineRunner.start(Set.of(Worker.DOWNLOAD), workerProperties, "--pipeline.instance=download-2");
+        PipelineRunner.start(
+            Set.of(Worker.DOWNLOAD), workerProperties, "--pipeline.instance=download-2");
   }
 
   /** Stops the second download worker gracefully (a scale-down). */
@@ -157,7 +171,9 @@ public final class BenchPipeline implements AutoCloseable {
   public void pauseDownloads(Duration atMost) {
     List<MessageListenerContainer> containers = downloadContainers();
     containers.forEach(MessageListenerContainer::pause);
-    Waiting.until(atMost, () -> containers.stream().allMatch(MessageListenerContainer::isContainerPaused),
+    Waiting.until(
+        atMost,
+        () -> containers.stream().allMatch(MessageListenerContainer::isContainerPaused),
         "the download worker's containers to pause");
   }
 
@@ -168,7 +184,10 @@ public final class BenchPipeline implements AutoCloseable {
 
   private List<MessageListenerContainer> downloadContainers() {
     return new ArrayList<>(
-        workers.context(Worker.DOWNLOAD).getBean(KafkaListenerEndpointRegistry.class).getListenerContainers());
+        workers
+            .context(Worker.DOWNLOAD)
+            .getBean(KafkaListenerEndpointRegistry.class)
+            .getListenerContainers());
   }
 
   /** Stops the workers (the last started first), then the broker if this run started it. */

@@ -43,24 +43,38 @@ final class Benchmark {
         CorpusServer server = new CorpusServer(options.seed(), HOSTS)) {
       long startNanos = System.nanoTime();
       try (BenchPipeline pipeline =
-              BenchPipeline.start(options.bootstrapServers().orElse(null), dataDir, options.pipelineProperties());
+              BenchPipeline.start(
+                  options.bootstrapServers().orElse(null), dataDir, options.pipelineProperties());
           Publisher publisher = new Publisher(pipeline.bootstrapServers(), pipeline.topics());
-          ResultWatcher watcher = new ResultWatcher(pipeline.bootstrapServers(), pipeline.topics())) {
+          ResultWatcher watcher =
+              new ResultWatcher(pipeline.bootstrapServers(), pipeline.topics())) {
         run.put("startup_seconds", (System.nanoTime() - startNanos) / 1e9);
-        run.put("kafka", options.bootstrapServers().map(s -> s + " (external)").orElse(
-            pipeline.bootstrapServers() + " (in-process broker)"));
-        ScenarioRunner runner = new ScenarioRunner(pipeline, server, publisher, watcher, sampler, runId, Profiler.of(options));
-        ResumeScenario resume = new ResumeScenario(pipeline, publisher, watcher, sampler, runId, options.seed());
+        run.put(
+            "kafka",
+            options
+                .bootstrapServers()
+                .map(s -> s + " (external)")
+                .orElse(pipeline.bootstrapServers() + " (in-process broker)"));
+        ScenarioRunner runner =
+            new ScenarioRunner(
+                pipeline, server, publisher, watcher, sampler, runId, Profiler.of(options));
+        ResumeScenario resume =
+            new ResumeScenario(pipeline, publisher, watcher, sampler, runId, options.seed());
         runner.warmUp(options.quick() ? 30 : 300);
         Double saturated = null;
         for (Scenario scenario : Scenarios.select(options.scenarios(), options.quick())) {
-          double rate = options.rate().orElse(saturated != null ? saturated / 2 : options.quick() ? 40.0 : 150.0);
+          double rate =
+              options
+                  .rate()
+                  .orElse(saturated != null ? saturated / 2 : options.quick() ? 40.0 : 150.0);
           log.info("Scenario {}: {}", scenario.name(), scenario.description());
           Map<String, Object> entry = new LinkedHashMap<>();
           entry.put("description", scenario.description());
           try {
             Map<String, Object> figures =
-                scenario.name().equals(ResumeScenario.NAME) ? resume.run(scenario) : runner.run(scenario, rate);
+                scenario.name().equals(ResumeScenario.NAME)
+                    ? resume.run(scenario)
+                    : runner.run(scenario, rate);
             Object timeline = figures.remove("timeline");
             Object profile = figures.remove("profile");
             entry.put("figures", figures);
@@ -140,19 +154,33 @@ final class Benchmark {
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     m.put("cores", Runtime.getRuntime().availableProcessors());
     m.put("ram_gib", os.getTotalMemorySize() / (1024.0 * 1024 * 1024));
-    m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-        + System.getProperty("os.arch"));
+    m.put(
+        "jdk",
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    m.put(
+        "os",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
     m.put("max_heap_mib", Runtime.getRuntime().maxMemory() / (1024.0 * 1024));
     m.put("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments());
     return m;
   }
 
-  /** The commit of the working directory, read with {@code git rev-parse}; "unknown" without git. */
+  /**
+   * The commit of the working directory, read with {@code git rev-parse}; "unknown" without git.
+   */
   static String gitCommit() {
     try {
-      Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
-      String out = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+      Process git =
+          new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
+              .redirectErrorStream(true)
+              .start();
+      String out =
+          new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .trim();
       return git.waitFor() == 0 ? out : "unknown";
     } catch (IOException e) {
       log.debug("No git commit: {}", e.toString());

@@ -25,17 +25,18 @@ import reactor.netty.resources.LoopResources;
 /**
  * The local attachment source: one Reactor Netty server per host on 127.0.0.1, 127.0.0.2, ...,
  * serving {@code GET /f/<name>} with bytes generated from a seed (see {@link FileSpec}), so that
- * 100,000 files need neither disk nor memory. It runs on event loops of its own and never blocks:
- * a slow answer is a timer, so the source is not what the benchmark measures. Modes: a per-host
- * delay ({@link #setHostDelay}), a per-file delay and a per-file share of 503 answers (in the
- * name). For files that can fail it remembers when each request arrived, to measure how late a
- * retry came.
+ * 100,000 files need neither disk nor memory. It runs on event loops of its own and never blocks: a
+ * slow answer is a timer, so the source is not what the benchmark measures. Modes: a per-host delay
+ * ({@link #setHostDelay}), a per-file delay and a per-file share of 503 answers (in the name). For
+ * files that can fail it remembers when each request arrived, to measure how late a retry came.
  */
 public final class CorpusServer implements AutoCloseable {
 
   static final int BLOCK = 1 << 20;
+
   /** The request header a download instance names itself with (a per-host header of the worker). */
   static final String INSTANCE_HEADER = "X-Bench-Instance";
+
   static final int TRICKLE_PIECES = 10;
   private static final int CHUNK = 64 * 1024;
 
@@ -91,8 +92,8 @@ public final class CorpusServer implements AutoCloseable {
   }
 
   /**
-   * When the first request carrying header {@value #INSTANCE_HEADER} with this value arrived
-   * (epoch ms), or null: which download instance asked first, and when.
+   * When the first request carrying header {@value #INSTANCE_HEADER} with this value arrived (epoch
+   * ms), or null: which download instance asked first, and when.
    */
   public Long firstRequest(String instance) {
     return firstRequestByInstance.get(instance);
@@ -130,7 +131,9 @@ public final class CorpusServer implements AutoCloseable {
     return bytesServed.get();
   }
 
-  /** The hex SHA-256 of the bytes this source serves for {@code file} (to check a peer's output). */
+  /**
+   * The hex SHA-256 of the bytes this source serves for {@code file} (to check a peer's output).
+   */
   public String sha256(FileSpec file) {
     java.security.MessageDigest digest = CurlPeer.digest();
     int start = offset(seed, file.id());
@@ -143,7 +146,9 @@ public final class CorpusServer implements AutoCloseable {
     return java.util.HexFormat.of().formatHex(digest.digest());
   }
 
-  /** Where in the seeded block a file's bytes start: every file reads the block from its own offset. */
+  /**
+   * Where in the seeded block a file's bytes start: every file reads the block from its own offset.
+   */
   static int offset(long seed, long id) {
     return (int) Math.floorMod(mix(seed ^ (id * 0x9E3779B97F4A7C15L)), (long) BLOCK);
   }
@@ -159,12 +164,15 @@ public final class CorpusServer implements AutoCloseable {
     try {
       file = FileSpec.parse(req.param("name"), host);
     } catch (IllegalArgumentException e) {
-      return res.status(HttpResponseStatus.NOT_FOUND).header(HttpHeaderNames.CONTENT_LENGTH, "0").send();
+      return res.status(HttpResponseStatus.NOT_FOUND)
+          .header(HttpHeaderNames.CONTENT_LENGTH, "0")
+          .send();
     }
     boolean fail = false;
     if (file.failPercent() > 0) {
       List<Long> times =
-          arrivals.computeIfAbsent(host + "/" + file.name(), k -> Collections.synchronizedList(new ArrayList<>()));
+          arrivals.computeIfAbsent(
+              host + "/" + file.name(), k -> Collections.synchronizedList(new ArrayList<>()));
       int attempt;
       synchronized (times) {
         times.add(System.currentTimeMillis());
@@ -193,21 +201,27 @@ public final class CorpusServer implements AutoCloseable {
 
   private Flux<ByteBuf> body(FileSpec file, int trickleMillis) {
     int start = offset(seed, file.id());
-    int chunk = trickleMillis > 0 ? (int) Math.max(1, (file.size() + TRICKLE_PIECES - 1) / TRICKLE_PIECES) : CHUNK;
-    Flux<ByteBuf> pieces = Flux.generate(
-        () -> 0L,
-        (sent, sink) -> {
-          if (sent >= file.size()) {
-            sink.complete();
-            return sent;
-          }
-          int from = (int) ((start + sent) % BLOCK);
-          int length = (int) Math.min(Math.min(chunk, BLOCK - from), file.size() - sent);
-          sink.next(block.slice(from, length));
-          bytesServed.addAndGet(length);
-          return sent + length;
-        });
-    return trickleMillis > 0 ? pieces.delayElements(Duration.ofMillis(trickleMillis / TRICKLE_PIECES)) : pieces;
+    int chunk =
+        trickleMillis > 0
+            ? (int) Math.max(1, (file.size() + TRICKLE_PIECES - 1) / TRICKLE_PIECES)
+            : CHUNK;
+    Flux<ByteBuf> pieces =
+        Flux.generate(
+            () -> 0L,
+            (sent, sink) -> {
+              if (sent >= file.size()) {
+                sink.complete();
+                return sent;
+              }
+              int from = (int) ((start + sent) % BLOCK);
+              int length = (int) Math.min(Math.min(chunk, BLOCK - from), file.size() - sent);
+              sink.next(block.slice(from, length));
+              bytesServed.addAndGet(length);
+              return sent + length;
+            });
+    return trickleMillis > 0
+        ? pieces.delayElements(Duration.ofMillis(trickleMillis / TRICKLE_PIECES))
+        : pieces;
   }
 
   private static long mix(long z) {

@@ -41,8 +41,15 @@ final class CurlPeer {
    * @param stderr the start of curl's error output (empty when it had nothing to say)
    */
   record Outcome(
-      int files, long bytes, int failures, int exitCode, long startMillis, long endMillis, int shaChecked,
-      int shaMismatches, String stderr) {}
+      int files,
+      long bytes,
+      int failures,
+      int exitCode,
+      long startMillis,
+      long endMillis,
+      int shaChecked,
+      int shaMismatches,
+      String stderr) {}
 
   /** The scenarios curl runs in, beside the plain downloader. */
   static final Set<String> SCENARIOS = Set.of("files-64k", "files-8m");
@@ -68,8 +75,12 @@ final class CurlPeer {
     if (!curl.stderr().isEmpty()) {
       f.put("curl_stderr", curl.stderr());
     }
-    f.put("ratio_curl_files_per_second", (double) pipeline.get("files_per_second") / (curl.files() / seconds));
-    f.put("ratio_curl_mb_per_second", (double) pipeline.get("mb_per_second") / (curl.bytes() / 1e6 / seconds));
+    f.put(
+        "ratio_curl_files_per_second",
+        (double) pipeline.get("files_per_second") / (curl.files() / seconds));
+    f.put(
+        "ratio_curl_mb_per_second",
+        (double) pipeline.get("mb_per_second") / (curl.bytes() / 1e6 / seconds));
     return f;
   }
 
@@ -87,7 +98,8 @@ final class CurlPeer {
     }
   }
 
-  static Outcome download(List<FileSpec> files, CorpusServer server, Path dir) throws InterruptedException {
+  static Outcome download(List<FileSpec> files, CorpusServer server, Path dir)
+      throws InterruptedException {
     try {
       Files.createDirectories(dir);
       Path list = dir.resolve("curl.config");
@@ -100,8 +112,15 @@ final class CurlPeer {
       Path stderr = dir.resolve("curl.stderr");
       ProcessBuilder builder =
           new ProcessBuilder(
-                  "curl", "--parallel", "--parallel-max", Integer.toString(CONCURRENCY), "-s", "-S", "--fail",
-                  "--config", list.toString())
+                  "curl",
+                  "--parallel",
+                  "--parallel-max",
+                  Integer.toString(CONCURRENCY),
+                  "-s",
+                  "-S",
+                  "--fail",
+                  "--config",
+                  list.toString())
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .redirectError(stderr.toFile());
       long start = System.currentTimeMillis();
@@ -115,7 +134,13 @@ final class CurlPeer {
   }
 
   private static Outcome verify(
-      List<FileSpec> files, CorpusServer server, Path dir, int exit, long start, long end, String stderr)
+      List<FileSpec> files,
+      CorpusServer server,
+      Path dir,
+      int exit,
+      long start,
+      long end,
+      String stderr)
       throws IOException {
     int ok = 0;
     long bytes = 0;
@@ -138,7 +163,8 @@ final class CurlPeer {
       }
     }
     String firstError = stderr.length() > 500 ? stderr.substring(0, 500) : stderr;
-    return new Outcome(ok, bytes, files.size() - ok, exit, start, end, checked, mismatches, firstError.strip());
+    return new Outcome(
+        ok, bytes, files.size() - ok, exit, start, end, checked, mismatches, firstError.strip());
   }
 
   private static String sha256(Path file) throws IOException {

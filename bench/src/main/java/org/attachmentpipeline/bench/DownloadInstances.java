@@ -34,7 +34,9 @@ final class DownloadInstances implements AutoCloseable {
       List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m", "-Xss512k");
 
   private static final Pattern STARTED =
-      Pattern.compile("Started DownloadWorkerApplication in [0-9.]+ seconds \\(process running for ([0-9.]+)\\)");
+      Pattern.compile(
+          "Started DownloadWorkerApplication in [0-9.]+ seconds \\(process running for"
+              + " ([0-9.]+)\\)");
 
   private final Path jar;
   private final Path logDir;
@@ -62,7 +64,8 @@ final class DownloadInstances implements AutoCloseable {
     if (configured != null && !configured.isBlank() && Files.isRegularFile(Path.of(configured))) {
       return Optional.of(Path.of(configured));
     }
-    Path home = Path.of(System.getProperty("user.home"), ".m2/repository/org/attachmentpipeline/launcher");
+    Path home =
+        Path.of(System.getProperty("user.home"), ".m2/repository/org/attachmentpipeline/launcher");
     for (Path dir : List.of(Path.of("launcher/target"), Path.of("../launcher/target"))) {
       Optional<Path> built = jarIn(dir);
       if (built.isPresent()) {
@@ -89,11 +92,18 @@ final class DownloadInstances implements AutoCloseable {
       return Optional.empty();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> {
-        String name = f.getFileName().toString();
-        return name.startsWith("launcher-") && name.endsWith(".jar") && !name.contains("-sources")
-            && !name.contains("-javadoc") && !name.contains("-tests") && !name.contains("-lib");
-      }).findFirst();
+      return files
+          .filter(
+              f -> {
+                String name = f.getFileName().toString();
+                return name.startsWith("launcher-")
+                    && name.endsWith(".jar")
+                    && !name.contains("-sources")
+                    && !name.contains("-javadoc")
+                    && !name.contains("-tests")
+                    && !name.contains("-lib");
+              })
+          .findFirst();
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -132,8 +142,13 @@ final class DownloadInstances implements AutoCloseable {
       Process process = processes.get(i);
       if (!process.isAlive()) {
         throw new Waiting.HarnessException(
-            "download instance " + (i + 1) + " ended with exit code " + process.exitValue() + "; its log ends: "
-                + tail(logs.get(i)), null);
+            "download instance "
+                + (i + 1)
+                + " ended with exit code "
+                + process.exitValue()
+                + "; its log ends: "
+                + tail(logs.get(i)),
+            null);
       }
     }
   }

@@ -21,7 +21,8 @@ final class Figures {
 
   private Figures() {}
 
-  static Map<String, Object> pipeline(Scenario scenario, Tracker tracker, long start, ResourceSampler.Usage usage) {
+  static Map<String, Object> pipeline(
+      Scenario scenario, Tracker tracker, long start, ResourceSampler.Usage usage) {
     Map<String, Object> f = new LinkedHashMap<>();
     List<Long> endToEnd = new ArrayList<>();
     List<Long> ingest = new ArrayList<>();
@@ -66,8 +67,11 @@ final class Figures {
     f.put("heap_peak_mib", usage.peakHeap() / MIB);
     f.put("heap_growth_mib", (usage.peakHeap() - usage.baselineHeap()) / MIB);
     f.put("heap_live_peak_mib", usage.peakLiveHeap() < 0 ? null : usage.peakLiveHeap() / MIB);
-    f.put("heap_live_growth_mib",
-        usage.peakLiveHeap() < 0 ? null : Math.max(0, usage.peakLiveHeap() - usage.baselineHeap()) / MIB);
+    f.put(
+        "heap_live_growth_mib",
+        usage.peakLiveHeap() < 0
+            ? null
+            : Math.max(0, usage.peakLiveHeap() - usage.baselineHeap()) / MIB);
     f.put("rss_baseline_mib", usage.baselineRss() / MIB);
     f.put("rss_peak_mib", usage.peakRss() / MIB);
     f.put("rss_hwm_mib", usage.hwmRss() / MIB);
@@ -95,16 +99,18 @@ final class Figures {
 
   static Map<String, Object> ratios(Map<String, Object> figures) {
     Map<String, Object> f = new LinkedHashMap<>();
-    f.put("ratio_files_per_second",
+    f.put(
+        "ratio_files_per_second",
         (double) figures.get("files_per_second") / (double) figures.get("plain_files_per_second"));
-    f.put("ratio_mb_per_second",
+    f.put(
+        "ratio_mb_per_second",
         (double) figures.get("mb_per_second") / (double) figures.get("plain_mb_per_second"));
     return f;
   }
 
   /**
-   * How late each retry attempt started: the moment the source received the attempt's request
-   * minus the {@code not_before} of the retry record that carried it (read from the retry topics).
+   * How late each retry attempt started: the moment the source received the attempt's request minus
+   * the {@code not_before} of the retry record that carried it (read from the retry topics).
    */
   static Map<String, Object> retryError(Tracker tracker, CorpusServer server) {
     List<Long> errors = new ArrayList<>();
@@ -141,7 +147,9 @@ final class Figures {
   static List<Map<String, Object>> timeline(Tracker tracker, long start) {
     TreeMap<Long, List<Tracker.Received>> bySecond = new TreeMap<>();
     for (Tracker.Received received : tracker.results()) {
-      bySecond.computeIfAbsent((received.receivedAtMillis() - start) / 1000, k -> new ArrayList<>()).add(received);
+      bySecond
+          .computeIfAbsent((received.receivedAtMillis() - start) / 1000, k -> new ArrayList<>())
+          .add(received);
     }
     List<Map<String, Object>> timeline = new ArrayList<>();
     if (bySecond.isEmpty()) {
@@ -183,14 +191,20 @@ final class Figures {
     long distinct = inventoryTaskIds.stream().distinct().count();
     f.put("inventory_rows", inventoryTaskIds.size());
     f.put("inventory_rows_duplicated", inventoryTaskIds.size() - distinct);
-    f.put("duplicate_results_suppressed", Math.max(0, tracker.resultCopies() - (inventoryTaskIds.size() - distinct)));
+    f.put(
+        "duplicate_results_suppressed",
+        Math.max(0, tracker.resultCopies() - (inventoryTaskIds.size() - distinct)));
     return f;
   }
 
   static String headline(Map<String, Object> f) {
-    return String.format("%s files in %.1f s, %.1f files/s, %.1f MB/s, p95 %s ms",
-        f.get("files"), (double) f.get("wall_seconds"), (double) f.get("files_per_second"),
-        (double) f.get("mb_per_second"), f.get("latency_p95_ms"));
+    return String.format(
+        "%s files in %.1f s, %.1f files/s, %.1f MB/s, p95 %s ms",
+        f.get("files"),
+        (double) f.get("wall_seconds"),
+        (double) f.get("files_per_second"),
+        (double) f.get("mb_per_second"),
+        f.get("latency_p95_ms"));
   }
 
   private static void add(List<Long> into, Instant from, Instant to) {

@@ -1,8 +1,8 @@
 package org.attachmentpipeline.bench;
 
 /**
- * One generated file of the corpus. Everything the server needs to answer for it is in its name,
- * so the corpus takes no disk and no memory: {@code <id>-<size>-<delay ms>-<fail %>.bin}.
+ * One generated file of the corpus. Everything the server needs to answer for it is in its name, so
+ * the corpus takes no disk and no memory: {@code <id>-<size>-<delay ms>-<fail %>.bin}.
  *
  * @param id the file's number in its scenario, unique within a run together with the scenario
  * @param host which local host serves it (0 is 127.0.0.1)
@@ -25,7 +25,10 @@ public record FileSpec(long id, int host, long size, int delayMillis, int failPe
       throw new IllegalArgumentException("not a corpus file: " + name);
     }
     return new FileSpec(
-        Long.parseLong(parts[0]), host, Long.parseLong(parts[1]), Integer.parseInt(parts[2]),
+        Long.parseLong(parts[0]),
+        host,
+        Long.parseLong(parts[1]),
+        Integer.parseInt(parts[2]),
         Integer.parseInt(parts[3]));
   }
 }

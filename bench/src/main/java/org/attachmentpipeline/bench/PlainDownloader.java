@@ -17,20 +17,27 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The simplest thing a user could do instead of the pipeline: the JDK's HttpClient with 50
- * requests in flight over keep-alive connections, each body written to a file on disk. No Kafka,
- * no cache, no upload, no inventory. Measured on the same corpus in the same run.
+ * The simplest thing a user could do instead of the pipeline: the JDK's HttpClient with 50 requests
+ * in flight over keep-alive connections, each body written to a file on disk. No Kafka, no cache,
+ * no upload, no inventory. Measured on the same corpus in the same run.
  */
 final class PlainDownloader {
 
   static final int CONCURRENCY = 50;
 
   /** What the plain downloader did: files and bytes written, failures, and each file's latency. */
-  record Outcome(int files, long bytes, int failures, long startMillis, long endMillis, List<Long> latenciesMillis) {}
+  record Outcome(
+      int files,
+      long bytes,
+      int failures,
+      long startMillis,
+      long endMillis,
+      List<Long> latenciesMillis) {}
 
   private PlainDownloader() {}
 
-  static Outcome download(List<FileSpec> files, CorpusServer server, Path dir) throws InterruptedException {
+  static Outcome download(List<FileSpec> files, CorpusServer server, Path dir)
+      throws InterruptedException {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -52,7 +59,8 @@ final class PlainDownloader {
       long begun = System.currentTimeMillis();
       HttpRequest request = HttpRequest.newBuilder(URI.create(server.url(file))).GET().build();
       all.add(
-          client.sendAsync(request, HttpResponse.BodyHandlers.ofFile(dir.resolve(file.name())))
+          client
+              .sendAsync(request, HttpResponse.BodyHandlers.ofFile(dir.resolve(file.name())))
               .whenComplete(
                   (response, error) -> {
                     slots.release();
@@ -69,7 +77,11 @@ final class PlainDownloader {
         .join();
     long end = System.currentTimeMillis();
     return new Outcome(
-        files.size() - (int) failures.get(), bytes.get(), (int) failures.get(), start, end,
+        files.size() - (int) failures.get(),
+        bytes.get(),
+        (int) failures.get(),
+        start,
+        end,
         new ArrayList<>(latencies));
   }
 }

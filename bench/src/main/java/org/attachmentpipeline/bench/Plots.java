@@ -25,31 +25,42 @@ final class Plots {
   static List<Path> write(Path dir, Map<String, Object> report) {
     List<Path> written = new ArrayList<>();
     Map<String, Object> scenarios = (Map<String, Object>) report.get("scenarios");
-    scenarios.forEach((name, value) -> {
-      List<Map<String, Object>> timeline =
-          (List<Map<String, Object>>) ((Map<String, Object>) value).get("timeline");
-      if (timeline == null || timeline.isEmpty()) {
-        return;
-      }
-      Path file = dir.resolve(name + ".png");
-      write(file, name, timeline);
-      written.add(file);
-    });
+    scenarios.forEach(
+        (name, value) -> {
+          List<Map<String, Object>> timeline =
+              (List<Map<String, Object>>) ((Map<String, Object>) value).get("timeline");
+          if (timeline == null || timeline.isEmpty()) {
+            return;
+          }
+          Path file = dir.resolve(name + ".png");
+          write(file, name, timeline);
+          written.add(file);
+        });
     return written;
   }
 
   private static void write(Path file, String name, List<Map<String, Object>> timeline) {
     double[] seconds = series(timeline, "second");
-    XYChart throughput = new XYChartBuilder().width(900).height(320)
-        .title(name + ": throughput").xAxisTitle("seconds since start").build();
+    XYChart throughput =
+        new XYChartBuilder()
+            .width(900)
+            .height(320)
+            .title(name + ": throughput")
+            .xAxisTitle("seconds since start")
+            .build();
     throughput.addSeries("files/s", seconds, series(timeline, "files"));
     throughput.addSeries("MB/s (right axis)", seconds, series(timeline, "mb")).setYAxisGroup(1);
     throughput.setYAxisGroupTitle(0, "files/s");
     throughput.setYAxisGroupTitle(1, "MB/s");
     throughput.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-    XYChart latency = new XYChartBuilder().width(900).height(320)
-        .title(name + ": end-to-end latency of the results of each second").xAxisTitle("seconds since start")
-        .yAxisTitle("ms").build();
+    XYChart latency =
+        new XYChartBuilder()
+            .width(900)
+            .height(320)
+            .title(name + ": end-to-end latency of the results of each second")
+            .xAxisTitle("seconds since start")
+            .yAxisTitle("ms")
+            .build();
     for (String p : List.of("p50", "p95", "p99")) {
       latency.addSeries(p, seconds, series(timeline, "latency_" + p + "_ms"));
     }

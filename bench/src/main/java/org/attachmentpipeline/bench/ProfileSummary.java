@@ -95,7 +95,10 @@ final class ProfileSummary {
   String collapsed() {
     StringBuilder out = new StringBuilder();
     stacks.entrySet().stream()
-        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .sorted(
+            Map.Entry.<String, Integer>comparingByValue()
+                .reversed()
+                .thenComparing(Map.Entry.comparingByKey()))
         .forEach(e -> out.append(e.getKey()).append(' ').append(e.getValue()).append('\n'));
     return out.toString();
   }
@@ -103,10 +106,15 @@ final class ProfileSummary {
   /** The three tables, {@code n} rows each, as the {@code <scenario>-top.txt} file shows them. */
   String text(String scenario, int n) {
     StringBuilder out = new StringBuilder();
-    out.append("Profile of ").append(scenario).append(": ").append(samples)
+    out.append("Profile of ")
+        .append(scenario)
+        .append(": ")
+        .append(samples)
         .append(" execution samples (jdk.ExecutionSample, every thread of the bench process)\n");
     table(out, "Top frames (the method on CPU)", topFrames(n));
-    table(out, "Top non-JDK frames (the first frame outside java.*, javax.*, jdk.*, sun.*, com.sun.*)",
+    table(
+        out,
+        "Top non-JDK frames (the first frame outside java.*, javax.*, jdk.*, sun.*, com.sun.*)",
         topNonJdkFrames(n));
     table(out, "By package of the top non-JDK frame", topPackages(n));
     return out.toString();
@@ -114,14 +122,16 @@ final class ProfileSummary {
 
   private static void table(StringBuilder out, String title, Map<String, Double> rows) {
     out.append('\n').append(title).append('\n');
-    rows.forEach((name, percent) -> out.append(String.format(Locale.ROOT, "%6.2f %%  %s%n", percent, name)));
+    rows.forEach(
+        (name, percent) -> out.append(String.format(Locale.ROOT, "%6.2f %%  %s%n", percent, name)));
   }
 
   private Map<String, Double> top(Map<String, Integer> counts, int n) {
     Map<String, Double> top = new LinkedHashMap<>();
     counts.entrySet().stream()
-        .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())
-            .thenComparing(Map.Entry.comparingByKey()))
+        .sorted(
+            Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())
+                .thenComparing(Map.Entry.comparingByKey()))
         .limit(n)
         .forEach(e -> top.put(e.getKey(), 100.0 * e.getValue() / Math.max(1, samples)));
     return top;

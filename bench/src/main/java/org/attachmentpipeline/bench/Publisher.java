@@ -49,21 +49,38 @@ final class Publisher implements AutoCloseable {
     return DownloadTask.idFor(traceId, url);
   }
 
-  /** Sends a first-attempt task to the pending topic (to {@code partition}, or by key when null). */
-  Future<RecordMetadata> task(String traceId, String assignmentId, String url, String fileName, Integer partition) {
+  /**
+   * Sends a first-attempt task to the pending topic (to {@code partition}, or by key when null).
+   */
+  Future<RecordMetadata> task(
+      String traceId, String assignmentId, String url, String fileName, Integer partition) {
     return task(topics.pending(), traceId, assignmentId, url, fileName, partition);
   }
 
   /** Sends a first-attempt task to another pending topic (the scale-out instances' own). */
   Future<RecordMetadata> task(
-      String topic, String traceId, String assignmentId, String url, String fileName, Integer partition) {
+      String topic,
+      String traceId,
+      String assignmentId,
+      String url,
+      String fileName,
+      Integer partition) {
     Instant now = Instant.now();
     DownloadTask task =
         new DownloadTask(
-            DownloadTask.SCHEMA_VERSION, DownloadTask.idFor(traceId, url), traceId, EVENT_TYPE,
-            "claims", url, fileName,
-            Map.of("status_subtype", "documentsReceived", "assignment_id", assignmentId), 1, now,
-            now, null, List.of());
+            DownloadTask.SCHEMA_VERSION,
+            DownloadTask.idFor(traceId, url),
+            traceId,
+            EVENT_TYPE,
+            "claims",
+            url,
+            fileName,
+            Map.of("status_subtype", "documentsReceived", "assignment_id", assignmentId),
+            1,
+            now,
+            now,
+            null,
+            List.of());
     return producer.send(new ProducerRecord<>(topic, partition, task.taskId(), task));
   }
 

@@ -64,72 +64,132 @@ final class Report {
     Map<String, Object> machine = (Map<String, Object>) report.get("machine");
     Map<String, Object> run = (Map<String, Object>) report.get("run");
     Map<String, Object> scenarios = (Map<String, Object>) report.get("scenarios");
-    md.append("# Benchmark run ").append(report.get("run_id")).append(" (").append(report.get("mode"))
+    md.append("# Benchmark run ")
+        .append(report.get("run_id"))
+        .append(" (")
+        .append(report.get("mode"))
         .append(")\n\n");
-    md.append("Started ").append(report.get("started_at")).append(" on commit ").append(report.get("git_commit"))
-        .append(report.get("label") == null || report.get("label").toString().isEmpty() ? "" : " (" + report.get("label") + ")")
+    md.append("Started ")
+        .append(report.get("started_at"))
+        .append(" on commit ")
+        .append(report.get("git_commit"))
+        .append(
+            report.get("label") == null || report.get("label").toString().isEmpty()
+                ? ""
+                : " (" + report.get("label") + ")")
         .append("; harness ")
-        .append(Boolean.TRUE.equals(report.get("harness_ok")) ? "ok" : "FAILED: " + report.get("errors"))
+        .append(
+            Boolean.TRUE.equals(report.get("harness_ok"))
+                ? "ok"
+                : "FAILED: " + report.get("errors"))
         .append(".\n\n");
-    md.append(String.format(Locale.ROOT, "Machine: %s cores, %.1f GiB RAM, %s, %s, max heap %.0f MiB.%n%n",
-        machine.get("cores"), machine.get("ram_gib"), machine.get("jdk"), machine.get("os"),
-        machine.get("max_heap_mib")));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Machine: %s cores, %.1f GiB RAM, %s, %s, max heap %.0f MiB.%n%n",
+            machine.get("cores"),
+            machine.get("ram_gib"),
+            machine.get("jdk"),
+            machine.get("os"),
+            machine.get("max_heap_mib")));
     md.append("Run: ").append(run).append("\n\n");
     md.append("## Targets\n\n| scenario | target | measured | |\n|---|---|---|---|\n");
-    scenarios.forEach((name, value) -> {
-      Map<String, Object> entry = (Map<String, Object>) value;
-      for (Map<String, Object> target : (List<Map<String, Object>>) entry.getOrDefault("targets", List.of())) {
-        md.append("| ").append(name).append(" | ").append(target.get("target")).append(" | ")
-            .append(format(target.get("value"))).append(" | ")
-            .append(target.get("met") == null ? "not measured" : Boolean.TRUE.equals(target.get("met")) ? "met" : "**missed**")
-            .append(" |\n");
-      }
-      if (entry.containsKey("error")) {
-        md.append("| ").append(name).append(" | (harness) | ").append(entry.get("error")).append(" | failed |\n");
-      }
-    });
+    scenarios.forEach(
+        (name, value) -> {
+          Map<String, Object> entry = (Map<String, Object>) value;
+          for (Map<String, Object> target :
+              (List<Map<String, Object>>) entry.getOrDefault("targets", List.of())) {
+            md.append("| ")
+                .append(name)
+                .append(" | ")
+                .append(target.get("target"))
+                .append(" | ")
+                .append(format(target.get("value")))
+                .append(" | ")
+                .append(
+                    target.get("met") == null
+                        ? "not measured"
+                        : Boolean.TRUE.equals(target.get("met")) ? "met" : "**missed**")
+                .append(" |\n");
+          }
+          if (entry.containsKey("error")) {
+            md.append("| ")
+                .append(name)
+                .append(" | (harness) | ")
+                .append(entry.get("error"))
+                .append(" | failed |\n");
+          }
+        });
     md.append("\n## Figures\n\n| scenario |");
     COLUMNS.forEach(column -> md.append(' ').append(column[1]).append(" |"));
     md.append("\n|---|");
     COLUMNS.forEach(column -> md.append("---|"));
     md.append('\n');
-    scenarios.forEach((name, value) -> {
-      Map<String, Object> figures = figures(value);
-      md.append("| ").append(name).append(" |");
-      COLUMNS.forEach(column -> md.append(' ').append(format(figures.get(column[0]))).append(" |"));
-      md.append('\n');
-    });
-    md.append("\n## Stage latency (ms, p50 / p95 / p99)\n\n| scenario | ingest (event -> task) |"
-        + " download (task -> cached) | upload (cached -> uploaded) | result (-> read back) |\n|---|---|---|---|---|\n");
-    scenarios.forEach((name, value) -> {
-      Map<String, Object> figures = figures(value);
-      md.append("| ").append(name).append(" |");
-      for (String stage : STAGES) {
-        md.append(' ').append(format(figures.get(stage + "_p50_ms"))).append(" / ")
-            .append(format(figures.get(stage + "_p95_ms"))).append(" / ")
-            .append(format(figures.get(stage + "_p99_ms"))).append(" |");
-      }
-      md.append('\n');
-    });
+    scenarios.forEach(
+        (name, value) -> {
+          Map<String, Object> figures = figures(value);
+          md.append("| ").append(name).append(" |");
+          COLUMNS.forEach(
+              column -> md.append(' ').append(format(figures.get(column[0]))).append(" |"));
+          md.append('\n');
+        });
+    md.append(
+        "\n"
+            + "## Stage latency (ms, p50 / p95 / p99)\n\n"
+            + "| scenario | ingest (event -> task) | download (task -> cached) | upload (cached ->"
+            + " uploaded) | result (-> read back) |\n"
+            + "|---|---|---|---|---|\n");
+    scenarios.forEach(
+        (name, value) -> {
+          Map<String, Object> figures = figures(value);
+          md.append("| ").append(name).append(" |");
+          for (String stage : STAGES) {
+            md.append(' ')
+                .append(format(figures.get(stage + "_p50_ms")))
+                .append(" / ")
+                .append(format(figures.get(stage + "_p95_ms")))
+                .append(" / ")
+                .append(format(figures.get(stage + "_p99_ms")))
+                .append(" |");
+          }
+          md.append('\n');
+        });
     md.append("\n## Other figures\n\n");
-    scenarios.forEach((name, value) -> {
-      Map<String, Object> figures = figures(value);
-      StringBuilder other = new StringBuilder();
-      figures.forEach((key, figure) -> {
-        if (key.startsWith("retry_") || key.startsWith("fast_hosts") || key.startsWith("slow_host")
-            || key.startsWith("rss_") || key.equals("drain_seconds") || key.equals("wall_seconds")
-            || key.equals("rate_events_per_second") || key.equals("failed") || key.equals("max_attempts")) {
-          other.append(key).append(' ').append(format(figure)).append(", ");
-        }
-      });
-      if (!other.isEmpty()) {
-        md.append("- **").append(name).append("**: ").append(other, 0, other.length() - 2).append('\n');
-      }
-    });
+    scenarios.forEach(
+        (name, value) -> {
+          Map<String, Object> figures = figures(value);
+          StringBuilder other = new StringBuilder();
+          figures.forEach(
+              (key, figure) -> {
+                if (key.startsWith("retry_")
+                    || key.startsWith("fast_hosts")
+                    || key.startsWith("slow_host")
+                    || key.startsWith("rss_")
+                    || key.equals("drain_seconds")
+                    || key.equals("wall_seconds")
+                    || key.equals("rate_events_per_second")
+                    || key.equals("failed")
+                    || key.equals("max_attempts")) {
+                  other.append(key).append(' ').append(format(figure)).append(", ");
+                }
+              });
+          if (!other.isEmpty()) {
+            md.append("- **")
+                .append(name)
+                .append("**: ")
+                .append(other, 0, other.length() - 2)
+                .append('\n');
+          }
+        });
     ReportSections.append(md, scenarios);
     md.append("\n## Plots\n\n");
-    plots.forEach(plot -> md.append("![").append(plot.getFileName()).append("](").append(plot.getFileName())
-        .append(")\n"));
+    plots.forEach(
+        plot ->
+            md.append("![")
+                .append(plot.getFileName())
+                .append("](")
+                .append(plot.getFileName())
+                .append(")\n"));
     return md.toString();
   }
 
@@ -143,7 +203,9 @@ final class Report {
       return "-";
     }
     if (value instanceof Double d) {
-      return Math.abs(d) >= 100 ? String.format(Locale.ROOT, "%.0f", d) : String.format(Locale.ROOT, "%.2f", d);
+      return Math.abs(d) >= 100
+          ? String.format(Locale.ROOT, "%.0f", d)
+          : String.format(Locale.ROOT, "%.2f", d);
     }
     return value.toString();
   }

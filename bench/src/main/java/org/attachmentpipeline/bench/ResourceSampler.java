@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Samples this process every 100 ms: heap in use (and, from GC notifications, the heap just before
- * each collection, which is the true peak between samples), resident set size from
- * {@code /proc/self/status}, and process CPU time. A {@link Window} spans one measured phase.
+ * each collection, which is the true peak between samples), resident set size from {@code
+ * /proc/self/status}, and process CPU time. A {@link Window} spans one measured phase.
  */
 final class ResourceSampler implements AutoCloseable {
 
@@ -34,15 +34,19 @@ final class ResourceSampler implements AutoCloseable {
   private static final Path STATUS = Path.of("/proc/self/status");
   private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "bench-resource-sampler");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "bench-resource-sampler");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final AtomicLong peakHeap = new AtomicLong();
   private final AtomicLong peakRss = new AtomicLong();
+
   /** The highest heap left after a collection in this phase; -1 while none happened. */
   private final AtomicLong peakLive = new AtomicLong(-1);
+
   private final AtomicLong ticks = new AtomicLong();
   private volatile boolean probeLive;
   private final Set<String> heapPools =
@@ -52,15 +56,17 @@ final class ResourceSampler implements AutoCloseable {
           .collect(Collectors.toSet());
   private final OperatingSystemMXBean os =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-  private final NotificationListener gcListener = (notification, handback) -> {
-    if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-      GarbageCollectionNotificationInfo info =
-          GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-      long before = heapUsed(info.getGcInfo().getMemoryUsageBeforeGc());
-      peakHeap.accumulateAndGet(before, Math::max);
-      peakLive.accumulateAndGet(heapUsed(info.getGcInfo().getMemoryUsageAfterGc()), Math::max);
-    }
-  };
+  private final NotificationListener gcListener =
+      (notification, handback) -> {
+        if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+            notification.getType())) {
+          GarbageCollectionNotificationInfo info =
+              GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+          long before = heapUsed(info.getGcInfo().getMemoryUsageBeforeGc());
+          peakHeap.accumulateAndGet(before, Math::max);
+          peakLive.accumulateAndGet(heapUsed(info.getGcInfo().getMemoryUsageAfterGc()), Math::max);
+        }
+      };
 
   /**
    * Figures of one phase; memory in bytes, CPU in seconds. {@code peakHeap} counts garbage not yet
@@ -68,7 +74,13 @@ final class ResourceSampler implements AutoCloseable {
    * really kept), -1 when no collection happened in the phase.
    */
   record Usage(
-      long baselineHeap, long peakHeap, long peakLiveHeap, long baselineRss, long peakRss, long hwmRss, boolean hwmReset,
+      long baselineHeap,
+      long peakHeap,
+      long peakLiveHeap,
+      long baselineRss,
+      long peakRss,
+      long hwmRss,
+      boolean hwmReset,
       double cpuSeconds) {}
 
   /** The start of a measured phase. */
@@ -92,9 +104,9 @@ final class ResourceSampler implements AutoCloseable {
   }
 
   /**
-   * Starts a phase; with {@code probeLiveHeap}, a full GC every second of the phase as well, so that
-   * the live heap is known even when the phase allocates too little for a collection of its own
-   * (the big-file scenario, which measures memory, not speed).
+   * Starts a phase; with {@code probeLiveHeap}, a full GC every second of the phase as well, so
+   * that the live heap is known even when the phase allocates too little for a collection of its
+   * own (the big-file scenario, which measures memory, not speed).
    */
   Window begin(boolean probeLiveHeap) {
     probeLive = false;
@@ -112,8 +124,14 @@ final class ResourceSampler implements AutoCloseable {
     probeLive = false;
     sample();
     return new Usage(
-        window.baselineHeap(), peakHeap.get(), peakLive.get(), window.baselineRss(), peakRss.get(), status("VmHWM:"),
-        window.hwmReset(), (os.getProcessCpuTime() - window.cpuNanos()) / 1e9);
+        window.baselineHeap(),
+        peakHeap.get(),
+        peakLive.get(),
+        window.baselineRss(),
+        peakRss.get(),
+        status("VmHWM:"),
+        window.hwmReset(),
+        (os.getProcessCpuTime() - window.cpuNanos()) / 1e9);
   }
 
   /** Process CPU seconds so far. */

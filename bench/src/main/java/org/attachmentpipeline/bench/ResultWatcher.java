@@ -48,7 +48,8 @@ final class ResultWatcher implements AutoCloseable {
     List<String> names = new ArrayList<>(topics.retry());
     names.add(resultsTopic);
     for (String name : names) {
-      consumer.partitionsFor(name, Duration.ofSeconds(30))
+      consumer
+          .partitionsFor(name, Duration.ofSeconds(30))
           .forEach(info -> partitions.add(new TopicPartition(name, info.partition())));
     }
     consumer.assign(partitions);
@@ -74,7 +75,8 @@ final class ResultWatcher implements AutoCloseable {
             continue;
           }
           if (record.topic().equals(resultsTopic)) {
-            current.onResult(PipelineJson.mapper().readValue(record.value(), DownloadResult.class), now);
+            current.onResult(
+                PipelineJson.mapper().readValue(record.value(), DownloadResult.class), now);
           } else {
             current.onRetry(PipelineJson.mapper().readValue(record.value(), DownloadTask.class));
           }

@@ -30,7 +30,12 @@ final class ResumeScenario {
   private final long seed;
 
   ResumeScenario(
-      BenchPipeline pipeline, Publisher publisher, ResultWatcher watcher, ResourceSampler sampler, String runId, long seed) {
+      BenchPipeline pipeline,
+      Publisher publisher,
+      ResultWatcher watcher,
+      ResourceSampler sampler,
+      String runId,
+      long seed) {
     this.pipeline = pipeline;
     this.publisher = publisher;
     this.watcher = watcher;
@@ -44,9 +49,25 @@ final class ResumeScenario {
     int files = quick ? 4 : 20;
     long size = (quick ? 8 : 64) * Scenarios.MIB;
     return new Scenario(
-        NAME, Kind.BURST, files, size, false, 1, 0, 0, 0,
-        List.of(new Target("bytes_fetched_per_delivered", true, 1.1, "bytes fetched / bytes delivered <= 1.1")),
-        files + " files of " + (size / Scenarios.MIB) + " MiB, each cut off once at a random point by a source"
+        NAME,
+        Kind.BURST,
+        files,
+        size,
+        false,
+        1,
+        0,
+        0,
+        0,
+        List.of(
+            new Target(
+                "bytes_fetched_per_delivered",
+                true,
+                1.1,
+                "bytes fetched / bytes delivered <= 1.1")),
+        files
+            + " files of "
+            + (size / Scenarios.MIB)
+            + " MiB, each cut off once at a random point by a source"
             + " with a strong ETag and byte ranges");
   }
 
@@ -65,22 +86,38 @@ final class ResumeScenario {
       }
       tracker.seal();
       publisher.flush();
-      Waiting.get(tracker.complete(), Duration.ofSeconds(scenario.timeoutSeconds()),
-          "the results of " + NAME + " (" + tracker.resultCount() + " of " + tracker.expectedCount() + " so far)");
+      Waiting.get(
+          tracker.complete(),
+          Duration.ofSeconds(scenario.timeoutSeconds()),
+          "the results of "
+              + NAME
+              + " ("
+              + tracker.resultCount()
+              + " of "
+              + tracker.expectedCount()
+              + " so far)");
       ResourceSampler.Usage usage = sampler.end(window);
       watcher.watch(null);
-      Map<String, Object> figures = new LinkedHashMap<>(Figures.pipeline(scenario, tracker, start, usage));
+      Map<String, Object> figures =
+          new LinkedHashMap<>(Figures.pipeline(scenario, tracker, start, usage));
       long delivered = ((Number) figures.get("bytes")).longValue();
       figures.put("bytes_fetched", source.bytesServed());
       figures.put("bytes_delivered", delivered);
-      figures.put("bytes_fetched_per_delivered", delivered == 0 ? null : (double) source.bytesServed() / delivered);
+      figures.put(
+          "bytes_fetched_per_delivered",
+          delivered == 0 ? null : (double) source.bytesServed() / delivered);
       figures.put("requests", source.requests());
       figures.put("partial_answers", source.partialAnswers());
       figures.put("timeline", Figures.timeline(tracker, start));
       // the uploaded files, as after every scenario
       ScenarioRunner.deleteTree(pipeline.dataDir().resolve("onelake"));
-      log.info("{} done: fetched {} bytes for {} delivered ({} requests, {} partial answers)",
-          NAME, source.bytesServed(), delivered, source.requests(), source.partialAnswers());
+      log.info(
+          "{} done: fetched {} bytes for {} delivered ({} requests, {} partial answers)",
+          NAME,
+          source.bytesServed(),
+          delivered,
+          source.requests(),
+          source.partialAnswers());
       return figures;
     }
   }

@@ -19,10 +19,10 @@ import reactor.netty.resources.LoopResources;
 
 /**
  * The {@code resume} scenario's source on 127.0.0.1: serves {@code GET /r/<id>-<size>.bin} with
- * bytes generated from a seed, a strong ETag, {@code Accept-Ranges: bytes} and byte ranges
- * ({@code Range} honoured when {@code If-Range} matches), and cuts the first body of every file
- * off once, at a point drawn from the seed between 5 % and 95 % of it (the connection closes before
- * the announced length). Counts the body bytes it sends, and the partial answers.
+ * bytes generated from a seed, a strong ETag, {@code Accept-Ranges: bytes} and byte ranges ({@code
+ * Range} honoured when {@code If-Range} matches), and cuts the first body of every file off once,
+ * at a point drawn from the seed between 5 % and 95 % of it (the connection closes before the
+ * announced length). Counts the body bytes it sends, and the partial answers.
  */
 final class ResumeSource implements AutoCloseable {
 
@@ -43,9 +43,13 @@ final class ResumeSource implements AutoCloseable {
     byte[] bytes = new byte[BLOCK];
     new Random(seed).nextBytes(bytes);
     this.block = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes));
-    this.server = HttpServer.create().host("127.0.0.1").port(0).runOn(loops)
-        .route(routes -> routes.get("/r/{name}", this::serve))
-        .bindNow();
+    this.server =
+        HttpServer.create()
+            .host("127.0.0.1")
+            .port(0)
+            .runOn(loops)
+            .route(routes -> routes.get("/r/{name}", this::serve))
+            .bindNow();
   }
 
   String url(long id, long size) {
@@ -74,12 +78,16 @@ final class ResumeSource implements AutoCloseable {
     long start = 0;
     String range = req.requestHeaders().get(HttpHeaderNames.RANGE);
     String ifRange = req.requestHeaders().get(HttpHeaderNames.IF_RANGE);
-    if (range != null && range.startsWith("bytes=") && range.endsWith("-") && (ifRange == null || ifRange.equals(etag))) {
+    if (range != null
+        && range.startsWith("bytes=")
+        && range.endsWith("-")
+        && (ifRange == null || ifRange.equals(etag))) {
       start = Long.parseLong(range.substring(6, range.length() - 1));
       if (start >= size) {
         return res.status(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
             .header(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size)
-            .header(HttpHeaderNames.CONTENT_LENGTH, "0").send();
+            .header(HttpHeaderNames.CONTENT_LENGTH, "0")
+            .send();
       }
       partialAnswers.incrementAndGet();
       res.status(HttpResponseStatus.PARTIAL_CONTENT)
@@ -97,23 +105,29 @@ final class ResumeSource implements AutoCloseable {
         .send(body(id, start, end, size));
   }
 
-  /** Bytes {@code from} to {@code to} of the file; fails there when {@code to} is short of {@code size}: the cut. */
+  /**
+   * Bytes {@code from} to {@code to} of the file; fails there when {@code to} is short of {@code
+   * size}: the cut.
+   */
   private Flux<ByteBuf> body(long id, long from, long to, long size) {
     int origin = (int) Math.floorMod(seed ^ (id * 0x9E3779B97F4A7C15L), (long) BLOCK);
-    Flux<ByteBuf> bytes = Flux.generate(
-        () -> from,
-        (sent, sink) -> {
-          if (sent >= to) {
-            sink.complete();
-            return sent;
-          }
-          int at = (int) ((origin + sent) % BLOCK);
-          int length = (int) Math.min(Math.min(CHUNK, BLOCK - at), to - sent);
-          sink.next(block.slice(at, length));
-          bytesServed.addAndGet(length);
-          return sent + length;
-        });
-    return to < size ? bytes.concatWith(Flux.error(new IllegalStateException("cut off (benchmark)"))) : bytes;
+    Flux<ByteBuf> bytes =
+        Flux.generate(
+            () -> from,
+            (sent, sink) -> {
+              if (sent >= to) {
+                sink.complete();
+                return sent;
+              }
+              int at = (int) ((origin + sent) % BLOCK);
+              int length = (int) Math.min(Math.min(CHUNK, BLOCK - at), to - sent);
+              sink.next(block.slice(at, length));
+              bytesServed.addAndGet(length);
+              return sent + length;
+            });
+    return to < size
+        ? bytes.concatWith(Flux.error(new IllegalStateException("cut off (benchmark)")))
+        : bytes;
   }
 
   @Override

@@ -8,15 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.slf4j.Logger;
@@ -49,7 +49,12 @@ final class ScaleOutRunner {
   private final ResultWatcher watcher;
   private final String runId;
 
-  ScaleOutRunner(BenchPipeline pipeline, CorpusServer server, Publisher publisher, ResultWatcher watcher, String runId) {
+  ScaleOutRunner(
+      BenchPipeline pipeline,
+      CorpusServer server,
+      Publisher publisher,
+      ResultWatcher watcher,
+      String runId) {
     this.pipeline = pipeline;
     this.server = server;
     this.publisher = publisher;
@@ -61,8 +66,11 @@ final class ScaleOutRunner {
     Map<String, Object> figures = new LinkedHashMap<>();
     Path jar = DownloadInstances.findLauncherJar().orElse(null);
     if (jar == null) {
-      figures.put("scale_out_skipped", "no launcher jar: build it (./mvnw -pl launcher package) or give -D"
-          + DownloadInstances.JAR_PROPERTY + "=PATH");
+      figures.put(
+          "scale_out_skipped",
+          "no launcher jar: build it (./mvnw -pl launcher package) or give -D"
+              + DownloadInstances.JAR_PROPERTY
+              + "=PATH");
       log.warn("scale-out skipped: {}", figures.get("scale_out_skipped"));
       return figures;
     }
@@ -77,23 +85,32 @@ final class ScaleOutRunner {
     ScheduledExecutorService feeder = Executors.newSingleThreadScheduledExecutor();
     List<Map<String, Object>> steps = new ArrayList<>();
     long start = System.currentTimeMillis();
-    try (DownloadInstances instances = new DownloadInstances(jar, pipeline.dataDir().resolve("scale-out-logs"))) {
+    try (DownloadInstances instances =
+        new DownloadInstances(jar, pipeline.dataDir().resolve("scale-out-logs"))) {
       String pending = TOPIC_PREFIX + pipeline.topics().pending();
       feeder.scheduleWithFixedDelay(
           () -> {
             int backlog = 100 * Math.max(1, launched.get()) + 100;
             // stopped by the flag, never by an interrupt: an interrupted send after expect() left a
-            // task expected that was never sent, and the run waited for its result until it timed out
+            // task expected that was never sent, and the run waited for its result until it timed
+            // out
             while (feeding.get() && sent.get() - tracker.resultCount() < backlog) {
-              FileSpec file = new FileSpec(number * 10_000_000L + sent.getAndIncrement(), HOST,
-                  scenario.sizeBytes(), 0, 0);
+              FileSpec file =
+                  new FileSpec(
+                      number * 10_000_000L + sent.getAndIncrement(),
+                      HOST,
+                      scenario.sizeBytes(),
+                      0,
+                      0);
               String traceId = "bench-" + runId + "-" + file.id();
               String url = server.url(file);
               tracker.expect(DownloadTask.idFor(traceId, url), file);
               publisher.task(pending, traceId, "A" + file.id(), url, file.name(), null);
             }
           },
-          0, 50, TimeUnit.MILLISECONDS);
+          0,
+          50,
+          TimeUnit.MILLISECONDS);
       Duration startLimit = Duration.ofMinutes(5);
       for (int k = 1; k <= scenario.files(); k++) {
         String name = Integer.toString(k);
@@ -101,20 +118,28 @@ final class ScaleOutRunner {
         launched.set(k);
         instances.launch(k, properties(k));
         log.info("scale-out: download instance {} launched", k);
-        Waiting.until(startLimit, () -> {
-          instances.checkAlive();
-          return server.firstRequest(name) != null;
-        }, "download instance " + k + "'s first download");
+        Waiting.until(
+            startLimit,
+            () -> {
+              instances.checkAlive();
+              return server.firstRequest(name) != null;
+            },
+            "download instance " + k + "'s first download");
         long firstDownload = server.firstRequest(name);
-        Waiting.until(Duration.ofMillis(2L * scenario.slowMillis() + 10_000),
-            () -> System.currentTimeMillis() >= firstDownload + 2L * scenario.slowMillis(), "the rebalance to settle");
+        Waiting.until(
+            Duration.ofMillis(2L * scenario.slowMillis() + 10_000),
+            () -> System.currentTimeMillis() >= firstDownload + 2L * scenario.slowMillis(),
+            "the rebalance to settle");
         long windowStart = System.currentTimeMillis();
         Map<String, Long> requestsBefore = server.requestsByInstance();
-        Waiting.until(Duration.ofSeconds(scenario.durationSeconds() + 10L),
-            () -> System.currentTimeMillis() >= windowStart + scenario.durationSeconds() * 1000L, "the window");
+        Waiting.until(
+            Duration.ofSeconds(scenario.durationSeconds() + 10L),
+            () -> System.currentTimeMillis() >= windowStart + scenario.durationSeconds() * 1000L,
+            "the window");
         long windowEnd = System.currentTimeMillis();
         instances.checkAlive();
-        Map<String, Object> step = step(k, tracker, windowStart, windowEnd, joined, firstDownload, requestsBefore);
+        Map<String, Object> step =
+            step(k, tracker, windowStart, windowEnd, joined, firstDownload, requestsBefore);
         step.put("spring_started_seconds", instances.startedSeconds(k));
         steps.add(step);
         log.info("scale-out: {} instance(s): {}", k, steps.get(steps.size() - 1));
@@ -128,13 +153,25 @@ final class ScaleOutRunner {
       publisher.flush();
       // what is still waiting is the backlog kept ahead of the instances: at most a few hundred
       // tasks, each one trickle long, on every instance's slots
-      Duration drain = Duration.ofSeconds(120 + (long) (sent.get() - tracker.resultCount()) * scenario.slowMillis()
-          / 1000 / Math.max(1, 50 * scenario.files()));
+      Duration drain =
+          Duration.ofSeconds(
+              120
+                  + (long) (sent.get() - tracker.resultCount())
+                      * scenario.slowMillis()
+                      / 1000
+                      / Math.max(1, 50 * scenario.files()));
       try {
         Waiting.get(tracker.complete(), drain, "the results of scale-out");
       } catch (Waiting.HarnessException e) {
-        throw new Waiting.HarnessException(e.getMessage() + ": " + tracker.resultCount() + " of "
-            + tracker.expectedCount() + " results; missing e.g. " + tracker.missing(5), e.getCause());
+        throw new Waiting.HarnessException(
+            e.getMessage()
+                + ": "
+                + tracker.resultCount()
+                + " of "
+                + tracker.expectedCount()
+                + " results; missing e.g. "
+                + tracker.missing(5),
+            e.getCause());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -149,7 +186,8 @@ final class ScaleOutRunner {
       step.put("ratio_to_1", (double) step.get("files_per_second") / one);
       int k = (int) step.get("instances");
       figures.put("files_per_second_" + k, step.get("files_per_second"));
-      figures.put("join_to_first_download_seconds_" + k, step.get("join_to_first_download_seconds"));
+      figures.put(
+          "join_to_first_download_seconds_" + k, step.get("join_to_first_download_seconds"));
       if (k > 1) {
         figures.put("ratio_" + k + "_to_1", step.get("ratio_to_1"));
       }
@@ -163,14 +201,23 @@ final class ScaleOutRunner {
 
   /** Files/s in the window, the join's figures and how the window's requests split by instance. */
   private Map<String, Object> step(
-      int k, Tracker tracker, long windowStart, long windowEnd, long joined, long firstDownload,
+      int k,
+      Tracker tracker,
+      long windowStart,
+      long windowEnd,
+      long joined,
+      long firstDownload,
       Map<String, Long> requestsBefore) {
-    long inWindow = tracker.results().stream()
-        .filter(r -> r.receivedAtMillis() >= windowStart && r.receivedAtMillis() < windowEnd)
-        .count();
+    long inWindow =
+        tracker.results().stream()
+            .filter(r -> r.receivedAtMillis() >= windowStart && r.receivedAtMillis() < windowEnd)
+            .count();
     Map<String, Long> requests = new LinkedHashMap<>();
-    server.requestsByInstance().forEach((instance, count) ->
-        requests.put(instance, count - requestsBefore.getOrDefault(instance, 0L)));
+    server
+        .requestsByInstance()
+        .forEach(
+            (instance, count) ->
+                requests.put(instance, count - requestsBefore.getOrDefault(instance, 0L)));
     Map<String, Object> step = new LinkedHashMap<>();
     step.put("instances", k);
     step.put("window_files", inWindow);
@@ -191,10 +238,15 @@ final class ScaleOutRunner {
     names.add(TOPIC_PREFIX + topics.pending());
     topics.retry().forEach(t -> names.add(TOPIC_PREFIX + t));
     names.add(TOPIC_PREFIX + topics.dlq());
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers()))) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      List<NewTopic> missing = names.stream().filter(name -> !existing.contains(name))
-          .map(name -> new NewTopic(name, topics.partitions(), topics.replication())).toList();
+      List<NewTopic> missing =
+          names.stream()
+              .filter(name -> !existing.contains(name))
+              .map(name -> new NewTopic(name, topics.partitions(), topics.replication()))
+              .toList();
       admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -213,14 +265,20 @@ final class ScaleOutRunner {
     PipelineTopics topics = pipeline.topics();
     Map<String, String> p = new LinkedHashMap<>(pipeline.workerProperties());
     p.put("pipeline.topics.pending", TOPIC_PREFIX + topics.pending());
-    p.put("pipeline.topics.retry", String.join(",", topics.retry().stream().map(t -> TOPIC_PREFIX + t).toList()));
+    p.put(
+        "pipeline.topics.retry",
+        String.join(",", topics.retry().stream().map(t -> TOPIC_PREFIX + t).toList()));
     p.put("pipeline.topics.dlq", TOPIC_PREFIX + topics.dlq());
-    p.put("pipeline.download.group-id", TOPIC_PREFIX + p.getOrDefault("pipeline.download.group-id", "download"));
+    p.put(
+        "pipeline.download.group-id",
+        TOPIC_PREFIX + p.getOrDefault("pipeline.download.group-id", "download"));
     p.put("pipeline.instance", "scale-out-" + k);
     p.put("pipeline.ports.download", "0");
     // Spring Boot's "Started ... (process running for X)" line, read back by DownloadInstances.
     p.put("logging.level.org.attachmentpipeline.download.DownloadWorkerApplication", "INFO");
-    p.put("pipeline.download.hosts[127.0.0.1].headers." + CorpusServer.INSTANCE_HEADER, Integer.toString(k));
+    p.put(
+        "pipeline.download.hosts[127.0.0.1].headers." + CorpusServer.INSTANCE_HEADER,
+        Integer.toString(k));
     return p;
   }
 }

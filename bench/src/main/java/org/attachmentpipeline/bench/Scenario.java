@@ -12,9 +12,9 @@ import java.util.List;
  * @param sizeBytes the size of each file
  * @param plain whether the plain downloader fetches the same corpus in the same run
  * @param hosts how many local hosts (127.0.0.1, .2, ...) serve the corpus
- * @param slowMillis the extra time before answering: every request of the last host
- *     ({@code slow-host}), or every 50th file ({@code slow-file}); for {@code scale-out}, how long
- *     each body trickles
+ * @param slowMillis the extra time before answering: every request of the last host ({@code
+ *     slow-host}), or every 50th file ({@code slow-file}); for {@code scale-out}, how long each
+ *     body trickles
  * @param failPercent the share of requests answered with 503 ({@code failures})
  * @param durationSeconds how long events are let in ({@code fixed-rate}); for {@code scale-out},
  *     the measuring window of each step
@@ -72,7 +72,11 @@ public record Scenario(
   public long timeoutSeconds() {
     long bytesSeconds = totalBytes() / (2L * 1024 * 1024);
     long retrySeconds = failPercent > 0 ? 30 : 0;
-    return 60 + durationSeconds + files / 20 + bytesSeconds + retrySeconds
+    return 60
+        + durationSeconds
+        + files / 20
+        + bytesSeconds
+        + retrySeconds
         + (long) slowMillis * Math.max(1, files / 50) / 1000;
   }
 

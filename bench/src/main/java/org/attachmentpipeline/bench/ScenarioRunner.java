@@ -43,8 +43,13 @@ final class ScenarioRunner {
   private final AtomicInteger scenarioNumber = new AtomicInteger();
 
   ScenarioRunner(
-      BenchPipeline pipeline, CorpusServer server, Publisher publisher, ResultWatcher watcher,
-      ResourceSampler sampler, String runId, Profiler profiler) {
+      BenchPipeline pipeline,
+      CorpusServer server,
+      Publisher publisher,
+      ResultWatcher watcher,
+      ResourceSampler sampler,
+      String runId,
+      Profiler profiler) {
     this.pipeline = pipeline;
     this.server = server;
     this.publisher = publisher;
@@ -78,8 +83,13 @@ final class ScenarioRunner {
         Path dir = pipeline.dataDir().resolve("curl-" + scenario.name());
         curl = CurlPeer.download(corpus, server, dir);
         deleteTree(dir);
-        log.info("{} curl: {} files in {} ms, exit {}, {} wrong or missing", scenario.name(), curl.files(),
-            curl.endMillis() - curl.startMillis(), curl.exitCode(), curl.failures());
+        log.info(
+            "{} curl: {} files in {} ms, exit {}, {} wrong or missing",
+            scenario.name(),
+            curl.files(),
+            curl.endMillis() - curl.startMillis(),
+            curl.exitCode(),
+            curl.failures());
       } else {
         curlSkipped = "curl is not on the PATH";
       }
@@ -89,7 +99,8 @@ final class ScenarioRunner {
     }
     Tracker tracker = new Tracker();
     watcher.watch(tracker);
-    boolean memoryScenario = scenario.targets().stream().anyMatch(t -> t.figure().startsWith("heap_live"));
+    boolean memoryScenario =
+        scenario.targets().stream().anyMatch(t -> t.figure().startsWith("heap_live"));
     ResourceSampler.Window window = sampler.begin(memoryScenario);
     long start;
     long requestsBefore = server.requests();
@@ -102,9 +113,16 @@ final class ScenarioRunner {
       if (scenario.kind() == Kind.SCALE) {
         scaleOneTwoOne(scenario, tracker);
       }
-      Waiting.get(tracker.complete(), Duration.ofSeconds(scenario.timeoutSeconds()),
-          "the results of " + scenario.name() + " (" + tracker.resultCount() + " of "
-              + tracker.expectedCount() + " so far)");
+      Waiting.get(
+          tracker.complete(),
+          Duration.ofSeconds(scenario.timeoutSeconds()),
+          "the results of "
+              + scenario.name()
+              + " ("
+              + tracker.resultCount()
+              + " of "
+              + tracker.expectedCount()
+              + " so far)");
     } finally {
       for (int host = 0; host < server.hosts(); host++) {
         server.setHostDelay(host, 0);
@@ -138,7 +156,8 @@ final class ScenarioRunner {
       figures.putAll(Figures.byHost(tracker, scenario.hosts() - 1));
     }
     if (scenario.kind() == Kind.SCALE) {
-      figures.putAll(Figures.redone(tracker, server.requests() - requestsBefore, inventoryRows(tracker)));
+      figures.putAll(
+          Figures.redone(tracker, server.requests() - requestsBefore, inventoryRows(tracker)));
     }
     figures.put("timeline", Figures.timeline(tracker, start));
     deleteTree(pipeline.dataDir().resolve("onelake"));
@@ -152,10 +171,14 @@ final class ScenarioRunner {
    */
   private void scaleOneTwoOne(Scenario scenario, Tracker tracker) {
     Duration limit = Duration.ofSeconds(scenario.timeoutSeconds());
-    Waiting.until(limit, () -> tracker.resultCount() >= scenario.files() / 5, "a fifth of the results");
+    Waiting.until(
+        limit, () -> tracker.resultCount() >= scenario.files() / 5, "a fifth of the results");
     log.info("scale: a second download worker joins at {} results", tracker.resultCount());
     pipeline.addDownloadWorker();
-    Waiting.until(limit, () -> tracker.resultCount() >= scenario.files() * 3 / 5, "three fifths of the results");
+    Waiting.until(
+        limit,
+        () -> tracker.resultCount() >= scenario.files() * 3 / 5,
+        "three fifths of the results");
     log.info("scale: the second download worker leaves at {} results", tracker.resultCount());
     pipeline.removeDownloadWorker();
   }
@@ -164,19 +187,24 @@ final class ScenarioRunner {
   private List<String> inventoryRows(Tracker tracker) {
     Path table = pipeline.dataDir().resolve("delta/inventory");
     AtomicReference<List<String>> rows = new AtomicReference<>(List.of());
-    Waiting.until(Duration.ofMinutes(2), () -> {
-      rows.set(InventoryTableReader.readAll(table).stream()
-          .map(InventoryRow::taskId)
-          .filter(taskId -> tracker.file(taskId) != null)
-          .toList());
-      return rows.get().stream().distinct().count() >= tracker.expectedCount();
-    }, "an inventory row for every task");
+    Waiting.until(
+        Duration.ofMinutes(2),
+        () -> {
+          rows.set(
+              InventoryTableReader.readAll(table).stream()
+                  .map(InventoryRow::taskId)
+                  .filter(taskId -> tracker.file(taskId) != null)
+                  .toList());
+          return rows.get().stream().distinct().count() >= tracker.expectedCount();
+        },
+        "an inventory row for every task");
     return rows.get();
   }
 
   /** A warm-up burst whose figures are not reported (JIT, connections, consumer groups). */
   void warmUp(int files) throws InterruptedException {
-    Scenario warm = new Scenario(WARM_UP, Kind.BURST, files, 16 * 1024, false, 1, 0, 0, 0, List.of(), "");
+    Scenario warm =
+        new Scenario(WARM_UP, Kind.BURST, files, 16 * 1024, false, 1, 0, 0, 0, List.of(), "");
     run(warm, 0);
   }
 
@@ -185,14 +213,20 @@ final class ScenarioRunner {
     int count = scenario.kind() == Kind.FIXED_RATE ? 0 : scenario.files();
     for (int i = 0; i < count; i++) {
       int delay = scenario.kind() == Kind.ONE_PARTITION && i % 50 == 49 ? scenario.slowMillis() : 0;
-      files.add(new FileSpec(number * 10_000_000L + i, i % scenario.hosts(), scenario.sizeBytes(), delay,
-          scenario.failPercent()));
+      files.add(
+          new FileSpec(
+              number * 10_000_000L + i,
+              i % scenario.hosts(),
+              scenario.sizeBytes(),
+              delay,
+              scenario.failPercent()));
     }
     return files;
   }
 
   /** Lets the scenario's work in; returns the moment measuring starts (epoch ms). */
-  private long letIn(Scenario scenario, List<FileSpec> corpus, Tracker tracker, double rate, int number) {
+  private long letIn(
+      Scenario scenario, List<FileSpec> corpus, Tracker tracker, double rate, int number) {
     return switch (scenario.kind()) {
       case BURST, SCALE -> {
         long start = System.currentTimeMillis();
@@ -217,7 +251,8 @@ final class ScenarioRunner {
         pipeline.resumeDownloads();
         yield start;
       }
-      case SCALE_OUT -> throw new IllegalStateException("scale-out lets its work in itself (ScaleOutRunner)");
+      case SCALE_OUT ->
+          throw new IllegalStateException("scale-out lets its work in itself (ScaleOutRunner)");
     };
   }
 
@@ -229,14 +264,20 @@ final class ScenarioRunner {
     try {
       ticker.scheduleAtFixedRate(
           () -> {
-            long due = Math.min(total, Math.round(rate * (System.currentTimeMillis() - start) / 1000.0));
+            long due =
+                Math.min(total, Math.round(rate * (System.currentTimeMillis() - start) / 1000.0));
             while (sent.get() < due) {
               int i = sent.getAndIncrement();
-              sendEvent(tracker, new FileSpec(number * 10_000_000L + i, 0, scenario.sizeBytes(), 0, 0));
+              sendEvent(
+                  tracker, new FileSpec(number * 10_000_000L + i, 0, scenario.sizeBytes(), 0, 0));
             }
           },
-          0, 5, TimeUnit.MILLISECONDS);
-      Waiting.until(Duration.ofSeconds(scenario.durationSeconds() + 30L), () -> sent.get() >= total,
+          0,
+          5,
+          TimeUnit.MILLISECONDS);
+      Waiting.until(
+          Duration.ofSeconds(scenario.durationSeconds() + 30L),
+          () -> sent.get() >= total,
           "the fixed-rate events to be sent");
     } finally {
       ticker.shutdownNow();

@@ -14,8 +14,17 @@ public final class Scenarios {
   /** Every scenario name, in the order a full run takes them. */
   public static final List<String> NAMES =
       List.of(
-          "files-64k", "files-8m", "file-1g", "fixed-rate", "failures", "slow-host", "backlog",
-          "slow-file", "scale", "scale-out", ResumeScenario.NAME);
+          "files-64k",
+          "files-8m",
+          "file-1g",
+          "fixed-rate",
+          "failures",
+          "slow-host",
+          "backlog",
+          "slow-file",
+          "scale",
+          "scale-out",
+          ResumeScenario.NAME);
 
   private Scenarios() {}
 
@@ -25,7 +34,9 @@ public final class Scenarios {
     if (names.isEmpty()) {
       // scale-out runs in quick mode only when named (--scenario scale-out): its last quick run
       // here measured both steps and then did not end, and CI runs the quick mode unattended
-      return quick ? all.stream().filter(scenario -> !scenario.name().equals("scale-out")).toList() : all;
+      return quick
+          ? all.stream().filter(scenario -> !scenario.name().equals("scale-out")).toList()
+          : all;
     }
     return all.stream().filter(scenario -> names.contains(scenario.name())).toList();
   }
@@ -62,61 +73,134 @@ public final class Scenarios {
 
   private static Scenario files64k(int files) {
     return new Scenario(
-        "files-64k", Kind.BURST, files, 64 * KIB, true, 1, 0, 0, 0,
-        List.of(new Target("ratio_files_per_second", false, 0.5, "pipeline >= 0.5 x plain files/s")),
+        "files-64k",
+        Kind.BURST,
+        files,
+        64 * KIB,
+        true,
+        1,
+        0,
+        0,
+        0,
+        List.of(
+            new Target("ratio_files_per_second", false, 0.5, "pipeline >= 0.5 x plain files/s")),
         files + " files of 64 KiB, all events at once");
   }
 
   private static Scenario files8m(int files) {
     return new Scenario(
-        "files-8m", Kind.BURST, files, 8 * MIB, true, 1, 0, 0, 0,
+        "files-8m",
+        Kind.BURST,
+        files,
+        8 * MIB,
+        true,
+        1,
+        0,
+        0,
+        0,
         List.of(new Target("ratio_mb_per_second", false, 0.5, "pipeline >= 0.5 x plain MB/s")),
         files + " files of 8 MiB, all events at once");
   }
 
   private static Scenario bigFile(long size) {
     return new Scenario(
-        "file-1g", Kind.BURST, 1, size, true, 1, 0, 0, 0,
+        "file-1g",
+        Kind.BURST,
+        1,
+        size,
+        true,
+        1,
+        0,
+        0,
+        0,
         List.of(new Target("heap_live_growth_mib", true, 64, "live heap growth <= 64 MiB")),
         "one file of " + (size / MIB) + " MiB; live heap growth (a full GC every second) and RSS");
   }
 
   private static Scenario fixedRate(int seconds) {
     return new Scenario(
-        "fixed-rate", Kind.FIXED_RATE, 0, 64 * KIB, false, 1, 0, 0, seconds,
+        "fixed-rate",
+        Kind.FIXED_RATE,
+        0,
+        64 * KIB,
+        false,
+        1,
+        0,
+        0,
+        seconds,
         List.of(new Target("latency_p95_ms", true, 250, "end-to-end p95 <= 250 ms")),
         "64 KiB files for " + seconds + " s at half the saturating rate of files-64k");
   }
 
   private static Scenario failures(int files) {
     return new Scenario(
-        "failures", Kind.BURST, files, 64 * KIB, false, 1, 0, 30, 0,
+        "failures",
+        Kind.BURST,
+        files,
+        64 * KIB,
+        false,
+        1,
+        0,
+        30,
+        0,
         List.of(new Target("retry_error_p99_ms", true, 1000, "retry timing error p99 <= 1 s")),
         files + " files of 64 KiB, 30 % of requests answered 503, retry delays 50/100/200/400 ms");
   }
 
   private static Scenario slowHost(int files) {
     return new Scenario(
-        "slow-host", Kind.BURST, files, 64 * KIB, true, 5, 2_000, 0, 0, List.of(),
+        "slow-host",
+        Kind.BURST,
+        files,
+        64 * KIB,
+        true,
+        5,
+        2_000,
+        0,
+        0,
+        List.of(),
         files + " files of 64 KiB over 5 hosts; the 5th answers every request after 2 s");
   }
 
   private static Scenario backlog(int tasks) {
     double seconds = 180.0 * tasks / 100_000;
     return new Scenario(
-        "backlog", Kind.BACKLOG, tasks, 4 * KIB, false, 1, 0, 0, 0,
-        List.of(new Target("drain_seconds", true, seconds,
-            "drained in <= " + (tasks == 100_000 ? "3 min" : seconds + " s (3 min per 100,000, scaled)"))),
+        "backlog",
+        Kind.BACKLOG,
+        tasks,
+        4 * KIB,
+        false,
+        1,
+        0,
+        0,
+        0,
+        List.of(
+            new Target(
+                "drain_seconds",
+                true,
+                seconds,
+                "drained in <= "
+                    + (tasks == 100_000 ? "3 min" : seconds + " s (3 min per 100,000, scaled)"))),
         tasks + " tasks of 4 KiB waiting on the pending topic, then the download worker resumes");
   }
 
   private static Scenario scale(int files) {
     return new Scenario(
-        "scale", Kind.SCALE, files, 64 * KIB, false, 1, 0, 0, 0,
+        "scale",
+        Kind.SCALE,
+        files,
+        64 * KIB,
+        false,
+        1,
+        0,
+        0,
+        0,
         List.of(
             new Target("inventory_rows_duplicated", true, 0, "no inventory row duplicated"),
             new Target("files_redone_percent", true, 1, "under 1 % of files downloaded twice")),
-        files + " files of 64 KiB; a second download worker joins at 20 % of the results and leaves at 60 %");
+        files
+            + " files of 64 KiB; a second download worker joins at 20 % of the results and leaves"
+            + " at 60 %");
   }
 
   private static Scenario scaleOut(int instances, int trickleMillis, int windowSeconds) {
@@ -126,14 +210,36 @@ public final class Scenarios {
       targets.add(new Target("ratio_3_to_1", false, 2.6, "3 instances >= 2.6 x the files/s of 1"));
     }
     return new Scenario(
-        "scale-out", Kind.SCALE_OUT, instances, 16 * KIB, false, 1, trickleMillis, 0, windowSeconds, targets,
-        "1 to " + instances + " download instances (separate processes), every 16 KiB body trickling over "
-            + trickleMillis + " ms; files/s in a " + windowSeconds + " s window per step");
+        "scale-out",
+        Kind.SCALE_OUT,
+        instances,
+        16 * KIB,
+        false,
+        1,
+        trickleMillis,
+        0,
+        windowSeconds,
+        targets,
+        "1 to "
+            + instances
+            + " download instances (separate processes), every 16 KiB body trickling over "
+            + trickleMillis
+            + " ms; files/s in a "
+            + windowSeconds
+            + " s window per step");
   }
 
   private static Scenario slowFile() {
     return new Scenario(
-        "slow-file", Kind.ONE_PARTITION, 500, 4 * KIB, false, 1, 1_500, 0, 0,
+        "slow-file",
+        Kind.ONE_PARTITION,
+        500,
+        4 * KIB,
+        false,
+        1,
+        1_500,
+        0,
+        0,
         List.of(new Target("wall_seconds", true, 3, "wall time <= 3 s")),
         "500 tasks on ONE partition of the pending topic, every 50th served in 1.5 s");
   }

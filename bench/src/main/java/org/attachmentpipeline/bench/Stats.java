@@ -32,7 +32,9 @@ final class Stats {
     map.put(prefix + "_p50_ms", percentile(sorted, 50));
     map.put(prefix + "_p95_ms", percentile(sorted, 95));
     map.put(prefix + "_p99_ms", percentile(sorted, 99));
-    map.put(prefix + "_max_ms", sorted.length == 0 ? null : (Object) (double) sorted[sorted.length - 1]);
+    map.put(
+        prefix + "_max_ms",
+        sorted.length == 0 ? null : (Object) (double) sorted[sorted.length - 1]);
     map.put(prefix + "_samples", sorted.length);
     return map;
   }

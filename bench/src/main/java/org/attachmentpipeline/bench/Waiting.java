@@ -29,7 +29,9 @@ final class Waiting {
               done.completeExceptionally(e);
             }
           },
-          0, 20, TimeUnit.MILLISECONDS);
+          0,
+          20,
+          TimeUnit.MILLISECONDS);
       done.get(atMost.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new HarnessException("Timed out after " + atMost + " waiting for " + what, e);

@@ -12,15 +12,24 @@ class BenchOptionsTests {
 
   @Test
   void readsScenariosBrokersOutputAndPassesOtherPropertiesToTheWorkers() {
-    BenchOptions options = BenchOptions.parse("--quick", "--scenario", "files-64k,slow-file",
-        "--bootstrap-servers=kafka:9092", "--out", "/tmp/x", "--pipeline.download.max-concurrency=10");
+    BenchOptions options =
+        BenchOptions.parse(
+            "--quick",
+            "--scenario",
+            "files-64k,slow-file",
+            "--bootstrap-servers=kafka:9092",
+            "--out",
+            "/tmp/x",
+            "--pipeline.download.max-concurrency=10");
 
     assertThat(options.quick()).isTrue();
     assertThat(options.scenarios()).containsExactly("files-64k", "slow-file");
     assertThat(options.bootstrapServers()).contains("kafka:9092");
     assertThat(options.out()).isEqualTo(Path.of("/tmp/x"));
-    assertThat(options.pipelineProperties()).isEqualTo(Map.of("pipeline.download.max-concurrency", "10"));
-    assertThat(Scenarios.select(options.scenarios(), true)).extracting(Scenario::name)
+    assertThat(options.pipelineProperties())
+        .isEqualTo(Map.of("pipeline.download.max-concurrency", "10"));
+    assertThat(Scenarios.select(options.scenarios(), true))
+        .extracting(Scenario::name)
         .isEqualTo(List.of("files-64k", "slow-file"));
   }
 
@@ -55,7 +64,9 @@ class BenchOptionsTests {
 
     assertThat(full.files()).isEqualTo(3);
     assertThat(quick.files()).isEqualTo(2);
-    assertThat(full.targets()).extracting(Scenario.Target::figure).containsExactly("ratio_2_to_1", "ratio_3_to_1");
+    assertThat(full.targets())
+        .extracting(Scenario.Target::figure)
+        .containsExactly("ratio_2_to_1", "ratio_3_to_1");
     assertThat(quick.targets()).extracting(Scenario.Target::figure).containsExactly("ratio_2_to_1");
   }
 }

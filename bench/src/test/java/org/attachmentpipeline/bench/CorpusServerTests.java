@@ -61,10 +61,13 @@ class CorpusServerTests {
   }
 
   @Test
-  void aTricklingHostSpreadsTheBodyOverItsTimeAndCountsRequestsByTheInstanceHeader() throws Exception {
+  void aTricklingHostSpreadsTheBodyOverItsTimeAndCountsRequestsByTheInstanceHeader()
+      throws Exception {
     FileSpec file = new FileSpec(6, 1, 16 * 1024, 0, 0);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(server.url(file)))
-        .header(CorpusServer.INSTANCE_HEADER, "7").build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(server.url(file)))
+            .header(CorpusServer.INSTANCE_HEADER, "7")
+            .build();
     server.setHostTrickle(1, 500);
     long start = System.nanoTime();
     HttpResponse<byte[]> trickled;
@@ -76,14 +79,18 @@ class CorpusServerTests {
 
     assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(500);
     assertThat(trickled.body()).isEqualTo(get(file).body());
-    assertThat(java.util.HexFormat.of().formatHex(
-        java.security.MessageDigest.getInstance("SHA-256").digest(trickled.body()))).isEqualTo(server.sha256(file));
+    assertThat(
+            java.util.HexFormat.of()
+                .formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(trickled.body())))
+        .isEqualTo(server.sha256(file));
     assertThat(server.firstRequest("7")).isNotNull();
     assertThat(server.requestsByInstance()).containsEntry("7", 1L);
   }
 
   private static HttpResponse<byte[]> get(FileSpec file) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create(server.url(file))).build(),
+    return client.send(
+        HttpRequest.newBuilder(URI.create(server.url(file))).build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 }

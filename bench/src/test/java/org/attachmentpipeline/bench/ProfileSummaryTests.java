@@ -8,11 +8,17 @@ import org.junit.jupiter.api.Test;
 class ProfileSummaryTests {
 
   private static final List<String> KAFKA_SEND =
-      List.of("java.util.HashMap.get", "org.apache.kafka.clients.Producer.send",
-          "org.attachmentpipeline.download.Window.start", "java.lang.Thread.run");
+      List.of(
+          "java.util.HashMap.get",
+          "org.apache.kafka.clients.Producer.send",
+          "org.attachmentpipeline.download.Window.start",
+          "java.lang.Thread.run");
   private static final List<String> HASHING =
-      List.of("sun.security.provider.SHA2.implCompress", "java.security.MessageDigest.update",
-          "org.attachmentpipeline.download.Hashing.update", "java.lang.Thread.run");
+      List.of(
+          "sun.security.provider.SHA2.implCompress",
+          "java.security.MessageDigest.update",
+          "org.attachmentpipeline.download.Hashing.update",
+          "java.lang.Thread.run");
   private static final List<String> SELECTOR =
       List.of("sun.nio.ch.EPoll.wait", "java.lang.Thread.run");
 
@@ -21,12 +27,15 @@ class ProfileSummaryTests {
     ProfileSummary summary = ProfileSummary.of(List.of(KAFKA_SEND, KAFKA_SEND, HASHING, SELECTOR));
 
     assertThat(summary.samples()).isEqualTo(4);
-    assertThat(summary.topFrames(1)).containsExactly(java.util.Map.entry("java.util.HashMap.get", 50.0));
-    assertThat(summary.topNonJdkFrames(3)).containsExactly(
-        java.util.Map.entry("org.apache.kafka.clients.Producer.send", 50.0),
-        java.util.Map.entry(ProfileSummary.JDK_ONLY, 25.0),
-        java.util.Map.entry("org.attachmentpipeline.download.Hashing.update", 25.0));
-    assertThat(summary.topPackages(5)).containsEntry("org.apache.kafka.clients", 50.0)
+    assertThat(summary.topFrames(1))
+        .containsExactly(java.util.Map.entry("java.util.HashMap.get", 50.0));
+    assertThat(summary.topNonJdkFrames(3))
+        .containsExactly(
+            java.util.Map.entry("org.apache.kafka.clients.Producer.send", 50.0),
+            java.util.Map.entry(ProfileSummary.JDK_ONLY, 25.0),
+            java.util.Map.entry("org.attachmentpipeline.download.Hashing.update", 25.0));
+    assertThat(summary.topPackages(5))
+        .containsEntry("org.apache.kafka.clients", 50.0)
         .containsEntry("org.attachmentpipeline.download", 25.0);
     assertThat(summary.text("x", 25)).contains(" 50.00 %  org.apache.kafka.clients.Producer.send");
   }
@@ -35,9 +44,10 @@ class ProfileSummaryTests {
   void writesCollapsedStacksRootFirstWithTheirCounts() {
     ProfileSummary summary = ProfileSummary.of(List.of(KAFKA_SEND, KAFKA_SEND, SELECTOR));
 
-    assertThat(summary.collapsed().lines()).containsExactly(
-        "java.lang.Thread.run;org.attachmentpipeline.download.Window.start;"
-            + "org.apache.kafka.clients.Producer.send;java.util.HashMap.get 2",
-        "java.lang.Thread.run;sun.nio.ch.EPoll.wait 1");
+    assertThat(summary.collapsed().lines())
+        .containsExactly(
+            "java.lang.Thread.run;org.attachmentpipeline.download.Window.start;"
+                + "org.apache.kafka.clients.Producer.send;java.util.HashMap.get 2",
+            "java.lang.Thread.run;sun.nio.ch.EPoll.wait 1");
   }
 }

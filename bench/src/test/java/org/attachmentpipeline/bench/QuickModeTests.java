@@ -17,17 +17,28 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class QuickModeTests {
 
-  @TempDir
-  Path out;
+  @TempDir Path out;
 
   @Test
   void quickSmallestScenarioWritesAReportWithEveryFigure() throws Exception {
-    int exit = BenchMain.run("--quick", "--scenario", "files-64k", "--profile", "--out", out.toString());
+    int exit =
+        BenchMain.run("--quick", "--scenario", "files-64k", "--profile", "--out", out.toString());
 
     assertThat(exit).isZero();
-    JsonNode report = JsonMapper.builder().build().readTree(Files.readString(out.resolve("bench.json")));
-    for (String key : List.of("schema_version", "run_id", "mode", "started_at", "harness_ok", "errors",
-        "machine", "run", "settings", "scenarios")) {
+    JsonNode report =
+        JsonMapper.builder().build().readTree(Files.readString(out.resolve("bench.json")));
+    for (String key :
+        List.of(
+            "schema_version",
+            "run_id",
+            "mode",
+            "started_at",
+            "harness_ok",
+            "errors",
+            "machine",
+            "run",
+            "settings",
+            "scenarios")) {
       assertThat(report.has(key)).as(key).isTrue();
     }
     assertThat(report.get("harness_ok").asBoolean()).isTrue();
@@ -36,10 +47,28 @@ class QuickModeTests {
     }
     JsonNode scenario = report.get("scenarios").get("files-64k");
     JsonNode figures = scenario.get("figures");
-    for (String key : List.of("files", "files_per_second", "mb_per_second", "latency_p50_ms",
-        "latency_p95_ms", "latency_p99_ms", "latency_max_ms", "stage_ingest_p50_ms", "stage_download_p95_ms",
-        "stage_upload_p99_ms", "heap_peak_mib", "heap_growth_mib", "heap_live_growth_mib", "rss_peak_mib", "rss_hwm_mib", "cpu_seconds",
-        "plain_files_per_second", "plain_mb_per_second", "ratio_files_per_second", "ratio_mb_per_second")) {
+    for (String key :
+        List.of(
+            "files",
+            "files_per_second",
+            "mb_per_second",
+            "latency_p50_ms",
+            "latency_p95_ms",
+            "latency_p99_ms",
+            "latency_max_ms",
+            "stage_ingest_p50_ms",
+            "stage_download_p95_ms",
+            "stage_upload_p99_ms",
+            "heap_peak_mib",
+            "heap_growth_mib",
+            "heap_live_growth_mib",
+            "rss_peak_mib",
+            "rss_hwm_mib",
+            "cpu_seconds",
+            "plain_files_per_second",
+            "plain_mb_per_second",
+            "ratio_files_per_second",
+            "ratio_mb_per_second")) {
       assertThat(figures.has(key)).as("figures." + key).isTrue();
     }
     assertThat(figures.get("files").asInt()).isEqualTo(200);
@@ -62,10 +91,13 @@ class QuickModeTests {
     assertThat(Files.readString(out.resolve("profiles/files-64k-top.txt")))
         .contains("Top frames", "Top non-JDK frames", "By package", "%");
     assertThat(scenario.get("profile").get("samples").asInt()).isPositive();
-    assertThat(Files.readString(out.resolve("bench.md"))).contains("## Profiles", "profiles/files-64k-top.txt");
+    assertThat(Files.readString(out.resolve("bench.md")))
+        .contains("## Profiles", "profiles/files-64k-top.txt");
   }
 
-  /** curl beside the plain peer when it is installed (its output checked), a note when it is not. */
+  /**
+   * curl beside the plain peer when it is installed (its output checked), a note when it is not.
+   */
   void curlPeerIsReportedOrSkippedWithANote(JsonNode figures) throws Exception {
     if (CurlPeer.available()) {
       assertThat(figures.get("curl_files").asInt()).isEqualTo(200);

@@ -36,15 +36,26 @@ final class ChaosReport {
     write();
   }
 
-  synchronized void found(String scenario, Landing.Found found, int rebalances, FlakySource source) {
-    line(String.format(
-        "%s found: %d attachments, %d inventory rows, %d attachments with more than one row;"
-            + " %d files downloaded more than once (%d extra downloads, %.1f %%),"
-            + " %d duplicate result records published and suppressed by the inventory; %d rebalance"
-            + " events logged by the workers (partitions assigned, revoked, lost); %d faults served by the source so far; %d s",
-        scenario, found.files(), found.rows(), found.duplicatedRows(), found.downloadedMoreThanOnce(),
-        found.extraDownloads(), 100.0 * found.extraDownloads() / Math.max(1, found.files()),
-        found.resultCopies(), rebalances, source.faultsServed(), found.seconds()));
+  synchronized void found(
+      String scenario, Landing.Found found, int rebalances, FlakySource source) {
+    line(
+        String.format(
+            "%s found: %d attachments, %d inventory rows, %d attachments with more than one row; %d"
+                + " files downloaded more than once (%d extra downloads, %.1f %%), %d duplicate"
+                + " result records published and suppressed by the inventory; %d rebalance events"
+                + " logged by the workers (partitions assigned, revoked, lost); %d faults served by"
+                + " the source so far; %d s",
+            scenario,
+            found.files(),
+            found.rows(),
+            found.duplicatedRows(),
+            found.downloadedMoreThanOnce(),
+            found.extraDownloads(),
+            100.0 * found.extraDownloads() / Math.max(1, found.files()),
+            found.resultCopies(),
+            rebalances,
+            source.faultsServed(),
+            found.seconds()));
   }
 
   private void write() {

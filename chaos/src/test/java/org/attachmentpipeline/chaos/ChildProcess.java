@@ -32,7 +32,8 @@ final class ChildProcess {
   }
 
   /** Starts {@code java -jar launcherJar args...} in {@code workDir}, output to {@code log}. */
-  static ChildProcess start(String name, Path launcherJar, Path workDir, Path log, List<String> args) {
+  static ChildProcess start(
+      String name, Path launcherJar, Path workDir, Path log, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(JVM_OPTIONS);

@@ -30,7 +30,8 @@ final class FileRun {
   static final String EVENT_TYPE = "verisk.claims.property.xn.documentsReceived";
 
   /** One attachment the run expects to land. */
-  record Expected(String taskId, String traceId, String assignment, String name, String url, String sha256) {}
+  record Expected(
+      String taskId, String traceId, String assignment, String name, String url, String sha256) {}
 
   private final String label;
   private final List<Map<String, Object>> events = new ArrayList<>();
@@ -54,7 +55,13 @@ final class FileRun {
         String taskId = DownloadTask.idFor(traceId, url);
         byTask.put(
             taskId,
-            new Expected(taskId, traceId, assignment, name, url, FlakySource.sha256(FlakySource.content(name))));
+            new Expected(
+                taskId,
+                traceId,
+                assignment,
+                name,
+                url,
+                FlakySource.sha256(FlakySource.content(name))));
       }
       Map<String, Object> event = new LinkedHashMap<>();
       event.put("type", EVENT_TYPE);
@@ -101,12 +108,13 @@ final class FileRun {
             Awaitility.await("events " + label + " accepted by the ingester")
                 .atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofMillis(300))
-                .until(() -> {
-                  if (tries.incrementAndGet() > 1) {
-                    postsRepeated.incrementAndGet();
-                  }
-                  return post(http, ingesterPort.getAsInt(), body);
-                });
+                .until(
+                    () -> {
+                      if (tries.incrementAndGet() > 1) {
+                        postsRepeated.incrementAndGet();
+                      }
+                      return post(http, ingesterPort.getAsInt(), body);
+                    });
           }
         });
   }

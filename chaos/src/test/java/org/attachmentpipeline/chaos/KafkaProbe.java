@@ -60,7 +60,10 @@ final class KafkaProbe implements AutoCloseable {
     Map<String, org.apache.kafka.clients.admin.TopicDescription> topics =
         admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS);
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    topics.get(topic).partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    topics
+        .get(topic)
+        .partitions()
+        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
     return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream()
         .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset)
         .sum();
@@ -74,7 +77,10 @@ final class KafkaProbe implements AutoCloseable {
     Map<String, Long> lag = new TreeMap<>();
     for (String group : groups) {
       Map<TopicPartition, OffsetAndMetadata> committed =
-          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get(10, TimeUnit.SECONDS);
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
       Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
@@ -104,7 +110,8 @@ final class KafkaProbe implements AutoCloseable {
   /** The names of the consumer groups on the broker. */
   Set<String> groups() throws Exception {
     Set<String> names = new java.util.TreeSet<>();
-    for (ConsumerGroupListing listing : admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS)) {
+    for (ConsumerGroupListing listing :
+        admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS)) {
       names.add(listing.groupId());
     }
     return names;
@@ -116,13 +123,18 @@ final class KafkaProbe implements AutoCloseable {
     Map<String, Integer> counts = new HashMap<>();
     Map<String, Object> config =
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            2000);
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
       List<TopicPartition> partitions = new ArrayList<>();
-      consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer
+          .partitionsFor(topic)
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);

@@ -27,7 +27,11 @@ final class Landing {
 
   /** Every consumer group of the flow; none may be left behind at the end of a run. */
   static final String[] GROUPS = {
-    "event-ingester", "download-worker", "download-worker-retry", "upload-worker", "result-processor"
+    "event-ingester",
+    "download-worker",
+    "download-worker-retry",
+    "upload-worker",
+    "result-processor"
   };
 
   /** What a run's check found, for the report. */
@@ -52,30 +56,37 @@ final class Landing {
     return dataDir.resolve("delta/inventory");
   }
 
-  /** Waits until every expected attachment of {@code run} has a row, then until nothing is left in flight. */
+  /**
+   * Waits until every expected attachment of {@code run} has a row, then until nothing is left in
+   * flight.
+   */
   void awaitDone(FileRun run, Duration atMost) {
     Set<String> expected = run.expected().keySet();
     Awaitility.await(run.label() + ": a row for every attachment")
         .atMost(atMost)
         .pollInterval(Duration.ofSeconds(2))
-        .until(() -> {
-          Set<String> present = new HashSet<>();
-          for (InventoryRow row : InventoryTableReader.readAll(inventory())) {
-            present.add(row.taskId());
-          }
-          return present.containsAll(expected);
-        });
+        .until(
+            () -> {
+              Set<String> present = new HashSet<>();
+              for (InventoryRow row : InventoryTableReader.readAll(inventory())) {
+                present.add(row.taskId());
+              }
+              return present.containsAll(expected);
+            });
     Awaitility.await(run.label() + ": no lag in any group and an empty cache")
         .atMost(Duration.ofMinutes(2))
         .pollInterval(Duration.ofSeconds(1))
         .ignoreExceptions()
-        .until(() -> kafka.lagByGroup(GROUPS).values().stream().allMatch(lag -> lag == 0) && cacheFiles().isEmpty());
+        .until(
+            () ->
+                kafka.lagByGroup(GROUPS).values().stream().allMatch(lag -> lag == 0)
+                    && cacheFiles().isEmpty());
   }
 
   /**
    * Checks the run: one inventory row per attachment, SUCCEEDED with the source's SHA-256; every
-   * file in OneLake once with the source's bytes and nothing else under the run's folders; the cache
-   * empty; no lag. Returns what it found.
+   * file in OneLake once with the source's bytes and nothing else under the run's folders; the
+   * cache empty; no lag. Returns what it found.
    */
   Found verify(FileRun run, long seconds, java.util.function.Consumer<Found> before) {
     Map<String, FileRun.Expected> expected = run.expected();
@@ -86,7 +97,11 @@ final class Landing {
     Map<String, Long> rowsPerTask =
         rows.stream().collect(Collectors.groupingBy(InventoryRow::taskId, Collectors.counting()));
     List<String> duplicated =
-        rowsPerTask.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).sorted().toList();
+        rowsPerTask.entrySet().stream()
+            .filter(e -> e.getValue() > 1)
+            .map(Map.Entry::getKey)
+            .sorted()
+            .toList();
     Map<String, Integer> cached = kafka.countByKey("downloads.cached", expected.keySet());
     Map<String, Integer> results = kafka.countByKey("downloads.results", expected.keySet());
     int downloadedTwice = (int) cached.values().stream().filter(count -> count > 1).count();
@@ -94,24 +109,40 @@ final class Landing {
     int resultCopies = results.values().stream().mapToInt(count -> count - 1).sum();
     Found found =
         new Found(
-            expected.size(), rows.size(), duplicated.size(), downloadedTwice, extraDownloads, resultCopies, seconds);
+            expected.size(),
+            rows.size(),
+            duplicated.size(),
+            downloadedTwice,
+            extraDownloads,
+            resultCopies,
+            seconds);
     before.accept(found);
 
-    assertThat(duplicated).as("%s: attachments with more than one inventory row", run.label()).isEmpty();
-    assertThat(rowsPerTask.keySet()).as("%s: attachments with a row", run.label()).containsAll(expected.keySet());
+    assertThat(duplicated)
+        .as("%s: attachments with more than one inventory row", run.label())
+        .isEmpty();
+    assertThat(rowsPerTask.keySet())
+        .as("%s: attachments with a row", run.label())
+        .containsAll(expected.keySet());
     Map<String, InventoryRow> byTask =
         rows.stream().collect(Collectors.toMap(InventoryRow::taskId, Function.identity()));
     for (FileRun.Expected file : expected.values()) {
       InventoryRow row = byTask.get(file.taskId());
-      assertThat(row.status()).as("%s: status of %s", run.label(), file.name()).isEqualTo("SUCCEEDED");
-      assertThat(row.sha256()).as("%s: inventory sha256 of %s", run.label(), file.name()).isEqualTo(file.sha256());
+      assertThat(row.status())
+          .as("%s: status of %s", run.label(), file.name())
+          .isEqualTo("SUCCEEDED");
+      assertThat(row.sha256())
+          .as("%s: inventory sha256 of %s", run.label(), file.name())
+          .isEqualTo(file.sha256());
       Path local = localFile(row.onelakePath());
       assertThat(local).as("%s: %s in OneLake", run.label(), file.name()).isRegularFile();
-      assertThat(FlakySource.sha256(read(local))).as("%s: bytes of %s in OneLake", run.label(), file.name())
+      assertThat(FlakySource.sha256(read(local)))
+          .as("%s: bytes of %s in OneLake", run.label(), file.name())
           .isEqualTo(file.sha256());
     }
     List<Path> runFiles = oneLakeFiles(path -> path.toString().contains("/" + run.label() + "-A"));
-    assertThat(runFiles).as("%s: files under the run's OneLake folders (each attachment once)", run.label())
+    assertThat(runFiles)
+        .as("%s: files under the run's OneLake folders (each attachment once)", run.label())
         .hasSize(expected.size());
     assertThat(cacheFiles()).as("%s: files left in the cache", run.label()).isEmpty();
     return found;
@@ -144,7 +175,10 @@ final class Landing {
   /** The local file that stands for an abfss path in the embedded default. */
   private Path localFile(String abfss) {
     URI uri = URI.create(abfss);
-    return dataDir.resolve("onelake").resolve(uri.getUserInfo()).resolve(uri.getPath().substring(1));
+    return dataDir
+        .resolve("onelake")
+        .resolve(uri.getUserInfo())
+        .resolve(uri.getPath().substring(1));
   }
 
   private static byte[] read(Path file) {

@@ -27,7 +27,9 @@ import org.awaitility.Awaitility;
  */
 final class PipelineProcesses implements AutoCloseable {
 
-  /** The workers the suite runs; the dlq-handler and the monitoring page take no part in the flow. */
+  /**
+   * The workers the suite runs; the dlq-handler and the monitoring page take no part in the flow.
+   */
   enum Role {
     RESULT_PROCESSOR("result-processor"),
     UPLOAD("upload"),
@@ -97,7 +99,8 @@ final class PipelineProcesses implements AutoCloseable {
 
   /** Starts the broker process and waits until it answers. */
   void startBroker() {
-    broker = launch("broker", List.of("--broker-only", "--pipeline.embedded-kafka.port=" + brokerPort));
+    broker =
+        launch("broker", List.of("--broker-only", "--pipeline.embedded-kafka.port=" + brokerPort));
     await("the broker", Duration.ofMinutes(2), () -> KafkaProbe.answers(bootstrapServers()));
   }
 
@@ -192,7 +195,13 @@ final class PipelineProcesses implements AutoCloseable {
     List<ChildProcess> instances = running.get(role);
     ChildProcess leaving = instances.remove(instances.size() - 1);
     leaving.stop();
-    journal.accept("scaled " + role.cliName + " down: stopped " + leaving + " (SIGTERM), exit " + leaving.exitCode());
+    journal.accept(
+        "scaled "
+            + role.cliName
+            + " down: stopped "
+            + leaving
+            + " (SIGTERM), exit "
+            + leaving.exitCode());
   }
 
   /** The first instance's HTTP port. */
@@ -233,7 +242,8 @@ final class PipelineProcesses implements AutoCloseable {
     try {
       HttpResponse<Void> answer =
           HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
                   .timeout(Duration.ofSeconds(5))
                   .build(),
               HttpResponse.BodyHandlers.discarding());
@@ -265,7 +275,8 @@ final class PipelineProcesses implements AutoCloseable {
   /** Stops every worker (SIGTERM), then the broker. */
   @Override
   public void close() {
-    for (Role role : List.of(Role.EVENT_INGESTER, Role.DOWNLOAD, Role.UPLOAD, Role.RESULT_PROCESSOR)) {
+    for (Role role :
+        List.of(Role.EVENT_INGESTER, Role.DOWNLOAD, Role.UPLOAD, Role.RESULT_PROCESSOR)) {
       for (ChildProcess process : running.get(role)) {
         if (process.isAlive()) {
           process.stop();

@@ -64,8 +64,15 @@ public record DlqHandlerProperties(
 
     @Override
     public String toString() {
-      return "Auth[token=" + (token == null ? "none" : "****") + ", user=" + user
-          + ", insecure=" + insecure + ", protectReads=" + protectReads + "]";
+      return "Auth[token="
+          + (token == null ? "none" : "****")
+          + ", user="
+          + user
+          + ", insecure="
+          + insecure
+          + ", protectReads="
+          + protectReads
+          + "]";
     }
   }
 
@@ -77,8 +84,7 @@ public record DlqHandlerProperties(
    * @param retention how long audit records are kept; zero or negative keeps them forever
    */
   public record Audit(
-      @DefaultValue("downloads.dlq.audit") String topic,
-      @DefaultValue("-1ms") Duration retention) {
+      @DefaultValue("downloads.dlq.audit") String topic, @DefaultValue("-1ms") Duration retention) {
 
     public Audit {
       if (topic == null || topic.isBlank()) {

@@ -7,10 +7,10 @@ import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.DownloadTask;
-import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.common.message.Stage;
 import org.attachmentpipeline.common.message.TaskError;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 
 /** Small builders of the dead letters the tests publish. */
 public final class DeadLetters {

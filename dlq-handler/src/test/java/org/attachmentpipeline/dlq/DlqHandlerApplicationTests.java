@@ -60,9 +60,7 @@ class DlqHandlerApplicationTests {
     publishGarbage("poison-1");
 
     String base = "http://127.0.0.1:" + port(first);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> caughtUpWith(base, 4));
+    await().atMost(Duration.ofSeconds(30)).until(() -> caughtUpWith(base, 4));
 
     JsonNode all = get(base + "/api/dlq");
     assertThat(all.get("size").asInt()).isEqualTo(50);

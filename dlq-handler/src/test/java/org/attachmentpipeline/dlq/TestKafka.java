@@ -1,6 +1,5 @@
 package org.attachmentpipeline.dlq;
 
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,12 +37,17 @@ public final class TestKafka {
     }
   }
 
-  /** Waits until {@code topic} holds {@code count} committed records and returns them as {@code type}. */
+  /**
+   * Waits until {@code topic} holds {@code count} committed records and returns them as {@code
+   * type}.
+   */
   public static <T> List<T> read(String topic, int count, Class<T> type) {
     try (TopicProbe probe = TopicProbe.committed(brokers(), topic)) {
       List<T> found = new ArrayList<>(probe.awaitValues(type, seen -> seen.size() >= count));
       // Anything beyond the expected count would be a duplicate: give it a moment to show up.
-      probe.poll(Duration.ofMillis(500)).forEach(record -> found.add(TopicProbe.decode(record, type)));
+      probe
+          .poll(Duration.ofMillis(500))
+          .forEach(record -> found.add(TopicProbe.decode(record, type)));
       return found;
     }
   }

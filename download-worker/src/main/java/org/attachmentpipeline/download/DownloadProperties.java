@@ -19,9 +19,11 @@ import org.springframework.validation.annotation.Validated;
  * PIPELINE_DOWNLOAD_MAX_CONCURRENCY}).
  *
  * @param cacheDir where downloaded files wait for upload
- * @param cacheMaxBytes above this many bytes in the cache, consumption pauses until uploads free space
+ * @param cacheMaxBytes above this many bytes in the cache, consumption pauses until uploads free
+ *     space
  * @param cacheRescanInterval how often the cache directory is measured again (uploads delete files)
- * @param maxConcurrency downloads in flight at once in this instance, pending and retry tiers together
+ * @param maxConcurrency downloads in flight at once in this instance, pending and retry tiers
+ *     together
  * @param connectTimeout time allowed to open a connection
  * @param readTimeout time allowed for the response headers, and for each pause between body bytes
  * @param totalTimeout time allowed for a whole download
@@ -32,8 +34,8 @@ import org.springframework.validation.annotation.Validated;
  * @param pollTimeout the containers' poll timeout: bounds how late a paused container, or a retry
  *     partition whose record falls due, is resumed
  * @param revokeGrace how long a revoked partition's running downloads may take to finish (and be
- *     committed) before the partition goes to its new owner; later ones are cancelled and done again
- *     there. At most half of {@code max.poll.interval.ms}.
+ *     committed) before the partition goes to its new owner; later ones are cancelled and done
+ *     again there. At most half of {@code max.poll.interval.ms}.
  * @param urlPolicy which addresses may be downloaded from
  * @param hosts per-host settings, keyed by host name ({@code hosts[api.example.com].headers.X=...})
  * @param resume whether a cut-off download continues from the bytes already in the cache
@@ -71,28 +73,60 @@ public record DownloadProperties(
     publishBackoff = publishBackoff == null ? PublishBackoff.DEFAULT : publishBackoff;
   }
 
-  /** The settings with the default back-offs ({@link ErrorBackoff#DEFAULT}, {@link PublishBackoff#DEFAULT}). */
+  /**
+   * The settings with the default back-offs ({@link ErrorBackoff#DEFAULT}, {@link
+   * PublishBackoff#DEFAULT}).
+   */
   public DownloadProperties(
-      Path cacheDir, DataSize cacheMaxBytes, Duration cacheRescanInterval, int maxConcurrency,
-      Duration connectTimeout, Duration readTimeout, Duration totalTimeout, DataSize maxFileSize,
-      int maxRedirects, String groupId, String userAgent, Duration pollTimeout, Duration revokeGrace,
-      UrlPolicy urlPolicy, Map<String, Host> hosts, Resume resume) {
-    this(cacheDir, cacheMaxBytes, cacheRescanInterval, maxConcurrency, connectTimeout, readTimeout,
-        totalTimeout, maxFileSize, maxRedirects, groupId, userAgent, pollTimeout, revokeGrace, urlPolicy,
-        hosts, resume, null, null);
+      Path cacheDir,
+      DataSize cacheMaxBytes,
+      Duration cacheRescanInterval,
+      int maxConcurrency,
+      Duration connectTimeout,
+      Duration readTimeout,
+      Duration totalTimeout,
+      DataSize maxFileSize,
+      int maxRedirects,
+      String groupId,
+      String userAgent,
+      Duration pollTimeout,
+      Duration revokeGrace,
+      UrlPolicy urlPolicy,
+      Map<String, Host> hosts,
+      Resume resume) {
+    this(
+        cacheDir,
+        cacheMaxBytes,
+        cacheRescanInterval,
+        maxConcurrency,
+        connectTimeout,
+        readTimeout,
+        totalTimeout,
+        maxFileSize,
+        maxRedirects,
+        groupId,
+        userAgent,
+        pollTimeout,
+        revokeGrace,
+        urlPolicy,
+        hosts,
+        resume,
+        null,
+        null);
   }
 
   /**
    * The back-off of the task containers' error handler. Only what a listener throws itself gets
    * here (a download's own failures are routed to the retry tiers, and the retry gate's wait is
-   * sought back to): it is tried again after {@code initial}, doubling up to {@code max}, and routed
-   * like a failed download once {@code giveUpAfter} has passed.
+   * sought back to): it is tried again after {@code initial}, doubling up to {@code max}, and
+   * routed like a failed download once {@code giveUpAfter} has passed.
    *
    * @param initial the first wait
    * @param max the longest wait
    * @param giveUpAfter how long a record is tried before it is routed
    */
-  public record ErrorBackoff(@NotNull Duration initial, @NotNull Duration max, @NotNull Duration giveUpAfter) {
+  public record ErrorBackoff(
+      @NotNull Duration initial, @NotNull Duration max, @NotNull Duration giveUpAfter) {
 
     /** 1 s, 2 s, 4 s... (at most 30 s), for one minute. */
     public static final ErrorBackoff DEFAULT =
@@ -110,7 +144,8 @@ public record DownloadProperties(
   public record PublishBackoff(@NotNull Duration initial, @NotNull Duration max) {
 
     /** 1 s, 2 s, 4 s... at most 30 s. */
-    public static final PublishBackoff DEFAULT = new PublishBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+    public static final PublishBackoff DEFAULT =
+        new PublishBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
   }
 
   /**
@@ -153,7 +188,10 @@ public record DownloadProperties(
    * @param totalTimeout the total timeout for this host
    */
   public record Host(
-      Map<String, String> headers, @Min(1) Integer maxConcurrency, Duration readTimeout, Duration totalTimeout) {
+      Map<String, String> headers,
+      @Min(1) Integer maxConcurrency,
+      Duration readTimeout,
+      Duration totalTimeout) {
     public Host {
       headers = headers == null ? Map.of() : Map.copyOf(headers);
     }

@@ -8,17 +8,17 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import org.attachmentpipeline.common.event.EventRules;
-import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of the event ingester, bound from {@code pipeline.ingest}.
  *
- * @param source where events come from: {@code kafka} (only the {@code events.raw} topic),
- *     {@code eventhub} (an Azure Event Hub, bridged onto the raw topic) or {@code eventhouse} (KQL
- *     polls of an Eventhouse table, bridged onto the raw topic)
+ * @param source where events come from: {@code kafka} (only the {@code events.raw} topic), {@code
+ *     eventhub} (an Azure Event Hub, bridged onto the raw topic) or {@code eventhouse} (KQL polls
+ *     of an Eventhouse table, bridged onto the raw topic)
  * @param groupId the consumer group reading raw events
  * @param dedupe how long, and for how many tasks, a task already made is not made again
  * @param limits how large a request, an event and its attachments may be
@@ -33,8 +33,11 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("pipeline.ingest")
 public record IngestProperties(
-    @DefaultValue("kafka") @Pattern(regexp = "kafka|eventhub|eventhouse",
-        message = "EVENT_SOURCE must be kafka, eventhub or eventhouse") String source,
+    @DefaultValue("kafka")
+        @Pattern(
+            regexp = "kafka|eventhub|eventhouse",
+            message = "EVENT_SOURCE must be kafka, eventhub or eventhouse")
+        String source,
     @DefaultValue("event-ingester") @NotBlank String groupId,
     @DefaultValue @Valid Dedupe dedupe,
     @DefaultValue @Valid Limits limits,
@@ -54,15 +57,16 @@ public record IngestProperties(
    * @param max the longest wait
    */
   public record PublishBackoff(
-      @DefaultValue("500ms") @NotNull Duration initial, @DefaultValue("30s") @NotNull Duration max) {}
+      @DefaultValue("500ms") @NotNull Duration initial,
+      @DefaultValue("30s") @NotNull Duration max) {}
 
   /**
-   * The same event delivered twice (a producer retry, a re-sent webhook, an overlapping poll)
-   * makes the same task ids; within the window they are published once.
+   * The same event delivered twice (a producer retry, a re-sent webhook, an overlapping poll) makes
+   * the same task ids; within the window they are published once.
    *
    * @param window how long a task id is remembered; zero turns deduplication off
-   * @param maxTasks how many task ids are remembered at most (the oldest are forgotten first), which
-   *     bounds memory at about 20 bytes a task
+   * @param maxTasks how many task ids are remembered at most (the oldest are forgotten first),
+   *     which bounds memory at about 20 bytes a task
    */
   public record Dedupe(
       @DefaultValue("24h") Duration window,
@@ -79,7 +83,8 @@ public record IngestProperties(
    * @param maxEventsPerRequest the most events in one {@code POST /api/events} (413 beyond)
    * @param maxAttachmentsPerEvent the most attachments one event may list (the event is rejected
    *     beyond)
-   * @param maxUrlLength the longest attachment URL, in characters (the attachment is rejected beyond)
+   * @param maxUrlLength the longest attachment URL, in characters (the attachment is rejected
+   *     beyond)
    * @param maxTaskSize the largest download task record (the attachment is rejected beyond); never
    *     more than the producer's {@code max.request.size} less room for the record's headers
    */
@@ -165,8 +170,8 @@ public record IngestProperties(
    * @param table the table of events (columns type, version, utcDateTime, traceId, data)
    * @param query the KQL; blank: the default query over {@code table} (see the README for the
    *     contract a custom query keeps)
-   * @param accessToken a bearer token instead of DefaultAzureCredential (short-lived; for tests
-   *     and one-off runs)
+   * @param accessToken a bearer token instead of DefaultAzureCredential (short-lived; for tests and
+   *     one-off runs)
    * @param interval time between two polls once caught up
    * @param batchSize rows per query
    * @param overlap how far before the newest ingestion time seen each poll looks again, for rows
@@ -178,7 +183,8 @@ public record IngestProperties(
    * @param maxRemembered most event keys of the overlap window kept for deduplication
    * @param checkpointTopic compacted topic holding the checkpoint
    * @param leaseTopic single-partition topic whose one partition is the polling lease
-   * @param checkpointKey the checkpoint's record key; blank: {@code <clusterUrl>/<database>/<table>}
+   * @param checkpointKey the checkpoint's record key; blank: {@code
+   *     <clusterUrl>/<database>/<table>}
    */
   public record Eventhouse(
       @DefaultValue("") String clusterUrl,

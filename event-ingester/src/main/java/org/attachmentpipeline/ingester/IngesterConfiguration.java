@@ -11,9 +11,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.attachmentpipeline.ingester.event.IngestLimits;
 import org.attachmentpipeline.ingester.event.RecentTasks;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.listener.CommonErrorHandler;
@@ -40,19 +40,27 @@ class IngesterConfiguration {
   MeterBinder dedupeWindowMetrics(RecentTasks recent) {
     return meters -> {
       Gauge.builder("pipeline.ingest.dedupe.entries", recent, RecentTasks::size)
-          .description("task ids in the deduplication window").register(meters);
+          .description("task ids in the deduplication window")
+          .register(meters);
       Gauge.builder("pipeline.ingest.dedupe.bytes", recent, RecentTasks::estimatedBytes)
-          .description("memory the deduplication window takes, estimated").baseUnit("bytes").register(meters);
+          .description("memory the deduplication window takes, estimated")
+          .baseUnit("bytes")
+          .register(meters);
     };
   }
 
   /** The configured limits, with record sizes capped by what the producer sends at most. */
   @Bean
   IngestLimits ingestLimits(IngestProperties properties, KafkaProperties kafka) {
-    Object maxRequestSize = kafka.buildProducerProperties().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
-    long producerMax = maxRequestSize == null
-        ? (Integer) ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)
-        : Long.parseLong(String.valueOf(maxRequestSize).strip());
+    Object maxRequestSize =
+        kafka.buildProducerProperties().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    long producerMax =
+        maxRequestSize == null
+            ? (Integer)
+                ProducerConfig.configDef()
+                    .defaultValues()
+                    .get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)
+            : Long.parseLong(String.valueOf(maxRequestSize).strip());
     return IngestLimits.of(properties.limits(), producerMax);
   }
 
@@ -62,19 +70,22 @@ class IngesterConfiguration {
    * must speak to it with the consumer's security settings, not the pipeline admin's.
    */
   @Bean
-  ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> consumerClusterAdmin(
-      KafkaProperties kafka) {
+  ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>
+      consumerClusterAdmin(KafkaProperties kafka) {
     return container -> {
       Map<String, Object> consumer = kafka.buildConsumerProperties();
       Object consumerServers = consumer.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
-      Object adminServers = kafka.buildAdminProperties().get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
-      if (consumerServers != null && !String.valueOf(consumerServers).equals(String.valueOf(adminServers))) {
+      Object adminServers =
+          kafka.buildAdminProperties().get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+      if (consumerServers != null
+          && !String.valueOf(consumerServers).equals(String.valueOf(adminServers))) {
         Map<String, Object> admin = new HashMap<>();
-        consumer.forEach((key, value) -> {
-          if (AdminClientConfig.configNames().contains(key)) {
-            admin.put(key, value);
-          }
-        });
+        consumer.forEach(
+            (key, value) -> {
+              if (AdminClientConfig.configNames().contains(key)) {
+                admin.put(key, value);
+              }
+            });
         container.setKafkaAdmin(new KafkaAdmin(admin));
       }
     };

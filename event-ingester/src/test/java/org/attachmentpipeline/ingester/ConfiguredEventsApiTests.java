@@ -12,9 +12,9 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
-import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -32,7 +32,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class ConfiguredEventsApiTests {
 
   static final String TOKEN = "a-long-random-ingest-token";
-  private static final String EVENT = """
+  private static final String EVENT =
+      """
       {"type": "verisk.claims.property.xn.documentsReceived", "traceId": "with-token",
        "data": {"assignmentId": "A1", "attachments": ["https://h/a.pdf"]}}
       """;
@@ -40,13 +41,13 @@ class ConfiguredEventsApiTests {
   @Value("${spring.embedded.kafka.brokers}")
   String brokers;
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
   private HttpResponse<String> post(String body, String authorization) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
@@ -64,21 +65,38 @@ class ConfiguredEventsApiTests {
   }
 
   @Test
-  void anEventOfThreeThousandAttachmentsWithOneFileNameIsAcceptedAndMakesDistinctNames() throws Exception {
-    List<String> urls = IntStream.range(0, 3000).mapToObj(i -> "https://h/" + i + "/scan.pdf").toList();
-    String event = PipelineJson.mapper().writeValueAsString(Map.of(
-        "type", "verisk.claims.property.xn.documentsReceived", "traceId", "three-thousand",
-        "data", Map.of("assignmentId", "A1", "attachments", urls)));
+  void anEventOfThreeThousandAttachmentsWithOneFileNameIsAcceptedAndMakesDistinctNames()
+      throws Exception {
+    List<String> urls =
+        IntStream.range(0, 3000).mapToObj(i -> "https://h/" + i + "/scan.pdf").toList();
+    String event =
+        PipelineJson.mapper()
+            .writeValueAsString(
+                Map.of(
+                    "type",
+                    "verisk.claims.property.xn.documentsReceived",
+                    "traceId",
+                    "three-thousand",
+                    "data",
+                    Map.of("assignmentId", "A1", "attachments", urls)));
     HttpResponse<String> answer = post(event, "Bearer " + TOKEN);
     assertThat(answer.statusCode()).isEqualTo(202);
     assertThat(answer.body()).contains("\"attachments\":3000");
 
     try (TestTopics topics = new TestTopics(brokers)) {
       KafkaConsumer<String, String> pending = topics.reader("configured-it.pending");
-      List<DownloadTask> tasks = TestTopics.readUntil(pending, DownloadTask.class,
-          seen -> seen.stream().filter(task -> task.traceId().equals("three-thousand")).count() >= 3000);
-      assertThat(tasks).filteredOn(task -> task.traceId().equals("three-thousand"))
-          .extracting(DownloadTask::fileName).doesNotHaveDuplicates().contains("scan.pdf", "scan-3000.pdf");
+      List<DownloadTask> tasks =
+          TestTopics.readUntil(
+              pending,
+              DownloadTask.class,
+              seen ->
+                  seen.stream().filter(task -> task.traceId().equals("three-thousand")).count()
+                      >= 3000);
+      assertThat(tasks)
+          .filteredOn(task -> task.traceId().equals("three-thousand"))
+          .extracting(DownloadTask::fileName)
+          .doesNotHaveDuplicates()
+          .contains("scan.pdf", "scan-3000.pdf");
     }
   }
 }

@@ -34,7 +34,8 @@ class EventDeduplicationTests {
   private final List<DownloadTask> pending = new ArrayList<>();
 
   private ConfigurableApplicationContext startIngester() {
-    return WorkerApplications.builder(EventIngesterApplication.class, EventIngesterApplication.CONFIG_NAME)
+    return WorkerApplications.builder(
+            EventIngesterApplication.class, EventIngesterApplication.CONFIG_NAME)
         .run(
             "--spring.kafka.bootstrap-servers=" + brokers,
             "--pipeline.topics.partitions=2",
@@ -46,34 +47,49 @@ class EventDeduplicationTests {
   }
 
   private void send(String traceId, String... urls) {
-    String event = PipelineJson.mapper().writeValueAsString(Map.of(
-        "type", "verisk.claims.property.xn.documentsReceived", "traceId", traceId,
-        "data", Map.of("assignmentId", "A1", "attachments", List.of(urls))));
+    String event =
+        PipelineJson.mapper()
+            .writeValueAsString(
+                Map.of(
+                    "type",
+                    "verisk.claims.property.xn.documentsReceived",
+                    "traceId",
+                    traceId,
+                    "data",
+                    Map.of("assignmentId", "A1", "attachments", List.of(urls))));
     try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(Map.of("bootstrap.servers", brokers), new StringSerializer(), new StringSerializer())) {
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", brokers), new StringSerializer(), new StringSerializer())) {
       // one partition, so that a later event is processed after an earlier one
       producer.send(new ProducerRecord<>(RAW, 0, traceId, event));
     }
   }
 
   private void awaitTaskOf(KafkaConsumer<String, String> reader, String traceId) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(200))) {
-        pending.add(PipelineJson.mapper().readValue(record.value(), DownloadTask.class));
-      }
-      return pending.stream().anyMatch(task -> task.traceId().equals(traceId));
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(200))) {
+                pending.add(PipelineJson.mapper().readValue(record.value(), DownloadTask.class));
+              }
+              return pending.stream().anyMatch(task -> task.traceId().equals(traceId));
+            });
   }
 
   /** Reads what is left: every task published before the last marker is then in {@code pending}. */
   private void readToTheEnd(KafkaConsumer<String, String> reader) {
     Map<TopicPartition, Long> end = reader.endOffsets(reader.assignment());
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(100))) {
-        pending.add(PipelineJson.mapper().readValue(record.value(), DownloadTask.class));
-      }
-      return end.entrySet().stream().allMatch(e -> reader.position(e.getKey()) >= e.getValue());
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(100))) {
+                pending.add(PipelineJson.mapper().readValue(record.value(), DownloadTask.class));
+              }
+              return end.entrySet().stream()
+                  .allMatch(e -> reader.position(e.getKey()) >= e.getValue());
+            });
   }
 
   private long tasksOf(String traceId) {
@@ -82,11 +98,14 @@ class EventDeduplicationTests {
 
   @Test
   void theSameEventTwiceMakesItsTasksOnceAlsoAcrossARestart() {
-    try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-        ConsumerConfig.GROUP_ID_CONFIG, "dedupe-it-reader",
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-        new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> reader =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.GROUP_ID_CONFIG, "dedupe-it-reader",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
       reader.subscribe(List.of(PENDING));
 
       try (ConfigurableApplicationContext ingester = startIngester()) {
@@ -104,7 +123,8 @@ class EventDeduplicationTests {
         awaitTaskOf(reader, "marker-2");
       }
       readToTheEnd(reader);
-      assertThat(pending).filteredOn(task -> task.traceId().equals("twice"))
+      assertThat(pending)
+          .filteredOn(task -> task.traceId().equals("twice"))
           .extracting(DownloadTask::url)
           .containsExactlyInAnyOrder("https://h/a.pdf", "https://h/b.pdf", "https://h/c.pdf");
     }

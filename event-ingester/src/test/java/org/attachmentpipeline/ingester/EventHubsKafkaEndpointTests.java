@@ -32,8 +32,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * Event Hubs through its Kafka endpoint with the plain {@code kafka} source: a local broker with a
- * SASL_SSL listener that authenticates PLAIN user {@code $ConnectionString} with a connection string
- * as password, as Event Hubs does; the ingester's raw-topic consumer reads from it with the
+ * SASL_SSL listener that authenticates PLAIN user {@code $ConnectionString} with a connection
+ * string as password, as Event Hubs does; the ingester's raw-topic consumer reads from it with the
  * properties the README gives, while tasks still go to the pipeline's own cluster.
  */
 class EventHubsKafkaEndpointTests {
@@ -43,8 +43,7 @@ class EventHubsKafkaEndpointTests {
   private static final String STORE_PASSWORD = "local-test";
   private static final String HUB = "claims-events";
 
-  @TempDir
-  static Path certificates;
+  @TempDir static Path certificates;
 
   private static EmbeddedKafkaKraftBroker eventHubs;
 
@@ -52,17 +51,60 @@ class EventHubsKafkaEndpointTests {
 
   @BeforeAll
   static void startSaslSslBroker() throws Exception {
-    keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-        "-keystore", certificates.resolve("broker.p12").toString(), "-storetype", "PKCS12",
-        "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
-    keytool("-exportcert", "-rfc", "-alias", "broker", "-file", certificates.resolve("broker.pem").toString(),
-        "-keystore", certificates.resolve("broker.p12").toString(), "-storepass", STORE_PASSWORD);
-    keytool("-importcert", "-noprompt", "-alias", "broker", "-file", certificates.resolve("broker.pem").toString(),
-        "-keystore", certificates.resolve("trust.p12").toString(), "-storetype", "PKCS12", "-storepass", STORE_PASSWORD);
-    String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required"
-        + " username=\"$ConnectionString\" password=\"" + CONNECTION_STRING + "\""
-        + " user_$ConnectionString=\"" + CONNECTION_STRING + "\";";
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "broker",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-validity",
+        "2",
+        "-dname",
+        "CN=localhost",
+        "-ext",
+        "SAN=dns:localhost,ip:127.0.0.1",
+        "-keystore",
+        certificates.resolve("broker.p12").toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        STORE_PASSWORD,
+        "-keypass",
+        STORE_PASSWORD);
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "broker",
+        "-file",
+        certificates.resolve("broker.pem").toString(),
+        "-keystore",
+        certificates.resolve("broker.p12").toString(),
+        "-storepass",
+        STORE_PASSWORD);
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "broker",
+        "-file",
+        certificates.resolve("broker.pem").toString(),
+        "-keystore",
+        certificates.resolve("trust.p12").toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        STORE_PASSWORD);
+    String jaas =
+        "org.apache.kafka.common.security.plain.PlainLoginModule required"
+            + " username=\"$ConnectionString\" password=\""
+            + CONNECTION_STRING
+            + "\""
+            + " user_$ConnectionString=\""
+            + CONNECTION_STRING
+            + "\";";
     Map<String, String> broker = new HashMap<>();
     broker.put("listener.security.protocol.map", "EXTERNAL:SASL_SSL,CONTROLLER:PLAINTEXT");
     broker.put("sasl.enabled.mechanisms", "PLAIN");
@@ -80,7 +122,8 @@ class EventHubsKafkaEndpointTests {
     eventHubs.brokerProperties(broker);
     // the broker also overwrites spring.embedded.kafka.brokers, which names the pipeline's own
     // (global) broker for every test class: put it back
-    String pipelineBrokers = System.getProperty(EmbeddedKafkaKraftBroker.SPRING_EMBEDDED_KAFKA_BROKERS);
+    String pipelineBrokers =
+        System.getProperty(EmbeddedKafkaKraftBroker.SPRING_EMBEDDED_KAFKA_BROKERS);
     eventHubs.brokerListProperty("event-hubs-endpoint.test.brokers");
     eventHubs.afterPropertiesSet();
     System.setProperty(EmbeddedKafkaKraftBroker.SPRING_EMBEDDED_KAFKA_BROKERS, pipelineBrokers);
@@ -104,64 +147,98 @@ class EventHubsKafkaEndpointTests {
     }
   }
 
-  /** What a client of the Event Hubs Kafka endpoint sets (the truststore only because the certificate is ours). */
+  /**
+   * What a client of the Event Hubs Kafka endpoint sets (the truststore only because the
+   * certificate is ours).
+   */
   private static Map<String, Object> eventHubsClient() {
     return Map.of(
-        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, eventHubs.getBrokersAsString(),
-        CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL",
-        SaslConfigs.SASL_MECHANISM, "PLAIN",
-        SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required"
-            + " username=\"$ConnectionString\" password=\"" + CONNECTION_STRING + "\";",
-        SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, certificates.resolve("trust.p12").toString(),
-        SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12",
-        SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, STORE_PASSWORD);
+        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+        eventHubs.getBrokersAsString(),
+        CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
+        "SASL_SSL",
+        SaslConfigs.SASL_MECHANISM,
+        "PLAIN",
+        SaslConfigs.SASL_JAAS_CONFIG,
+        "org.apache.kafka.common.security.plain.PlainLoginModule required"
+            + " username=\"$ConnectionString\" password=\""
+            + CONNECTION_STRING
+            + "\";",
+        SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
+        certificates.resolve("trust.p12").toString(),
+        SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG,
+        "PKCS12",
+        SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG,
+        STORE_PASSWORD);
   }
 
   @Test
-  void theKafkaSourceConsumesAnEventHubOverSaslSslWithTheConnectionStringAsPassword() throws Exception {
+  void theKafkaSourceConsumesAnEventHubOverSaslSslWithTheConnectionStringAsPassword()
+      throws Exception {
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(eventHubsClient(), new StringSerializer(), new StringSerializer())) {
-      producer.send(new ProducerRecord<>(HUB, "via-kafka-endpoint",
-          "{\"type\": \"verisk.claims.property.xn.documentsReceived\", \"traceId\": \"via-kafka-endpoint\","
-              + " \"data\": {\"assignmentId\": \"A7\", \"attachments\": [\"https://h/hub.pdf\"]}}")).get();
+      producer
+          .send(
+              new ProducerRecord<>(
+                  HUB,
+                  "via-kafka-endpoint",
+                  "{\"type\": \"verisk.claims.property.xn.documentsReceived\", \"traceId\":"
+                      + " \"via-kafka-endpoint\", \"data\": {\"assignmentId\": \"A7\","
+                      + " \"attachments\": [\"https://h/hub.pdf\"]}}"))
+          .get();
     }
-    String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required"
-        + " username=\"$ConnectionString\" password=\"" + CONNECTION_STRING + "\";";
-    try (KafkaConsumer<String, String> pending = new KafkaConsumer<>(Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipelineBrokers,
-            ConsumerConfig.GROUP_ID_CONFIG, "kafka-endpoint-reader",
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-            new StringDeserializer(), new StringDeserializer());
+    String jaas =
+        "org.apache.kafka.common.security.plain.PlainLoginModule required"
+            + " username=\"$ConnectionString\" password=\""
+            + CONNECTION_STRING
+            + "\";";
+    try (KafkaConsumer<String, String> pending =
+            new KafkaConsumer<>(
+                Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipelineBrokers,
+                    ConsumerConfig.GROUP_ID_CONFIG, "kafka-endpoint-reader",
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(),
+                new StringDeserializer());
         ConfigurableApplicationContext ingester =
-            WorkerApplications.builder(EventIngesterApplication.class, EventIngesterApplication.CONFIG_NAME).run(
-                "--spring.kafka.bootstrap-servers=" + pipelineBrokers,
-                // the README's Event Hubs settings, for the consumer only
-                "--spring.kafka.consumer.bootstrap-servers=" + eventHubs.getBrokersAsString(),
-                "--spring.kafka.consumer.security.protocol=SASL_SSL",
-                "--spring.kafka.consumer.properties.sasl.mechanism=PLAIN",
-                "--spring.kafka.consumer.properties.sasl.jaas.config=" + jaas,
-                // only because this broker's certificate is self-signed
-                "--spring.kafka.consumer.ssl.trust-store-location=file:" + certificates.resolve("trust.p12"),
-                "--spring.kafka.consumer.ssl.trust-store-type=PKCS12",
-                "--spring.kafka.consumer.ssl.trust-store-password=" + STORE_PASSWORD,
-                "--pipeline.topics.raw=" + HUB,
-                "--pipeline.topics.pending=kafka-endpoint-it.pending",
-                "--pipeline.topics.dlq=kafka-endpoint-it.dlq",
-                "--pipeline.topics.partitions=1",
-                "--pipeline.ingest.group-id=$Default",
-                "--pipeline.ports.event-ingester=0")) {
+            WorkerApplications.builder(
+                    EventIngesterApplication.class, EventIngesterApplication.CONFIG_NAME)
+                .run(
+                    "--spring.kafka.bootstrap-servers=" + pipelineBrokers,
+                    // the README's Event Hubs settings, for the consumer only
+                    "--spring.kafka.consumer.bootstrap-servers=" + eventHubs.getBrokersAsString(),
+                    "--spring.kafka.consumer.security.protocol=SASL_SSL",
+                    "--spring.kafka.consumer.properties.sasl.mechanism=PLAIN",
+                    "--spring.kafka.consumer.properties.sasl.jaas.config=" + jaas,
+                    // only because this broker's certificate is self-signed
+                    "--spring.kafka.consumer.ssl.trust-store-location=file:"
+                        + certificates.resolve("trust.p12"),
+                    "--spring.kafka.consumer.ssl.trust-store-type=PKCS12",
+                    "--spring.kafka.consumer.ssl.trust-store-password=" + STORE_PASSWORD,
+                    "--pipeline.topics.raw=" + HUB,
+                    "--pipeline.topics.pending=kafka-endpoint-it.pending",
+                    "--pipeline.topics.dlq=kafka-endpoint-it.dlq",
+                    "--pipeline.topics.partitions=1",
+                    "--pipeline.ingest.group-id=$Default",
+                    "--pipeline.ports.event-ingester=0")) {
       pending.subscribe(List.of("kafka-endpoint-it.pending"));
       List<DownloadTask> tasks = new ArrayList<>();
-      await().atMost(Duration.ofSeconds(40)).until(() -> {
-        for (ConsumerRecord<String, String> record : pending.poll(Duration.ofMillis(200))) {
-          tasks.add(PipelineJson.mapper().readValue(record.value(), DownloadTask.class));
-        }
-        return !tasks.isEmpty();
-      });
-      assertThat(tasks).singleElement().satisfies(task -> {
-        assertThat(task.traceId()).isEqualTo("via-kafka-endpoint");
-        assertThat(task.url()).isEqualTo("https://h/hub.pdf");
-      });
+      await()
+          .atMost(Duration.ofSeconds(40))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, String> record : pending.poll(Duration.ofMillis(200))) {
+                  tasks.add(PipelineJson.mapper().readValue(record.value(), DownloadTask.class));
+                }
+                return !tasks.isEmpty();
+              });
+      assertThat(tasks)
+          .singleElement()
+          .satisfies(
+              task -> {
+                assertThat(task.traceId()).isEqualTo("via-kafka-endpoint");
+                assertThat(task.url()).isEqualTo("https://h/hub.pdf");
+              });
     }
   }
 }

@@ -36,11 +36,11 @@ import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.message.Stage;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
-import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
-import org.attachmentpipeline.testsupport.TopicProbe;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -55,8 +55,7 @@ class EventIngesterTests {
   @Value("${spring.embedded.kafka.brokers}")
   String brokers;
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
   private final List<TopicProbe> probes = new ArrayList<>();
 
@@ -75,67 +74,97 @@ class EventIngesterTests {
   void unusableEventsAreRejectedVisiblyAndLaterEventsStillFlow() {
     TopicProbe pending = reader("ingest-it.pending");
     TopicProbe dlq = reader("ingest-it.dlq");
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", brokers), new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", brokers), new StringSerializer(), new StringSerializer())) {
       producer.send(new ProducerRecord<>("ingest-it.raw", "k", "this is { not json"));
-      producer.send(new ProducerRecord<>("ingest-it.raw", "k",
-          "{\"type\": \"a.claims.b.documentsReceived\", \"data\": {\"attachments\": [\"https://h/lost.pdf\"]}}"));
-      producer.send(new ProducerRecord<>("ingest-it.raw", "k",
-          "{\"type\": \"a.claims.b.documentsReceived\", \"traceId\": \"after-bad\", "
-              + "\"data\": {\"assignmentId\": \"A9\", \"attachments\": [\"https://h/kept.pdf\"]}}"));
+      producer.send(
+          new ProducerRecord<>(
+              "ingest-it.raw",
+              "k",
+              "{\"type\": \"a.claims.b.documentsReceived\", \"data\": {\"attachments\":"
+                  + " [\"https://h/lost.pdf\"]}}"));
+      producer.send(
+          new ProducerRecord<>(
+              "ingest-it.raw",
+              "k",
+              "{\"type\": \"a.claims.b.documentsReceived\", \"traceId\": \"after-bad\", \"data\":"
+                  + " {\"assignmentId\": \"A9\", \"attachments\": [\"https://h/kept.pdf\"]}}"));
     }
     List<DeadLetter> rejected = dlq.awaitValues(DeadLetter.class, seen -> seen.size() >= 2);
     assertThat(rejected).allSatisfy(d -> assertThat(d.stage()).isEqualTo(Stage.INGEST));
-    assertThat(rejected).extracting(DeadLetter::message)
+    assertThat(rejected)
+        .extracting(DeadLetter::message)
         .anySatisfy(m -> assertThat(m).startsWith("not JSON"))
         .anySatisfy(m -> assertThat(m).isEqualTo("no traceId"));
     assertThat(rejected).extracting(DeadLetter::rawEvent).contains("this is { not json");
-    List<DownloadTask> tasks = pending.awaitValues(DownloadTask.class, seen -> seen.stream().anyMatch(t -> t.traceId().equals("after-bad")));
-    assertThat(tasks).filteredOn(t -> t.traceId().equals("after-bad")).singleElement()
+    List<DownloadTask> tasks =
+        pending.awaitValues(
+            DownloadTask.class,
+            seen -> seen.stream().anyMatch(t -> t.traceId().equals("after-bad")));
+    assertThat(tasks)
+        .filteredOn(t -> t.traceId().equals("after-bad"))
+        .singleElement()
         .satisfies(t -> assertThat(t.url()).isEqualTo("https://h/kept.pdf"));
   }
 
   @Test
   void eachUnusableRawEventBecomesOneDeadLetterWithItsText() {
     String id = UUID.randomUUID().toString();
-    List<String> unusable = List.of(
-        "not json " + id,
-        "{\"type\": \"a.claims.b.c\", \"note\": \"" + id + "\"}",
-        "{\"traceId\": \"no-type-" + id + "\", \"data\": {}}",
-        "{\"type\": \"a.claims.b.c\", \"traceId\": \"t-" + id + "\", \"data\": {\"attachments\": \"https://h/a.pdf\"}}");
+    List<String> unusable =
+        List.of(
+            "not json " + id,
+            "{\"type\": \"a.claims.b.c\", \"note\": \"" + id + "\"}",
+            "{\"traceId\": \"no-type-" + id + "\", \"data\": {}}",
+            "{\"type\": \"a.claims.b.c\", \"traceId\": \"t-"
+                + id
+                + "\", \"data\": {\"attachments\": \"https://h/a.pdf\"}}");
     TopicProbe pending = reader("ingest-it.pending");
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", brokers), new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", brokers), new StringSerializer(), new StringSerializer())) {
       unusable.forEach(text -> producer.send(new ProducerRecord<>("ingest-it.raw", id, text)));
-      producer.send(new ProducerRecord<>("ingest-it.raw", id, event("after-" + id, "https://h/after.pdf")));
+      producer.send(
+          new ProducerRecord<>("ingest-it.raw", id, event("after-" + id, "https://h/after.pdf")));
     }
     // one partition, in order: once the event after them made its task, they are all handled
-    pending.awaitValues(DownloadTask.class, seen -> seen.stream().anyMatch(t -> t.traceId().equals("after-" + id)));
+    pending.awaitValues(
+        DownloadTask.class, seen -> seen.stream().anyMatch(t -> t.traceId().equals("after-" + id)));
 
-    List<DeadLetter> mine = allRecords("ingest-it.dlq").stream()
-        .map(text -> PipelineJson.mapper().readValue(text, DeadLetter.class))
-        .filter(d -> d.rawEvent() != null && d.rawEvent().contains(id))
-        .toList();
+    List<DeadLetter> mine =
+        allRecords("ingest-it.dlq").stream()
+            .map(text -> PipelineJson.mapper().readValue(text, DeadLetter.class))
+            .filter(d -> d.rawEvent() != null && d.rawEvent().contains(id))
+            .toList();
     assertThat(mine).extracting(DeadLetter::rawEvent).containsExactlyInAnyOrderElementsOf(unusable);
-    assertThat(mine).extracting(DeadLetter::message)
+    assertThat(mine)
+        .extracting(DeadLetter::message)
         .anySatisfy(m -> assertThat(m).isEqualTo("no type"))
         .anySatisfy(m -> assertThat(m).isEqualTo("/data/attachments is not a list"));
   }
 
   /** Every record of {@code topic} up to its current end. */
   private List<String> allRecords(String topic) {
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
-        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers), new StringDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       List<String> records = new ArrayList<>();
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> records.add(r.value()));
-        return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> records.add(r.value()));
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+              });
       return records;
     }
   }
@@ -143,18 +172,24 @@ class EventIngesterTests {
   @Test
   void postedEventsBecomeTasks() throws Exception {
     TopicProbe pending = reader("ingest-it.pending");
-    HttpResponse<String> answer = post("""
-        [{"type": "verisk.claims.property.xn.documentsReceived", "traceId": "posted-1",
-          "data": {"assignmentId": "A1", "attachments": ["https://h/a.pdf", "https://h/b.pdf"]}},
-         {"type": "verisk.claims.property.xn.documentsReceived", "traceId": "posted-2",
-          "data": {"assignmentId": "A2", "attachments": ["https://h/c.pdf"]}}]
-        """);
+    HttpResponse<String> answer =
+        post(
+            """
+            [{"type": "verisk.claims.property.xn.documentsReceived", "traceId": "posted-1",
+              "data": {"assignmentId": "A1", "attachments": ["https://h/a.pdf", "https://h/b.pdf"]}},
+             {"type": "verisk.claims.property.xn.documentsReceived", "traceId": "posted-2",
+              "data": {"assignmentId": "A2", "attachments": ["https://h/c.pdf"]}}]
+            """);
     assertThat(answer.statusCode()).isEqualTo(202);
     assertThat(answer.body()).contains("\"accepted\":2", "\"attachments\":3");
-    List<DownloadTask> tasks = pending.awaitValues(DownloadTask.class,
-        seen -> seen.stream().filter(t -> t.traceId().startsWith("posted-")).count() >= 3);
-    assertThat(tasks).filteredOn(t -> t.traceId().startsWith("posted-"))
-        .extracting(DownloadTask::fileName).containsExactlyInAnyOrder("a.pdf", "b.pdf", "c.pdf");
+    List<DownloadTask> tasks =
+        pending.awaitValues(
+            DownloadTask.class,
+            seen -> seen.stream().filter(t -> t.traceId().startsWith("posted-")).count() >= 3);
+    assertThat(tasks)
+        .filteredOn(t -> t.traceId().startsWith("posted-"))
+        .extracting(DownloadTask::fileName)
+        .containsExactlyInAnyOrder("a.pdf", "b.pdf", "c.pdf");
   }
 
   @Test
@@ -162,7 +197,8 @@ class EventIngesterTests {
     HttpResponse<String> notJson = post("{oops");
     assertThat(notJson.statusCode()).isEqualTo(400);
     assertThat(notJson.body()).contains("not JSON");
-    HttpResponse<String> noTrace = post("[{\"type\": \"a.b.c\", \"traceId\": \"ok\"}, {\"type\": \"a.b.c\"}]");
+    HttpResponse<String> noTrace =
+        post("[{\"type\": \"a.b.c\", \"traceId\": \"ok\"}, {\"type\": \"a.b.c\"}]");
     assertThat(noTrace.statusCode()).isEqualTo(400);
     assertThat(noTrace.body()).contains("\"index\":1", "no traceId", "none published");
   }
@@ -171,13 +207,24 @@ class EventIngesterTests {
   void aBodyDeclaredLargerThanTheLimitIsAnsweredBeforeItIsRead() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + 20 * 1024 * 1024 + "\r\n\r\n[").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: "
+                  + 20 * 1024 * 1024
+                  + "\r\n\r\n[")
+              .getBytes(StandardCharsets.US_ASCII));
       // the first kilobyte of 20 MB, and no more: the answer must come without the rest
-      out.write(event("never-read", "https://h/a.pdf").concat(",").repeat(4).getBytes(StandardCharsets.UTF_8));
+      out.write(
+          event("never-read", "https://h/a.pdf")
+              .concat(",")
+              .repeat(4)
+              .getBytes(StandardCharsets.UTF_8));
       out.flush();
-      // the answer's head and its declared length of body; the server may wait for the rest after it
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      // the answer's head and its declared length of body; the server may wait for the rest after
+      // it
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       assertThat(in.readLine()).startsWith("HTTP/1.1 413");
       int length = -1;
       for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
@@ -194,43 +241,54 @@ class EventIngesterTests {
   @Test
   void aBodyGrowingPastTheLimitIsCutOffAt413() throws Exception {
     // chunked, so the size is not declared: an event with 10 MB + 64 KB of padding
-    byte[] head = "{\"type\": \"a.b.c\", \"traceId\": \"padded\", \"pad\": \"".getBytes(StandardCharsets.UTF_8);
+    byte[] head =
+        "{\"type\": \"a.b.c\", \"traceId\": \"padded\", \"pad\": \""
+            .getBytes(StandardCharsets.UTF_8);
     long padding = 10L * 1024 * 1024 + 64 * 1024;
-    InputStream body = new SequenceInputStream(new ByteArrayInputStream(head), new InputStream() {
-      long left = padding;
+    InputStream body =
+        new SequenceInputStream(
+            new ByteArrayInputStream(head),
+            new InputStream() {
+              long left = padding;
 
-      @Override
-      public int read() {
-        return left-- > 0 ? 'x' : left == -1 ? '"' : left == -2 ? '}' : -1;
-      }
+              @Override
+              public int read() {
+                return left-- > 0 ? 'x' : left == -1 ? '"' : left == -2 ? '}' : -1;
+              }
 
-      @Override
-      public int read(byte[] buffer, int offset, int length) {
-        int n = (int) Math.min(length, Math.max(0, left));
-        if (n == 0) {
-          int b = read();
-          if (b < 0) {
-            return -1;
-          }
-          buffer[offset] = (byte) b;
-          return 1;
-        }
-        Arrays.fill(buffer, offset, offset + n, (byte) 'x');
-        left -= n;
-        return n;
-      }
-    });
-    HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-        request().POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+              @Override
+              public int read(byte[] buffer, int offset, int length) {
+                int n = (int) Math.min(length, Math.max(0, left));
+                if (n == 0) {
+                  int b = read();
+                  if (b < 0) {
+                    return -1;
+                  }
+                  buffer[offset] = (byte) b;
+                  return 1;
+                }
+                Arrays.fill(buffer, offset, offset + n, (byte) 'x');
+                left -= n;
+                return n;
+              }
+            });
+    HttpResponse<String> answer =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(
+                request().POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(answer.statusCode()).isEqualTo(413);
     assertThat(answer.body()).contains("larger than 10485760 bytes");
   }
 
   @Test
   void moreEventsThanARequestMayCarryAre413() throws Exception {
-    String events = IntStream.range(0, 1001)
-        .mapToObj(i -> event("many-" + i, "https://h/" + i + ".pdf")).collect(Collectors.joining(",", "[", "]"));
+    String events =
+        IntStream.range(0, 1001)
+            .mapToObj(i -> event("many-" + i, "https://h/" + i + ".pdf"))
+            .collect(Collectors.joining(",", "[", "]"));
     HttpResponse<String> answer = post(events);
     assertThat(answer.statusCode()).isEqualTo(413);
     assertThat(answer.body()).contains("more than 1000 events", "max-events-per-request");
@@ -238,36 +296,56 @@ class EventIngesterTests {
 
   @Test
   void anEventWithTooManyAttachmentsOrATooLongUrlIs400() throws Exception {
-    String[] many = IntStream.range(0, 1001).mapToObj(i -> "https://h/" + i + ".pdf").toArray(String[]::new);
+    String[] many =
+        IntStream.range(0, 1001).mapToObj(i -> "https://h/" + i + ".pdf").toArray(String[]::new);
     HttpResponse<String> tooMany = post(event("too-many", many));
     assertThat(tooMany.statusCode()).isEqualTo(400);
     assertThat(tooMany.body()).contains("1001 attachments, more than 1000");
 
-    HttpResponse<String> longUrl = post(event("long-url", "https://h/a.pdf", "https://h/" + "x".repeat(600 * 1024)));
+    HttpResponse<String> longUrl =
+        post(event("long-url", "https://h/a.pdf", "https://h/" + "x".repeat(600 * 1024)));
     assertThat(longUrl.statusCode()).isEqualTo(400);
-    assertThat(longUrl.body()).contains("\"index\":0", "attachment 2 of 2", "longer than 8192", "none published");
+    assertThat(longUrl.body())
+        .contains("\"index\":0", "attachment 2 of 2", "longer than 8192", "none published");
   }
 
   @Test
   void anEventFromTheRawTopicWithTooManyAttachmentsIsRejectedWithAReason() {
     TopicProbe dlq = reader("ingest-it.dlq");
-    String[] many = IntStream.range(0, 1001).mapToObj(i -> "https://h/" + i + ".pdf").toArray(String[]::new);
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", brokers), new StringSerializer(), new StringSerializer())) {
-      producer.send(new ProducerRecord<>("ingest-it.raw", "raw-too-many", event("raw-too-many", many)));
+    String[] many =
+        IntStream.range(0, 1001).mapToObj(i -> "https://h/" + i + ".pdf").toArray(String[]::new);
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", brokers), new StringSerializer(), new StringSerializer())) {
+      producer.send(
+          new ProducerRecord<>("ingest-it.raw", "raw-too-many", event("raw-too-many", many)));
     }
-    List<DeadLetter> rejected = dlq.awaitValues(DeadLetter.class,
-        seen -> seen.stream().anyMatch(d -> d.rawEvent().contains("raw-too-many")));
-    assertThat(rejected).filteredOn(d -> d.rawEvent().contains("raw-too-many")).singleElement()
-        .satisfies(d -> assertThat(d.message()).isEqualTo("1001 attachments, more than 1000 (pipeline.ingest.limits.max-attachments-per-event)"));
+    List<DeadLetter> rejected =
+        dlq.awaitValues(
+            DeadLetter.class,
+            seen -> seen.stream().anyMatch(d -> d.rawEvent().contains("raw-too-many")));
+    assertThat(rejected)
+        .filteredOn(d -> d.rawEvent().contains("raw-too-many"))
+        .singleElement()
+        .satisfies(
+            d ->
+                assertThat(d.message())
+                    .isEqualTo(
+                        "1001 attachments, more than 1000"
+                            + " (pipeline.ingest.limits.max-attachments-per-event)"));
   }
 
   @Test
   void theDeduplicationWindowReportsItsSize() throws Exception {
-    HttpResponse<String> metrics = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(metrics.body()).contains("pipeline_ingest_dedupe_entries", "pipeline_ingest_dedupe_bytes");
+    HttpResponse<String> metrics =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.body())
+        .contains("pipeline_ingest_dedupe_entries", "pipeline_ingest_dedupe_bytes");
   }
 
   private static String event(String traceId, String... urls) {
@@ -284,9 +362,9 @@ class EventIngesterTests {
   }
 
   private HttpResponse<String> post(String body) throws Exception {
-    return HttpClient.newHttpClient().send(
-        request().POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            request().POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }
-

@@ -37,7 +37,11 @@ class OversizedAttachmentTests {
   private static final String PENDING = "oversized-it.pending";
   private static final String DLQ = "oversized-it.dlq";
   private static final String GROUP = "oversized-it";
-  /** What the broker takes on the pending topic: more than a usual task, less than one with a long file name. */
+
+  /**
+   * What the broker takes on the pending topic: more than a usual task, less than one with a long
+   * file name.
+   */
   private static final int PENDING_MAX_MESSAGE_BYTES = 8 * 1024;
 
   private static final String brokers = System.getProperty("spring.embedded.kafka.brokers");
@@ -46,19 +50,28 @@ class OversizedAttachmentTests {
   @BeforeAll
   static void startIngester() throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-      admin.createTopics(List.of(new NewTopic(PENDING, 2, (short) 1)
-          .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(PENDING_MAX_MESSAGE_BYTES)))))
-          .all().get();
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(PENDING, 2, (short) 1)
+                      .configs(
+                          Map.of(
+                              TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                              Integer.toString(PENDING_MAX_MESSAGE_BYTES)))))
+          .all()
+          .get();
     }
-    ingester = WorkerApplications.builder(EventIngesterApplication.class, EventIngesterApplication.CONFIG_NAME)
-        .run(
-            "--spring.kafka.bootstrap-servers=" + brokers,
-            "--pipeline.topics.partitions=2",
-            "--pipeline.topics.raw=" + RAW,
-            "--pipeline.topics.pending=" + PENDING,
-            "--pipeline.topics.dlq=" + DLQ,
-            "--pipeline.ingest.group-id=" + GROUP,
-            "--pipeline.ports.event-ingester=0");
+    ingester =
+        WorkerApplications.builder(
+                EventIngesterApplication.class, EventIngesterApplication.CONFIG_NAME)
+            .run(
+                "--spring.kafka.bootstrap-servers=" + brokers,
+                "--pipeline.topics.partitions=2",
+                "--pipeline.topics.raw=" + RAW,
+                "--pipeline.topics.pending=" + PENDING,
+                "--pipeline.topics.dlq=" + DLQ,
+                "--pipeline.ingest.group-id=" + GROUP,
+                "--pipeline.ports.event-ingester=0");
   }
 
   @AfterAll
@@ -84,52 +97,82 @@ class OversizedAttachmentTests {
       // delivered twice (a producer retry), then an event that shows the partition moved on
       topics.send(RAW, "with-huge", withHuge, withHuge, event("after-huge", "https://h/after.pdf"));
 
-      assertThat(tasksUpTo(pending, "after-huge")).filteredOn(task -> task.traceId().equals("with-huge"))
+      assertThat(tasksUpTo(pending, "after-huge"))
+          .filteredOn(task -> task.traceId().equals("with-huge"))
           .extracting(DownloadTask::url)
           .containsExactlyInAnyOrder("https://h/first.pdf", "https://h/second.pdf");
-      assertThat(deadLettersOf(dlq, "with-huge")).singleElement().satisfies(deadLetter -> {
-        assertThat(deadLetter.stage()).isEqualTo(Stage.INGEST);
-        assertThat(deadLetter.reason()).isEqualTo(DeadLetterReason.PERMANENT);
-        assertThat(deadLetter.message()).contains("with-huge", "attachment 2 of 3", "URL", "8192");
-        assertThat(deadLetter.rawEvent()).contains("\"traceId\":\"with-huge\"");
-      });
+      assertThat(deadLettersOf(dlq, "with-huge"))
+          .singleElement()
+          .satisfies(
+              deadLetter -> {
+                assertThat(deadLetter.stage()).isEqualTo(Stage.INGEST);
+                assertThat(deadLetter.reason()).isEqualTo(DeadLetterReason.PERMANENT);
+                assertThat(deadLetter.message())
+                    .contains("with-huge", "attachment 2 of 3", "URL", "8192");
+                assertThat(deadLetter.rawEvent()).contains("\"traceId\":\"with-huge\"");
+              });
       awaitCommittedToTheEnd(topics);
     }
   }
 
   @Test
-  void aTaskTheBrokerRefusesAsTooLargeIsDeadLetteredAndTheOthersArePublishedOnce() throws Exception {
-    Map<String, String> longName = Map.of("url", "https://h/long", "fileName", "n".repeat(2 * PENDING_MAX_MESSAGE_BYTES));
-    String withLongName = event("with-long-name", "https://h/one.pdf", longName, "https://h/two.pdf");
+  void aTaskTheBrokerRefusesAsTooLargeIsDeadLetteredAndTheOthersArePublishedOnce()
+      throws Exception {
+    Map<String, String> longName =
+        Map.of("url", "https://h/long", "fileName", "n".repeat(2 * PENDING_MAX_MESSAGE_BYTES));
+    String withLongName =
+        event("with-long-name", "https://h/one.pdf", longName, "https://h/two.pdf");
     try (TestTopics topics = new TestTopics(brokers)) {
       KafkaConsumer<String, String> pending = topics.reader(PENDING);
       KafkaConsumer<String, String> dlq = topics.reader(DLQ);
-      topics.send(RAW, "with-long-name", withLongName, withLongName, event("after-long-name", "https://h/after.pdf"));
+      topics.send(
+          RAW,
+          "with-long-name",
+          withLongName,
+          withLongName,
+          event("after-long-name", "https://h/after.pdf"));
 
-      assertThat(tasksUpTo(pending, "after-long-name")).filteredOn(task -> task.traceId().equals("with-long-name"))
+      assertThat(tasksUpTo(pending, "after-long-name"))
+          .filteredOn(task -> task.traceId().equals("with-long-name"))
           .extracting(DownloadTask::url)
           .containsExactlyInAnyOrder("https://h/one.pdf", "https://h/two.pdf");
-      assertThat(deadLettersOf(dlq, "with-long-name")).singleElement().satisfies(deadLetter -> {
-        assertThat(deadLetter.stage()).isEqualTo(Stage.INGEST);
-        assertThat(deadLetter.message())
-            .contains("with-long-name", "https://h/long", "can never be published", "RecordTooLargeException");
-      });
+      assertThat(deadLettersOf(dlq, "with-long-name"))
+          .singleElement()
+          .satisfies(
+              deadLetter -> {
+                assertThat(deadLetter.stage()).isEqualTo(Stage.INGEST);
+                assertThat(deadLetter.message())
+                    .contains(
+                        "with-long-name",
+                        "https://h/long",
+                        "can never be published",
+                        "RecordTooLargeException");
+              });
       awaitCommittedToTheEnd(topics);
     }
   }
 
-  private static List<DownloadTask> tasksUpTo(KafkaConsumer<String, String> pending, String lastTraceId) {
-    List<DownloadTask> tasks = TestTopics.readUntil(pending, DownloadTask.class,
-        seen -> seen.stream().anyMatch(task -> task.traceId().equals(lastTraceId)));
+  private static List<DownloadTask> tasksUpTo(
+      KafkaConsumer<String, String> pending, String lastTraceId) {
+    List<DownloadTask> tasks =
+        TestTopics.readUntil(
+            pending,
+            DownloadTask.class,
+            seen -> seen.stream().anyMatch(task -> task.traceId().equals(lastTraceId)));
     TestTopics.readToTheEnd(pending, DownloadTask.class, tasks);
     return tasks;
   }
 
   private static List<DeadLetter> deadLettersOf(KafkaConsumer<String, String> dlq, String traceId) {
-    List<DeadLetter> deadLetters = TestTopics.readUntil(dlq, DeadLetter.class,
-        seen -> seen.stream().anyMatch(deadLetter -> deadLetter.message().contains(traceId)));
+    List<DeadLetter> deadLetters =
+        TestTopics.readUntil(
+            dlq,
+            DeadLetter.class,
+            seen -> seen.stream().anyMatch(deadLetter -> deadLetter.message().contains(traceId)));
     TestTopics.readToTheEnd(dlq, DeadLetter.class, deadLetters);
-    return deadLetters.stream().filter(deadLetter -> deadLetter.message().contains(traceId)).toList();
+    return deadLetters.stream()
+        .filter(deadLetter -> deadLetter.message().contains(traceId))
+        .toList();
   }
 
   private static void awaitCommittedToTheEnd(TestTopics topics) {

@@ -21,14 +21,20 @@ class SourceSelectionTests {
     all[4] = "--pipeline.topics.dlq=selection-it.dlq";
     all[5] = "--pipeline.ports.event-ingester=0";
     System.arraycopy(arguments, 0, all, 6, arguments.length);
-    return WorkerApplications.builder(EventIngesterApplication.class, EventIngesterApplication.CONFIG_NAME).run(all);
+    return WorkerApplications.builder(
+            EventIngesterApplication.class, EventIngesterApplication.CONFIG_NAME)
+        .run(all);
   }
 
   @Test
   void theKafkaSourceIsTheDefaultAndStartsNoAzureClient() {
-    try (ConfigurableApplicationContext context = start("--pipeline.ingest.group-id=selection-it")) {
-      assertThat(context.getBeanNamesForType(com.azure.messaging.eventhubs.EventProcessorClient.class)).isEmpty();
-      assertThat(context.getBeanNamesForType(com.microsoft.azure.kusto.data.Client.class)).isEmpty();
+    try (ConfigurableApplicationContext context =
+        start("--pipeline.ingest.group-id=selection-it")) {
+      assertThat(
+              context.getBeanNamesForType(com.azure.messaging.eventhubs.EventProcessorClient.class))
+          .isEmpty();
+      assertThat(context.getBeanNamesForType(com.microsoft.azure.kusto.data.Client.class))
+          .isEmpty();
     }
   }
 
@@ -41,7 +47,11 @@ class SourceSelectionTests {
 
   @Test
   void theEventhouseSourceNamesWhatIsMissing() {
-    assertThatThrownBy(() -> start("--pipeline.ingest.source=eventhouse", "--pipeline.ingest.eventhouse.database=db"))
+    assertThatThrownBy(
+            () ->
+                start(
+                    "--pipeline.ingest.source=eventhouse",
+                    "--pipeline.ingest.eventhouse.database=db"))
         .hasStackTraceContaining("EVENT_SOURCE=eventhouse needs EVENTHOUSE_CLUSTER_URL");
   }
 

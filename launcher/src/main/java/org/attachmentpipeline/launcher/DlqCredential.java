@@ -13,7 +13,8 @@ import java.util.HexFormat;
  * The dlq-handler's write credential for a local run. The handler refuses to start without one;
  * when the user has not configured a token, the launcher makes one, keeps it in {@code
  * <data-dir>/dlq-token} (readable by the owner only, the same on the next run) and gives it to the
- * handler; an operator types it into the monitoring page's replay prompt. The token is never logged.
+ * handler; an operator types it into the monitoring page's replay prompt. The token is never
+ * logged.
  */
 final class DlqCredential {
 

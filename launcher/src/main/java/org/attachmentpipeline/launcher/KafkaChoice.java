@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * Which Kafka the launcher's workers use: an external cluster (whose address the workers already
- * read from their configuration), a broker found listening on the embedded port, or one started here.
+ * read from their configuration), a broker found listening on the embedded port, or one started
+ * here.
  *
  * @param description how the startup line names it
  * @param bootstrapServers the address to hand to every worker, when the launcher decides it

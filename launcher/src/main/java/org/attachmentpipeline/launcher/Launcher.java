@@ -62,7 +62,8 @@ public final class Launcher {
       LauncherSettings settings = LauncherSettings.resolve(options.passThroughProperties(), env);
       if (options.brokerOnly() && settings.externalKafka().isPresent()) {
         log.error(
-            "--broker-only starts the embedded broker, but a Kafka cluster is configured ({}): nothing to run",
+            "--broker-only starts the embedded broker, but a Kafka cluster is configured ({}):"
+                + " nothing to run",
             settings.externalKafka().get());
         return EXIT_USAGE;
       }
@@ -73,8 +74,10 @@ public final class Launcher {
           log.error("--broker-only: {} is already taken, no broker started", kafka.description());
           return EXIT_FAILED;
         }
-        log.info("Broker only: Kafka at {}, data in {}; press Ctrl-C to stop",
-            kafka.description(), settings.dataDir().resolve("kafka"));
+        log.info(
+            "Broker only: Kafka at {}, data in {}; press Ctrl-C to stop",
+            kafka.description(),
+            settings.dataDir().resolve("kafka"));
         return KEEP_RUNNING;
       }
       Map<String, Object> properties = new LinkedHashMap<>();
@@ -84,10 +87,14 @@ public final class Launcher {
         if (!options.workers().contains(Worker.EVENT_INGESTER)) {
           log.warn("--demo has no effect: the event ingester is not among the selected workers");
         }
-        workerProperties.put(Worker.EVENT_INGESTER, new LinkedHashMap<>(Map.of(DEMO_PROPERTY, "true")));
+        workerProperties.put(
+            Worker.EVENT_INGESTER, new LinkedHashMap<>(Map.of(DEMO_PROPERTY, "true")));
         // The demo serves its attachments on 127.0.0.1, which the URL policy blocks by default.
-        workerProperties.put(Worker.DOWNLOAD, new LinkedHashMap<>(Map.of(URL_ALLOW_PROPERTY, "127.0.0.1")));
-        log.info("--demo: the download worker may fetch from 127.0.0.1, where the demo serves its files");
+        workerProperties.put(
+            Worker.DOWNLOAD, new LinkedHashMap<>(Map.of(URL_ALLOW_PROPERTY, "127.0.0.1")));
+        log.info(
+            "--demo: the download worker may fetch from 127.0.0.1, where the demo serves its"
+                + " files");
       }
       dlqCredential(settings, options, workerProperties);
       log.info(
@@ -131,7 +138,9 @@ public final class Launcher {
    * under the data directory. The monitoring page holds none: its replay button asks the operator.
    */
   private static void dlqCredential(
-      LauncherSettings settings, LauncherOptions options, Map<Worker, Map<String, Object>> workerProperties) {
+      LauncherSettings settings,
+      LauncherOptions options,
+      Map<Worker, Map<String, Object>> workerProperties) {
     if (settings.dlqInsecure()) {
       return;
     }
@@ -145,7 +154,8 @@ public final class Launcher {
         log.info(
             "DLQ replay and discard (also the monitoring page's replay button) need the token in {}"
                 + " (DLQ_TOKEN=$(cat {}) for dlq-handler/bin/dlq)",
-            DlqCredential.file(settings.dataDir()), DlqCredential.file(settings.dataDir()));
+            DlqCredential.file(settings.dataDir()),
+            DlqCredential.file(settings.dataDir()));
       }
     }
   }
@@ -154,7 +164,8 @@ public final class Launcher {
     StringBuilder text = new StringBuilder("Pipeline running:");
     for (Worker worker : pipeline.workers()) {
       text.append(
-          String.format("%n  %-17s -> http://127.0.0.1:%d", worker.cliName(), pipeline.port(worker)));
+          String.format(
+              "%n  %-17s -> http://127.0.0.1:%d", worker.cliName(), pipeline.port(worker)));
     }
     text.append(String.format("%n  %-17s -> %s", "kafka", kafka.description()));
     text.append(String.format("%n  %-17s -> %s", "data dir", dataDir));

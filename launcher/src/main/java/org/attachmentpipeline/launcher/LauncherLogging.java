@@ -48,7 +48,8 @@ final class LauncherLogging {
         (key, value) -> {
           if (key.startsWith(LEVEL_PREFIX)) {
             system.setLogLevel(
-                key.substring(LEVEL_PREFIX.length()), LogLevel.valueOf(value.toString().toUpperCase()));
+                key.substring(LEVEL_PREFIX.length()),
+                LogLevel.valueOf(value.toString().toUpperCase()));
           }
         });
   }

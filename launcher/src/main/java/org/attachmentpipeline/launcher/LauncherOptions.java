@@ -97,7 +97,6 @@ record LauncherOptions(
     return properties;
   }
 
-
   private static Set<Worker> workerList(String list) {
     Set<Worker> selected = EnumSet.noneOf(Worker.class);
     for (String name : list.split(",")) {

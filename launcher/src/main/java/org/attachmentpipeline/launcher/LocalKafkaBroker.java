@@ -131,9 +131,20 @@ public final class LocalKafkaBroker implements AutoCloseable {
     props.put("controller.listener.names", CONTROLLER_LISTENER);
     props.put(
         "listeners",
-        "PLAINTEXT://" + HOST + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        "PLAINTEXT://"
+            + HOST
+            + ":"
+            + port
+            + ","
+            + CONTROLLER_LISTENER
+            + "://"
+            + HOST
+            + ":"
+            + controllerPort);
     props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+    props.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
     props.put("inter.broker.listener.name", "PLAINTEXT");
     props.put("log.dirs", dir.toString());
     props.put("metadata.log.dir", dir.toString());

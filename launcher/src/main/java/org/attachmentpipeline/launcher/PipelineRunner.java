@@ -39,9 +39,9 @@ public final class PipelineRunner {
   }
 
   /**
-   * Starts the workers with shared properties, per-worker properties (e.g. the event ingester's demo
-   * switch) and arguments for all. If one fails to start, those already started are stopped and the
-   * failure is thrown.
+   * Starts the workers with shared properties, per-worker properties (e.g. the event ingester's
+   * demo switch) and arguments for all. If one fails to start, those already started are stopped
+   * and the failure is thrown.
    */
   public static RunningPipeline start(
       Set<Worker> workers,
@@ -64,9 +64,11 @@ public final class PipelineRunner {
         continue;
       }
       if (pipeline.isClosed()) {
-        throw new IllegalStateException("The pipeline was closed before " + worker.cliName() + " started");
+        throw new IllegalStateException(
+            "The pipeline was closed before " + worker.cliName() + " started");
       }
-      Map<String, ?> own = workerProperties.containsKey(worker) ? workerProperties.get(worker) : Map.of();
+      Map<String, ?> own =
+          workerProperties.containsKey(worker) ? workerProperties.get(worker) : Map.of();
       String[] contextArgs = arguments(properties, own, args);
       log.info("Starting {} ({})", worker.cliName(), worker.applicationClass().getSimpleName());
       try {

@@ -30,7 +30,8 @@ public final class RunningPipeline implements AutoCloseable {
   synchronized void add(Worker worker, ConfigurableApplicationContext context) {
     if (closed) {
       context.close();
-      throw new IllegalStateException("The pipeline was closed while " + worker.cliName() + " started");
+      throw new IllegalStateException(
+          "The pipeline was closed while " + worker.cliName() + " started");
     }
     contexts.put(worker, context);
     startOrder.add(worker);
@@ -55,7 +56,9 @@ public final class RunningPipeline implements AutoCloseable {
     return context;
   }
 
-  /** The HTTP port that a running worker listens on (the actual one when it was configured as 0). */
+  /**
+   * The HTTP port that a running worker listens on (the actual one when it was configured as 0).
+   */
   public int port(Worker worker) {
     Integer port = context(worker).getEnvironment().getProperty("local.server.port", Integer.class);
     if (port == null) {
@@ -64,7 +67,9 @@ public final class RunningPipeline implements AutoCloseable {
     return port;
   }
 
-  /** Stops every worker, the last started first. Safe to call more than once and from any thread. */
+  /**
+   * Stops every worker, the last started first. Safe to call more than once and from any thread.
+   */
   @Override
   public void close() {
     List<Worker> toStop;

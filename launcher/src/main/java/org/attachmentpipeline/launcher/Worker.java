@@ -13,13 +13,16 @@ import org.attachmentpipeline.upload.UploadWorkerApplication;
 
 /**
  * The workers the launcher can run, in start order: consumers of later stages come up before the
- * stages that feed them, and the event ingester, which lets work in, comes last. Each constant knows
- * its command-line name, its application class and configuration file, and the property that sets
- * its HTTP port ({@code pipeline.ports.<cli name>}).
+ * stages that feed them, and the event ingester, which lets work in, comes last. Each constant
+ * knows its command-line name, its application class and configuration file, and the property that
+ * sets its HTTP port ({@code pipeline.ports.<cli name>}).
  */
 public enum Worker {
   RESULT_PROCESSOR(
-      "result-processor", ResultProcessorApplication.class, ResultProcessorApplication.CONFIG_NAME, 8084),
+      "result-processor",
+      ResultProcessorApplication.class,
+      ResultProcessorApplication.CONFIG_NAME,
+      8084),
   DLQ_HANDLER("dlq-handler", DlqHandlerApplication.class, DlqHandlerApplication.CONFIG_NAME, 8085),
   MONITORING(
       "monitoring",
@@ -27,7 +30,8 @@ public enum Worker {
       MonitoringDashboardApplication.CONFIG_NAME,
       8080),
   UPLOAD("upload", UploadWorkerApplication.class, UploadWorkerApplication.CONFIG_NAME, 8083),
-  DOWNLOAD("download", DownloadWorkerApplication.class, DownloadWorkerApplication.CONFIG_NAME, 8082),
+  DOWNLOAD(
+      "download", DownloadWorkerApplication.class, DownloadWorkerApplication.CONFIG_NAME, 8082),
   EVENT_INGESTER(
       "event-ingester", EventIngesterApplication.class, EventIngesterApplication.CONFIG_NAME, 8081);
 

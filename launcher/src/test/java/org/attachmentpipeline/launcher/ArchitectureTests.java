@@ -75,6 +75,8 @@ class ArchitectureTests {
   }
 
   private static String[] packages(Stream<String> names, String extra) {
-    return Stream.concat(names, Stream.of(extra)).map(name -> ROOT + "." + name + "..").toArray(String[]::new);
+    return Stream.concat(names, Stream.of(extra))
+        .map(name -> ROOT + "." + name + "..")
+        .toArray(String[]::new);
   }
 }

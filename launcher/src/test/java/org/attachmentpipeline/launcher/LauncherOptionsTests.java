@@ -31,7 +31,8 @@ class LauncherOptionsTests {
   @Test
   void repeatedFlagAndEqualsFormAddUp() {
     LauncherOptions options =
-        LauncherOptions.parse("--worker", "event-ingester", "--worker=dlq-handler", "--worker", "monitoring");
+        LauncherOptions.parse(
+            "--worker", "event-ingester", "--worker=dlq-handler", "--worker", "monitoring");
 
     assertThat(options.workers())
         .containsExactly(Worker.DLQ_HANDLER, Worker.MONITORING, Worker.EVENT_INGESTER);
@@ -93,7 +94,8 @@ class LauncherOptionsTests {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    int exitCode = Launcher.run(new String[] {"--worker", "nope"}, Map.of(), print(out), print(err));
+    int exitCode =
+        Launcher.run(new String[] {"--worker", "nope"}, Map.of(), print(out), print(err));
 
     assertThat(exitCode).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))
@@ -106,10 +108,13 @@ class LauncherOptionsTests {
   void helpPrintsUsageAndExitsWithZero() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    int exitCode = Launcher.run(new String[] {"--help"}, Map.of(), print(out), print(new ByteArrayOutputStream()));
+    int exitCode =
+        Launcher.run(
+            new String[] {"--help"}, Map.of(), print(out), print(new ByteArrayOutputStream()));
 
     assertThat(exitCode).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--worker NAME", "--demo", "KAFKA_BOOTSTRAP_SERVERS");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("--worker NAME", "--demo", "KAFKA_BOOTSTRAP_SERVERS");
   }
 
   @Test
@@ -128,7 +133,8 @@ class LauncherOptionsTests {
             "--spring.kafka.bootstrap-servers=c:3",
             "--pipeline.ingest.demo.enabled=true",
             "--logging.include-application-name=false")
-        .doesNotContain("--spring.kafka.bootstrap-servers=a:1", "--spring.kafka.bootstrap-servers=b:2")
+        .doesNotContain(
+            "--spring.kafka.bootstrap-servers=a:1", "--spring.kafka.bootstrap-servers=b:2")
         .endsWith("--debug");
   }
 

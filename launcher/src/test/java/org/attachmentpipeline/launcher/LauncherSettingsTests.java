@@ -11,10 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LauncherSettingsTests {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  private Map<String, String> envWithConfig(String yaml, Map<String, String> more) throws Exception {
+  private Map<String, String> envWithConfig(String yaml, Map<String, String> more)
+      throws Exception {
     Path config = Files.writeString(dir.resolve("config.yaml"), yaml);
     java.util.HashMap<String, String> env = new java.util.HashMap<>(more);
     env.put("PIPELINE_CONFIG", config.toString());
@@ -31,16 +31,21 @@ class LauncherSettingsTests {
 
   @Test
   void aKafkaClusterInConfigYamlIsUsedInsteadOfTheEmbeddedBroker() throws Exception {
-    LauncherSettings settings = LauncherSettings.resolve(Map.of(),
-        envWithConfig("spring:\n  kafka:\n    bootstrap-servers: kafka-1:9092\n", Map.of()));
-    assertThat(settings.externalKafka()).hasValueSatisfying(v -> assertThat(v).startsWith("kafka-1:9092").contains("config.yaml"));
+    LauncherSettings settings =
+        LauncherSettings.resolve(
+            Map.of(),
+            envWithConfig("spring:\n  kafka:\n    bootstrap-servers: kafka-1:9092\n", Map.of()));
+    assertThat(settings.externalKafka())
+        .hasValueSatisfying(v -> assertThat(v).startsWith("kafka-1:9092").contains("config.yaml"));
   }
 
   @Test
   void theEnvironmentVariableNamesTheCluster() throws Exception {
-    LauncherSettings settings = LauncherSettings.resolve(Map.of(),
-        envWithConfig("", Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9092")));
-    assertThat(settings.externalKafka()).hasValueSatisfying(v -> assertThat(v).startsWith("broker:9092"));
+    LauncherSettings settings =
+        LauncherSettings.resolve(
+            Map.of(), envWithConfig("", Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9092")));
+    assertThat(settings.externalKafka())
+        .hasValueSatisfying(v -> assertThat(v).startsWith("broker:9092"));
   }
 
   @Test
@@ -55,10 +60,14 @@ class LauncherSettingsTests {
 
   @Test
   void theEmbeddedPortIsConfigurableAndCheckedAtStart() throws Exception {
-    assertThat(LauncherSettings.resolve(Map.of(),
-        envWithConfig("", Map.of("PIPELINE_EMBEDDED_KAFKA_PORT", "29092"))).embeddedPort()).isEqualTo(29092);
+    assertThat(
+            LauncherSettings.resolve(
+                    Map.of(), envWithConfig("", Map.of("PIPELINE_EMBEDDED_KAFKA_PORT", "29092")))
+                .embeddedPort())
+        .isEqualTo(29092);
     Map<String, String> bad = envWithConfig("", Map.of("PIPELINE_EMBEDDED_KAFKA_PORT", "ninety"));
-    assertThatIllegalArgumentException().isThrownBy(() -> LauncherSettings.resolve(Map.of(), bad))
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> LauncherSettings.resolve(Map.of(), bad))
         .withMessageContaining("PIPELINE_EMBEDDED_KAFKA_PORT");
   }
 }

@@ -41,7 +41,9 @@ class LocalKafkaBrokerTests {
       firstClusterId = broker.clusterId();
       assertThat(broker.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
       assertThat(LocalKafkaBroker.isListening(port)).isTrue();
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      try (Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
       }
       try (KafkaProducer<String, String> producer = producer(broker.bootstrapServers())) {
@@ -52,7 +54,9 @@ class LocalKafkaBrokerTests {
 
     try (LocalKafkaBroker broker = LocalKafkaBroker.start(dataDir, port)) {
       assertThat(broker.clusterId()).isEqualTo(firstClusterId);
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      try (Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
         assertThat(admin.listTopics().names().get()).contains(TOPIC);
       }
       assertThat(readAll(broker.bootstrapServers()))
@@ -67,7 +71,11 @@ class LocalKafkaBrokerTests {
 
   private static KafkaProducer<String, String> producer(String bootstrapServers) {
     return new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all"),
         new StringSerializer(),
         new StringSerializer());
   }

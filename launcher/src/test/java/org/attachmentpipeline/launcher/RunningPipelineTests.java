@@ -60,7 +60,8 @@ class RunningPipelineTests {
 
   private Map<String, Object> properties() {
     Map<String, Object> properties = new LinkedHashMap<>();
-    properties.put("spring.kafka.bootstrap-servers", System.getProperty("spring.embedded.kafka.brokers"));
+    properties.put(
+        "spring.kafka.bootstrap-servers", System.getProperty("spring.embedded.kafka.brokers"));
     properties.put("pipeline.data-dir", dataDir.toString());
     for (Worker worker : Worker.values()) {
       properties.put(worker.portProperty(), 0);
@@ -72,7 +73,8 @@ class RunningPipelineTests {
     properties.put("pipeline.topics.results", PREFIX + "results");
     properties.put(
         "pipeline.topics.retry",
-        String.join(",", PREFIX + "retry.1", PREFIX + "retry.2", PREFIX + "retry.3", PREFIX + "retry.4"));
+        String.join(
+            ",", PREFIX + "retry.1", PREFIX + "retry.2", PREFIX + "retry.3", PREFIX + "retry.4"));
     properties.put("pipeline.topics.dlq", PREFIX + "dlq");
     properties.put("pipeline.retry.delays", "100ms,200ms,400ms,800ms");
     properties.put("pipeline.dlq.auth.token", "test-dlq-token");

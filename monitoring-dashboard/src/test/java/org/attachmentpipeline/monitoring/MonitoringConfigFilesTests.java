@@ -65,7 +65,8 @@ class MonitoringConfigFilesTests {
   @BeforeAll
   static void findTheRepository() {
     Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !(Files.exists(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("config")))) {
+    while (dir != null
+        && !(Files.exists(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("config")))) {
       dir = dir.getParent();
     }
     assertThat(dir).as("repository root").isNotNull();
@@ -76,21 +77,34 @@ class MonitoringConfigFilesTests {
   void prometheusLoadsTheAlertRulesThatComposeMountsNextToIt() throws IOException {
     Map<String, Object> prometheus = yaml(root.resolve("config/prometheus.yml"));
     assertThat(list(prometheus.get("rule_files"))).containsExactly("alerts.yml");
-    List<Object> volumes = list(map(map(yaml(root.resolve("docker-compose.yml")).get("services")).get("prometheus")).get("volumes"));
+    List<Object> volumes =
+        list(
+            map(map(yaml(root.resolve("docker-compose.yml")).get("services")).get("prometheus"))
+                .get("volumes"));
     assertThat(volumes)
-        .contains("./config/prometheus.yml:/etc/prometheus/prometheus.yml:ro", "./config/alerts.yml:/etc/prometheus/alerts.yml:ro");
+        .contains(
+            "./config/prometheus.yml:/etc/prometheus/prometheus.yml:ro",
+            "./config/alerts.yml:/etc/prometheus/alerts.yml:ro");
   }
 
   @Test
   void alertRulesCoverLagDeadLettersErrorRateAndNoProgress() throws IOException {
     List<Map<String, Object>> rules = alertRules();
-    assertThat(rules).extracting(r -> r.get("alert"))
-        .contains("PipelineConsumerLagGrowing", "PipelineDeadLettersGrowing", "PipelineDlqGrowing",
-            "PipelineDownloadErrorRate", "PipelineUploadErrorRate", "PipelineDownloadsNoProgress",
+    assertThat(rules)
+        .extracting(r -> r.get("alert"))
+        .contains(
+            "PipelineConsumerLagGrowing",
+            "PipelineDeadLettersGrowing",
+            "PipelineDlqGrowing",
+            "PipelineDownloadErrorRate",
+            "PipelineUploadErrorRate",
+            "PipelineDownloadsNoProgress",
             "PipelineUploadsNoProgress")
         .doesNotHaveDuplicates();
     for (Map<String, Object> rule : rules) {
-      assertThat(rule).as("rule %s", rule.get("alert")).containsKeys("expr", "for", "labels", "annotations");
+      assertThat(rule)
+          .as("rule %s", rule.get("alert"))
+          .containsKeys("expr", "for", "labels", "annotations");
       assertThat(map(rule.get("labels"))).containsKey("severity");
       assertThat(map(rule.get("annotations"))).containsKey("summary");
       assertBalanced(String.valueOf(rule.get("expr")));
@@ -100,21 +114,33 @@ class MonitoringConfigFilesTests {
   @Test
   void grafanaProvidesTheDataSourceAndTheDashboardsThatComposeMounts() throws IOException {
     Map<String, Object> datasource =
-        map(list(yaml(root.resolve("config/grafana/provisioning/datasources/prometheus.yml")).get("datasources")).get(0));
+        map(
+            list(yaml(root.resolve("config/grafana/provisioning/datasources/prometheus.yml"))
+                    .get("datasources"))
+                .get(0));
     Map<String, Object> provider =
-        map(list(yaml(root.resolve("config/grafana/provisioning/dashboards/pipeline.yml")).get("providers")).get(0));
+        map(
+            list(yaml(root.resolve("config/grafana/provisioning/dashboards/pipeline.yml"))
+                    .get("providers"))
+                .get(0));
     String dashboardsPath = String.valueOf(map(provider.get("options")).get("path"));
-    List<Object> volumes = list(map(map(yaml(root.resolve("docker-compose.yml")).get("services")).get("grafana")).get("volumes"));
+    List<Object> volumes =
+        list(
+            map(map(yaml(root.resolve("docker-compose.yml")).get("services")).get("grafana"))
+                .get("volumes"));
     assertThat(volumes)
         .contains("./config/grafana/dashboards:" + dashboardsPath + ":ro")
-        .contains("./config/grafana/provisioning/dashboards/pipeline.yml:/etc/grafana/provisioning/dashboards/pipeline.yml:ro");
+        .contains(
+            "./config/grafana/provisioning/dashboards/pipeline.yml:/etc/grafana/provisioning/dashboards/pipeline.yml:ro");
 
     JsonNode dashboard = dashboard();
     assertThat(dashboard.get("uid").asString()).isEqualTo("attachment-pipeline");
     Set<Integer> ids = new TreeSet<>();
     List<String> titles = new ArrayList<>();
     for (JsonNode panel : dashboard.get("panels")) {
-      assertThat(ids.add(panel.get("id").asInt())).as("panel id %s is unique", panel.get("id")).isTrue();
+      assertThat(ids.add(panel.get("id").asInt()))
+          .as("panel id %s is unique", panel.get("id"))
+          .isTrue();
       titles.add(panel.get("title").asString());
       for (JsonNode target : panel.path("targets")) {
         assertThat(target.at("/datasource/uid").asString()).isEqualTo(datasource.get("uid"));
@@ -124,7 +150,10 @@ class MonitoringConfigFilesTests {
     String all = String.join(" | ", titles).toLowerCase();
     assertThat(all).contains("throughput", "latency", "lag", "retries", "dead letters", "cache");
     assertThat(expressions())
-        .anyMatch(e -> e.contains("histogram_quantile(0.95") && e.contains("pipeline_end_to_end_latency_seconds_bucket"));
+        .anyMatch(
+            e ->
+                e.contains("histogram_quantile(0.95")
+                    && e.contains("pipeline_end_to_end_latency_seconds_bucket"));
   }
 
   @Test
@@ -136,7 +165,9 @@ class MonitoringConfigFilesTests {
         used.add(matcher.group(1));
       }
     }
-    assertThat(used).isNotEmpty().allSatisfy(name -> assertThat(KNOWN_METRICS).as("known metrics").contains(name));
+    assertThat(used)
+        .isNotEmpty()
+        .allSatisfy(name -> assertThat(KNOWN_METRICS).as("known metrics").contains(name));
   }
 
   @Test
@@ -150,7 +181,8 @@ class MonitoringConfigFilesTests {
             .orElse(null);
     org.junit.jupiter.api.Assumptions.assumeTrue(promtool != null, "promtool is not installed");
     Process check =
-        new ProcessBuilder(promtool.toString(), "check", "rules", root.resolve("config/alerts.yml").toString())
+        new ProcessBuilder(
+                promtool.toString(), "check", "rules", root.resolve("config/alerts.yml").toString())
             .redirectErrorStream(true)
             .start();
     assertThat(check.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -177,7 +209,8 @@ class MonitoringConfigFilesTests {
   }
 
   private static JsonNode dashboard() throws IOException {
-    return PipelineJson.mapper().readTree(Files.readString(root.resolve("config/grafana/dashboards/pipeline.json")));
+    return PipelineJson.mapper()
+        .readTree(Files.readString(root.resolve("config/grafana/dashboards/pipeline.json")));
   }
 
   /** A cheap syntax check: brackets, braces and parentheses are balanced, quotes closed. */
@@ -192,7 +225,9 @@ class MonitoringConfigFilesTests {
         open.append(c);
       } else if (!quoted && ")]}".indexOf(c) >= 0) {
         assertThat(open).as("closing %s in %s", c, expression).isNotEmpty();
-        assertThat(open.charAt(open.length() - 1)).as(expression).isEqualTo("([{".charAt(")]}".indexOf(c)));
+        assertThat(open.charAt(open.length() - 1))
+            .as(expression)
+            .isEqualTo("([{".charAt(")]}".indexOf(c)));
         open.setLength(open.length() - 1);
       }
     }

@@ -27,11 +27,11 @@ import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.DownloadTask;
-import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.common.message.Stage;
-import org.junit.jupiter.api.Test;
 import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.attachmentpipeline.testsupport.PipelineTestNames;
+import org.attachmentpipeline.testsupport.TaskBuilder;
+import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -77,10 +77,8 @@ class MonitoringDashboardApplicationTests {
         .untilAsserted(
             () -> {
               JsonNode overview = overview();
-              assertThat(topic(overview, TOPICS.raw()).get("records").asLong())
-                  .isEqualTo(7);
-              assertThat(topic(overview, TOPICS.pending()).get("records").asLong())
-                  .isEqualTo(10);
+              assertThat(topic(overview, TOPICS.raw()).get("records").asLong()).isEqualTo(7);
+              assertThat(topic(overview, TOPICS.pending()).get("records").asLong()).isEqualTo(10);
             });
     JsonNode overview = overview();
     assertThat(overview.get("topics")).hasSize(6);
@@ -90,11 +88,12 @@ class MonitoringDashboardApplicationTests {
     assertThat(raw.get("exists").asBoolean()).isTrue();
     assertThat(topic(overview, TOPICS.retry(1)).get("stage").asString()).isEqualTo("retry");
     assertThat(topic(overview, TOPICS.dlq()).get("records").asLong()).isZero();
-    assertThat(overview.at("/links/dlq_list").asString())
-        .isEqualTo("http://127.0.0.1:1/api/dlq");
-    assertThat(overview.get("stages")).extracting(s -> s.get("stage").asString())
+    assertThat(overview.at("/links/dlq_list").asString()).isEqualTo("http://127.0.0.1:1/api/dlq");
+    assertThat(overview.get("stages"))
+        .extracting(s -> s.get("stage").asString())
         .containsExactly("ingest", "download", "retry", "upload", "result", "dlq");
-    assertThat(overview.get("workers")).allSatisfy(w -> assertThat(w.get("up").asBoolean()).isFalse());
+    assertThat(overview.get("workers"))
+        .allSatisfy(w -> assertThat(w.get("up").asBoolean()).isFalse());
   }
 
   @Test
@@ -133,10 +132,14 @@ class MonitoringDashboardApplicationTests {
               });
       assertThat(send("/actuator/prometheus").body())
           .containsPattern(
-              "pipeline_consumer_lag\\{[^}]*group=\"" + group + "\",[^}]*topic=\"" + topic
+              "pipeline_consumer_lag\\{[^}]*group=\""
+                  + group
+                  + "\",[^}]*topic=\""
+                  + topic
                   + "\"[^}]*} 5\\.0")
           .containsPattern("pipeline_consumer_members\\{[^}]*group=\"" + group + "\"[^}]*} 1\\.0")
-          .containsPattern("pipeline_topic_records_total\\{[^}]*topic=\"" + topic + "\"[^}]*} 10\\.0");
+          .containsPattern(
+              "pipeline_topic_records_total\\{[^}]*topic=\"" + topic + "\"[^}]*} 10\\.0");
 
       consumer.commitSync(
           Map.of(
@@ -149,7 +152,8 @@ class MonitoringDashboardApplicationTests {
                 JsonNode overview = overview();
                 assertThat(group(overview, group).get("total_lag").asLong()).isZero();
                 assertThat(group(overview, group).get("per_second").asDouble())
-                    .as("%s", overview.get("groups")).isPositive();
+                    .as("%s", overview.get("groups"))
+                    .isPositive();
                 JsonNode result = overview.get("stages").get(4);
                 assertThat(result.get("stage").asString()).isEqualTo("result");
                 assertThat(result.get("done_per_second").asDouble()).isPositive();
@@ -177,11 +181,21 @@ class MonitoringDashboardApplicationTests {
   @Test
   void withTheDlqHandlerDownTheNewestDeadLettersAreReadFromTheTopic() throws Exception {
     DownloadTask task =
-        TaskBuilder.task("https://files.example/x.pdf?sig=s3cret").taskId("task-dlq-1").traceId("trace-1")
-            .eventType("created").fileName("x.pdf").attempt(3)
-            .eventTime(Instant.parse("2026-03-01T10:00:00Z")).enqueuedAt(null).build();
-    DeadLetter dead = DeadLetter.of(task, Stage.DOWNLOAD, DeadLetterReason.PERMANENT,
-        Instant.parse("2026-03-01T10:05:00Z"));
+        TaskBuilder.task("https://files.example/x.pdf?sig=s3cret")
+            .taskId("task-dlq-1")
+            .traceId("trace-1")
+            .eventType("created")
+            .fileName("x.pdf")
+            .attempt(3)
+            .eventTime(Instant.parse("2026-03-01T10:00:00Z"))
+            .enqueuedAt(null)
+            .build();
+    DeadLetter dead =
+        DeadLetter.of(
+            task,
+            Stage.DOWNLOAD,
+            DeadLetterReason.PERMANENT,
+            Instant.parse("2026-03-01T10:05:00Z"));
     try (KafkaProducer<String, DeadLetter> producer =
         new KafkaProducer<>(
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty(BROKERS)),
@@ -197,7 +211,10 @@ class MonitoringDashboardApplicationTests {
             new StringSerializer())) {
       ProducerRecord<String, String> kept =
           new ProducerRecord<>(PREFIX + "downloads.dlq", "not-a-task", "this is { not a task");
-      kept.headers().add(DeadLetter.REASON_HEADER, "unreadable download task: not JSON".getBytes(StandardCharsets.UTF_8));
+      kept.headers()
+          .add(
+              DeadLetter.REASON_HEADER,
+              "unreadable download task: not JSON".getBytes(StandardCharsets.UTF_8));
       producer.send(kept).get();
     }
 
@@ -213,7 +230,8 @@ class MonitoringDashboardApplicationTests {
               assertThat(dlq.get("latest")).hasSize(2);
               JsonNode unreadable = dlq.get("latest").get(0);
               assertThat(unreadable.get("stage").asString()).isEqualTo("unreadable");
-              assertThat(unreadable.get("message").asString()).isEqualTo("unreadable download task: not JSON");
+              assertThat(unreadable.get("message").asString())
+                  .isEqualTo("unreadable download task: not JSON");
               JsonNode entry = dlq.get("latest").get(1);
               assertThat(entry.get("id").asString()).isEqualTo("task-dlq-1");
               assertThat(entry.get("stage").asString()).isEqualTo("download");

@@ -25,7 +25,9 @@ public final class LoggingContext {
     ContextRegistry.getInstance()
         .registerThreadLocalAccessor(
             new Slf4jThreadLocalAccessor(
-                TaskLoggingContext.EVENT_TRACE_ID, TaskLoggingContext.TASK_ID, TaskLoggingContext.STAGE));
+                TaskLoggingContext.EVENT_TRACE_ID,
+                TaskLoggingContext.TASK_ID,
+                TaskLoggingContext.STAGE));
     Hooks.enableAutomaticContextPropagation();
   }
 

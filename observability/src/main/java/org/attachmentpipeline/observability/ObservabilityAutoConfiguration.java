@@ -39,7 +39,8 @@ public class ObservabilityAutoConfiguration {
   @ConditionalOnMissingBean(name = "kafkaHealthIndicator")
   KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin kafkaAdmin, Environment environment) {
     Duration timeout =
-        environment.getProperty("pipeline.health.kafka-timeout", Duration.class, Duration.ofSeconds(3));
+        environment.getProperty(
+            "pipeline.health.kafka-timeout", Duration.class, Duration.ofSeconds(3));
     return new KafkaHealthIndicator(kafkaAdmin.getConfigurationProperties(), timeout);
   }
 

@@ -11,11 +11,11 @@ import org.slf4j.MDC;
 import org.springframework.kafka.support.micrometer.KafkaRecordReceiverContext;
 
 /**
- * Puts the event's trace id, the task id and the stage of the record being handled into the
- * logging context ({@code event_trace_id}, {@code task_id}, {@code stage}) whenever a Kafka
- * listener's observation scope is open, and takes them out when it closes. The scope follows the
- * work where context propagation carries the observation (Reactor, wrapped executors), so those
- * log lines carry the ids too.
+ * Puts the event's trace id, the task id and the stage of the record being handled into the logging
+ * context ({@code event_trace_id}, {@code task_id}, {@code stage}) whenever a Kafka listener's
+ * observation scope is open, and takes them out when it closes. The scope follows the work where
+ * context propagation carries the observation (Reactor, wrapped executors), so those log lines
+ * carry the ids too.
  */
 final class TaskLoggingContext implements ObservationHandler<KafkaRecordReceiverContext> {
 

@@ -27,11 +27,16 @@ class LogFormatTests {
 
   private static final Map<String, String> CONTEXT =
       Map.of(
-          "traceId", "4bf92f3577b34da6a3ce929d0e0e4736",
-          "spanId", "00f067aa0ba902b7",
-          TaskLoggingContext.EVENT_TRACE_ID, "event-9",
-          TaskLoggingContext.TASK_ID, "task-1",
-          TaskLoggingContext.STAGE, "download");
+          "traceId",
+          "4bf92f3577b34da6a3ce929d0e0e4736",
+          "spanId",
+          "00f067aa0ba902b7",
+          TaskLoggingContext.EVENT_TRACE_ID,
+          "event-9",
+          TaskLoggingContext.TASK_ID,
+          "task-1",
+          TaskLoggingContext.STAGE,
+          "download");
 
   @AfterEach
   void clearFormat() {

@@ -24,10 +24,11 @@ class LoggingContextTests {
         Mono.delay(Duration.ofMillis(10), Schedulers.parallel())
             .map(tick -> new Seen(Thread.currentThread().getName(), MDC.getCopyOfContextMap()))
             .contextWrite(LoggingContext.of(task, "download"))
-            .map(s -> {
-              assertThat(s.thread()).isNotEqualTo(caller);
-              return s.mdc();
-            })
+            .map(
+                s -> {
+                  assertThat(s.thread()).isNotEqualTo(caller);
+                  return s.mdc();
+                })
             .block(Duration.ofSeconds(5));
 
     assertThat(seen)
@@ -48,7 +49,8 @@ class LoggingContextTests {
     try {
       java.util.concurrent.atomic.AtomicReference<Map<String, String>> during =
           new java.util.concurrent.atomic.AtomicReference<>();
-      executor.submit(LoggingContext.wrap(task, "upload", () -> during.set(MDC.getCopyOfContextMap())))
+      executor
+          .submit(LoggingContext.wrap(task, "upload", () -> during.set(MDC.getCopyOfContextMap())))
           .get(5, java.util.concurrent.TimeUnit.SECONDS);
       Map<String, String> after =
           executor.submit(MDC::getCopyOfContextMap).get(5, java.util.concurrent.TimeUnit.SECONDS);

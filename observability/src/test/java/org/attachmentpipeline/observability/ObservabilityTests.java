@@ -44,8 +44,8 @@ class ObservabilityTests {
 
     assertThat(alias.statusCode()).isEqualTo(200);
     assertThat(actuator.statusCode()).isEqualTo(200);
-    assertThat(alias.headers().firstValue("Content-Type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("text/plain"));
+    assertThat(alias.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
     assertThat(alias.body())
         .contains("jvm_memory_used_bytes{")
         .contains("application=\"observability-test\"")
@@ -72,12 +72,20 @@ class ObservabilityTests {
   @Test
   void aListenerSeesTheProducersTraceAndTheTaskInItsLoggingContext() throws Exception {
     DownloadTask task =
-        TaskBuilder.task().taskId("task-1").traceId("event-trace-9").eventType("claim.created").build();
+        TaskBuilder.task()
+            .taskId("task-1")
+            .traceId("event-trace-9")
+            .eventType("claim.created")
+            .build();
 
-    template.send(ObservabilityTestApplication.TOPIC, task.taskId(), task).get(10, TimeUnit.SECONDS);
+    template
+        .send(ObservabilityTestApplication.TOPIC, task.taskId(), task)
+        .get(10, TimeUnit.SECONDS);
     ObservabilityTestApplication.Seen seen = listener.seen.get(30, TimeUnit.SECONDS);
 
-    assertThat(seen.traceparent()).as("the producer's trace context travels in a header").isNotNull();
+    assertThat(seen.traceparent())
+        .as("the producer's trace context travels in a header")
+        .isNotNull();
     String producerTraceId = seen.traceparent().split("-")[1];
     assertThat(seen.mdc())
         .containsEntry("traceId", producerTraceId)

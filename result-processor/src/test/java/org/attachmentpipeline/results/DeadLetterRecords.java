@@ -23,14 +23,18 @@ public final class DeadLetterRecords {
   private DeadLetterRecords() {}
 
   /** Waits until the dead-letter topic holds records with every one of {@code keys}. */
-  public static List<ConsumerRecord<String, byte[]>> await(String brokers, String dlqTopic, Set<String> keys) {
+  public static List<ConsumerRecord<String, byte[]>> await(
+      String brokers, String dlqTopic, Set<String> keys) {
     List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.GROUP_ID_CONFIG, "dlq-check-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                brokers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "dlq-check-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
             new StringDeserializer(),
             new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(dlqTopic));

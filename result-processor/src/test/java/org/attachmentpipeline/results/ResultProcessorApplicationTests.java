@@ -1,8 +1,7 @@
 package org.attachmentpipeline.results;
 
-import static org.attachmentpipeline.results.DeadLetterRecords.header;
-
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.attachmentpipeline.results.DeadLetterRecords.header;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,19 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.json.JsonSerde;
+import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.common.message.ResultStatus;
@@ -38,12 +32,11 @@ import org.attachmentpipeline.common.message.TaskError;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.results.inventory.InventoryRow;
 import org.attachmentpipeline.results.inventory.InventoryTableReader;
-import org.attachmentpipeline.results.kafka.DeadLetterPublisher;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -193,7 +186,6 @@ class ResultProcessorApplicationTests {
   private List<ConsumerRecord<String, byte[]>> awaitDeadLetters(Set<String> keys) {
     return DeadLetterRecords.await(brokers, topics.dlq(), keys);
   }
-
 
   private void send(String key, DownloadResult result) {
     send(null, key, result);

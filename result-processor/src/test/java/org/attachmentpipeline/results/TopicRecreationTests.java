@@ -29,12 +29,12 @@ import org.attachmentpipeline.common.message.ResultStatus;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.results.inventory.InventoryRow;
 import org.attachmentpipeline.results.inventory.InventoryTableReader;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -80,8 +80,7 @@ class TopicRecreationTests {
   }
 
   @Test
-  void resultsOfARecreatedTopicStillLandAndTheChangeIsTold(CapturedOutput output)
-      throws Exception {
+  void resultsOfARecreatedTopicStillLandAndTheChangeIsTold(CapturedOutput output) throws Exception {
     List<String> before = List.of(task("old"), task("old"), task("old"));
     before.forEach(this::send);
     awaitRows(Set.copyOf(before));
@@ -109,16 +108,17 @@ class TopicRecreationTests {
     // the counter and the warning come right after the commit that made the rows visible
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> {
-          Counter changes =
-              meters
-                  .find("pipeline.results.topic.id.changes")
-                  .tag("table", "inventory")
-                  .tag("topic", topics.results())
-                  .counter();
-          assertThat(changes).isNotNull();
-          assertThat(changes.count()).isEqualTo(1);
-        });
+        .untilAsserted(
+            () -> {
+              Counter changes =
+                  meters
+                      .find("pipeline.results.topic.id.changes")
+                      .tag("table", "inventory")
+                      .tag("topic", topics.results())
+                      .counter();
+              assertThat(changes).isNotNull();
+              assertThat(changes.count()).isEqualTo(1);
+            });
     assertThat(output.getAll())
         .contains("WARN")
         .contains(topics.results())

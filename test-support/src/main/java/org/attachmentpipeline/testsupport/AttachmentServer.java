@@ -37,7 +37,12 @@ public final class AttachmentServer implements AutoCloseable {
 
   /** One scripted response. */
   public record Response(
-      int status, byte[] body, Map<String, String> headers, boolean chunked, CountDownLatch hold, Duration delay) {
+      int status,
+      byte[] body,
+      Map<String, String> headers,
+      boolean chunked,
+      CountDownLatch hold,
+      Duration delay) {
 
     public Response(int status, byte[] body, Map<String, String> headers, boolean chunked) {
       this(status, body, headers, chunked, null, null);
@@ -50,7 +55,8 @@ public final class AttachmentServer implements AutoCloseable {
 
     /** A 200 answered after {@code delay} (a timer, no thread waits): a slow source. */
     public static Response delayed(Duration delay, byte[] body) {
-      return new Response(200, body, Map.of("Content-Type", "application/octet-stream"), false, null, delay);
+      return new Response(
+          200, body, Map.of("Content-Type", "application/octet-stream"), false, null, delay);
     }
 
     public static Response redirect(int status, String location) {
@@ -139,8 +145,8 @@ public final class AttachmentServer implements AutoCloseable {
   }
 
   /**
-   * The most requests ever open at once, counted from arrival until just before the last bytes
-   * of the answer are written: never more than the client really had in flight.
+   * The most requests ever open at once, counted from arrival until just before the last bytes of
+   * the answer are written: never more than the client really had in flight.
    */
   public int maxActive() {
     return maxActive.get();
@@ -152,7 +158,10 @@ public final class AttachmentServer implements AutoCloseable {
     maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
     Response response = next(path);
     if (response.delay() != null) {
-      timer.schedule(() -> answerQuietly(exchange, path, response), response.delay().toMillis(), TimeUnit.MILLISECONDS);
+      timer.schedule(
+          () -> answerQuietly(exchange, path, response),
+          response.delay().toMillis(),
+          TimeUnit.MILLISECONDS);
       return;
     }
     answer(exchange, path, response);

@@ -12,7 +12,8 @@ public final class EmbeddedBroker {
     String brokers = System.getProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS);
     if (brokers == null) {
       throw new IllegalStateException(
-          "no embedded broker: set spring.kafka.global.embedded.enabled=true in junit-platform.properties");
+          "no embedded broker: set spring.kafka.global.embedded.enabled=true in"
+              + " junit-platform.properties");
     }
     return brokers;
   }

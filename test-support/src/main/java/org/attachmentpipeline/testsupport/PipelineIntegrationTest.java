@@ -22,8 +22,8 @@ import org.springframework.test.annotation.DirtiesContext;
  * <ul>
  *   <li>topics {@code p.raw}, {@code p.pending}, {@code p.cached}, {@code p.results}, {@code
  *       p.retry.1} to {@code p.retry.4} and {@code p.dlq}, with {@link #partitions()} partitions;
- *   <li>consumer groups {@code p-event-ingester}, {@code p-download-worker}, {@code p-upload-worker},
- *       {@code p-result-processor} and {@code p-result-processor-events}.
+ *   <li>consumer groups {@code p-event-ingester}, {@code p-download-worker}, {@code
+ *       p-upload-worker}, {@code p-result-processor} and {@code p-result-processor-events}.
  * </ul>
  *
  * <p>Any of these can still be set in {@link #properties()}, which win. The context is closed after

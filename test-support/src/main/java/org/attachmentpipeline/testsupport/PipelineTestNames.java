@@ -59,7 +59,9 @@ public record PipelineTestNames(String prefix) {
     properties.put("pipeline.topics.results", results());
     properties.put(
         "pipeline.topics.retry",
-        IntStream.rangeClosed(1, RETRY_TIERS).mapToObj(this::retry).collect(Collectors.joining(",")));
+        IntStream.rangeClosed(1, RETRY_TIERS)
+            .mapToObj(this::retry)
+            .collect(Collectors.joining(",")));
     properties.put("pipeline.topics.dlq", dlq());
     properties.put("pipeline.topics.partitions", Integer.toString(partitions));
     properties.put("pipeline.ingest.group-id", group("event-ingester"));

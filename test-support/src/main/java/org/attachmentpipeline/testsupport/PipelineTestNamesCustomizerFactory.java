@@ -24,13 +24,16 @@ class PipelineTestNamesCustomizerFactory implements ContextCustomizerFactory {
   public ContextCustomizer createContextCustomizer(
       Class<?> testClass, List<ContextConfigurationAttributes> configAttributes) {
     TestContextAnnotationUtils.AnnotationDescriptor<PipelineIntegrationTest> descriptor =
-        TestContextAnnotationUtils.findAnnotationDescriptor(testClass, PipelineIntegrationTest.class);
+        TestContextAnnotationUtils.findAnnotationDescriptor(
+            testClass, PipelineIntegrationTest.class);
     if (descriptor == null) {
       return null;
     }
     PipelineIntegrationTest test = descriptor.getAnnotation();
     String prefix =
-        test.prefix().isEmpty() ? descriptor.getRootDeclaringClass().getSimpleName() : test.prefix();
+        test.prefix().isEmpty()
+            ? descriptor.getRootDeclaringClass().getSimpleName()
+            : test.prefix();
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put("spring.kafka.bootstrap-servers", "${spring.embedded.kafka.brokers}");
     properties.putAll(new PipelineTestNames(prefix).properties(test.partitions()));

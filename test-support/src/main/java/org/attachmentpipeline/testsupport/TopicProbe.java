@@ -36,7 +36,8 @@ public final class TopicProbe implements AutoCloseable {
     config.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + topic + "-" + System.nanoTime());
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        readCommitted ? "read_committed" : "read_uncommitted");
     this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
     consumer.subscribe(List.of(topic));
   }
@@ -83,7 +84,9 @@ public final class TopicProbe implements AutoCloseable {
     return found;
   }
 
-  /** Polls until a record has come for every one of {@code keys}; the last value of each, by key. */
+  /**
+   * Polls until a record has come for every one of {@code keys}; the last value of each, by key.
+   */
   public <T> Map<String, T> awaitKeys(Class<T> type, Collection<String> keys) {
     Map<String, T> found = new LinkedHashMap<>();
     await()
@@ -112,10 +115,13 @@ public final class TopicProbe implements AutoCloseable {
   /** Polls until {@code done} holds for every record read so far. */
   public List<ConsumerRecord<String, String>> awaitRecords(
       Predicate<List<ConsumerRecord<String, String>>> done) {
-    await().atMost(WAIT).until(() -> {
-      poll();
-      return done.test(received);
-    });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              poll();
+              return done.test(received);
+            });
     return List.copyOf(received);
   }
 

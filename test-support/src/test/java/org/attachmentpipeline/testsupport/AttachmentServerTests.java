@@ -25,7 +25,10 @@ class AttachmentServerTests {
 
   @Test
   void aScriptPlaysInOrderAndItsLastAnswerRepeats() throws Exception {
-    server.serve("/a.pdf", Response.status(503, "Retry-After", "1"), Response.ok(bytes("pdf"), "application/pdf"));
+    server.serve(
+        "/a.pdf",
+        Response.status(503, "Retry-After", "1"),
+        Response.ok(bytes("pdf"), "application/pdf"));
 
     HttpResponse<byte[]> first = get("/a.pdf");
     assertThat(first.statusCode()).isEqualTo(503);
@@ -39,7 +42,12 @@ class AttachmentServerTests {
   @Test
   void aRouteAnswersEveryPathUnderItsPrefix() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    server.route("/files/", name -> calls.incrementAndGet() == 1 ? Response.status(503) : Response.ok(bytes(name), "text/plain"));
+    server.route(
+        "/files/",
+        name ->
+            calls.incrementAndGet() == 1
+                ? Response.status(503)
+                : Response.ok(bytes(name), "text/plain"));
 
     assertThat(get("/files/x.txt").statusCode()).isEqualTo(503);
     assertThat(get("/files/x.txt").body()).isEqualTo(bytes("x.txt"));
@@ -47,7 +55,8 @@ class AttachmentServerTests {
 
   private HttpResponse<byte[]> get(String path) throws Exception {
     return client.send(
-        HttpRequest.newBuilder(URI.create(server.url(path))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpRequest.newBuilder(URI.create(server.url(path))).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static byte[] bytes(String text) {

@@ -31,10 +31,12 @@ class PipelineIntegrationTestTests {
     assertThat(topics.pending()).isEqualTo("pit.pending");
     assertThat(topics.cached()).isEqualTo("pit.cached");
     assertThat(topics.results()).isEqualTo("pit.results");
-    assertThat(topics.retry()).containsExactly("pit.retry.1", "pit.retry.2", "pit.retry.3", "pit.retry.4");
+    assertThat(topics.retry())
+        .containsExactly("pit.retry.1", "pit.retry.2", "pit.retry.3", "pit.retry.4");
     assertThat(topics.dlq()).isEqualTo("mine.dlq");
     assertThat(topics.partitions()).isEqualTo(3);
-    assertThat(environment.getProperty("pipeline.download.group-id")).isEqualTo("pit-download-worker");
+    assertThat(environment.getProperty("pipeline.download.group-id"))
+        .isEqualTo("pit-download-worker");
     assertThat(environment.getProperty("pipeline.upload.group-id")).isEqualTo("my-group");
     assertThat(environment.getProperty("spring.kafka.bootstrap-servers"))
         .isEqualTo(EmbeddedBroker.brokers());

@@ -63,44 +63,61 @@ class UploadConfiguration {
   Destinations destinations(UploadProperties properties, ConfigurableEnvironment environment) {
     Map<String, String> env = new HashMap<>();
     environment.getSystemEnvironment().forEach((k, v) -> env.put(k, String.valueOf(v)));
-    Destinations destinations = new Destinations(
-        properties.destinations(), env, properties.defaultDestination(), properties.pathTemplate());
-    log.info("OneLake destinations: {}; other domains: {}", destinations.configured(),
+    Destinations destinations =
+        new Destinations(
+            properties.destinations(),
+            env,
+            properties.defaultDestination(),
+            properties.pathTemplate());
+    log.info(
+        "OneLake destinations: {}; other domains: {}",
+        destinations.configured(),
         properties.defaultDestination().isBlank() ? "rejected" : properties.defaultDestination());
     return destinations;
   }
 
   /**
    * The local directory, or the DataLake client when a domain path is configured (or {@code
-   * store=datalake}). The DataLake clients of every configured domain are built here, so that a
-   * bad setting stops the start with a message naming it.
+   * store=datalake}). The DataLake clients of every configured domain are built here, so that a bad
+   * setting stops the start with a message naming it.
    */
   @Bean
   OneLakeStore oneLakeStore(UploadProperties properties, Destinations destinations) {
-    boolean datalake = switch (properties.store()) {
-      case LOCAL -> false;
-      case DATALAKE -> true;
-      case AUTO -> !destinations.configured().isEmpty();
-    };
+    boolean datalake =
+        switch (properties.store()) {
+          case LOCAL -> false;
+          case DATALAKE -> true;
+          case AUTO -> !destinations.configured().isEmpty();
+        };
     if (!datalake) {
       LocalOneLakeStore store = new LocalOneLakeStore(properties.localRoot());
       log.info("Uploading into the local OneLake directory {}", store.root());
       return store;
     }
     UploadProperties.DataLake settings = properties.datalake();
-    DataLakeOneLakeStore store = new DataLakeOneLakeStore(settings, () -> {
-      DefaultAzureCredentialBuilder credential = new DefaultAzureCredentialBuilder();
-      if (!settings.managedIdentityClientId().isBlank()) {
-        credential.managedIdentityClientId(settings.managedIdentityClientId());
-      }
-      return credential.build();
-    }, null);
+    DataLakeOneLakeStore store =
+        new DataLakeOneLakeStore(
+            settings,
+            () -> {
+              DefaultAzureCredentialBuilder credential = new DefaultAzureCredentialBuilder();
+              if (!settings.managedIdentityClientId().isBlank()) {
+                credential.managedIdentityClientId(settings.managedIdentityClientId());
+              }
+              return credential.build();
+            },
+            null);
     destinations.configured().forEach((domain, path) -> store.prepare(path, "domain " + domain));
-    log.info("Uploading into OneLake with the DataLake client ({}); {}", settings, destinations.configured().isEmpty()
-        ? "no domain path configured" : "domains " + destinations.configured().keySet());
+    log.info(
+        "Uploading into OneLake with the DataLake client ({}); {}",
+        settings,
+        destinations.configured().isEmpty()
+            ? "no domain path configured"
+            : "domains " + destinations.configured().keySet());
     if (!properties.defaultDestination().isBlank()) {
-      log.warn("Domains without ONELAKE_<DOMAIN>_PATH go to {} (pipeline.upload.default-destination); "
-          + "set it blank to make them a permanent failure", properties.defaultDestination());
+      log.warn(
+          "Domains without ONELAKE_<DOMAIN>_PATH go to {} (pipeline.upload.default-destination); "
+              + "set it blank to make them a permanent failure",
+          properties.defaultDestination());
     }
     return store;
   }
@@ -138,59 +155,80 @@ class UploadConfiguration {
     Map<String, Object> producer = kafka.buildProducerProperties();
     producer.put("key.serializer", StringSerializer.class);
     producer.put("value.serializer", ByteArraySerializer.class);
-    DefaultKafkaProducerFactory<String, byte[]> poisonProducer = new DefaultKafkaProducerFactory<>(producer);
+    DefaultKafkaProducerFactory<String, byte[]> poisonProducer =
+        new DefaultKafkaProducerFactory<>(producer);
     // Boot's customizers, as for its own factories: kafka.producer.* metrics among them
     customizers.orderedStream().forEach(customizer -> customizer.customize(poisonProducer));
-    UnreadableRecordRecoverer poison = new UnreadableRecordRecoverer(new KafkaTemplate<>(poisonProducer), topics.dlq());
-    ExponentialBackOff backOff = new ExponentialBackOff(properties.backoff().initial().toMillis(), 2.0);
+    UnreadableRecordRecoverer poison =
+        new UnreadableRecordRecoverer(new KafkaTemplate<>(poisonProducer), topics.dlq());
+    ExponentialBackOff backOff =
+        new ExponentialBackOff(properties.backoff().initial().toMillis(), 2.0);
     backOff.setMaxInterval(properties.backoff().max().toMillis());
     backOff.setMaxElapsedTime(properties.backoff().giveUpAfter().toMillis());
-    DefaultErrorHandler handler = new DefaultErrorHandler(
-        (ConsumerRecord<?, ?> record, Exception e) -> {
-          if (record.value() instanceof CachedDownload cached) {
-            uploads.giveUp(cached, DeadLetterReason.EXHAUSTED,
-                Failure.of(FailureKind.STORAGE, "gave up after " + properties.backoff().giveUpAfter() + ": " + FailureReasons.describe(e)));
-          } else {
-            poison.accept(record, e);
-          }
-        },
-        backOff,
-        new ContainerPausingBackOffHandler(new ListenerContainerPauseService(registry, uploadBackoffScheduler)));
+    DefaultErrorHandler handler =
+        new DefaultErrorHandler(
+            (ConsumerRecord<?, ?> record, Exception e) -> {
+              if (record.value() instanceof CachedDownload cached) {
+                uploads.giveUp(
+                    cached,
+                    DeadLetterReason.EXHAUSTED,
+                    Failure.of(
+                        FailureKind.STORAGE,
+                        "gave up after "
+                            + properties.backoff().giveUpAfter()
+                            + ": "
+                            + FailureReasons.describe(e)));
+              } else {
+                poison.accept(record, e);
+              }
+            },
+            backOff,
+            new ContainerPausingBackOffHandler(
+                new ListenerContainerPauseService(registry, uploadBackoffScheduler)));
     return handler;
   }
 
   /**
    * A batch listener: one poll brings at most {@code max-concurrency} records, which upload
    * concurrently; the batch's offsets are committed when all of them are finished. The poll
-   * interval outlasts the longest batch (see {@link UploadProperties#longestBatch}), so that a
-   * slow batch does not cost the consumer its partitions. A revoked partition's finished records
-   * are forgotten ({@code FinishedRecords}).
+   * interval outlasts the longest batch (see {@link UploadProperties#longestBatch}), so that a slow
+   * batch does not cost the consumer its partitions. A revoked partition's finished records are
+   * forgotten ({@code FinishedRecords}).
    */
   @Bean
   @SuppressWarnings({"unchecked", "rawtypes"})
   ConcurrentKafkaListenerContainerFactory<String, CachedDownload> uploadContainerFactory(
-      KafkaProperties kafka, DefaultErrorHandler uploadErrorHandler, UploadProperties properties,
+      KafkaProperties kafka,
+      DefaultErrorHandler uploadErrorHandler,
+      UploadProperties properties,
       ConsumerAwareRebalanceListener finishedRecords,
       ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
       ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers) {
     Map<String, Object> consumer = kafka.buildConsumerProperties();
     consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxConcurrency());
-    consumer.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, properties.maxPollInterval().toMillis()));
-    DefaultKafkaConsumerFactory<String, CachedDownload> consumerFactory = new DefaultKafkaConsumerFactory<>(
-        consumer,
-        new StringDeserializer(),
-        new ErrorHandlingDeserializer<>(new CachedDownloadDeserializer()));
+    consumer.put(
+        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+        (int) Math.min(Integer.MAX_VALUE, properties.maxPollInterval().toMillis()));
+    DefaultKafkaConsumerFactory<String, CachedDownload> consumerFactory =
+        new DefaultKafkaConsumerFactory<>(
+            consumer,
+            new StringDeserializer(),
+            new ErrorHandlingDeserializer<>(new CachedDownloadDeserializer()));
     // Boot's customizers, as for its own factory: kafka.consumer.* metrics among them
     customizers.orderedStream().forEach(customizer -> customizer.customize(consumerFactory));
     ConcurrentKafkaListenerContainerFactory<String, CachedDownload> factory =
         new ConcurrentKafkaListenerContainerFactory<>();
     // spring.kafka.listener.* applies, as to Boot's own container factory
-    configurer.configure((ConcurrentKafkaListenerContainerFactory) factory, (ConsumerFactory) consumerFactory);
+    configurer.configure(
+        (ConcurrentKafkaListenerContainerFactory) factory, (ConsumerFactory) consumerFactory);
     factory.setBatchListener(true);
     factory.setCommonErrorHandler(uploadErrorHandler);
     factory.getContainerProperties().setConsumerRebalanceListener(finishedRecords);
-    log.info("Upload batches: up to {} records a poll, max.poll.interval.ms {} (pipeline.upload.max-poll-interval)",
-        properties.maxConcurrency(), properties.maxPollInterval());
+    log.info(
+        "Upload batches: up to {} records a poll, max.poll.interval.ms {}"
+            + " (pipeline.upload.max-poll-interval)",
+        properties.maxConcurrency(),
+        properties.maxPollInterval());
     return factory;
   }
 }

@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * Settings of the upload worker, bound from {@code pipeline.upload}.
  *
  * @param groupId the consumer group reading cached downloads
- * @param maxConcurrency uploads in flight per instance (also the consumer's {@code max.poll.records})
+ * @param maxConcurrency uploads in flight per instance (also the consumer's {@code
+ *     max.poll.records})
  * @param maxPollInterval the consumer's {@code max.poll.interval.ms}. A batch waits for its slowest
  *     upload, so this must outlast the longest upload the settings allow ({@link
  *     #longestBatch(DataLake)}); unset, it is derived from them, and set shorter, the worker does
@@ -32,8 +33,8 @@ import org.springframework.validation.annotation.Validated;
  *     trace_id}
  * @param destinations OneLake path per domain (abfss or https form); {@code ONELAKE_<DOMAIN>_PATH}
  *     environment variables add to these
- * @param defaultDestination the path of a domain with no destination; {@code {domain}} is
- *     replaced. Blank: such a domain is a permanent failure
+ * @param defaultDestination the path of a domain with no destination; {@code {domain}} is replaced.
+ *     Blank: such a domain is a permanent failure
  * @param backoff how a failing store is retried before the upload is given up
  * @param datalake the real OneLake (ADLS Gen2) client
  * @param fault test-only fault injection for the chaos suite; off by default
@@ -65,14 +66,23 @@ public record UploadProperties(
       if (maxPollInterval == null) {
         maxPollInterval = longest;
       } else if (maxPollInterval.compareTo(longest) < 0) {
-        throw new IllegalArgumentException("pipeline.upload.max-poll-interval (" + text(maxPollInterval)
-            + ") is shorter than the longest batch of uploads the settings allow (" + text(longest)
-            + " = pipeline.upload.datalake.upload-timeout " + text(datalake.uploadTimeout())
-            + " + the rename after it, request-tries x (2 x response-timeout + request-max-retry-delay) "
-            + text(renameTimeout(datalake)) + " + " + text(RESULT_MARGIN) + " for the result): such a batch would"
-            + " outlive the poll interval, the consumer would leave its group and another one would upload the"
-            + " batch again. Raise pipeline.upload.max-poll-interval, lower pipeline.upload.datalake.upload-timeout,"
-            + " or leave max-poll-interval unset to derive it");
+        throw new IllegalArgumentException(
+            "pipeline.upload.max-poll-interval ("
+                + text(maxPollInterval)
+                + ") is shorter than the longest batch of uploads the settings allow ("
+                + text(longest)
+                + " = pipeline.upload.datalake.upload-timeout "
+                + text(datalake.uploadTimeout())
+                + " + the rename after it, request-tries x (2 x response-timeout +"
+                + " request-max-retry-delay) "
+                + text(renameTimeout(datalake))
+                + " + "
+                + text(RESULT_MARGIN)
+                + " for the result): such a batch would outlive the poll interval, the consumer"
+                + " would leave its group and another one would upload the batch again. Raise"
+                + " pipeline.upload.max-poll-interval, lower"
+                + " pipeline.upload.datalake.upload-timeout, or leave max-poll-interval unset to"
+                + " derive it");
       }
     }
   }
@@ -88,7 +98,10 @@ public record UploadProperties(
   }
 
   private static Duration renameTimeout(DataLake datalake) {
-    return datalake.responseTimeout().multipliedBy(2).plus(datalake.requestMaxRetryDelay())
+    return datalake
+        .responseTimeout()
+        .multipliedBy(2)
+        .plus(datalake.requestMaxRetryDelay())
         .multipliedBy(datalake.requestTries());
   }
 
@@ -102,8 +115,8 @@ public record UploadProperties(
    * the worker at the one point no outside signal can hit reliably.
    *
    * @param haltAfterStore after this many files have been written to the store (counted from the
-   *     start), the JVM halts at once with status 137, before that file's result is published;
-   *     0 (the default) turns it off
+   *     start), the JVM halts at once with status 137, before that file's result is published; 0
+   *     (the default) turns it off
    */
   public record Fault(@DefaultValue("0") @Min(0) int haltAfterStore) {}
 
@@ -195,9 +208,19 @@ public record UploadProperties(
     /** Never shows the secrets. */
     @Override
     public String toString() {
-      return "DataLake[credential=" + credentialKind() + ", blockSize=" + blockSize
-          + ", transferConcurrency=" + transferConcurrency + ", responseTimeout=" + responseTimeout
-          + ", uploadTimeout=" + uploadTimeout + ", requestTries=" + requestTries + "]";
+      return "DataLake[credential="
+          + credentialKind()
+          + ", blockSize="
+          + blockSize
+          + ", transferConcurrency="
+          + transferConcurrency
+          + ", responseTimeout="
+          + responseTimeout
+          + ", uploadTimeout="
+          + uploadTimeout
+          + ", requestTries="
+          + requestTries
+          + "]";
     }
   }
 }

@@ -12,13 +12,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
-import org.attachmentpipeline.testsupport.TopicProbe;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -31,13 +31,12 @@ import org.springframework.test.context.DynamicPropertySource;
     prefix = "upload-metrics",
     partitions = 1,
     properties = {
-    "spring.config.name=pipeline,upload-worker",
-    "pipeline.upload.store=local",
-})
+      "spring.config.name=pipeline,upload-worker",
+      "pipeline.upload.store=local",
+    })
 class KafkaClientMetricsTests {
 
-  @TempDir
-  static Path data;
+  @TempDir static Path data;
 
   @DynamicPropertySource
   static void dirs(DynamicPropertyRegistry registry) {
@@ -48,8 +47,7 @@ class KafkaClientMetricsTests {
   @Value("${spring.embedded.kafka.brokers}")
   String brokers;
 
-  @Autowired
-  MeterRegistry meters;
+  @Autowired MeterRegistry meters;
 
   private final TestTopics topics = new TestTopics();
 
@@ -60,25 +58,38 @@ class KafkaClientMetricsTests {
 
   @Test
   void theBatchConsumerPublishesKafkaConsumerMetrics() {
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(meters.find("kafka.consumer.fetch.manager.records.consumed.total").functionCounters())
-            .as("kafka.consumer.* metrics")
-            .isNotEmpty());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        meters
+                            .find("kafka.consumer.fetch.manager.records.consumed.total")
+                            .functionCounters())
+                    .as("kafka.consumer.* metrics")
+                    .isNotEmpty());
   }
 
   @Test
   void theDeadLetterProducerPublishesKafkaProducerMetrics() throws Exception {
     TopicProbe dlq = topics.probe("upload-metrics.dlq");
-    try (KafkaProducer<String, String> raw = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers), new StringSerializer(), new StringSerializer())) {
-      raw.send(new ProducerRecord<>("upload-metrics.cached", "garbage", "not a cached download")).get(10, TimeUnit.SECONDS);
+    try (KafkaProducer<String, String> raw =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
+            new StringSerializer(),
+            new StringSerializer())) {
+      raw.send(new ProducerRecord<>("upload-metrics.cached", "garbage", "not a cached download"))
+          .get(10, TimeUnit.SECONDS);
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> !dlq.poll().isEmpty());
 
     // only the dead-letter producer has sent anything in this context
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(meters.find("kafka.producer.record.send.total").functionCounters())
-            .as("kafka.producer.* metrics")
-            .anySatisfy(counter -> assertThat(counter.count()).isPositive()));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(meters.find("kafka.producer.record.send.total").functionCounters())
+                    .as("kafka.producer.* metrics")
+                    .anySatisfy(counter -> assertThat(counter.count()).isPositive()));
   }
 }

@@ -35,20 +35,23 @@ final class TestTopics implements AutoCloseable {
     probes.clear();
   }
 
-  static CachedDownload cachedFile(Path data, String domain, String name, int size, String assignment) throws Exception {
+  static CachedDownload cachedFile(
+      Path data, String domain, String name, int size, String assignment) throws Exception {
     byte[] bytes = new byte[size];
     new Random(size).nextBytes(bytes);
     String taskId = DownloadTask.idFor("trace-" + System.nanoTime(), "https://h/" + name);
     Path cache = Files.createDirectories(data.resolve("cache")).resolve(taskId);
     Files.write(cache, bytes);
-    DownloadTask task = TaskBuilder.task("https://h/" + name)
-        .taskId(taskId)
-        .eventType("a.claims.b.documentsReceived")
-        .domain(domain)
-        .fileName(name)
-        .attributes(Map.of("status_subtype", "documentsReceived", "assignment_id", assignment))
-        .build();
-    return new CachedDownload(1, task, cache.toString(), size, sha256(bytes), "application/pdf", Instant.now());
+    DownloadTask task =
+        TaskBuilder.task("https://h/" + name)
+            .taskId(taskId)
+            .eventType("a.claims.b.documentsReceived")
+            .domain(domain)
+            .fileName(name)
+            .attributes(Map.of("status_subtype", "documentsReceived", "assignment_id", assignment))
+            .build();
+    return new CachedDownload(
+        1, task, cache.toString(), size, sha256(bytes), "application/pdf", Instant.now());
   }
 
   static Set<String> keys(Collection<CachedDownload> files) {

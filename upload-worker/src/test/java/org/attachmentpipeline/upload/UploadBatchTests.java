@@ -18,6 +18,8 @@ import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.message.ResultStatus;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.attachmentpipeline.upload.destination.OneLakePath;
 import org.attachmentpipeline.upload.store.LocalOneLakeStore;
 import org.attachmentpipeline.upload.store.OneLakeStore;
@@ -26,8 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
-import org.attachmentpipeline.testsupport.TopicProbe;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -38,26 +38,25 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * One upload of a batch fails while the others are still running: the batch waits for all of
- * them, and only the failed one is tried again; every other file is stored once and its result
- * published once.
+ * One upload of a batch fails while the others are still running: the batch waits for all of them,
+ * and only the failed one is tried again; every other file is stored once and its result published
+ * once.
  */
 @PipelineIntegrationTest(
     prefix = "upload-batch",
     partitions = 1,
     properties = {
-    "spring.config.name=pipeline,upload-worker",
-    "pipeline.upload.store=local",
-    "pipeline.upload.default-destination=",
-    "pipeline.upload.destinations.claims=abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims",
-    "pipeline.upload.backoff.initial=100ms",
-    "pipeline.upload.backoff.max=200ms",
-    "pipeline.upload.backoff.give-up-after=1m",
-})
+      "spring.config.name=pipeline,upload-worker",
+      "pipeline.upload.store=local",
+      "pipeline.upload.default-destination=",
+      "pipeline.upload.destinations.claims=abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims",
+      "pipeline.upload.backoff.initial=100ms",
+      "pipeline.upload.backoff.max=200ms",
+      "pipeline.upload.backoff.give-up-after=1m",
+    })
 class UploadBatchTests {
 
-  @TempDir
-  static Path data;
+  @TempDir static Path data;
 
   @DynamicPropertySource
   static void dirs(DynamicPropertyRegistry registry) {
@@ -65,7 +64,10 @@ class UploadBatchTests {
     registry.add("pipeline.upload.cache-dir", () -> data.resolve("cache").toString());
   }
 
-  /** The local store, but the first write of a file named {@code fail-once*} fails, and the others are slow. */
+  /**
+   * The local store, but the first write of a file named {@code fail-once*} fails, and the others
+   * are slow.
+   */
   static final class FlakyStore implements OneLakeStore {
 
     final LocalOneLakeStore local;
@@ -78,7 +80,8 @@ class UploadBatchTests {
     }
 
     @Override
-    public void put(Path source, OneLakePath destination, FileMetadata metadata) throws IOException {
+    public void put(Path source, OneLakePath destination, FileMetadata metadata)
+        throws IOException {
       int attempt = attempts.merge(destination.path(), 1, Integer::sum);
       if (destination.path().contains("fail-once")) {
         if (attempt == 1) {
@@ -115,14 +118,11 @@ class UploadBatchTests {
   @Value("${spring.embedded.kafka.brokers}")
   String brokers;
 
-  @Autowired
-  KafkaTemplate<String, Object> kafka;
+  @Autowired KafkaTemplate<String, Object> kafka;
 
-  @Autowired
-  KafkaListenerEndpointRegistry registry;
+  @Autowired KafkaListenerEndpointRegistry registry;
 
-  @Autowired
-  FlakyStore store;
+  @Autowired FlakyStore store;
 
   private final TestTopics topics = new TestTopics();
 
@@ -132,7 +132,8 @@ class UploadBatchTests {
   }
 
   @Test
-  void aFailedUploadIsTriedAgainAloneAndEveryOtherFileOfItsBatchIsUploadedAndReportedOnce() throws Exception {
+  void aFailedUploadIsTriedAgainAloneAndEveryOtherFileOfItsBatchIsUploadedAndReportedOnce()
+      throws Exception {
     TopicProbe results = topics.probe("upload-batch.results");
     MessageListenerContainer container = registry.getListenerContainer("upload-worker");
     container.stop();
@@ -148,25 +149,41 @@ class UploadBatchTests {
 
     Set<String> keys = TestTopics.keys(files);
     Map<String, List<DownloadResult>> seen = new ConcurrentHashMap<>();
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      collect(results, keys, seen);
-      return seen.keySet().containsAll(keys);
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              collect(results, keys, seen);
+              return seen.keySet().containsAll(keys);
+            });
     // nothing more comes: no upload ran twice
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> {
-      collect(results, keys, seen);
-      return true;
-    });
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              collect(results, keys, seen);
+              return true;
+            });
 
-    assertThat(seen.values()).allSatisfy(list -> assertThat(list).singleElement()
-        .satisfies(r -> assertThat(r.status()).isEqualTo(ResultStatus.SUCCEEDED)));
-    assertThat(store.writes).hasSize(6).allSatisfy((path, count) -> assertThat(count).as(path).isEqualTo(1));
-    store.attempts.forEach((path, count) ->
-        assertThat(count).as("store calls for %s", path).isEqualTo(path.contains("fail-once") ? 2 : 1));
+    assertThat(seen.values())
+        .allSatisfy(
+            list ->
+                assertThat(list)
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.status()).isEqualTo(ResultStatus.SUCCEEDED)));
+    assertThat(store.writes)
+        .hasSize(6)
+        .allSatisfy((path, count) -> assertThat(count).as(path).isEqualTo(1));
+    store.attempts.forEach(
+        (path, count) ->
+            assertThat(count)
+                .as("store calls for %s", path)
+                .isEqualTo(path.contains("fail-once") ? 2 : 1));
   }
 
-  private static void collect(TopicProbe consumer, Set<String> keys,
-      Map<String, List<DownloadResult>> seen) {
+  private static void collect(
+      TopicProbe consumer, Set<String> keys, Map<String, List<DownloadResult>> seen) {
     for (ConsumerRecord<String, String> record : consumer.poll()) {
       if (keys.contains(record.key())) {
         seen.computeIfAbsent(record.key(), k -> new ArrayList<>())

@@ -18,13 +18,13 @@ import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.message.ResultStatus;
 import org.attachmentpipeline.common.message.Stage;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
-import org.attachmentpipeline.testsupport.TopicProbe;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -33,18 +33,17 @@ import org.springframework.test.context.DynamicPropertySource;
 @PipelineIntegrationTest(
     prefix = "upload-it",
     properties = {
-    "spring.config.name=pipeline,upload-worker",
-    "pipeline.upload.store=local",
-    "pipeline.upload.default-destination=",
-    "pipeline.upload.destinations.claims=abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims",
-    "pipeline.upload.backoff.initial=100ms",
-    "pipeline.upload.backoff.max=200ms",
-    "pipeline.upload.backoff.give-up-after=3s",
-})
+      "spring.config.name=pipeline,upload-worker",
+      "pipeline.upload.store=local",
+      "pipeline.upload.default-destination=",
+      "pipeline.upload.destinations.claims=abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims",
+      "pipeline.upload.backoff.initial=100ms",
+      "pipeline.upload.backoff.max=200ms",
+      "pipeline.upload.backoff.give-up-after=3s",
+    })
 class UploadWorkerTests {
 
-  @TempDir
-  static Path data;
+  @TempDir static Path data;
 
   @DynamicPropertySource
   static void dirs(DynamicPropertyRegistry registry) {
@@ -55,14 +54,11 @@ class UploadWorkerTests {
   @Value("${spring.embedded.kafka.brokers}")
   String brokers;
 
-  @Autowired
-  KafkaTemplate<String, Object> kafka;
+  @Autowired KafkaTemplate<String, Object> kafka;
 
-  @Autowired
-  MeterRegistry meters;
+  @Autowired MeterRegistry meters;
 
-  @Autowired
-  ConcurrentKafkaListenerContainerFactory<String, CachedDownload> containerFactory;
+  @Autowired ConcurrentKafkaListenerContainerFactory<String, CachedDownload> containerFactory;
 
   private final TestTopics topics = new TestTopics();
 
@@ -79,9 +75,11 @@ class UploadWorkerTests {
 
     DownloadResult result = awaitOne(results, DownloadResult.class, cached.taskId());
     assertThat(result.status()).isEqualTo(ResultStatus.SUCCEEDED);
-    assertThat(result.onelakePath()).isEqualTo(
-        "abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims/documentsReceived/A1/pdf/estimate.pdf");
-    Path landed = data.resolve("onelake/ws/lh.Lakehouse/Files/claims/documentsReceived/A1/pdf/estimate.pdf");
+    assertThat(result.onelakePath())
+        .isEqualTo(
+            "abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims/documentsReceived/A1/pdf/estimate.pdf");
+    Path landed =
+        data.resolve("onelake/ws/lh.Lakehouse/Files/claims/documentsReceived/A1/pdf/estimate.pdf");
     assertThat(TestTopics.sha256(Files.readAllBytes(landed))).isEqualTo(cached.sha256());
     await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(Path.of(cached.cacheFile())));
   }
@@ -90,7 +88,9 @@ class UploadWorkerTests {
   void theConsumerWaitsForTheLongestBatchOfUploadsBeforeItLeavesItsGroup() {
     // the default upload timeout (2h) + the rename after it + 5m for the result
     assertThat(containerFactory.getConsumerFactory().getConfigurationProperties())
-        .containsEntry(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.parse("PT2H35M45S").toMillis());
+        .containsEntry(
+            ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+            (int) Duration.parse("PT2H35M45S").toMillis());
   }
 
   @Test
@@ -105,7 +105,8 @@ class UploadWorkerTests {
     assertThat(deadLetter.reason()).isEqualTo(DeadLetterReason.PERMANENT);
     assertThat(deadLetter.message()).contains("ONELAKE_NOWHERE_PATH");
     assertThat(deadLetter.cached().cacheFile()).isEqualTo(cached.cacheFile());
-    assertThat(awaitOne(results, DownloadResult.class, cached.taskId()).status()).isEqualTo(ResultStatus.FAILED);
+    assertThat(awaitOne(results, DownloadResult.class, cached.taskId()).status())
+        .isEqualTo(ResultStatus.FAILED);
     assertThat(Path.of(cached.cacheFile())).exists();
   }
 
@@ -118,7 +119,9 @@ class UploadWorkerTests {
     CachedDownload cached = cachedFile("claims", "late.pdf", 5000, "BLOCKED");
     kafka.send("upload-it.cached", cached.taskId(), cached).get();
 
-    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5))
+    await()
+        .during(Duration.ofMillis(600))
+        .atMost(Duration.ofSeconds(5))
         .until(() -> Files.exists(Path.of(cached.cacheFile())));
     Files.delete(blocker);
     DownloadResult result = awaitOne(results, DownloadResult.class, cached.taskId());
@@ -141,9 +144,14 @@ class UploadWorkerTests {
     assertThat(deadLetter.reason()).isEqualTo(DeadLetterReason.EXHAUSTED);
     assertThat(deadLetter.message()).contains("gave up after");
     assertThat(deadLetter.cached().cacheFile()).isEqualTo(cached.cacheFile());
-    assertThat(awaitOne(results, DownloadResult.class, cached.taskId()).status()).isEqualTo(ResultStatus.FAILED);
+    assertThat(awaitOne(results, DownloadResult.class, cached.taskId()).status())
+        .isEqualTo(ResultStatus.FAILED);
     assertThat(Path.of(cached.cacheFile())).exists();
-    assertThat(meters.counter("pipeline.dead.letters", "stage", "upload", "reason", "EXHAUSTED").count()).isPositive();
+    assertThat(
+            meters
+                .counter("pipeline.dead.letters", "stage", "upload", "reason", "EXHAUSTED")
+                .count())
+        .isPositive();
     assertThat(meters.counter("pipeline.uploads", "outcome", "dead_lettered").count()).isPositive();
   }
 
@@ -156,23 +164,30 @@ class UploadWorkerTests {
     kafka.send("upload-it.cached", cached.taskId(), cached).get();
 
     List<String> poison = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      dlq.poll().forEach(r -> {
-        if ("poison-key".equals(r.key())) {
-          poison.add(r.value());
-        }
-      });
-      return !poison.isEmpty();
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              dlq.poll()
+                  .forEach(
+                      r -> {
+                        if ("poison-key".equals(r.key())) {
+                          poison.add(r.value());
+                        }
+                      });
+              return !poison.isEmpty();
+            });
     assertThat(poison.get(0)).contains("not a cached download");
-    assertThat(awaitOne(results, DownloadResult.class, cached.taskId()).status()).isEqualTo(ResultStatus.SUCCEEDED);
+    assertThat(awaitOne(results, DownloadResult.class, cached.taskId()).status())
+        .isEqualTo(ResultStatus.SUCCEEDED);
   }
 
   private CachedDownload cachedFile(String domain, String name, int size) throws Exception {
     return cachedFile(domain, name, size, "A1");
   }
 
-  private CachedDownload cachedFile(String domain, String name, int size, String assignment) throws Exception {
+  private CachedDownload cachedFile(String domain, String name, int size, String assignment)
+      throws Exception {
     return TestTopics.cachedFile(data, domain, name, size, assignment);
   }
 
@@ -182,14 +197,17 @@ class UploadWorkerTests {
 
   private static <T> T awaitOne(TopicProbe consumer, Class<T> type, String key) {
     List<T> found = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      for (ConsumerRecord<String, String> record : consumer.poll()) {
-        if (key.equals(record.key())) {
-          found.add(PipelineJson.mapper().readValue(record.value(), type));
-        }
-      }
-      return !found.isEmpty();
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              for (ConsumerRecord<String, String> record : consumer.poll()) {
+                if (key.equals(record.key())) {
+                  found.add(PipelineJson.mapper().readValue(record.value(), type));
+                }
+              }
+              return !found.isEmpty();
+            });
     return found.get(0);
   }
 }

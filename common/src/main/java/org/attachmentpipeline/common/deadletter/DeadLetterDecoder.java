@@ -10,9 +10,9 @@ import org.springframework.kafka.support.KafkaHeaders;
 import tools.jackson.core.JacksonException;
 
 /**
- * Reads a record of the dead-letter topic, whatever wrote it: a {@link DeadLetter} (a task given
- * up on, an event the ingester rejected, also of the formats written before one way was chosen),
- * or a record kept as it came ({@link UnreadableRecordRecoverer}, and any value that is not a dead
+ * Reads a record of the dead-letter topic, whatever wrote it: a {@link DeadLetter} (a task given up
+ * on, an event the ingester rejected, also of the formats written before one way was chosen), or a
+ * record kept as it came ({@link UnreadableRecordRecoverer}, and any value that is not a dead
  * letter at all). Nothing on the topic is an error here, so nothing is hidden from an operator. The
  * one decoder every reader of the topic uses.
  */
@@ -45,7 +45,10 @@ public final class DeadLetterDecoder {
       byte[] value)
       implements Decoded {
 
-    /** The best reason there is: the reason header, else the exception's message, else the parse error. */
+    /**
+     * The best reason there is: the reason header, else the exception's message, else the parse
+     * error.
+     */
     public String why() {
       return reason != null ? reason : exceptionMessage != null ? exceptionMessage : parseError;
     }

@@ -4,9 +4,9 @@ import org.attachmentpipeline.common.secret.UrlRedaction;
 import org.springframework.core.NestedExceptionUtils;
 
 /**
- * Why something failed, in the words an operator reads in a dead letter, a task's error history
- * or a log line: the deepest cause (which says what was wrong; the outer exceptions only say where
- * it was noticed), with URL secrets redacted. The one place that digs a reason out of an exception.
+ * Why something failed, in the words an operator reads in a dead letter, a task's error history or
+ * a log line: the deepest cause (which says what was wrong; the outer exceptions only say where it
+ * was noticed), with URL secrets redacted. The one place that digs a reason out of an exception.
  */
 public final class FailureReasons {
 
@@ -16,7 +16,8 @@ public final class FailureReasons {
   public static String describe(Throwable error) {
     Throwable root = NestedExceptionUtils.getMostSpecificCause(error);
     String type = root.getClass().getSimpleName();
-    return UrlRedaction.redactUrlsIn(root.getMessage() == null ? type : type + ": " + root.getMessage());
+    return UrlRedaction.redactUrlsIn(
+        root.getMessage() == null ? type : type + ": " + root.getMessage());
   }
 
   /** The deepest cause's message, or its type when it has none. */

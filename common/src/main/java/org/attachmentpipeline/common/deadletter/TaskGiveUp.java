@@ -19,15 +19,17 @@ public final class TaskGiveUp {
   private final KafkaOperations<String, Object> kafka;
   private final PipelineTopics topics;
 
-  /** @param kafka a template whose value serializer writes the pipeline's JSON */
+  /**
+   * @param kafka a template whose value serializer writes the pipeline's JSON
+   */
   public TaskGiveUp(KafkaOperations<String, Object> kafka, PipelineTopics topics) {
     this.kafka = kafka;
     this.topics = topics;
   }
 
   /**
-   * Publishes {@code deadLetter}, which has a task, and its FAILED result; completes when the broker
-   * has both, or with the first failure (also one the producer throws at once).
+   * Publishes {@code deadLetter}, which has a task, and its FAILED result; completes when the
+   * broker has both, or with the first failure (also one the producer throws at once).
    */
   public CompletableFuture<Void> publish(DeadLetter deadLetter) {
     String key = deadLetter.key();

@@ -33,8 +33,8 @@ import org.springframework.kafka.support.KafkaHeaders;
  * text. Such a record never becomes a task and never yields a result.
  *
  * <p>Two exceptions to "as it came": URL query secrets in a value that is UTF-8 text are redacted
- * as everywhere else, and a value too large for the producer is sent again cut to its first
- * {@value #TRUNCATED_BYTES} bytes, which the reason then says.
+ * as everywhere else, and a value too large for the producer is sent again cut to its first {@value
+ * #TRUNCATED_BYTES} bytes, which the reason then says.
  *
  * <p>The send is awaited: {@link #accept} returns when the broker has the dead letter and throws
  * when it cannot, so the caller commits the source record only after its dead letter is stored.
@@ -80,15 +80,22 @@ public final class UnreadableRecordRecoverer implements ConsumerRecordRecoverer 
       truncated.accept(
           record,
           new CutShort(
-              reason(exception) + "; the value is cut to its first " + TRUNCATED_BYTES + " bytes ("
-                  + FailureReasons.describe(refused) + ")",
+              reason(exception)
+                  + "; the value is cut to its first "
+                  + TRUNCATED_BYTES
+                  + " bytes ("
+                  + FailureReasons.describe(refused)
+                  + ")",
               exception));
     }
   }
 
   private static boolean tooLarge(Throwable error) {
-    for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-      if (cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException) {
+    for (Throwable cause = error;
+        cause != null;
+        cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof RecordTooLargeException
+          || cause instanceof RecordBatchTooLargeException) {
         return true;
       }
     }
@@ -120,19 +127,27 @@ public final class UnreadableRecordRecoverer implements ConsumerRecordRecoverer 
             headers.add(KafkaHeaders.DLT_EXCEPTION_CAUSE_FQCN, utf8(root.getClass().getName()));
             headers.add(
                 KafkaHeaders.DLT_EXCEPTION_MESSAGE,
-                utf8(FailureReasons.abbreviated(FailureReasons.message(original), MAX_EXCEPTION_MESSAGE_CHARS)));
+                utf8(
+                    FailureReasons.abbreviated(
+                        FailureReasons.message(original), MAX_EXCEPTION_MESSAGE_CHARS)));
           });
       setHeadersFunction(
           (record, e) -> {
             RecordHeaders headers = new RecordHeaders();
-            headers.add(DeadLetter.REASON_HEADER, utf8(e instanceof CutShort cut ? cut.getMessage() : reason(e)));
+            headers.add(
+                DeadLetter.REASON_HEADER,
+                utf8(e instanceof CutShort cut ? cut.getMessage() : reason(e)));
             return headers;
           });
     }
 
     @Override
     protected ProducerRecord<Object, Object> createProducerRecord(
-        ConsumerRecord<?, ?> record, TopicPartition topicPartition, Headers headers, byte[] key, byte[] value) {
+        ConsumerRecord<?, ?> record,
+        TopicPartition topicPartition,
+        Headers headers,
+        byte[] key,
+        byte[] value) {
       byte[] bytes = redacted(value != null ? value : bytesOf(record.value()));
       if (bytes.length > maxBytes) {
         bytes = Arrays.copyOf(bytes, maxBytes);
@@ -141,8 +156,9 @@ public final class UnreadableRecordRecoverer implements ConsumerRecordRecoverer 
     }
 
     /**
-     * Sends and waits like the recoverer, but lets a failure out with its cause, which the recoverer
-     * would log and drop: {@link #accept} tells by it whether to send the value cut short.
+     * Sends and waits like the recoverer, but lets a failure out with its cause, which the
+     * recoverer would log and drop: {@link #accept} tells by it whether to send the value cut
+     * short.
      */
     @Override
     protected void publish(
@@ -169,11 +185,13 @@ public final class UnreadableRecordRecoverer implements ConsumerRecordRecoverer 
     private static byte[] redacted(byte[] value) {
       String text;
       try {
-        text = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(value))
-            .toString();
+        text =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(value))
+                .toString();
       } catch (CharacterCodingException notText) {
         return value;
       }

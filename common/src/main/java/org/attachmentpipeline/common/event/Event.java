@@ -13,7 +13,8 @@ import tools.jackson.databind.JsonNode;
  * @param type the event type
  * @param time the event's own {@code utcDateTime}; null when it has none
  * @param domain the domain, lower-cased
- * @param attributes the path template attributes, {@value EventParser#STATUS_SUBTYPE} always among them
+ * @param attributes the path template attributes, {@value EventParser#STATUS_SUBTYPE} always among
+ *     them
  * @param attachments the attachments in the order listed, duplicates included
  * @param body the whole event, with {@code data} parsed when it arrived as a JSON string
  */

@@ -18,8 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
  * The one reading of an event of the shape in DESIGN.md ({@code type}, {@code version}, {@code
  * utcDateTime}, {@code traceId}, {@code data} as an object or a JSON string), with the attachments,
  * domain and attributes found where the {@link EventRules} say. The event ingester rejects what
- * this parser rejects; the result processor's events table uses what it reads, so both see an
- * event alike. Limits on sizes and counts are not here: they are the ingester's.
+ * this parser rejects; the result processor's events table uses what it reads, so both see an event
+ * alike. Limits on sizes and counts are not here: they are the ingester's.
  */
 public final class EventParser {
 
@@ -77,7 +77,8 @@ public final class EventParser {
     }
     Instant time = time(event);
     List<Event.Attachment> attachments = attachments(event);
-    return new Event(traceId, type, time, domain(event, type), attributes(event, type), attachments, event);
+    return new Event(
+        traceId, type, time, domain(event, type), attributes(event, type), attachments, event);
   }
 
   private List<Event.Attachment> attachments(JsonNode event) {
@@ -134,12 +135,15 @@ public final class EventParser {
     Map<String, String> attributes = new LinkedHashMap<>();
     int dot = type.lastIndexOf('.');
     attributes.put(STATUS_SUBTYPE, dot < 0 ? type : type.substring(dot + 1));
-    rules.attributes().forEach((name, pointer) -> {
-      JsonNode value = event.at(pointer);
-      if (!value.isMissingNode() && !value.isNull() && value.isValueNode()) {
-        attributes.put(name, value.asString());
-      }
-    });
+    rules
+        .attributes()
+        .forEach(
+            (name, pointer) -> {
+              JsonNode value = event.at(pointer);
+              if (!value.isMissingNode() && !value.isNull() && value.isValueNode()) {
+                attributes.put(name, value.asString());
+              }
+            });
     return Collections.unmodifiableMap(attributes);
   }
 

@@ -6,11 +6,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Where an event keeps what the pipeline needs, so that another event shape needs configuration,
  * not code. One settings block ({@code pipeline.ingest.extraction}) read by both the event ingester
- * (which makes tasks and rejects unusable events) and the result processor (whose events table
- * must describe an event exactly as the ingester saw it).
+ * (which makes tasks and rejects unusable events) and the result processor (whose events table must
+ * describe an event exactly as the ingester saw it).
  *
- * @param attachmentsPointer JSON pointer (inside the event, after {@code data} is parsed when it
- *     is a string) to the attachment list; items are URL strings or objects with a URL field
+ * @param attachmentsPointer JSON pointer (inside the event, after {@code data} is parsed when it is
+ *     a string) to the attachment list; items are URL strings or objects with a URL field
  * @param urlField the URL field of an attachment object
  * @param fileNameField the file-name field of an attachment object, when it has one
  * @param domainPointer JSON pointer to the domain; when blank or absent the domain is a segment of
@@ -45,7 +45,8 @@ public record EventRules(
     urlField = urlField == null ? "" : urlField;
     fileNameField = fileNameField == null ? "" : fileNameField;
     domainPointer = domainPointer == null ? "" : domainPointer;
-    attributes = attributes == null ? Map.of("assignment_id", "/data/assignmentId") : Map.copyOf(attributes);
+    attributes =
+        attributes == null ? Map.of("assignment_id", "/data/assignmentId") : Map.copyOf(attributes);
   }
 
   /** The defaults, as {@code pipeline.ingest.extraction} ships them. */

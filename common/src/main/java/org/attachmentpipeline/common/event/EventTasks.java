@@ -59,8 +59,11 @@ public final class EventTasks {
   public static Made of(Event event, Instant now, Limits limits) {
     List<Event.Attachment> listed = event.attachments();
     if (listed.size() > limits.maxAttachmentsPerEvent()) {
-      throw new InvalidEventException(listed.size() + " attachments, more than "
-          + limits.maxAttachmentsPerEvent() + " (pipeline.ingest.limits.max-attachments-per-event)");
+      throw new InvalidEventException(
+          listed.size()
+              + " attachments, more than "
+              + limits.maxAttachmentsPerEvent()
+              + " (pipeline.ingest.limits.max-attachments-per-event)");
     }
     List<DownloadTask> tasks = new ArrayList<>();
     List<RejectedAttachment> rejected = new ArrayList<>();
@@ -74,23 +77,58 @@ public final class EventTasks {
         continue;
       }
       String taskId = DownloadTask.idFor(event.traceId(), attachment.url());
-      String where = "event " + event.traceId() + ", attachment " + index + " of " + listed.size() + ": ";
+      String where =
+          "event " + event.traceId() + ", attachment " + index + " of " + listed.size() + ": ";
       if (attachment.url().length() > limits.maxUrlLength()) {
-        rejected.add(new RejectedAttachment(taskId, where + "URL " + shown(attachment.url()) + " of "
-            + attachment.url().length() + " characters, longer than " + limits.maxUrlLength()
-            + " (pipeline.ingest.limits.max-url-length)"));
+        rejected.add(
+            new RejectedAttachment(
+                taskId,
+                where
+                    + "URL "
+                    + shown(attachment.url())
+                    + " of "
+                    + attachment.url().length()
+                    + " characters, longer than "
+                    + limits.maxUrlLength()
+                    + " (pipeline.ingest.limits.max-url-length)"));
         continue;
       }
-      String name = attachment.fileName() == null || attachment.fileName().isBlank()
-          ? fileNameOf(attachment.url()) : attachment.fileName();
-      DownloadTask task = new DownloadTask(
-          DownloadTask.SCHEMA_VERSION, taskId, event.traceId(), event.type(), event.domain(),
-          attachment.url(), names.distinct(name), event.attributes(), 1, eventTime, now, null, List.of());
-      long size = mostBytes(task) <= limits.maxTaskBytes() ? 0 : PipelineJson.mapper().writeValueAsBytes(task).length;
+      String name =
+          attachment.fileName() == null || attachment.fileName().isBlank()
+              ? fileNameOf(attachment.url())
+              : attachment.fileName();
+      DownloadTask task =
+          new DownloadTask(
+              DownloadTask.SCHEMA_VERSION,
+              taskId,
+              event.traceId(),
+              event.type(),
+              event.domain(),
+              attachment.url(),
+              names.distinct(name),
+              event.attributes(),
+              1,
+              eventTime,
+              now,
+              null,
+              List.of());
+      long size =
+          mostBytes(task) <= limits.maxTaskBytes()
+              ? 0
+              : PipelineJson.mapper().writeValueAsBytes(task).length;
       if (size > limits.maxTaskBytes()) {
-        rejected.add(new RejectedAttachment(taskId, where + "task of " + size + " bytes (URL "
-            + shown(attachment.url()) + "), larger than " + limits.maxTaskBytes()
-            + " (pipeline.ingest.limits.max-task-size, at most the producer's max.request.size)"));
+        rejected.add(
+            new RejectedAttachment(
+                taskId,
+                where
+                    + "task of "
+                    + size
+                    + " bytes (URL "
+                    + shown(attachment.url())
+                    + "), larger than "
+                    + limits.maxTaskBytes()
+                    + " (pipeline.ingest.limits.max-task-size, at most the producer's"
+                    + " max.request.size)"));
         continue;
       }
       tasks.add(task);
@@ -103,7 +141,10 @@ public final class EventTasks {
     if (url.length() <= URL_SHOWN_CHARS) {
       return UrlRedaction.redact(url);
     }
-    int end = Character.isHighSurrogate(url.charAt(URL_SHOWN_CHARS - 1)) ? URL_SHOWN_CHARS - 1 : URL_SHOWN_CHARS;
+    int end =
+        Character.isHighSurrogate(url.charAt(URL_SHOWN_CHARS - 1))
+            ? URL_SHOWN_CHARS - 1
+            : URL_SHOWN_CHARS;
     return UrlRedaction.redact(url.substring(0, end) + "...");
   }
 
@@ -112,8 +153,13 @@ public final class EventTasks {
    * only tasks near the limit are serialized to be measured.
    */
   private static long mostBytes(DownloadTask task) {
-    long chars = task.taskId().length() + task.traceId().length() + task.eventType().length()
-        + task.domain().length() + task.url().length() + task.fileName().length();
+    long chars =
+        task.taskId().length()
+            + task.traceId().length()
+            + task.eventType().length()
+            + task.domain().length()
+            + task.url().length()
+            + task.fileName().length();
     for (Map.Entry<String, String> attribute : task.attributes().entrySet()) {
       chars += attribute.getKey().length() + attribute.getValue().length() + 8;
     }
@@ -137,10 +183,10 @@ public final class EventTasks {
   }
 
   /**
-   * Two attachments of one event with the same file name would land on the same path and one
-   * would overwrite the other: the later ones get {@code -2}, {@code -3}... before the extension.
-   * Names compare without regard to case. Linear in the number of names: each name remembers the
-   * next suffix to try, and a suffix found taken stays taken.
+   * Two attachments of one event with the same file name would land on the same path and one would
+   * overwrite the other: the later ones get {@code -2}, {@code -3}... before the extension. Names
+   * compare without regard to case. Linear in the number of names: each name remembers the next
+   * suffix to try, and a suffix found taken stays taken.
    */
   static final class DistinctNames {
 

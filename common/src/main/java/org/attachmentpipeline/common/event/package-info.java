@@ -4,7 +4,7 @@
  * domain and attributes are, by {@link org.attachmentpipeline.common.event.EventRules}, the
  * settings block {@code pipeline.ingest.extraction}) and {@link
  * org.attachmentpipeline.common.event.EventTasks} (the tasks an event makes). The event ingester
- * rejects what they reject, once; the result processor's events table describes an event exactly
- * as the ingester saw it and never rejects one a second time.
+ * rejects what they reject, once; the result processor's events table describes an event exactly as
+ * the ingester saw it and never rejects one a second time.
  */
 package org.attachmentpipeline.common.event;

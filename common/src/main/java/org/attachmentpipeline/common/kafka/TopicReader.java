@@ -13,8 +13,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Reads partitions from given offsets up to given end offsets (normally their end when the reading
  * starts), outside any consumer group, and stops there or at a deadline. The stages rebuild state
- * from topics this way (a deduplication window, a checkpoint, the newest dead letters), and a reader
- * that follows a topic tells by it when it has caught up. The caller owns the consumer: this
+ * from topics this way (a deduplication window, a checkpoint, the newest dead letters), and a
+ * reader that follows a topic tells by it when it has caught up. The caller owns the consumer: this
  * assigns it the partitions and seeks, never commits, and leaves it open.
  */
 public final class TopicReader<K, V> {
@@ -44,11 +44,11 @@ public final class TopicReader<K, V> {
   }
 
   /**
-   * Hands {@code each} the records of every partition of {@code from}, starting at its offset there,
-   * until its position reaches its offset in {@code until} (a partition missing there is read until
-   * the others are done) or the clock passes {@code deadline}. Only records below their partition's end are
-   * handed on, in partition order. Returns each partition's position when the reading stopped: below
-   * its end when the deadline cut it short.
+   * Hands {@code each} the records of every partition of {@code from}, starting at its offset
+   * there, until its position reaches its offset in {@code until} (a partition missing there is
+   * read until the others are done) or the clock passes {@code deadline}. Only records below their
+   * partition's end are handed on, in partition order. Returns each partition's position when the
+   * reading stopped: below its end when the deadline cut it short.
    */
   public Map<TopicPartition, Long> read(
       Map<TopicPartition, Long> from,
@@ -72,11 +72,16 @@ public final class TopicReader<K, V> {
 
   /** Reads every partition of {@code from} to its end as of now; see {@link #read}. */
   public Map<TopicPartition, Long> readToEnd(
-      Map<TopicPartition, Long> from, Instant deadline, java.util.function.Consumer<ConsumerRecord<K, V>> each) {
+      Map<TopicPartition, Long> from,
+      Instant deadline,
+      java.util.function.Consumer<ConsumerRecord<K, V>> each) {
     return read(from, endOffsets(from.keySet()), deadline, each);
   }
 
-  /** Whether the consumer's position in each partition of {@code ends} has reached its end offset there. */
+  /**
+   * Whether the consumer's position in each partition of {@code ends} has reached its end offset
+   * there.
+   */
   public boolean reached(Map<TopicPartition, Long> ends) {
     for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
       if (consumer.position(end.getKey()) < end.getValue()) {

@@ -42,14 +42,26 @@ public record DeadLetter(
       DownloadTask task, Stage stage, DeadLetterReason reason, Instant failedAt) {
     TaskError last = task.lastError();
     return new DeadLetter(
-        SCHEMA_VERSION, task, stage, reason, last == null ? reason.name() : last.message(),
-        failedAt, null, null);
+        SCHEMA_VERSION,
+        task,
+        stage,
+        reason,
+        last == null ? reason.name() : last.message(),
+        failedAt,
+        null,
+        null);
   }
 
   /** A dead letter for an event that could not be turned into tasks. */
   public static DeadLetter rejectedEvent(String rawEvent, String why, Instant failedAt) {
     return new DeadLetter(
-        SCHEMA_VERSION, null, Stage.INGEST, DeadLetterReason.PERMANENT, why, failedAt, null,
+        SCHEMA_VERSION,
+        null,
+        Stage.INGEST,
+        DeadLetterReason.PERMANENT,
+        why,
+        failedAt,
+        null,
         rawEvent);
   }
 

@@ -60,13 +60,31 @@ public record DownloadResult(
   }
 
   /** The result of a file that reached OneLake. */
-  public static DownloadResult succeeded(CachedDownload cached, String onelakePath, Instant uploadedAt) {
+  public static DownloadResult succeeded(
+      CachedDownload cached, String onelakePath, Instant uploadedAt) {
     DownloadTask task = cached.task();
     return new DownloadResult(
-        SCHEMA_VERSION, task.taskId(), task.traceId(), task.eventType(), task.domain(), task.url(),
-        task.fileName(), ResultStatus.SUCCEEDED, onelakePath, cached.sizeBytes(), cached.sha256(),
-        cached.contentType(), task.attempt(), task.lastError(), null, task.eventTime(),
-        task.enqueuedAt(), cached.downloadedAt(), uploadedAt, uploadedAt, task.replays());
+        SCHEMA_VERSION,
+        task.taskId(),
+        task.traceId(),
+        task.eventType(),
+        task.domain(),
+        task.url(),
+        task.fileName(),
+        ResultStatus.SUCCEEDED,
+        onelakePath,
+        cached.sizeBytes(),
+        cached.sha256(),
+        cached.contentType(),
+        task.attempt(),
+        task.lastError(),
+        null,
+        task.eventTime(),
+        task.enqueuedAt(),
+        cached.downloadedAt(),
+        uploadedAt,
+        uploadedAt,
+        task.replays());
   }
 
   /** The result of a task that was given up on: the twin of its dead letter. */
@@ -74,10 +92,26 @@ public record DownloadResult(
     DownloadTask task = deadLetter.task();
     CachedDownload cached = deadLetter.cached();
     return new DownloadResult(
-        SCHEMA_VERSION, task.taskId(), task.traceId(), task.eventType(), task.domain(), task.url(),
-        task.fileName(), ResultStatus.FAILED, null, cached == null ? null : cached.sizeBytes(),
-        cached == null ? null : cached.sha256(), cached == null ? null : cached.contentType(),
-        task.attempt(), task.lastError(), deadLetter.stage(), task.eventTime(), task.enqueuedAt(),
-        cached == null ? null : cached.downloadedAt(), null, deadLetter.failedAt(), task.replays());
+        SCHEMA_VERSION,
+        task.taskId(),
+        task.traceId(),
+        task.eventType(),
+        task.domain(),
+        task.url(),
+        task.fileName(),
+        ResultStatus.FAILED,
+        null,
+        cached == null ? null : cached.sizeBytes(),
+        cached == null ? null : cached.sha256(),
+        cached == null ? null : cached.contentType(),
+        task.attempt(),
+        task.lastError(),
+        deadLetter.stage(),
+        task.eventTime(),
+        task.enqueuedAt(),
+        cached == null ? null : cached.downloadedAt(),
+        null,
+        deadLetter.failedAt(),
+        task.replays());
   }
 }

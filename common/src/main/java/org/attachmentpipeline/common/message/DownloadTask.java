@@ -68,25 +68,60 @@ public record DownloadTask(
     List<TaskError> history = new ArrayList<>(errors);
     history.add(error);
     return new DownloadTask(
-        schemaVersion, taskId, traceId, eventType, domain, url, fileName, attributes, attempt,
-        eventTime, enqueuedAt, notBefore, history);
+        schemaVersion,
+        taskId,
+        traceId,
+        eventType,
+        domain,
+        url,
+        fileName,
+        attributes,
+        attempt,
+        eventTime,
+        enqueuedAt,
+        notBefore,
+        history);
   }
 
   /** This task as the next attempt, due at {@code due}. */
   public DownloadTask nextAttempt(Instant due, Instant now) {
     return new DownloadTask(
-        schemaVersion, taskId, traceId, eventType, domain, url, fileName, attributes, attempt + 1,
-        eventTime, now, due, errors);
+        schemaVersion,
+        taskId,
+        traceId,
+        eventType,
+        domain,
+        url,
+        fileName,
+        attributes,
+        attempt + 1,
+        eventTime,
+        now,
+        due,
+        errors);
   }
 
   /** This task as a fresh first attempt (an operator's replay), keeping its history. */
   public DownloadTask restart(Instant now) {
     return new DownloadTask(
-        schemaVersion, taskId, traceId, eventType, domain, url, fileName, attributes, 1,
-        eventTime, now, null, errors);
+        schemaVersion,
+        taskId,
+        traceId,
+        eventType,
+        domain,
+        url,
+        fileName,
+        attributes,
+        1,
+        eventTime,
+        now,
+        null,
+        errors);
   }
 
-  /** How many times an operator replayed this task: the {@link Stage#REPLAY} entries in its history. */
+  /**
+   * How many times an operator replayed this task: the {@link Stage#REPLAY} entries in its history.
+   */
   public int replays() {
     return (int) errors.stream().filter(error -> error.stage() == Stage.REPLAY).count();
   }

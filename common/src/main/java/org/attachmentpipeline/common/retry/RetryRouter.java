@@ -33,7 +33,9 @@ public final class RetryRouter {
     this.tierDelays = delays.delays();
   }
 
-  /** Where {@code task}'s current attempt goes after failing with {@code failure} at {@code now}. */
+  /**
+   * Where {@code task}'s current attempt goes after failing with {@code failure} at {@code now}.
+   */
   public Route route(DownloadTask task, Stage stage, Failure failure, Instant now) {
     DownloadTask failed =
         task.withError(
@@ -50,7 +52,8 @@ public final class RetryRouter {
     if (failure.retryAfter() != null && failure.retryAfter().compareTo(delay) > 0) {
       delay = failure.retryAfter();
     }
-    return new Route.Retry(tierTopics.get(tier - 1), tier, failed.nextAttempt(now.plus(delay), now));
+    return new Route.Retry(
+        tierTopics.get(tier - 1), tier, failed.nextAttempt(now.plus(delay), now));
   }
 
   /** How many attempts a task gets in all: the first try and one per tier. */

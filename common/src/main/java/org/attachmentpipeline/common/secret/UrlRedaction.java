@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * credentials become {@code REDACTED}. Parameter names are kept so that an operator still sees the
  * URL's shape. Works on text, so that a URL that {@link java.net.URI} rejects is redacted too.
  *
- * <p>One set of rules for every place a URL could leak: logs, messages on Kafka, the
- * dead-letter topic and the inventory table.
+ * <p>One set of rules for every place a URL could leak: logs, messages on Kafka, the dead-letter
+ * topic and the inventory table.
  */
 public final class UrlRedaction {
 
@@ -64,8 +64,8 @@ public final class UrlRedaction {
   }
 
   /**
-   * {@code text} (a log line, an exception message) with every http(s) URL in it redacted; the
-   * rest of the text is kept as it is.
+   * {@code text} (a log line, an exception message) with every http(s) URL in it redacted; the rest
+   * of the text is kept as it is.
    */
   public static String redactUrlsIn(String text) {
     if (text == null || text.indexOf("://") < 0) {

@@ -1,10 +1,10 @@
 package org.attachmentpipeline.common.topic;
 
 import java.time.Duration;
-import org.attachmentpipeline.common.retry.RetryDelays;
-import org.attachmentpipeline.common.retry.RetryRouter;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.attachmentpipeline.common.retry.RetryDelays;
+import org.attachmentpipeline.common.retry.RetryRouter;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

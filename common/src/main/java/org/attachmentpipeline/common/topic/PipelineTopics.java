@@ -52,7 +52,11 @@ public record PipelineTopics(
         "downloads.pending",
         "downloads.cached",
         "downloads.results",
-        List.of("downloads.retry.5m", "downloads.retry.10m", "downloads.retry.20m", "downloads.retry.40m"),
+        List.of(
+            "downloads.retry.5m",
+            "downloads.retry.10m",
+            "downloads.retry.20m",
+            "downloads.retry.40m"),
         "downloads.dlq",
         24,
         (short) 1,

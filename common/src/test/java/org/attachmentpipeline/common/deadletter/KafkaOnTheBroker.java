@@ -1,5 +1,7 @@
 package org.attachmentpipeline.common.deadletter;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,17 +13,18 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.attachmentpipeline.common.json.JsonSerde;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 
-import static org.awaitility.Awaitility.await;
-
-/** The module's embedded broker (spring-kafka's global one), as the tests' producers and readers see it. */
+/**
+ * The module's embedded broker (spring-kafka's global one), as the tests' producers and readers see
+ * it.
+ */
 final class KafkaOnTheBroker {
 
   private KafkaOnTheBroker() {}
@@ -36,28 +39,39 @@ final class KafkaOnTheBroker {
 
   /** A template as the workers have it: bytes as they are, anything else as the pipeline's JSON. */
   static KafkaTemplate<String, Object> template(Map<String, Object> extra) {
-    Map<String, Object> config = new java.util.HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()));
+    Map<String, Object> config =
+        new java.util.HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()));
     config.putAll(extra);
     Map<Class<?>, Serializer<?>> byType = new java.util.LinkedHashMap<>();
     byType.put(byte[].class, new ByteArraySerializer());
     byType.put(Object.class, new JsonSerde<>(Object.class));
-    return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
-        config, new StringSerializer(), new DelegatingByTypeSerializer(byType, true)));
+    return new KafkaTemplate<>(
+        new DefaultKafkaProducerFactory<>(
+            config, new StringSerializer(), new DelegatingByTypeSerializer(byType, true)));
   }
 
   /** Every record of {@code topic} once {@code count} have arrived. */
   static List<ConsumerRecord<String, byte[]>> records(String topic, int count) {
     List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers(),
-            ConsumerConfig.GROUP_ID_CONFIG, "tests-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-        new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                brokers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "tests-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-        return seen.size() >= count;
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                return seen.size() >= count;
+              });
     }
     return seen;
   }

@@ -28,15 +28,38 @@ class TaskGiveUpTests {
   void aTaskGivenUpOnYieldsADeadLetterThatReadsBackAndAFailedResult() throws Exception {
     String dlq = KafkaOnTheBroker.topic("dlq");
     String results = KafkaOnTheBroker.topic("results");
-    PipelineTopics topics = new PipelineTopics(
-        "events.raw", "downloads.pending", "downloads.cached", results, List.of("downloads.retry.5m"), dlq,
-        1, (short) 1, 168);
-    DownloadTask task = new DownloadTask(
-        1, "task-404", "trace-1", "x.documentsReceived", "claims", "https://h/x.pdf", "x.pdf", Map.of(), 1,
-        T0, T0, null, List.of(new TaskError(T0, 1, Stage.DOWNLOAD, FailureKind.HTTP_PERMANENT, 404, "HTTP 404")));
+    PipelineTopics topics =
+        new PipelineTopics(
+            "events.raw",
+            "downloads.pending",
+            "downloads.cached",
+            results,
+            List.of("downloads.retry.5m"),
+            dlq,
+            1,
+            (short) 1,
+            168);
+    DownloadTask task =
+        new DownloadTask(
+            1,
+            "task-404",
+            "trace-1",
+            "x.documentsReceived",
+            "claims",
+            "https://h/x.pdf",
+            "x.pdf",
+            Map.of(),
+            1,
+            T0,
+            T0,
+            null,
+            List.of(
+                new TaskError(T0, 1, Stage.DOWNLOAD, FailureKind.HTTP_PERMANENT, 404, "HTTP 404")));
     DeadLetter deadLetter = DeadLetter.of(task, Stage.DOWNLOAD, DeadLetterReason.PERMANENT, T0);
 
-    new TaskGiveUp(KafkaOnTheBroker.template(Map.of()), topics).publish(deadLetter).get(30, TimeUnit.SECONDS);
+    new TaskGiveUp(KafkaOnTheBroker.template(Map.of()), topics)
+        .publish(deadLetter)
+        .get(30, TimeUnit.SECONDS);
 
     ConsumerRecord<String, byte[]> dead = KafkaOnTheBroker.records(dlq, 1).get(0);
     assertThat(dead.key()).isEqualTo("task-404");

@@ -54,9 +54,13 @@ class EventShapesTests {
       }
     }
     return new EventRules(
-        r.path("attachmentsPointer").asString("/data/attachments"), r.path("urlField").asString("url"),
-        r.path("fileNameField").asString("fileName"), r.path("domainPointer").asString(""),
-        r.path("domainTypeSegment").asInt(1), r.path("defaultDomain").asString("default"), attributes);
+        r.path("attachmentsPointer").asString("/data/attachments"),
+        r.path("urlField").asString("url"),
+        r.path("fileNameField").asString("fileName"),
+        r.path("domainPointer").asString(""),
+        r.path("domainTypeSegment").asInt(1),
+        r.path("defaultDomain").asString("default"),
+        attributes);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -65,32 +69,40 @@ class EventShapesTests {
     String text = PipelineJson.mapper().writeValueAsString(shape.get("event"));
     EventTasks.Made made = EventTasks.of(new EventParser(rules(shape)).parse(text), NOW, LIMITS);
     // compared as JSON: the attributes are a map, whose order never mattered
-    assertThat((JsonNode) PipelineJson.mapper().valueToTree(made.tasks())).isEqualTo(expected.get("tasks"));
+    assertThat((JsonNode) PipelineJson.mapper().valueToTree(made.tasks()))
+        .isEqualTo(expected.get("tasks"));
     assertThat(made.rejected()).hasSize(expected.get("rejected").asInt());
   }
 
   @ParameterizedTest(name = "{1}")
-  @CsvSource(delimiter = '|', textBlock = """
-      this is not json                                                        | not JSON
-      [1, 2]                                                                  | not a JSON object
-      {"type": "a.b.c", "data": {}}                                           | no traceId
-      {"type": "a.b.c", "traceId": "  "}                                      | no traceId
-      {"traceId": "t", "data": {}}                                            | no type
-      {"type": "a.b.c", "traceId": "t", "data": "{not json"}                  | data is a string but not JSON
-      {"type": "a.b.c", "traceId": "t", "utcDateTime": "yesterday"}           | utcDateTime is not an ISO-8601 instant: yesterday
-      {"type": "a.b.c", "traceId": "t", "data": {"attachments": "x"}}         | /data/attachments is not a list
-      {"type": "a.b.c", "traceId": "t", "data": {"attachments": [42]}}        | an attachment is neither a URL nor an object with 'url'
-      {"type": "a.b.c", "traceId": "t", "data": {"attachments": [{"u": 1}]}}  | an attachment is neither a URL nor an object with 'url'
-      {"type": "a.b.c", "traceId": "t", "data": {"attachments": ["  "]}}      | an attachment URL is empty
-      """)
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          this is not json                                                        | not JSON
+          [1, 2]                                                                  | not a JSON object
+          {"type": "a.b.c", "data": {}}                                           | no traceId
+          {"type": "a.b.c", "traceId": "  "}                                      | no traceId
+          {"traceId": "t", "data": {}}                                            | no type
+          {"type": "a.b.c", "traceId": "t", "data": "{not json"}                  | data is a string but not JSON
+          {"type": "a.b.c", "traceId": "t", "utcDateTime": "yesterday"}           | utcDateTime is not an ISO-8601 instant: yesterday
+          {"type": "a.b.c", "traceId": "t", "data": {"attachments": "x"}}         | /data/attachments is not a list
+          {"type": "a.b.c", "traceId": "t", "data": {"attachments": [42]}}        | an attachment is neither a URL nor an object with 'url'
+          {"type": "a.b.c", "traceId": "t", "data": {"attachments": [{"u": 1}]}}  | an attachment is neither a URL nor an object with 'url'
+          {"type": "a.b.c", "traceId": "t", "data": {"attachments": ["  "]}}      | an attachment URL is empty
+          """)
   void rejectsAnUnusableEventWithItsReason(String text, String reason) {
     assertThatThrownBy(() -> new EventParser(EventRules.defaults()).parse(text))
-        .isInstanceOf(InvalidEventException.class).hasMessageStartingWith(reason);
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessageStartingWith(reason);
   }
 
   private static List<String> lines(String resource) throws IOException {
     try (InputStream in = EventShapesTests.class.getResourceAsStream(resource)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .filter(l -> !l.isBlank())
+          .toList();
     }
   }
 }

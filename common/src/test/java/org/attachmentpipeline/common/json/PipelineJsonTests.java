@@ -45,9 +45,12 @@ class PipelineJsonTests {
   @Test
   void taskSurvivesARoundTripInSnakeCase() {
     DownloadTask task = task();
-    String json = new String(new JsonSerde<>(DownloadTask.class).serialize("t", task), StandardCharsets.UTF_8);
+    String json =
+        new String(
+            new JsonSerde<>(DownloadTask.class).serialize("t", task), StandardCharsets.UTF_8);
     assertThat(json)
-        .contains("\"schema_version\":1", "\"task_id\":", "\"not_before\":\"2026-11-23T10:05:00Z\"");
+        .contains(
+            "\"schema_version\":1", "\"task_id\":", "\"not_before\":\"2026-11-23T10:05:00Z\"");
     assertThat(roundTrip(task, DownloadTask.class)).isEqualTo(task);
   }
 
@@ -63,7 +66,10 @@ class PipelineJsonTests {
     assertThat(roundTrip(ok, DownloadResult.class)).isEqualTo(ok);
     DownloadResult failed = DownloadResult.failed(deadLetter);
     assertThat(roundTrip(failed, DownloadResult.class)).isEqualTo(failed);
-    assertThat(new String(new JsonSerde<>(DeadLetter.class).serialize("t", deadLetter), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                new JsonSerde<>(DeadLetter.class).serialize("t", deadLetter),
+                StandardCharsets.UTF_8))
         .contains("\"stage\":\"upload\"", "\"reason\":\"EXHAUSTED\"");
   }
 

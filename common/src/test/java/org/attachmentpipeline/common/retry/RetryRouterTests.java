@@ -29,8 +29,19 @@ class RetryRouterTests {
 
   private static DownloadTask task(int attempt) {
     return new DownloadTask(
-        1, "t1", "trace-1", "a.b.documentsReceived", "claims", "https://h/x.pdf", "x.pdf",
-        null, attempt, NOW, NOW, null, null);
+        1,
+        "t1",
+        "trace-1",
+        "a.b.documentsReceived",
+        "claims",
+        "https://h/x.pdf",
+        "x.pdf",
+        null,
+        attempt,
+        NOW,
+        NOW,
+        null,
+        null);
   }
 
   @Test
@@ -40,7 +51,8 @@ class RetryRouterTests {
     };
     long[] minutes = {5, 10, 20, 40};
     for (int k = 1; k <= 4; k++) {
-      Route route = router.route(task(k), Stage.DOWNLOAD, Failure.httpStatus(503, "503", null), NOW);
+      Route route =
+          router.route(task(k), Stage.DOWNLOAD, Failure.httpStatus(503, "503", null), NOW);
       assertThat(route).isInstanceOf(Route.Retry.class);
       Route.Retry retry = (Route.Retry) route;
       assertThat(retry.topic()).isEqualTo(expected[k - 1]);
@@ -55,7 +67,8 @@ class RetryRouterTests {
   @Test
   void transientFailureAfterTheLastTierIsExhausted() {
     Route route =
-        router.route(task(5), Stage.DOWNLOAD, Failure.of(FailureKind.TIMEOUT, "no first byte"), NOW);
+        router.route(
+            task(5), Stage.DOWNLOAD, Failure.of(FailureKind.TIMEOUT, "no first byte"), NOW);
     assertThat(route).isInstanceOf(Route.DeadLetter.class);
     assertThat(((Route.DeadLetter) route).reason()).isEqualTo(DeadLetterReason.EXHAUSTED);
     assertThat(route.task().lastError().message()).isEqualTo("no first byte");

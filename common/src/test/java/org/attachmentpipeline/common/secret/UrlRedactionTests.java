@@ -42,7 +42,8 @@ class UrlRedactionTests {
 
   @Test
   void sasExpiryAndVersionAreRedactedEvenWithoutASignature() {
-    assertThat(UrlRedaction.redact("https://h/f.pdf?se=2026-12-01&sv=2024-11-04&X-Amz-Credential=a"))
+    assertThat(
+            UrlRedaction.redact("https://h/f.pdf?se=2026-12-01&sv=2024-11-04&X-Amz-Credential=a"))
         .isEqualTo("https://h/f.pdf?se=REDACTED&sv=REDACTED&X-Amz-Credential=REDACTED");
   }
 
@@ -52,7 +53,8 @@ class UrlRedactionTests {
             UrlRedaction.redactUrlsIn(
                 "GET https://h/a.pdf?sig=abc&page=2 failed (503); see http://u:p@h2/x?token=t."))
         .isEqualTo(
-            "GET https://h/a.pdf?sig=REDACTED&page=2 failed (503); see http://h2/x?token=REDACTED.");
+            "GET https://h/a.pdf?sig=REDACTED&page=2 failed (503); see"
+                + " http://h2/x?token=REDACTED.");
     assertThat(UrlRedaction.redactUrlsIn("no url here")).isEqualTo("no url here");
     assertThat(UrlRedaction.redactUrlsIn(null)).isNull();
   }

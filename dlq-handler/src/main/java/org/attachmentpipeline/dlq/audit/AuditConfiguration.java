@@ -77,7 +77,8 @@ public class AuditConfiguration {
     DlqHandlerProperties.View settings = properties.view();
     return new TopicReader(
         "DLQ audit",
-        DeadLetterViewConfiguration.groupless(consumerFactory, customizers, "dlq-handler-audit")::createConsumer,
+        DeadLetterViewConfiguration.groupless(consumerFactory, customizers, "dlq-handler-audit")
+            ::createConsumer,
         topic,
         sink,
         settings.pollTimeout(),

@@ -35,7 +35,8 @@ public class AuditLog {
     }
     String action =
         AuditRecord.DISCARD.equals(record.action()) ? Handling.DISCARDED : Handling.REPLAYED;
-    Handling handling = new Handling(action, record.who(), record.at(), record.reason(), record.id());
+    Handling handling =
+        new Handling(action, record.who(), record.at(), record.reason(), record.id());
     for (AuditRecord.Entry entry : record.entries()) {
       view.markHandled(entry.position(), handling);
     }

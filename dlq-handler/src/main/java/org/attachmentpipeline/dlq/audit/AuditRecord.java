@@ -71,7 +71,18 @@ public record AuditRecord(
   /** This record without its entries: one row of the audit list. */
   public AuditRecord summary() {
     return new AuditRecord(
-        schemaVersion, id, at, who, action, mode, selection, reason, matched, count,
-        alreadyHandled, notReplayable, List.of());
+        schemaVersion,
+        id,
+        at,
+        who,
+        action,
+        mode,
+        selection,
+        reason,
+        matched,
+        count,
+        alreadyHandled,
+        notReplayable,
+        List.of());
   }
 }

@@ -46,7 +46,8 @@ public class AuthConfiguration {
       http.addFilterBefore(new BearerTokenFilter(auth.token()), BasicAuthenticationFilter.class);
     }
     if (auth.user() != null) {
-      // Plain unless encoded with an id prefix ({bcrypt}...): the default DelegatingPasswordEncoder.
+      // Plain unless encoded with an id prefix ({bcrypt}...): the default
+      // DelegatingPasswordEncoder.
       String password =
           auth.password().startsWith("{") ? auth.password() : "{noop}" + auth.password();
       http.userDetailsService(

@@ -28,17 +28,24 @@ abstract class ActionCommand implements Callable<Integer> {
   @Mixin DlqCommand.Help help;
   @Mixin FilterOptions filter;
 
-  @Parameters(arity = "0..1", paramLabel = "<trace_id>",
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "<trace_id>",
       description = "every dead letter of this trace id (or --trace-id)")
   String traceId;
 
-  @Option(names = "--task-id", paramLabel = "ID", description = "one dead letter; repeat for several")
+  @Option(
+      names = "--task-id",
+      paramLabel = "ID",
+      description = "one dead letter; repeat for several")
   List<String> taskIds = new ArrayList<>();
 
   @Option(names = "--dry-run", description = "only count what would be done")
   boolean dryRun;
 
-  @Option(names = "--reason", paramLabel = "TEXT",
+  @Option(
+      names = "--reason",
+      paramLabel = "TEXT",
       description = "why (audited; goes into a replayed task's history)")
   String reason;
 
@@ -67,8 +74,10 @@ abstract class ActionCommand implements Callable<Integer> {
     } else if (trace != null) {
       body.put("trace_id", trace);
     } else {
-      throw usage(verb() + " needs a trace id, --task-id or a filter (--domain, --failure, --stage,"
-          + " --error-code, --from, --to)");
+      throw usage(
+          verb()
+              + " needs a trace id, --task-id or a filter (--domain, --failure, --stage,"
+              + " --error-code, --from, --to)");
     }
     body.put("dry_run", dryRun);
     if (reason != null) {
@@ -89,25 +98,38 @@ abstract class ActionCommand implements Callable<Integer> {
       details.add(result.path("not_replayable").asInt() + " not replayable");
     }
     if (!result.path("not_found").isEmpty()) {
-      List<String> notFound = result.path("not_found").valueStream().map(JsonNode::asString).toList();
+      List<String> notFound =
+          result.path("not_found").valueStream().map(JsonNode::asString).toList();
       details.add("not found: " + String.join(" ", notFound));
     }
     String done = dryRun ? "dry run: would " + verb() : verb() + "ed";
     String where =
         replay
-            ? "; " + result.path("to_pending").asInt() + " to downloads.pending, "
-                + result.path("to_cached").asInt() + " to downloads.cached"
+            ? "; "
+                + result.path("to_pending").asInt()
+                + " to downloads.pending, "
+                + result.path("to_cached").asInt()
+                + " to downloads.cached"
             : "";
     String audit = dryRun ? "" : "; audit " + DlqApi.text(result, "audit_id");
-    return done + " " + result.path("count").asInt() + " of " + result.path("matched").asInt()
-        + " matching dead letter(s) (" + details + ")" + where + audit;
+    return done
+        + " "
+        + result.path("count").asInt()
+        + " of "
+        + result.path("matched").asInt()
+        + " matching dead letter(s) ("
+        + details
+        + ")"
+        + where
+        + audit;
   }
 
   private ParameterException usage(String message) {
     return new ParameterException(spec.commandLine(), message);
   }
 
-  @Command(name = "replay",
+  @Command(
+      name = "replay",
       description = "Replay dead letters: by trace id, --task-id (repeatable) or filters.")
   static final class Replay extends ActionCommand {
     @Override
@@ -116,7 +138,8 @@ abstract class ActionCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "discard",
+  @Command(
+      name = "discard",
       description = "Remove dead letters from review without replaying (--reason needed).")
   static final class Discard extends ActionCommand {
     @Override

@@ -28,10 +28,15 @@ final class AuditCommand implements Callable<Integer> {
       dlq.out.println(DlqApi.pretty(page));
     } else {
       for (JsonNode item : page.path("items")) {
-        dlq.out.printf("%s %-8s %-7s %4d by %s (%s): %s%n",
-            text(item, "at"), text(item, "action"), text(item, "mode"),
-            item.path("count").asInt(), text(item, "who"),
-            PipelineJson.mapper().writeValueAsString(item.path("selection")), text(item, "reason"));
+        dlq.out.printf(
+            "%s %-8s %-7s %4d by %s (%s): %s%n",
+            text(item, "at"),
+            text(item, "action"),
+            text(item, "mode"),
+            item.path("count").asInt(),
+            text(item, "who"),
+            PipelineJson.mapper().writeValueAsString(item.path("selection")),
+            text(item, "reason"));
       }
       dlq.out.println(PagingOptions.summary(page, "action(s)"));
     }

@@ -8,12 +8,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dlq completion}: picocli's bash (and zsh) completion script for {@code dlq}, generated from
- * the same annotations as the parser, so it never lags behind a new command or option.
+ * {@code dlq completion}: picocli's bash (and zsh) completion script for {@code dlq}, generated
+ * from the same annotations as the parser, so it never lags behind a new command or option.
  */
-@Command(name = "completion",
-    description = {"Print a bash completion script for dlq.", "Install it in the current shell:",
-      "  source <(dlq completion)"})
+@Command(
+    name = "completion",
+    description = {
+      "Print a bash completion script for dlq.",
+      "Install it in the current shell:",
+      "  source <(dlq completion)"
+    })
 final class CompletionCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -30,8 +30,8 @@ final class DlqApi {
   private final Duration timeout;
 
   /**
-   * @param base the handler's URL, e.g. {@code http://localhost:8085}; anything else is an
-   *     {@link IllegalArgumentException}
+   * @param base the handler's URL, e.g. {@code http://localhost:8085}; anything else is an {@link
+   *     IllegalArgumentException}
    * @param authorization the {@code Authorization} header, or null
    * @param operator who the operator is ({@code X-Operator}), or null
    */
@@ -42,7 +42,8 @@ final class DlqApi {
     } catch (IllegalArgumentException e) {
       uri = null;
     }
-    if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+    if (uri == null
+        || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
         || uri.getHost() == null) {
       throw new IllegalArgumentException("not a URL: " + base);
     }
@@ -99,9 +100,14 @@ final class DlqApi {
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new ApiException(DlqCommand.UNREACHABLE,
-          "cannot reach the dlq-handler at " + request.uri().getScheme() + "://"
-              + request.uri().getAuthority() + ": " + e);
+      throw new ApiException(
+          DlqCommand.UNREACHABLE,
+          "cannot reach the dlq-handler at "
+              + request.uri().getScheme()
+              + "://"
+              + request.uri().getAuthority()
+              + ": "
+              + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ApiException(DlqCommand.FAILED, "interrupted");
@@ -112,10 +118,15 @@ final class DlqApi {
     }
     String detail = detail(response.body());
     throw switch (status) {
-      case 401, 403 -> new ApiException(DlqCommand.UNREACHABLE,
-          "the dlq-handler refused the credential (HTTP " + status + "): set --token or DLQ_TOKEN");
-      case 503 -> new ApiException(DlqCommand.UNREACHABLE,
-          "the dlq-handler is not ready (HTTP 503): " + detail);
+      case 401, 403 ->
+          new ApiException(
+              DlqCommand.UNREACHABLE,
+              "the dlq-handler refused the credential (HTTP "
+                  + status
+                  + "): set --token or DLQ_TOKEN");
+      case 503 ->
+          new ApiException(
+              DlqCommand.UNREACHABLE, "the dlq-handler is not ready (HTTP 503): " + detail);
       case 400 -> new ApiException(DlqCommand.USAGE, "bad request: " + detail);
       default -> new ApiException(DlqCommand.FAILED, "HTTP " + status + ": " + detail);
     };

@@ -41,7 +41,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:done (something listed, shown, replayed or discarded; or --help)",
-      "1:failed or nothing found (empty list, unknown id, nothing left to replay, HTTP 404/409/422)",
+      "1:failed or nothing found (empty list, unknown id, nothing left to replay, HTTP"
+          + " 404/409/422)",
       "2:usage error (unknown command or option, bad value, discard without --reason, HTTP 400)",
       "3:API unreachable, not ready (HTTP 503) or credential refused (HTTP 401/403)"
     },
@@ -65,23 +66,37 @@ public final class DlqCommand implements Callable<Integer> {
 
   @Mixin Help help;
 
-  @Option(names = "--url", paramLabel = "URL", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      scope = ScopeType.INHERIT,
       description = {"the dlq-handler (default $DLQ_URL,", "else " + DEFAULT_URL + ")"})
   String url;
 
-  @Option(names = "--token", paramLabel = "TOKEN", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      scope = ScopeType.INHERIT,
       description = "bearer token (default $DLQ_TOKEN)")
   String token;
 
-  @Option(names = "--user", paramLabel = "NAME", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--user",
+      paramLabel = "NAME",
+      scope = ScopeType.INHERIT,
       description = "basic authentication (default $DLQ_USER; password from $DLQ_PASSWORD)")
   String user;
 
-  @Option(names = "--operator", paramLabel = "NAME", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--operator",
+      paramLabel = "NAME",
+      scope = ScopeType.INHERIT,
       description = "who you are, for the audit (default $USER)")
   String operator;
 
-  @Option(names = "--json", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--json",
+      scope = ScopeType.INHERIT,
       description = "print the API's JSON answer (show and count always do)")
   boolean json;
 
@@ -135,13 +150,15 @@ public final class DlqCommand implements Callable<Integer> {
       authorization = "Bearer " + bearer;
     } else if (basicUser != null) {
       String password = first(env.get("DLQ_PASSWORD"), "");
-      authorization = "Basic " + Base64.getEncoder()
-          .encodeToString((basicUser + ":" + password).getBytes(StandardCharsets.UTF_8));
+      authorization =
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString((basicUser + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
     String base = first(first(url, env.get("DLQ_URL")), DEFAULT_URL);
     try {
-      return new DlqApi(http, base, authorization, first(operator, env.get("USER")),
-          DlqApi.REQUEST_TIMEOUT);
+      return new DlqApi(
+          http, base, authorization, first(operator, env.get("USER")), DlqApi.REQUEST_TIMEOUT);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -161,7 +178,10 @@ public final class DlqCommand implements Callable<Integer> {
 
   /** {@code -h}/{@code --help} on every command, without picocli's {@code --version}. */
   static final class Help {
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "show this help")
     boolean help;
   }
 }

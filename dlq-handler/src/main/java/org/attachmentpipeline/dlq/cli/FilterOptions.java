@@ -15,26 +15,44 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class FilterOptions {
 
-  @Option(names = "--trace-id", paramLabel = "ID", description = "every dead letter of this trace id")
+  @Option(
+      names = "--trace-id",
+      paramLabel = "ID",
+      description = "every dead letter of this trace id")
   String traceId;
 
   @Option(names = "--domain", paramLabel = "NAME", description = "the task's domain")
   String domain;
 
-  @Option(names = "--failure", paramLabel = "REASON", description = "PERMANENT, EXHAUSTED or unreadable")
+  @Option(
+      names = "--failure",
+      paramLabel = "REASON",
+      description = "PERMANENT, EXHAUSTED or unreadable")
   String failure;
 
-  @Option(names = "--stage", paramLabel = "STAGE", description = "download, upload, ingest, unreadable")
+  @Option(
+      names = "--stage",
+      paramLabel = "STAGE",
+      description = "download, upload, ingest, unreadable")
   String stage;
 
-  @Option(names = "--error-code", paramLabel = "CODE", description = "the HTTP status of the last error")
+  @Option(
+      names = "--error-code",
+      paramLabel = "CODE",
+      description = "the HTTP status of the last error")
   Integer errorCode;
 
-  @Option(names = "--from", paramLabel = "INSTANT", converter = IsoInstant.class,
+  @Option(
+      names = "--from",
+      paramLabel = "INSTANT",
+      converter = IsoInstant.class,
       description = "failed_at from, inclusive (ISO-8601, e.g. 2026-03-01T10:00:00Z)")
   Instant from;
 
-  @Option(names = "--to", paramLabel = "INSTANT", converter = IsoInstant.class,
+  @Option(
+      names = "--to",
+      paramLabel = "INSTANT",
+      converter = IsoInstant.class,
       description = "failed_at to, exclusive (ISO-8601)")
   Instant to;
 

@@ -21,7 +21,9 @@ final class ListCommand implements Callable<Integer> {
   @Mixin FilterOptions filter;
   @Mixin PagingOptions paging;
 
-  @Option(names = "--status", paramLabel = "STATUS",
+  @Option(
+      names = "--status",
+      paramLabel = "STATUS",
       description = "open (default), replayed, discarded, all")
   String status;
 
@@ -35,12 +37,19 @@ final class ListCommand implements Callable<Integer> {
     if (dlq.json) {
       dlq.out.println(DlqApi.pretty(page));
     } else {
-      dlq.out.printf(ROW, "ID", "FAILED_AT", "STAGE", "REASON", "CODE", "DOMAIN", "TRACE_ID",
-          "MESSAGE");
+      dlq.out.printf(
+          ROW, "ID", "FAILED_AT", "STAGE", "REASON", "CODE", "DOMAIN", "TRACE_ID", "MESSAGE");
       for (JsonNode item : page.path("items")) {
-        dlq.out.printf(ROW, text(item, "id"), text(item, "failed_at"), text(item, "stage"),
-            text(item, "reason"), text(item, "error_code"), text(item, "domain"),
-            text(item, "trace_id"), text(item, "message"));
+        dlq.out.printf(
+            ROW,
+            text(item, "id"),
+            text(item, "failed_at"),
+            text(item, "stage"),
+            text(item, "reason"),
+            text(item, "error_code"),
+            text(item, "domain"),
+            text(item, "trace_id"),
+            text(item, "message"));
       }
       dlq.out.println(PagingOptions.summary(page, "dead letter(s)"));
     }

@@ -9,7 +9,10 @@ final class PagingOptions {
   @Option(names = "--page", paramLabel = "N", description = "page, from 0")
   Integer page;
 
-  @Option(names = "--size", paramLabel = "N", description = "entries a page (the handler's default 50, at most 500)")
+  @Option(
+      names = "--size",
+      paramLabel = "N",
+      description = "entries a page (the handler's default 50, at most 500)")
   Integer size;
 
   void addTo(Map<String, Object> query) {
@@ -19,7 +22,12 @@ final class PagingOptions {
 
   /** The closing line of a paged listing: {@code 2 of 7 dead letter(s), page 0}. */
   static String summary(tools.jackson.databind.JsonNode page, String what) {
-    return page.path("items").size() + " of " + page.path("total").asLong() + " " + what
-        + ", page " + page.path("page").asInt();
+    return page.path("items").size()
+        + " of "
+        + page.path("total").asLong()
+        + " "
+        + what
+        + ", page "
+        + page.path("page").asInt();
   }
 }

@@ -24,9 +24,9 @@ import org.springframework.context.SmartLifecycle;
  * Reads a whole topic from the beginning at every start and then follows it. It assigns itself
  * every partition (no consumer group, so no committed offset can make it skip anything and several
  * dlq-handlers each see everything), seeks to the beginning, and hands every record to its {@link
- * Sink}. New partitions are picked up every {@code partition-refresh}. One thread owns the consumer;
- * a failed poll is logged and tried again after {@code retry-backoff}. The dead-letter view and the
- * audit log are both rebuilt this way.
+ * Sink}. New partitions are picked up every {@code partition-refresh}. One thread owns the
+ * consumer; a failed poll is logged and tried again after {@code retry-backoff}. The dead-letter
+ * view and the audit log are both rebuilt this way.
  */
 public final class TopicReader implements SmartLifecycle {
 

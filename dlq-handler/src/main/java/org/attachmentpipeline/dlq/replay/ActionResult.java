@@ -17,7 +17,8 @@ import java.util.List;
  * @param notReplayable how many open ones have no task to replay (rejected events, unreadable
  *     records); left alone by a replay, discard them instead
  * @param toPending how many replayed tasks went (would go) to {@code downloads.pending}
- * @param toCached how many went (would go) to {@code downloads.cached}, their cache file still there
+ * @param toCached how many went (would go) to {@code downloads.cached}, their cache file still
+ *     there
  * @param notFound the requested task ids that the view does not hold
  * @param ids the ids of the entries counted in {@code count}
  * @param auditId the audit record of this action; null for a dry run

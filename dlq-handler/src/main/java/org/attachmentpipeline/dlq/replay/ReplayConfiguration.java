@@ -30,7 +30,8 @@ public class ReplayConfiguration {
     DefaultKafkaProducerFactory<String, Object> factory =
         new DefaultKafkaProducerFactory<>(
             config, new StringSerializer(), new JsonSerde<>(Object.class));
-    // Boot's customizers, as for its own factory: the Micrometer listener (kafka.producer.*) among them
+    // Boot's customizers, as for its own factory: the Micrometer listener (kafka.producer.*) among
+    // them
     customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
     factory.setTransactionIdPrefix(properties.replay().transactionIdPrefix());
     return new ReplayPublisher(

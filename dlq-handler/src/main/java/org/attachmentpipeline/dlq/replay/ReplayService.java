@@ -30,10 +30,10 @@ import org.springframework.stereotype.Service;
 /**
  * Replays and discards dead letters. A replayed task goes back to {@code downloads.pending} as a
  * first attempt with a {@code replay} entry in its history; an upload that gave up goes to {@code
- * downloads.cached} instead while its cache file is still there. The records and the audit record go
- * out in one Kafka transaction, and the dead letters are marked handled at once, so replaying the
- * same dead letter again does nothing, also after a restart (the audit topic is read back). Write
- * actions are serialized: one at a time in this instance.
+ * downloads.cached} instead while its cache file is still there. The records and the audit record
+ * go out in one Kafka transaction, and the dead letters are marked handled at once, so replaying
+ * the same dead letter again does nothing, also after a restart (the audit topic is read back).
+ * Write actions are serialized: one at a time in this instance.
  */
 @Service
 public class ReplayService {
@@ -108,8 +108,10 @@ public class ReplayService {
       }
       if (chosen.size() > maxTasks) {
         throw new IllegalArgumentException(
-            chosen.size() + " dead letters match, more than pipeline.dlq.replay.max-tasks ("
-                + maxTasks + ") allows in one request: narrow the filter");
+            chosen.size()
+                + " dead letters match, more than pipeline.dlq.replay.max-tasks ("
+                + maxTasks
+                + ") allows in one request: narrow the filter");
       }
       Instant now = clock.instant();
       List<ProducerRecord<String, Object>> records = new ArrayList<>();
@@ -118,7 +120,8 @@ public class ReplayService {
       for (DeadLetterEntry entry : chosen) {
         String sentTo = null;
         if (replay) {
-          ProducerRecord<String, Object> record = replayRecord(entry.deadLetter(), who, reason, now);
+          ProducerRecord<String, Object> record =
+              replayRecord(entry.deadLetter(), who, reason, now);
           records.add(record);
           sentTo = record.topic();
           if (sentTo.equals(topics.cached())) {
@@ -136,9 +139,19 @@ public class ReplayService {
       if (!dryRun && !chosen.isEmpty()) {
         AuditRecord record =
             new AuditRecord(
-                AuditRecord.SCHEMA_VERSION, UUID.randomUUID().toString(), now, who, action,
-                selection.mode(), selection.describe(), reason, matched.size(), chosen.size(),
-                alreadyReplayed + alreadyDiscarded, notReplayable, entries);
+                AuditRecord.SCHEMA_VERSION,
+                UUID.randomUUID().toString(),
+                now,
+                who,
+                action,
+                selection.mode(),
+                selection.describe(),
+                reason,
+                matched.size(),
+                chosen.size(),
+                alreadyReplayed + alreadyDiscarded,
+                notReplayable,
+                entries);
         publisher.publish(records, record);
         audit.apply(record);
         auditId = record.id();
@@ -149,8 +162,15 @@ public class ReplayService {
         }
         log.info(
             "DLQ {} by {} ({} {}): {} of {} dead letter(s), {} to {}; reason: {}",
-            action, who, selection.mode(), selection.describe(), chosen.size(), matched.size(),
-            toCached, topics.cached(), reason);
+            action,
+            who,
+            selection.mode(),
+            selection.describe(),
+            chosen.size(),
+            matched.size(),
+            toCached,
+            topics.cached(),
+            reason);
       }
       return new ActionResult(
           action,

@@ -8,7 +8,8 @@ import java.util.TreeMap;
  * How many dead letters wait for review, in all and by reason and stage, and how many were handled.
  *
  * @param total every open entry (neither replayed nor discarded)
- * @param byReason open entries per reason ({@code PERMANENT}, {@code EXHAUSTED}, {@code unreadable})
+ * @param byReason open entries per reason ({@code PERMANENT}, {@code EXHAUSTED}, {@code
+ *     unreadable})
  * @param byStage open entries per stage
  * @param handled entries an operator dealt with, per action ({@code replayed}, {@code discarded})
  * @param caughtUp whether the view has read the topic up to where it ended when the view started;

@@ -28,7 +28,12 @@ final class DeadLetterDecoder {
     Decoded decoded = org.attachmentpipeline.common.deadletter.DeadLetterDecoder.decode(record);
     if (decoded instanceof Given given) {
       return DeadLetterEntry.readable(
-          record.key(), record.topic(), record.partition(), record.offset(), timestamp, given.deadLetter());
+          record.key(),
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          timestamp,
+          given.deadLetter());
     }
     Unreadable unreadable = (Unreadable) decoded;
     byte[] value = unreadable.value();
@@ -42,7 +47,13 @@ final class DeadLetterDecoder {
             value.length,
             value.length > rawLimitBytes);
     return DeadLetterEntry.unreadable(
-        record.key(), record.topic(), record.partition(), record.offset(), timestamp, what, unreadable.reason());
+        record.key(),
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        timestamp,
+        what,
+        unreadable.reason());
   }
 
   private String text(byte[] value) {

@@ -115,7 +115,13 @@ public record DeadLetterEntry(
   }
 
   static DeadLetterEntry unreadable(
-      String key, String topic, int partition, long offset, Instant timestamp, Unreadable what, String reason) {
+      String key,
+      String topic,
+      int partition,
+      long offset,
+      Instant timestamp,
+      Unreadable what,
+      String reason) {
     String message =
         reason != null
             ? reason
@@ -160,8 +166,26 @@ public record DeadLetterEntry(
   /** This entry with what an operator did with it (null: nothing yet). */
   public DeadLetterEntry withHandled(Handling handling) {
     return new DeadLetterEntry(
-        id, key, taskId, traceId, domain, url, fileName, attempts, stage, reason, errorCode,
-        message, failedAt, topic, partition, offset, timestamp, deadLetter, unreadable, handling);
+        id,
+        key,
+        taskId,
+        traceId,
+        domain,
+        url,
+        fileName,
+        attempts,
+        stage,
+        reason,
+        errorCode,
+        message,
+        failedAt,
+        topic,
+        partition,
+        offset,
+        timestamp,
+        deadLetter,
+        unreadable,
+        handling);
   }
 
   /** Where this dead letter sits in Kafka, {@code topic-partition-offset}: what replays mark. */

@@ -17,9 +17,9 @@ import org.springframework.stereotype.Component;
  * one per record without a task, each with what an operator did with it (replayed, discarded, or
  * nothing yet: open). It holds nothing that Kafka does not: the dead letters are rebuilt from the
  * dead-letter topic and the handling from the audit topic at every start. A replay or discard marks
- * the dead letter's position ({@code topic-partition-offset}), not the task: a task that fails again
- * after a replay comes back as a new, open entry. Safe to query from any thread while the readers
- * fill it.
+ * the dead letter's position ({@code topic-partition-offset}), not the task: a task that fails
+ * again after a replay comes back as a new, open entry. Safe to query from any thread while the
+ * readers fill it.
  */
 @Component
 public class DeadLetterView {
@@ -55,8 +55,8 @@ public class DeadLetterView {
   }
 
   /**
-   * Records that the dead letter at {@code position} ({@code topic-partition-offset}) was replayed or
-   * discarded. The first handling of a position wins.
+   * Records that the dead letter at {@code position} ({@code topic-partition-offset}) was replayed
+   * or discarded. The first handling of a position wins.
    */
   public void markHandled(String position, Handling handling) {
     handled.putIfAbsent(position, handling);
@@ -71,7 +71,9 @@ public class DeadLetterView {
     return deadLettersCaughtUp && handlingCaughtUp;
   }
 
-  /** The entry with {@code id} (a task id, or {@code topic-partition-offset}), with its handling. */
+  /**
+   * The entry with {@code id} (a task id, or {@code topic-partition-offset}), with its handling.
+   */
   public Optional<DeadLetterEntry> find(String id) {
     return Optional.ofNullable(entries.get(id)).map(this::withHandling);
   }
@@ -109,8 +111,7 @@ public class DeadLetterView {
         open.size(),
         countBy(open.stream(), DeadLetterEntry::reason),
         countBy(open.stream(), DeadLetterEntry::stage),
-        countBy(
-            all.stream().filter(e -> e.handled() != null), e -> e.handled().action()),
+        countBy(all.stream().filter(e -> e.handled() != null), e -> e.handled().action()),
         caughtUp());
   }
 

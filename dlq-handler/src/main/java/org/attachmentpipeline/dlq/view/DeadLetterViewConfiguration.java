@@ -54,7 +54,8 @@ public class DeadLetterViewConfiguration {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     DefaultKafkaConsumerFactory<String, byte[]> factory =
-        new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        new DefaultKafkaConsumerFactory<>(
+            config, new StringDeserializer(), new ByteArrayDeserializer());
     customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
     return factory;
   }
@@ -109,7 +110,9 @@ public class DeadLetterViewConfiguration {
     return registry -> {
       for (String reason : REASONS) {
         Gauge.builder("pipeline.dlq.size", view, v -> v.count(reason))
-            .description("Dead letters waiting for review (latest per task, not replayed or discarded), by reason")
+            .description(
+                "Dead letters waiting for review (latest per task, not replayed or discarded), by"
+                    + " reason")
             .tag("reason", reason)
             .register(registry);
       }

@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * What an operator did with one dead letter: it was replayed or discarded, and so left the review
- * list. Rebuilt at every start from the audit topic, like the view itself from the dead-letter topic.
+ * list. Rebuilt at every start from the audit topic, like the view itself from the dead-letter
+ * topic.
  *
  * @param action {@code replayed} or {@code discarded}
  * @param by who did it

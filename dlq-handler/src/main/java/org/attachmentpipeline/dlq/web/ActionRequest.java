@@ -23,7 +23,8 @@ record ActionRequest(
    * A bulk filter; the same fields as the query parameters of {@code GET /api/dlq}.
    *
    * @param domain the task's domain
-   * @param reason the dead letter's reason: {@code PERMANENT}, {@code EXHAUSTED}, {@code unreadable}
+   * @param reason the dead letter's reason: {@code PERMANENT}, {@code EXHAUSTED}, {@code
+   *     unreadable}
    * @param stage the stage that gave up
    * @param traceId the event's trace id
    * @param errorCode the HTTP status of the last error

@@ -46,7 +46,9 @@ class DlqActionController {
       Principal principal,
       @RequestHeader(name = Operators.HEADER, required = false) String operator) {
     return replays.replay(
-        request.selection(), Operators.who(principal, operator), request.reason(),
+        request.selection(),
+        Operators.who(principal, operator),
+        request.reason(),
         request.isDryRun());
   }
 
@@ -59,7 +61,9 @@ class DlqActionController {
       Principal principal,
       @RequestHeader(name = Operators.HEADER, required = false) String operator) {
     return replays.discard(
-        request.selection(), Operators.who(principal, operator), request.reason(),
+        request.selection(),
+        Operators.who(principal, operator),
+        request.reason(),
         request.isDryRun());
   }
 
@@ -76,8 +80,10 @@ class DlqActionController {
       @RequestHeader(name = Operators.HEADER, required = false) String operator) {
     ActionResult result =
         replays.replay(
-            Selection.tasks(List.of(id)), Operators.who(principal, operator),
-            body == null ? null : body.reason(), false);
+            Selection.tasks(List.of(id)),
+            Operators.who(principal, operator),
+            body == null ? null : body.reason(),
+            false);
     return single(id, result);
   }
 
@@ -92,8 +98,10 @@ class DlqActionController {
       @RequestHeader(name = Operators.HEADER, required = false) String operator) {
     ActionResult result =
         replays.discard(
-            Selection.tasks(List.of(id)), Operators.who(principal, operator),
-            body == null ? null : body.reason(), false);
+            Selection.tasks(List.of(id)),
+            Operators.who(principal, operator),
+            body == null ? null : body.reason(),
+            false);
     return single(id, result);
   }
 
@@ -116,7 +124,9 @@ class DlqActionController {
     } else if (result.alreadyReplayed() + result.alreadyDiscarded() > 0) {
       status = HttpStatus.CONFLICT;
       detail =
-          "dead letter " + id + " was already "
+          "dead letter "
+              + id
+              + " was already "
               + (result.alreadyReplayed() > 0 ? "replayed" : "discarded");
     } else {
       status = HttpStatus.UNPROCESSABLE_CONTENT;

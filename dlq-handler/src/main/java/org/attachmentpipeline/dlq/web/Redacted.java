@@ -18,10 +18,26 @@ final class Redacted {
 
   static DeadLetterEntry entry(DeadLetterEntry e) {
     return new DeadLetterEntry(
-        e.id(), e.key(), e.taskId(), e.traceId(), e.domain(), UrlRedaction.redact(e.url()),
-        e.fileName(), e.attempts(), e.stage(), e.reason(), e.errorCode(), text(e.message()),
-        e.failedAt(), e.topic(), e.partition(), e.offset(), e.timestamp(),
-        deadLetter(e.deadLetter()), e.unreadable(), e.handled());
+        e.id(),
+        e.key(),
+        e.taskId(),
+        e.traceId(),
+        e.domain(),
+        UrlRedaction.redact(e.url()),
+        e.fileName(),
+        e.attempts(),
+        e.stage(),
+        e.reason(),
+        e.errorCode(),
+        text(e.message()),
+        e.failedAt(),
+        e.topic(),
+        e.partition(),
+        e.offset(),
+        e.timestamp(),
+        deadLetter(e.deadLetter()),
+        e.unreadable(),
+        e.handled());
   }
 
   private static DeadLetter deadLetter(DeadLetter dl) {
@@ -30,13 +46,22 @@ final class Redacted {
     }
     CachedDownload cached = dl.cached();
     return new DeadLetter(
-        dl.schemaVersion(), task(dl.task()), dl.stage(), dl.reason(), text(dl.message()),
+        dl.schemaVersion(),
+        task(dl.task()),
+        dl.stage(),
+        dl.reason(),
+        text(dl.message()),
         dl.failedAt(),
         cached == null
             ? null
             : new CachedDownload(
-                cached.schemaVersion(), task(cached.task()), cached.cacheFile(),
-                cached.sizeBytes(), cached.sha256(), cached.contentType(), cached.downloadedAt()),
+                cached.schemaVersion(),
+                task(cached.task()),
+                cached.cacheFile(),
+                cached.sizeBytes(),
+                cached.sha256(),
+                cached.contentType(),
+                cached.downloadedAt()),
         dl.rawEvent() == null ? null : text(dl.rawEvent()));
   }
 
@@ -45,14 +70,27 @@ final class Redacted {
       return null;
     }
     return new DownloadTask(
-        t.schemaVersion(), t.taskId(), t.traceId(), t.eventType(), t.domain(),
-        UrlRedaction.redact(t.url()), t.fileName(), t.attributes(), t.attempt(), t.eventTime(),
-        t.enqueuedAt(), t.notBefore(),
+        t.schemaVersion(),
+        t.taskId(),
+        t.traceId(),
+        t.eventType(),
+        t.domain(),
+        UrlRedaction.redact(t.url()),
+        t.fileName(),
+        t.attributes(),
+        t.attempt(),
+        t.eventTime(),
+        t.enqueuedAt(),
+        t.notBefore(),
         t.errors().stream()
             .map(
                 err ->
                     new TaskError(
-                        err.at(), err.attempt(), err.stage(), err.kind(), err.code(),
+                        err.at(),
+                        err.attempt(),
+                        err.stage(),
+                        err.kind(),
+                        err.code(),
                         text(err.message())))
             .toList());
   }

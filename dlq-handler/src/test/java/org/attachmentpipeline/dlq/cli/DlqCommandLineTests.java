@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The {@code dlq} command line's own surface: help, completion, usage errors, and how each kind of
  * answer of the API becomes an exit code. The API here is a small real HTTP server on 127.0.0.1
- * whose {@code GET /api/dlq/<status>} answers that status, so every branch is reachable;
- * {@link DlqCommandTests} runs the commands against a real dlq-handler.
+ * whose {@code GET /api/dlq/<status>} answers that status, so every branch is reachable; {@link
+ * DlqCommandTests} runs the commands against a real dlq-handler.
  */
 class DlqCommandLineTests {
 
@@ -35,19 +35,24 @@ class DlqCommandLineTests {
   @BeforeEach
   void startApi() throws IOException {
     api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    api.createContext("/api/dlq/", exchange -> {
-      String path = exchange.getRequestURI().getPath();
-      requests.add(Map.of(
-          "path", path,
-          "authorization", String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")),
-          "operator", String.valueOf(exchange.getRequestHeaders().getFirst("X-Operator"))));
-      int status = Integer.parseInt(path.substring(path.lastIndexOf('/') + 1));
-      byte[] body = (status == 200 ? "{\"id\": \"x\"}" : "{\"detail\": \"boom " + status + "\"}")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(status, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    api.createContext(
+        "/api/dlq/",
+        exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          requests.add(
+              Map.of(
+                  "path", path,
+                  "authorization",
+                      String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")),
+                  "operator", String.valueOf(exchange.getRequestHeaders().getFirst("X-Operator"))));
+          int status = Integer.parseInt(path.substring(path.lastIndexOf('/') + 1));
+          byte[] body =
+              (status == 200 ? "{\"id\": \"x\"}" : "{\"detail\": \"boom " + status + "\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(status, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     api.start();
     base = "http://127.0.0.1:" + api.getAddress().getPort();
   }
@@ -61,8 +66,18 @@ class DlqCommandLineTests {
   void everyCommandHasItsOwnGeneratedHelp() {
     assertThat(run("--help")).isZero();
     assertThat(stdout())
-        .contains("Usage: dlq", "list", "show", "replay", "discard", "count", "audit", "completion",
-            "Exit codes", "API unreachable", "Examples");
+        .contains(
+            "Usage: dlq",
+            "list",
+            "show",
+            "replay",
+            "discard",
+            "count",
+            "audit",
+            "completion",
+            "Exit codes",
+            "API unreachable",
+            "Examples");
 
     assertThat(run("list", "--help")).isZero();
     assertThat(stdout())
@@ -106,8 +121,8 @@ class DlqCommandLineTests {
     assertUsageError("exactly one id", "show", "200", "--task-id", "200", "--url", base);
     assertUsageError("needs a trace id, --task-id or a filter", "replay", "--url", base);
     assertUsageError("give the trace id once", "replay", "t", "--trace-id", "t", "--url", base);
-    assertUsageError("cannot be combined", "replay", "--task-id", "a", "--domain", "claims",
-        "--url", base);
+    assertUsageError(
+        "cannot be combined", "replay", "--task-id", "a", "--domain", "claims", "--url", base);
     assertUsageError("--status", "replay", "t", "--status", "open", "--url", base);
     assertUsageError("discard needs --reason", "discard", "t", "--url", base);
     assertUsageError("--domain", "count", "--domain", "claims", "--url", base);
@@ -122,7 +137,8 @@ class DlqCommandLineTests {
     assertExit(1, "HTTP 409: boom 409", "409");
     assertExit(1, "HTTP 500: boom 500", "500");
     assertExit(2, "bad request: boom 400", "400");
-    assertExit(3, "the dlq-handler refused the credential (HTTP 401): set --token or DLQ_TOKEN", "401");
+    assertExit(
+        3, "the dlq-handler refused the credential (HTTP 401): set --token or DLQ_TOKEN", "401");
     assertExit(3, "the dlq-handler refused the credential (HTTP 403)", "403");
     assertExit(3, "the dlq-handler is not ready (HTTP 503): boom 503", "503");
     api.stop(0);
@@ -145,10 +161,15 @@ class DlqCommandLineTests {
   void aHandlerThatNeverAnswersEndsInTheUnreachableExitCode() throws IOException {
     try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       DlqApi slow =
-          new DlqApi(HttpClient.newHttpClient(), "http://127.0.0.1:" + silent.getLocalPort(),
-              null, null, Duration.ofMillis(300));
-      ApiException e = Assertions.catchThrowableOfType(
-          () -> slow.get("/api/dlq/count", Map.of()), ApiException.class);
+          new DlqApi(
+              HttpClient.newHttpClient(),
+              "http://127.0.0.1:" + silent.getLocalPort(),
+              null,
+              null,
+              Duration.ofMillis(300));
+      ApiException e =
+          Assertions.catchThrowableOfType(
+              () -> slow.get("/api/dlq/count", Map.of()), ApiException.class);
       assertThat(e.exitCode).isEqualTo(DlqCommand.UNREACHABLE);
       assertThat(e.getMessage()).contains("cannot reach the dlq-handler", "timed out");
     }
@@ -156,8 +177,10 @@ class DlqCommandLineTests {
 
   private void assertUsageError(String message, String... args) {
     assertThat(run(args)).as(String.join(" ", args)).isEqualTo(DlqCommand.USAGE);
-    assertThat(dlq.err()).as(String.join(" ", args))
-        .startsWith("dlq: ").contains(message, "--help'.");
+    assertThat(dlq.err())
+        .as(String.join(" ", args))
+        .startsWith("dlq: ")
+        .contains(message, "--help'.");
   }
 
   private void assertExit(int code, String message, String id) {

@@ -49,8 +49,13 @@ class DlqCommandTests {
     DeadLetter second =
         DeadLetter.of(
             DeadLetters.task(
-                "cli-trace", "claims", "https://docs.example/cli-trace/other.pdf",
-                first.task().errors().toArray(new org.attachmentpipeline.common.message.TaskError[0])),
+                "cli-trace",
+                "claims",
+                "https://docs.example/cli-trace/other.pdf",
+                first
+                    .task()
+                    .errors()
+                    .toArray(new org.attachmentpipeline.common.message.TaskError[0])),
             Stage.DOWNLOAD,
             first.reason(),
             T0.plusSeconds(1));
@@ -68,7 +73,8 @@ class DlqCommandTests {
     assertThat(run("list", "--url", base, "--trace-id", "cli-trace")).isZero();
     assertThat(stdout()).contains(first.task().taskId(), "2 of 2 dead letter(s)");
     assertThat(run("list", "--url", base, "--trace-id", "nobody")).isEqualTo(1);
-    assertThat(run("list", "--url", base, "--failure", "PERMANENT", "--domain", "property", "--json"))
+    assertThat(
+            run("list", "--url", base, "--failure", "PERMANENT", "--domain", "property", "--json"))
         .isZero();
     assertThat(stdout()).contains("\"trace_id\" : \"cli-other\"");
     assertThat(run("show", first.task().taskId(), "--url", base)).isZero();
@@ -93,7 +99,8 @@ class DlqCommandTests {
     assertThat(stdout()).contains("replayed 0 of 2", "2 already replayed");
     List<DownloadTask> sent = TestKafka.read(handler.pending, 2, DownloadTask.class);
     assertThat(sent).hasSize(2);
-    assertThat(sent.get(0).lastError().message()).isEqualTo("replayed by bob via token: host is back");
+    assertThat(sent.get(0).lastError().message())
+        .isEqualTo("replayed by bob via token: host is back");
 
     assertThat(runWith(env, "discard", "--task-id", unrelated.task().taskId(), "--reason", "gone"))
         .isZero();
@@ -111,18 +118,34 @@ class DlqCommandTests {
     withFile =
         withFile.withCached(
             new CachedDownload(
-                kept.schemaVersion(), kept.task(), file.toString(), kept.sizeBytes(),
-                kept.sha256(), kept.contentType(), kept.downloadedAt()));
+                kept.schemaVersion(),
+                kept.task(),
+                file.toString(),
+                kept.sizeBytes(),
+                kept.sha256(),
+                kept.contentType(),
+                kept.downloadedAt()));
     DeadLetter withoutFile = DeadLetters.uploadExhausted("cli-up-gone", "claims", T0);
     TestKafka.publish(handler.dlq, withFile, withoutFile);
     Map<String, String> env = Map.of("DLQ_URL", base, "DLQ_TOKEN", DlqHandlerTestSupport.TOKEN);
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(30))
-        .until(() -> runWith(env, "list", "--stage", "upload") == 0
-            && stdout().contains(withoutFile.task().taskId()));
+        .until(
+            () ->
+                runWith(env, "list", "--stage", "upload") == 0
+                    && stdout().contains(withoutFile.task().taskId()));
 
-    assertThat(runWith(env, "replay", "--task-id", withFile.task().taskId(),
-        "--task-id", withoutFile.task().taskId(), "--reason", "OneLake is back")).isZero();
+    assertThat(
+            runWith(
+                env,
+                "replay",
+                "--task-id",
+                withFile.task().taskId(),
+                "--task-id",
+                withoutFile.task().taskId(),
+                "--reason",
+                "OneLake is back"))
+        .isZero();
     assertThat(stdout()).contains("1 to downloads.pending, 1 to downloads.cached");
 
     List<CachedDownload> toUpload = TestKafka.read(handler.cached, 1, CachedDownload.class);
@@ -145,13 +168,36 @@ class DlqCommandTests {
     handler.awaitOpen(base, 1);
     Map<String, String> env = Map.of("DLQ_PASSWORD", DlqHandlerTestSupport.PASSWORD);
 
-    assertThat(runWith(env, "--url", base, "--user", DlqHandlerTestSupport.USER, "--operator",
-        "carol", "replay", "--trace-id", "cli-basic", "--reason", "basic works")).isZero();
+    assertThat(
+            runWith(
+                env,
+                "--url",
+                base,
+                "--user",
+                DlqHandlerTestSupport.USER,
+                "--operator",
+                "carol",
+                "replay",
+                "--trace-id",
+                "cli-basic",
+                "--reason",
+                "basic works"))
+        .isZero();
     assertThat(stdout()).contains("replayed 1 of 1", "1 to downloads.pending");
     assertThat(TestKafka.read(handler.pending, 1, DownloadTask.class).get(0).lastError().message())
         .isEqualTo("replayed by carol via " + DlqHandlerTestSupport.USER + ": basic works");
-    assertThat(runWith(Map.of(), "--url", base, "--user", DlqHandlerTestSupport.USER, "replay",
-        "cli-basic", "--reason", "wrong password")).isEqualTo(3);
+    assertThat(
+            runWith(
+                Map.of(),
+                "--url",
+                base,
+                "--user",
+                DlqHandlerTestSupport.USER,
+                "replay",
+                "cli-basic",
+                "--reason",
+                "wrong password"))
+        .isEqualTo(3);
     assertThat(stdout()).contains("refused the credential (HTTP 401)");
   }
 

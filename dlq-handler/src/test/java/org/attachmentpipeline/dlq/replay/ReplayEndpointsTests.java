@@ -64,7 +64,8 @@ class ReplayEndpointsTests {
 
     JsonNode replayed =
         DlqHandlerTestSupport.json(
-            handler.post(url, filter + "\"reason\":\"source fixed\"}", DlqHandlerTestSupport.bearer()));
+            handler.post(
+                url, filter + "\"reason\":\"source fixed\"}", DlqHandlerTestSupport.bearer()));
     assertThat(replayed.get("replayed").asInt()).isEqualTo(3);
     assertThat(replayed.get("to_pending").asInt()).isEqualTo(3);
     assertThat(replayed.get("ids").size()).isEqualTo(3);
@@ -95,24 +96,35 @@ class ReplayEndpointsTests {
     assertThat(handler.get(base + "/api/dlq/" + taskA).at("/handled/by").asString())
         .isEqualTo("alice via token");
     assertThat(
-            handler.post(base + "/api/dlq/" + taskA + "/replay", "{}", DlqHandlerTestSupport.bearer())
+            handler
+                .post(base + "/api/dlq/" + taskA + "/replay", "{}", DlqHandlerTestSupport.bearer())
                 .statusCode())
         .isEqualTo(409);
     assertThat(
-            handler.post(base + "/api/dlq/nope/replay", "{}", DlqHandlerTestSupport.bearer())
+            handler
+                .post(base + "/api/dlq/nope/replay", "{}", DlqHandlerTestSupport.bearer())
                 .statusCode())
         .isEqualTo(404);
     String rejectedId = handler.get(base + "/api/dlq?stage=ingest").at("/items/0/id").asString();
     assertThat(
-            handler.post(base + "/api/dlq/" + rejectedId + "/replay", "{}", DlqHandlerTestSupport.bearer())
+            handler
+                .post(
+                    base + "/api/dlq/" + rejectedId + "/replay",
+                    "{}",
+                    DlqHandlerTestSupport.bearer())
                 .statusCode())
         .isEqualTo(422);
     assertThat(
-            handler.post(base + "/api/dlq/" + rejectedId + "/discard", "{}", DlqHandlerTestSupport.bearer())
+            handler
+                .post(
+                    base + "/api/dlq/" + rejectedId + "/discard",
+                    "{}",
+                    DlqHandlerTestSupport.bearer())
                 .statusCode())
         .isEqualTo(400);
     assertThat(
-            handler.post(
+            handler
+                .post(
                     base + "/api/dlq/" + rejectedId + "/discard",
                     "{\"reason\":\"not our event\"}",
                     null)
@@ -166,11 +178,13 @@ class ReplayEndpointsTests {
         .contains("pipeline_dlq_discards_total")
         .containsPattern("pipeline_dlq_size\\{[^}]*reason=\"PERMANENT\"[^}]*} 1\\.0");
     assertThat(
-            handler.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health")).build())
+            handler
+                .send(HttpRequest.newBuilder(URI.create(base + "/actuator/health")).build())
                 .statusCode())
         .isEqualTo(200);
     assertThat(
-            handler.send(HttpRequest.newBuilder(URI.create(base + "/actuator/env")).build())
+            handler
+                .send(HttpRequest.newBuilder(URI.create(base + "/actuator/env")).build())
                 .statusCode())
         .isEqualTo(404);
     HttpResponse<String> apiDocs =
@@ -178,7 +192,8 @@ class ReplayEndpointsTests {
     assertThat(apiDocs.statusCode()).isEqualTo(200);
     assertThat(apiDocs.body()).contains("/api/dlq/replay", "/api/dlq/{id}/discard", "bearer");
     assertThat(
-            handler.send(HttpRequest.newBuilder(URI.create(base + "/swagger-ui.html")).build())
+            handler
+                .send(HttpRequest.newBuilder(URI.create(base + "/swagger-ui.html")).build())
                 .statusCode())
         .isIn(200, 302);
 

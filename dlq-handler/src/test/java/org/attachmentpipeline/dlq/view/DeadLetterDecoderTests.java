@@ -73,10 +73,13 @@ class DeadLetterDecoderTests {
   void aRecordKeptAsItCameShowsTheReasonItsRecovererGave() {
     String reason = "unreadable download task at downloads.pending-0@3: no task_id";
     RecordHeaders headers = new RecordHeaders();
-    headers.add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, "failed to deserialize".getBytes(StandardCharsets.UTF_8));
+    headers.add(
+        KafkaHeaders.DLT_EXCEPTION_MESSAGE,
+        "failed to deserialize".getBytes(StandardCharsets.UTF_8));
     headers.add(DeadLetter.REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
 
-    DeadLetterEntry entry = decoder.decode(record("task-9", "{}".getBytes(StandardCharsets.UTF_8), headers));
+    DeadLetterEntry entry =
+        decoder.decode(record("task-9", "{}".getBytes(StandardCharsets.UTF_8), headers));
 
     assertThat(entry.stage()).isEqualTo(DeadLetterEntry.UNREADABLE);
     assertThat(entry.message()).isEqualTo(reason);

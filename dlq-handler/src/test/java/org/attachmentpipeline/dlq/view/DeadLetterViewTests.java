@@ -33,16 +33,21 @@ class DeadLetterViewTests {
     assertThat(all.items()).allSatisfy(item -> assertThat(item.deadLetter()).isNull());
 
     assertThat(
-            view.query(new DeadLetterQuery("claims", null, null, null, null, null, null, null), 0, 50)
+            view.query(
+                    new DeadLetterQuery("claims", null, null, null, null, null, null, null), 0, 50)
                 .total())
         .isEqualTo(2);
     assertThat(
-            view.query(new DeadLetterQuery(null, "exhausted", null, null, null, null, null, null), 0, 50)
+            view.query(
+                    new DeadLetterQuery(null, "exhausted", null, null, null, null, null, null),
+                    0,
+                    50)
                 .items())
         .extracting(DeadLetterEntry::traceId)
         .containsExactly("t2");
     assertThat(
-            view.query(new DeadLetterQuery(null, null, "download", null, 404, null, null, null), 0, 50)
+            view.query(
+                    new DeadLetterQuery(null, null, "download", null, 404, null, null, null), 0, 50)
                 .total())
         .isEqualTo(2);
     assertThat(

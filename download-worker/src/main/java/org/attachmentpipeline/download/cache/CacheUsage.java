@@ -27,18 +27,20 @@ import reactor.core.publisher.MonoSink;
  * <p>The files are measured cheaply: a committed download adds its size at once, and a periodic
  * {@link #rescan()} replaces the estimate with the truth (the upload worker deletes files). The
  * part files of this instance's own downloads are left out of the scan: their reservations already
- * count them. Room freed by a rescan or a released reservation goes to the waiting downloads in
- * the order they asked (a large one is not overtaken for ever by small ones). A download larger
- * than the whole limit could never fit: it proceeds once it is alone (nothing else reserved), so
- * the cache exceeds its limit by at most that one file, never by the window.
+ * count them. Room freed by a rescan or a released reservation goes to the waiting downloads in the
+ * order they asked (a large one is not overtaken for ever by small ones). A download larger than
+ * the whole limit could never fit: it proceeds once it is alone (nothing else reserved), so the
+ * cache exceeds its limit by at most that one file, never by the window.
  */
 public final class CacheUsage {
 
   private final Path directory;
   private final long limit;
   private final AtomicLong bytes = new AtomicLong();
+
   /** Bytes ever committed: lets a rescan keep the commits that happened while it was counting. */
   private final AtomicLong committedTotal = new AtomicLong();
+
   private final Set<Reservation> open = ConcurrentHashMap.newKeySet();
   private final Deque<Waiter> waiters = new ArrayDeque<>();
   private long reserved;
@@ -63,7 +65,10 @@ public final class CacheUsage {
     return limit;
   }
 
-  /** Whether the cache has no room for more: files and reservations over the limit, or downloads waiting for room. */
+  /**
+   * Whether the cache has no room for more: files and reservations over the limit, or downloads
+   * waiting for room.
+   */
   public synchronized boolean overLimit() {
     return bytes.get() + reserved > limit || !waiters.isEmpty();
   }
@@ -73,7 +78,10 @@ public final class CacheUsage {
     return waiters.size();
   }
 
-  /** A reservation of nothing yet for the download writing {@code part}; release it when the download ends. */
+  /**
+   * A reservation of nothing yet for the download writing {@code part}; release it when the
+   * download ends.
+   */
   public Reservation open(Path part) {
     Reservation reservation = new Reservation(part);
     open.add(reservation);
@@ -123,7 +131,10 @@ public final class CacheUsage {
         });
   }
 
-  /** The download of {@code reservation} is in the cache now, {@code size} bytes: its file replaces its reservation. */
+  /**
+   * The download of {@code reservation} is in the cache now, {@code size} bytes: its file replaces
+   * its reservation.
+   */
   void committed(Reservation reservation, long size) {
     List<Waiter> granted;
     synchronized (this) {
@@ -143,7 +154,10 @@ public final class CacheUsage {
     committed(reservation, size);
   }
 
-  /** A kept part file of {@code size} bytes taken over and given back unchanged counts as a file again. */
+  /**
+   * A kept part file of {@code size} bytes taken over and given back unchanged counts as a file
+   * again.
+   */
   void added(long size) {
     bytes.addAndGet(size);
     committedTotal.addAndGet(size);
@@ -184,7 +198,8 @@ public final class CacheUsage {
     List<Waiter> granted;
     long measured;
     synchronized (this) {
-      // commits during the scan may be missing from it: keep them (counted twice at worst, until the next scan)
+      // commits during the scan may be missing from it: keep them (counted twice at worst, until
+      // the next scan)
       measured = total + committedTotal.get() - committedBefore;
       bytes.set(measured);
       granted = admit();
@@ -229,7 +244,8 @@ public final class CacheUsage {
 
   private List<Waiter> admit() {
     List<Waiter> granted = new ArrayList<>();
-    while (!waiters.isEmpty() && fits(waiters.peekFirst().reservation, waiters.peekFirst().size, false)) {
+    while (!waiters.isEmpty()
+        && fits(waiters.peekFirst().reservation, waiters.peekFirst().size, false)) {
       Waiter waiter = waiters.pollFirst();
       resize(waiter.reservation, waiter.size);
       granted.add(waiter);

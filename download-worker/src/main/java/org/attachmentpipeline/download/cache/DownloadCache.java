@@ -13,9 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -32,8 +32,9 @@ import reactor.core.scheduler.Schedulers;
  * exclusive OS lock on its part file from creation until the file is renamed or deleted ({@link
  * #openPart}); an instance that starts deletes only the part files it can lock ({@link
  * #removeStaleParts}): their writer is dead, since the OS releases the locks of a process that
- * ends, however it ends. On Linux these are POSIX record locks ({@code fcntl}), held per process and
- * seen by every process on the host, and by other hosts on file systems that pass them on (NFSv4).
+ * ends, however it ends. On Linux these are POSIX record locks ({@code fcntl}), held per process
+ * and seen by every process on the host, and by other hosts on file systems that pass them on
+ * (NFSv4).
  */
 public final class DownloadCache {
 
@@ -90,19 +91,25 @@ public final class DownloadCache {
   public Path newPartFile(String taskId) {
     byte[] random = new byte[6];
     ThreadLocalRandom.current().nextBytes(random);
-    return directory.resolve(checked(taskId) + "." + HexFormat.of().formatHex(random) + PART_SUFFIX);
+    return directory.resolve(
+        checked(taskId) + "." + HexFormat.of().formatHex(random) + PART_SUFFIX);
   }
 
   /**
    * Moves a complete part file of {@code size} bytes to its task's final name in one atomic step;
    * the file takes the place of the download's {@code reservation} in the cache's usage.
    */
-  public Mono<Path> commit(Path part, String taskId, CacheUsage.Reservation reservation, long size) {
+  public Mono<Path> commit(
+      Path part, String taskId, CacheUsage.Reservation reservation, long size) {
     Path target = file(taskId);
     return Mono.fromCallable(
             () -> {
               Path moved =
-                  Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                  Files.move(
+                      part,
+                      target,
+                      StandardCopyOption.ATOMIC_MOVE,
+                      StandardCopyOption.REPLACE_EXISTING);
               usage.committed(reservation, size);
               return moved;
             })
@@ -111,7 +118,9 @@ public final class DownloadCache {
 
   /** Deletes a part file, if it is there. */
   public Mono<Void> discard(Path part) {
-    return Mono.fromCallable(() -> Files.deleteIfExists(part)).subscribeOn(Schedulers.boundedElastic()).then();
+    return Mono.fromCallable(() -> Files.deleteIfExists(part))
+        .subscribeOn(Schedulers.boundedElastic())
+        .then();
   }
 
   /** Deletes an open part file while it is still locked, then closes it. */
@@ -136,7 +145,8 @@ public final class DownloadCache {
         AsynchronousFileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     try {
       if (channel.tryLock() == null) {
-        throw new IOException("the new part file " + part.getFileName() + " is locked by another process");
+        throw new IOException(
+            "the new part file " + part.getFileName() + " is locked by another process");
       }
     } catch (IOException | RuntimeException e) {
       channel.close();
@@ -181,7 +191,10 @@ public final class DownloadCache {
       return channel;
     }
 
-    /** Cuts the file to its first {@code length} bytes (to write it again from there). Blocks briefly. */
+    /**
+     * Cuts the file to its first {@code length} bytes (to write it again from there). Blocks
+     * briefly.
+     */
     public void truncate(long length) throws IOException {
       channel.truncate(length);
     }
@@ -216,9 +229,9 @@ public final class DownloadCache {
   /**
    * Deletes the part files whose writer is gone (a crash mid-download, of this instance or of
    * another one sharing the directory): those that no process holds a lock on, except part files
-   * kept for resuming (they have a sidecar, written only once their bytes are on disk). A part file that
-   * another live instance is writing is locked and stays. Called at start, before any download of
-   * this instance begins: with POSIX locks, closing any channel of a file drops every lock this
+   * kept for resuming (they have a sidecar, written only once their bytes are on disk). A part file
+   * that another live instance is writing is locked and stays. Called at start, before any download
+   * of this instance begins: with POSIX locks, closing any channel of a file drops every lock this
    * process holds on it, so this must not run while this process writes part files itself.
    *
    * @return how many were deleted

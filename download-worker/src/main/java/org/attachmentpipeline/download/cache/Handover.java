@@ -39,41 +39,45 @@ final class Handover<T> {
    * gone by the time the resource is made, {@code unclaimed} gets it, on the maker's thread.
    */
   static <T> Mono<T> make(Maker<T> maker, Consumer<T> unclaimed) {
-    return Mono.<Handover<T>>create(sink -> {
-          AtomicBoolean cancelled = new AtomicBoolean();
-          sink.onCancel(() -> cancelled.set(true));
-          Runnable making = () -> {
-            Optional<T> made;
-            try {
-              made = maker.make(cancelled::get);
-            } catch (Exception e) {
-              sink.error(e);
-              return;
-            }
-            if (made.isEmpty()) {
-              sink.success();
-              return;
-            }
-            Handover<T> handover = new Handover<>(made.get());
-            if (!cancelled.get()) {
-              // delivered at once when the subscriber has requested (as every subscriber here does
-              // on subscribe); otherwise it finds the hand-over settled and gets nothing
-              sink.success(handover);
-            }
-            if (handover.settled.compareAndSet(false, true)) {
-              unclaimed.accept(handover.value);
-            }
-          };
-          try {
-            Schedulers.boundedElastic().schedule(making);
-          } catch (RejectedExecutionException e) {
-            sink.error(e);
-          }
-        })
-        .handle((handover, sink) -> {
-          if (handover.settled.compareAndSet(false, true)) {
-            sink.next(handover.value);
-          }
-        });
+    return Mono.<Handover<T>>create(
+            sink -> {
+              AtomicBoolean cancelled = new AtomicBoolean();
+              sink.onCancel(() -> cancelled.set(true));
+              Runnable making =
+                  () -> {
+                    Optional<T> made;
+                    try {
+                      made = maker.make(cancelled::get);
+                    } catch (Exception e) {
+                      sink.error(e);
+                      return;
+                    }
+                    if (made.isEmpty()) {
+                      sink.success();
+                      return;
+                    }
+                    Handover<T> handover = new Handover<>(made.get());
+                    if (!cancelled.get()) {
+                      // delivered at once when the subscriber has requested (as every subscriber
+                      // here does
+                      // on subscribe); otherwise it finds the hand-over settled and gets nothing
+                      sink.success(handover);
+                    }
+                    if (handover.settled.compareAndSet(false, true)) {
+                      unclaimed.accept(handover.value);
+                    }
+                  };
+              try {
+                Schedulers.boundedElastic().schedule(making);
+              } catch (RejectedExecutionException e) {
+                sink.error(e);
+              }
+            })
+        .handle(
+            (handover, sink) -> {
+              if (handover.settled.compareAndSet(false, true)) {
+                sink.next(handover.value);
+              }
+            });
   }
 }

@@ -45,9 +45,9 @@ import reactor.core.scheduler.Schedulers;
  * process a claim set keeps two downloads (and the expiry sweep) off the same part: with POSIX
  * locks, closing a second channel of a file drops the lock the first one holds.
  *
- * <p>A kept part counts as a cache file until it is taken over or deleted. One that no attempt takes
- * over (the retry ran on another host, or the task was given up) is deleted by {@link #sweep} once
- * older than its keep time.
+ * <p>A kept part counts as a cache file until it is taken over or deleted. One that no attempt
+ * takes over (the retry ran on another host, or the task was given up) is deleted by {@link #sweep}
+ * once older than its keep time.
  */
 public final class KeptParts {
 
@@ -72,8 +72,12 @@ public final class KeptParts {
 
     /** Whether the mark can describe a prefix to continue from. */
     boolean usable() {
-      return validator != null && !validator.isBlank() && validator.indexOf('\n') < 0 && validator.indexOf('\r') < 0
-          && length > 0 && length < total;
+      return validator != null
+          && !validator.isBlank()
+          && validator.indexOf('\n') < 0
+          && validator.indexOf('\r') < 0
+          && length > 0
+          && length < total;
     }
   }
 
@@ -89,11 +93,13 @@ public final class KeptParts {
 
   /**
    * Takes over a kept part of {@code taskId}, if there is one that no one else holds and whose
-   * sidecar matches its bytes; runs on the bounded-elastic scheduler (it reads the prefix to hash it).
+   * sidecar matches its bytes; runs on the bounded-elastic scheduler (it reads the prefix to hash
+   * it).
    *
-   * <p>A cancel never loses the part: while the prefix is hashed it stops the hashing and leaves the
-   * part kept as it was; once the part is taken over, it is either handed to the subscriber or, if
-   * the subscriber is gone by then, given back (kept again, sidecar and all): see {@link Handover}.
+   * <p>A cancel never loses the part: while the prefix is hashed it stops the hashing and leaves
+   * the part kept as it was; once the part is taken over, it is either handed to the subscriber or,
+   * if the subscriber is gone by then, given back (kept again, sidecar and all): see {@link
+   * Handover}.
    */
   public Mono<Optional<Adopted>> adopt(String taskId) {
     String safeId = DownloadCache.isSafeId(taskId) ? taskId : null;
@@ -108,8 +114,10 @@ public final class KeptParts {
    * disk and writes the sidecar last. The file replaces {@code reservation} in the cache's usage.
    * Emits false, and deletes the file, when its bytes are fewer than the mark says.
    */
-  public Mono<Boolean> keep(DownloadCache.PartFile file, Mark mark, CacheUsage.Reservation reservation) {
-    return Mono.fromCallable(() -> keepNow(file, mark, reservation)).subscribeOn(Schedulers.boundedElastic());
+  public Mono<Boolean> keep(
+      DownloadCache.PartFile file, Mark mark, CacheUsage.Reservation reservation) {
+    return Mono.fromCallable(() -> keepNow(file, mark, reservation))
+        .subscribeOn(Schedulers.boundedElastic());
   }
 
   /**
@@ -121,7 +129,8 @@ public final class KeptParts {
   public int sweep(Duration keepFor) {
     int removed = 0;
     Instant before = Instant.now().minus(keepFor);
-    try (DirectoryStream<Path> sidecars = Files.newDirectoryStream(directory, "*" + DownloadCache.PART_SUFFIX + SIDECAR_SUFFIX)) {
+    try (DirectoryStream<Path> sidecars =
+        Files.newDirectoryStream(directory, "*" + DownloadCache.PART_SUFFIX + SIDECAR_SUFFIX)) {
       for (Path sidecar : sidecars) {
         Path part = partOf(sidecar);
         if (!claimed.add(part)) {
@@ -130,7 +139,8 @@ public final class KeptParts {
         try {
           if (!Files.exists(part)) {
             Files.deleteIfExists(sidecar);
-          } else if (Files.getLastModifiedTime(sidecar).toInstant().isBefore(before) && deleteIfFree(part, sidecar)) {
+          } else if (Files.getLastModifiedTime(sidecar).toInstant().isBefore(before)
+              && deleteIfFree(part, sidecar)) {
             removed++;
           }
         } catch (NoSuchFileException goneMeanwhile) {
@@ -153,33 +163,37 @@ public final class KeptParts {
     if (!DownloadCache.isSafeId(taskId)) {
       return Mono.just(0);
     }
-    return Mono.fromCallable(() -> {
-      int removed = 0;
-      try (DirectoryStream<Path> sidecars =
-          Files.newDirectoryStream(directory, taskId + ".*" + DownloadCache.PART_SUFFIX + SIDECAR_SUFFIX)) {
-        for (Path sidecar : sidecars) {
-          Path part = partOf(sidecar);
-          if (!claimed.add(part)) {
-            continue;
-          }
-          try {
-            if (deleteIfFree(part, sidecar)) {
-              removed++;
-            }
-          } catch (NoSuchFileException goneMeanwhile) {
-            Files.deleteIfExists(sidecar);
-          } finally {
-            claimed.remove(part);
-          }
-        }
-      }
-      return removed;
-    }).subscribeOn(Schedulers.boundedElastic());
+    return Mono.fromCallable(
+            () -> {
+              int removed = 0;
+              try (DirectoryStream<Path> sidecars =
+                  Files.newDirectoryStream(
+                      directory, taskId + ".*" + DownloadCache.PART_SUFFIX + SIDECAR_SUFFIX)) {
+                for (Path sidecar : sidecars) {
+                  Path part = partOf(sidecar);
+                  if (!claimed.add(part)) {
+                    continue;
+                  }
+                  try {
+                    if (deleteIfFree(part, sidecar)) {
+                      removed++;
+                    }
+                  } catch (NoSuchFileException goneMeanwhile) {
+                    Files.deleteIfExists(sidecar);
+                  } finally {
+                    claimed.remove(part);
+                  }
+                }
+              }
+              return removed;
+            })
+        .subscribeOn(Schedulers.boundedElastic());
   }
 
   /** Deletes sidecars (and their temporary files) whose part file is gone. Run at start. */
   void removeOrphanSidecars() {
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SIDECAR_SUFFIX + "*")) {
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(directory, "*" + SIDECAR_SUFFIX + "*")) {
       for (Path file : files) {
         String name = file.getFileName().toString();
         if (name.endsWith(TEMP_SUFFIX) || !Files.exists(partOf(file))) {
@@ -195,7 +209,10 @@ public final class KeptParts {
     try {
       keepNow(adopted.file(), adopted.mark(), null);
     } catch (IOException | RuntimeException e) {
-      log.warn("Could not give back the kept part file {}: {}", adopted.file().path().getFileName(), e.toString());
+      log.warn(
+          "Could not give back the kept part file {}: {}",
+          adopted.file().path().getFileName(),
+          e.toString());
       adopted.file().close();
     }
   }
@@ -227,10 +244,12 @@ public final class KeptParts {
     return Optional.empty();
   }
 
-  private Optional<Adopted> tryAdopt(Path part, Path sidecar, BooleanSupplier cancelled) throws IOException {
+  private Optional<Adopted> tryAdopt(Path part, Path sidecar, BooleanSupplier cancelled)
+      throws IOException {
     AsynchronousFileChannel channel;
     try {
-      channel = AsynchronousFileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      channel =
+          AsynchronousFileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (NoSuchFileException gone) {
       Files.deleteIfExists(sidecar);
       return Optional.empty();
@@ -248,7 +267,11 @@ public final class KeptParts {
       }
       long size = channel.size();
       if (!mark.get().usable() || size != mark.get().length()) {
-        log.warn("Kept part file {} does not match its sidecar ({} bytes on disk, {}): deleted", part.getFileName(), size, mark.get());
+        log.warn(
+            "Kept part file {} does not match its sidecar ({} bytes on disk, {}): deleted",
+            part.getFileName(),
+            size,
+            mark.get());
         Files.deleteIfExists(sidecar);
         Files.deleteIfExists(part);
         usage.reclaimed(size);
@@ -263,7 +286,10 @@ public final class KeptParts {
         if (unreadable.getCause() instanceof InterruptedException) {
           throw unreadable;
         }
-        log.warn("Kept part file {} cannot be read back ({}): deleted", part.getFileName(), unreadable.toString());
+        log.warn(
+            "Kept part file {} cannot be read back ({}): deleted",
+            part.getFileName(),
+            unreadable.toString());
         Files.deleteIfExists(sidecar);
         Files.deleteIfExists(part);
         usage.reclaimed(size);
@@ -277,7 +303,11 @@ public final class KeptParts {
       Files.delete(sidecar);
       usage.reclaimed(size);
       adopted = true;
-      return Optional.of(new Adopted(new DownloadCache.PartFile(part, channel, () -> claimed.remove(part)), mark.get(), digest));
+      return Optional.of(
+          new Adopted(
+              new DownloadCache.PartFile(part, channel, () -> claimed.remove(part)),
+              mark.get(),
+              digest));
     } finally {
       if (!adopted) {
         channel.close();
@@ -285,7 +315,9 @@ public final class KeptParts {
     }
   }
 
-  private boolean keepNow(DownloadCache.PartFile file, Mark mark, CacheUsage.Reservation reservation) throws IOException {
+  private boolean keepNow(
+      DownloadCache.PartFile file, Mark mark, CacheUsage.Reservation reservation)
+      throws IOException {
     Path part = file.path();
     boolean ours = claimed.add(part);
     try {
@@ -310,7 +342,8 @@ public final class KeptParts {
       try (FileChannel sync = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         sync.force(true);
       }
-      Files.move(temp, sidecar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          temp, sidecar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       if (reservation != null) {
         usage.kept(reservation, mark.length());
       } else {
@@ -344,7 +377,9 @@ public final class KeptParts {
   private static boolean lock(java.nio.channels.Channel channel) throws IOException {
     try {
       FileLock lock =
-          channel instanceof FileChannel file ? file.tryLock() : ((AsynchronousFileChannel) channel).tryLock();
+          channel instanceof FileChannel file
+              ? file.tryLock()
+              : ((AsynchronousFileChannel) channel).tryLock();
       return lock != null;
     } catch (OverlappingFileLockException heldInThisProcess) {
       return false;
@@ -359,18 +394,19 @@ public final class KeptParts {
       return Optional.empty();
     }
     try {
-      return Optional.of(new Mark(
-          properties.getProperty("validator"),
-          Long.parseLong(properties.getProperty("total", "-1")),
-          Long.parseLong(properties.getProperty("length", "-1"))));
+      return Optional.of(
+          new Mark(
+              properties.getProperty("validator"),
+              Long.parseLong(properties.getProperty("total", "-1")),
+              Long.parseLong(properties.getProperty("length", "-1"))));
     } catch (NumberFormatException e) {
       return Optional.of(new Mark(null, -1, -1));
     }
   }
 
   /** The SHA-256 of the first {@code length} bytes, or empty when cancelled before the end. */
-  private static Optional<MessageDigest> hash(AsynchronousFileChannel channel, long length, BooleanSupplier cancelled)
-      throws IOException {
+  private static Optional<MessageDigest> hash(
+      AsynchronousFileChannel channel, long length, BooleanSupplier cancelled) throws IOException {
     MessageDigest sha256;
     try {
       sha256 = MessageDigest.getInstance("SHA-256");
@@ -387,7 +423,8 @@ public final class KeptParts {
         buffer.clear().limit((int) Math.min(buffer.capacity(), length - position));
         int read = channel.read(buffer, position).get();
         if (read < 0) {
-          throw new IOException("the kept part file ended after " + position + " of " + length + " bytes");
+          throw new IOException(
+              "the kept part file ended after " + position + " of " + length + " bytes");
         }
         buffer.flip();
         sha256.update(buffer);
@@ -409,6 +446,7 @@ public final class KeptParts {
   private static Path partOf(Path sidecar) {
     String name = sidecar.getFileName().toString();
     int end = name.indexOf(DownloadCache.PART_SUFFIX + SIDECAR_SUFFIX);
-    return sidecar.resolveSibling(end < 0 ? name : name.substring(0, end + DownloadCache.PART_SUFFIX.length()));
+    return sidecar.resolveSibling(
+        end < 0 ? name : name.substring(0, end + DownloadCache.PART_SUFFIX.length()));
   }
 }

@@ -10,7 +10,8 @@ import java.util.Locale;
  * Which addresses a download may connect to: none of the loopback, private, link-local (cloud
  * metadata), CGNAT, "this network", multicast, reserved and documentation ranges, in IPv4 or IPv6,
  * unless the allowlist opens a host name or a range. An IPv6 address that embeds an IPv4 one
- * (IPv4-mapped, IPv4-compatible, NAT64, 6to4) is judged by the IPv4 address as well. Every refusal names its rule.
+ * (IPv4-mapped, IPv4-compatible, NAT64, 6to4) is judged by the IPv4 address as well. Every refusal
+ * names its rule.
  */
 public final class AddressRules {
 
@@ -87,7 +88,9 @@ public final class AddressRules {
     return false;
   }
 
-  /** Why {@code address} is refused ("blocked: 10.0.0.1 is in private range 10.0.0.0/8"), or null. */
+  /**
+   * Why {@code address} is refused ("blocked: 10.0.0.1 is in private range 10.0.0.0/8"), or null.
+   */
   String check(InetAddress address) {
     byte[] bytes = address.getAddress();
     for (Cidr allowed : allowedRanges) {
@@ -134,7 +137,8 @@ public final class AddressRules {
     }
     boolean mapped = zeros80 && bytes[10] == (byte) 0xFF && bytes[11] == (byte) 0xFF;
     boolean compatible = zeros80 && bytes[10] == 0 && bytes[11] == 0 && bytes[12] != 0;
-    boolean nat64 = bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == (byte) 0xff && bytes[3] == (byte) 0x9b;
+    boolean nat64 =
+        bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == (byte) 0xff && bytes[3] == (byte) 0x9b;
     for (int i = 4; nat64 && i < 12; i++) {
       nat64 = bytes[i] == 0;
     }

@@ -23,7 +23,10 @@ final class BodyDigest {
     this(maxBytes, newSha256(), 0);
   }
 
-  /** Goes on after a prefix of {@code size} bytes already hashed into {@code sha256}: limit and hash cover the whole file. */
+  /**
+   * Goes on after a prefix of {@code size} bytes already hashed into {@code sha256}: limit and hash
+   * cover the whole file.
+   */
   BodyDigest(long maxBytes, MessageDigest sha256, long size) {
     this.maxBytes = maxBytes;
     this.sha256 = sha256;
@@ -38,7 +41,9 @@ final class BodyDigest {
     }
   }
 
-  /** A {@code Flux.handle} step: passes {@code buffer} on, or fails the body when it is too large. */
+  /**
+   * A {@code Flux.handle} step: passes {@code buffer} on, or fails the body when it is too large.
+   */
   void accept(DataBuffer buffer, SynchronousSink<DataBuffer> sink) {
     size += buffer.readableByteCount();
     if (size > maxBytes) {
@@ -63,6 +68,7 @@ final class BodyDigest {
   }
 
   static BodyException tooLarge(long maxBytes) {
-    return new BodyException(FailureKind.TOO_LARGE, "body is larger than the limit of " + maxBytes + " bytes");
+    return new BodyException(
+        FailureKind.TOO_LARGE, "body is larger than the limit of " + maxBytes + " bytes");
   }
 }

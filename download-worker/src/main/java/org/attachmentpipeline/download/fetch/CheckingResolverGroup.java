@@ -50,10 +50,15 @@ final class CheckingResolverGroup extends AddressResolverGroup<InetSocketAddress
     HostForm form = HostForm.of(host);
     if (form instanceof HostForm.Unreadable unreadable) {
       throw new BlockedAddressException(
-          unreadable.why().startsWith("blocked: ") ? unreadable.why() : "blocked: " + host + " is not a plain host name");
+          unreadable.why().startsWith("blocked: ")
+              ? unreadable.why()
+              : "blocked: " + host + " is not a plain host name");
     }
     if (form instanceof HostForm.Address address) {
-      String why = address.canonical() ? rules.check(address.address()) : "blocked: " + host + " is a non-canonical IPv4 spelling";
+      String why =
+          address.canonical()
+              ? rules.check(address.address())
+              : "blocked: " + host + " is a non-canonical IPv4 spelling";
       if (why != null) {
         throw new BlockedAddressException(why);
       }
@@ -69,7 +74,9 @@ final class CheckingResolverGroup extends AddressResolverGroup<InetSocketAddress
         String why = rules.check(address);
         if (why != null) {
           throw new BlockedAddressException(
-              addresses.length == 1 ? why : why + " (" + bare + " resolves to " + Arrays.toString(addresses) + ")");
+              addresses.length == 1
+                  ? why
+                  : why + " (" + bare + " resolves to " + Arrays.toString(addresses) + ")");
         }
       }
     }

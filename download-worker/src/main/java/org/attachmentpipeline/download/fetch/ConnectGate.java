@@ -8,11 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
- * The last check before a socket opens: the address Netty is about to connect to, however it got
- * it (a literal Netty read itself, or the checking resolver), must pass the {@link AddressRules}.
- * The URL policy and the resolver already refuse every hostile host; this gate makes a parser
- * disagreement between them and Netty (issue 15.1: zone ids) fail closed instead of connecting.
- * A host name the allowlist names is let through, as at resolution.
+ * The last check before a socket opens: the address Netty is about to connect to, however it got it
+ * (a literal Netty read itself, or the checking resolver), must pass the {@link AddressRules}. The
+ * URL policy and the resolver already refuse every hostile host; this gate makes a parser
+ * disagreement between them and Netty (issue 15.1: zone ids) fail closed instead of connecting. A
+ * host name the allowlist names is let through, as at resolution.
  */
 @ChannelHandler.Sharable
 final class ConnectGate extends ChannelOutboundHandlerAdapter {
@@ -24,7 +24,11 @@ final class ConnectGate extends ChannelOutboundHandlerAdapter {
   }
 
   @Override
-  public void connect(ChannelHandlerContext ctx, SocketAddress remote, SocketAddress local, ChannelPromise promise) {
+  public void connect(
+      ChannelHandlerContext ctx,
+      SocketAddress remote,
+      SocketAddress local,
+      ChannelPromise promise) {
     String why = refusal(remote);
     if (why != null) {
       promise.setFailure(new BlockedAddressException(why));

@@ -30,7 +30,10 @@ final class FailureClassifier {
   Failure classify(Throwable error) {
     Failure failure = classifyUnredacted(error);
     return new Failure(
-        failure.kind(), failure.code(), UrlRedaction.redactUrlsIn(failure.message()), failure.retryAfter());
+        failure.kind(),
+        failure.code(),
+        UrlRedaction.redactUrlsIn(failure.message()),
+        failure.retryAfter());
   }
 
   private Failure classifyUnredacted(Throwable error) {
@@ -63,10 +66,12 @@ final class FailureClassifier {
           FailureKind.TIMEOUT, "no response or no bytes within the read timeout of " + readTimeout);
     }
     if (cause instanceof TimeoutException) {
-      return Failure.of(FailureKind.TIMEOUT, "download exceeded the total timeout of " + totalTimeout);
+      return Failure.of(
+          FailureKind.TIMEOUT, "download exceeded the total timeout of " + totalTimeout);
     }
     if (cause instanceof PrematureCloseException) {
-      return Failure.of(FailureKind.CONNECTION, "connection closed before the response was complete");
+      return Failure.of(
+          FailureKind.CONNECTION, "connection closed before the response was complete");
     }
     if (cause instanceof UnknownHostException) {
       return Failure.of(FailureKind.CONNECTION, "unknown host: " + cause.getMessage());

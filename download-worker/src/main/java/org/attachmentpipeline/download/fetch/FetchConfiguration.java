@@ -17,10 +17,10 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Builds the HTTP client once and shares it: one connection pool sized to the download
- * concurrency, a connect timeout on the channel, redirects left to the downloader, and, with the
- * URL policy on, a name resolver that checks every address it resolves to before Netty connects to
- * it, and a {@link ConnectGate} that checks the address of every socket before it opens.
+ * Builds the HTTP client once and shares it: one connection pool sized to the download concurrency,
+ * a connect timeout on the channel, redirects left to the downloader, and, with the URL policy on,
+ * a name resolver that checks every address it resolves to before Netty connects to it, and a
+ * {@link ConnectGate} that checks the address of every socket before it opens.
  */
 @Configuration(proxyBeanMethods = false)
 class FetchConfiguration {
@@ -30,10 +30,14 @@ class FetchConfiguration {
 
   @Bean
   DownloadCache downloadCache(DownloadProperties properties) {
-    DownloadCache cache = new DownloadCache(properties.cacheDir(), properties.cacheMaxBytes().toBytes());
+    DownloadCache cache =
+        new DownloadCache(properties.cacheDir(), properties.cacheMaxBytes().toBytes());
     int stale = cache.removeStaleParts();
     if (stale > 0) {
-      log.info("Removed {} part files whose writer is gone (no process holds their lock) from {}", stale, cache.directory());
+      log.info(
+          "Removed {} part files whose writer is gone (no process holds their lock) from {}",
+          stale,
+          cache.directory());
     }
     return cache;
   }
@@ -53,10 +57,14 @@ class FetchConfiguration {
 
   @Bean
   WebClient downloadWebClient(
-      ConnectionProvider downloadConnectionProvider, AddressRules downloadAddressRules, DownloadProperties properties) {
+      ConnectionProvider downloadConnectionProvider,
+      AddressRules downloadAddressRules,
+      DownloadProperties properties) {
     HttpClient httpClient =
         HttpClient.create(downloadConnectionProvider)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(properties.connectTimeout().toMillis()))
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                Math.toIntExact(properties.connectTimeout().toMillis()))
             // time to the response headers; a host may set its own per request
             .responseTimeout(properties.readTimeout())
             // the downloader follows redirects itself, checking every hop
@@ -66,18 +74,24 @@ class FetchConfiguration {
       httpClient =
           httpClient
               .resolver(
-                  new CheckingResolverGroup(downloadAddressRules, InetAddress::getAllByName, Schedulers.boundedElastic()))
+                  new CheckingResolverGroup(
+                      downloadAddressRules, InetAddress::getAllByName, Schedulers.boundedElastic()))
               // the last check, on the address the socket connects to
-              .doOnChannelInit((observer, channel, remote) -> channel.pipeline().addFirst(CONNECT_GATE, gate));
+              .doOnChannelInit(
+                  (observer, channel, remote) -> channel.pipeline().addFirst(CONNECT_GATE, gate));
     } else {
-      log.warn("The URL policy is off (pipeline.download.url-policy.enabled=false): any address may be downloaded from");
+      log.warn(
+          "The URL policy is off (pipeline.download.url-policy.enabled=false): any address may be"
+              + " downloaded from");
     }
     return WebClient.builder().clientConnector(new ReactorClientHttpConnector(httpClient)).build();
   }
 
   @Bean
   UrlPolicy urlPolicy(AddressRules downloadAddressRules, DownloadProperties properties) {
-    return properties.urlPolicy().enabled() ? UrlPolicy.checking(downloadAddressRules) : UrlPolicy.allowAll();
+    return properties.urlPolicy().enabled()
+        ? UrlPolicy.checking(downloadAddressRules)
+        : UrlPolicy.allowAll();
   }
 
   @Bean
@@ -101,7 +115,8 @@ class FetchConfiguration {
         hostRules,
         new WebClientDownloader.DownloadLimits(
             properties.maxFileSize().toBytes(), properties.maxRedirects(), properties.userAgent()),
-        new PartFiles.ResumeRules(properties.resume().enabled(), properties.resume().minSize().toBytes()),
+        new PartFiles.ResumeRules(
+            properties.resume().enabled(), properties.resume().minSize().toBytes()),
         new TransferMetrics(meterRegistry),
         Clock.systemUTC());
   }

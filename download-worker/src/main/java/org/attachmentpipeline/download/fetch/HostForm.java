@@ -22,10 +22,15 @@ sealed interface HostForm {
   /** A host name: it goes to the checking resolver, which checks every address it resolves to. */
   record Name(String name) implements HostForm {}
 
-  /** An address written in the URL; {@code canonical} when it is a plain dotted quad or IPv6 literal. */
+  /**
+   * An address written in the URL; {@code canonical} when it is a plain dotted quad or IPv6
+   * literal.
+   */
   record Address(InetAddress address, boolean canonical) implements HostForm {}
 
-  /** A host the guard refuses because it cannot read it with certainty; {@code why} says which rule. */
+  /**
+   * A host the guard refuses because it cannot read it with certainty; {@code why} says which rule.
+   */
   record Unreadable(FailureKind kind, String why) implements HostForm {}
 
   Pattern NAME = Pattern.compile("([a-z0-9-]+\\.)*[a-z0-9-]+\\.?");
@@ -36,14 +41,18 @@ sealed interface HostForm {
   static HostForm of(String host) {
     String text = host.toLowerCase(Locale.ROOT);
     if (text.startsWith("[") || text.endsWith("]") || text.indexOf(':') >= 0) {
-      return ipv6(host, text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text);
+      return ipv6(
+          host,
+          text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text);
     }
     if (text.indexOf('%') >= 0) {
-      return new Unreadable(FailureKind.BAD_URL, "unusable URL: the host " + host + " is percent-encoded");
+      return new Unreadable(
+          FailureKind.BAD_URL, "unusable URL: the host " + host + " is percent-encoded");
     }
     if (!NAME.matcher(text).matches()) {
       return new Unreadable(
-          FailureKind.BAD_URL, "unusable URL: the host " + host + " has characters a host name cannot have");
+          FailureKind.BAD_URL,
+          "unusable URL: the host " + host + " has characters a host name cannot have");
     }
     return endsInNumber(text) ? ipv4(host, text) : new Name(text);
   }
@@ -53,7 +62,11 @@ sealed interface HostForm {
     if (zone >= 0) {
       return new Unreadable(
           FailureKind.DISALLOWED_URL,
-          "blocked: " + host + " has an IPv6 zone id (" + inner.substring(zone) + "); zone ids are refused");
+          "blocked: "
+              + host
+              + " has an IPv6 zone id ("
+              + inner.substring(zone)
+              + "); zone ids are refused");
     }
     String unreadable = "blocked: " + host + " is not an IPv6 address the URL policy can read";
     if (!IPV6_CHARS.matcher(inner).matches() || inner.indexOf(':') < 0) {
@@ -67,7 +80,8 @@ sealed interface HostForm {
       // a valid literal: no lookup happens
       InetAddress jdk = InetAddress.getByName(inner);
       if (!jdk.equals(InetAddress.getByAddress(client))) {
-        return new Unreadable(FailureKind.DISALLOWED_URL, unreadable + " (the HTTP client and the JDK disagree)");
+        return new Unreadable(
+            FailureKind.DISALLOWED_URL, unreadable + " (the HTTP client and the JDK disagree)");
       }
       return new Address(jdk, true);
     } catch (UnknownHostException e) {
@@ -78,7 +92,10 @@ sealed interface HostForm {
   private static HostForm ipv4(String host, String text) {
     if (text.endsWith(".")) {
       return new Unreadable(
-          FailureKind.DISALLOWED_URL, "blocked: " + host + " is a numeric host with a trailing dot; write the address without it");
+          FailureKind.DISALLOWED_URL,
+          "blocked: "
+              + host
+              + " is a numeric host with a trailing dot; write the address without it");
     }
     InetAddress canonical = HostLiterals.literal(text);
     if (canonical != null) {
@@ -87,12 +104,18 @@ sealed interface HostForm {
     InetAddress spelled = HostLiterals.nonCanonicalIpv4(text);
     if (spelled == null) {
       return new Unreadable(
-          FailureKind.DISALLOWED_URL, "blocked: " + host + " looks like an IPv4 address but is not one the URL policy can read");
+          FailureKind.DISALLOWED_URL,
+          "blocked: "
+              + host
+              + " looks like an IPv4 address but is not one the URL policy can read");
     }
     return new Address(spelled, false);
   }
 
-  /** The WHATWG URL rule: a host whose last label (a trailing dot aside) is a number is an IPv4 address. */
+  /**
+   * The WHATWG URL rule: a host whose last label (a trailing dot aside) is a number is an IPv4
+   * address.
+   */
   private static boolean endsInNumber(String text) {
     String[] labels = text.split("\\.", -1);
     int last = labels.length - 1;

@@ -6,15 +6,16 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Reads the host of a URL the way a browser would (WHATWG URL standard): {@code 2130706433},
- * {@code 0177.0.0.1} and {@code 0x7f.1} are all 127.0.0.1. Such spellings are how hostile URLs slip
- * past checks that only look for dotted quads, so the policy treats them as the addresses they
- * denote and never lets another parser guess.
+ * Reads the host of a URL the way a browser would (WHATWG URL standard): {@code 2130706433}, {@code
+ * 0177.0.0.1} and {@code 0x7f.1} are all 127.0.0.1. Such spellings are how hostile URLs slip past
+ * checks that only look for dotted quads, so the policy treats them as the addresses they denote
+ * and never lets another parser guess.
  */
 final class HostLiterals {
 
   private static final Pattern CANONICAL_V4 =
-      Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+      Pattern.compile(
+          "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
   private static final Pattern NUMERIC_PART = Pattern.compile("0[xX][0-9a-fA-F]*|[0-9]+");
 
   private HostLiterals() {}
@@ -26,7 +27,9 @@ final class HostLiterals {
 
   static boolean isIpv6(String host) {
     String bare = unbracket(host);
-    return bare.indexOf(':') >= 0 && bare.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.' || c == '%');
+    return bare.indexOf(':') >= 0
+        && bare.chars()
+            .allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.' || c == '%');
   }
 
   /** The IPv6 or canonical IPv4 literal {@code host} names, or null when it is not one. */

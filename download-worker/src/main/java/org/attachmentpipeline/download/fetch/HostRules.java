@@ -16,16 +16,24 @@ public final class HostRules {
 
   /** The settings that apply to one host. */
   public record Settings(
-      Map<String, String> headers, int maxConcurrency, Duration readTimeout, Duration totalTimeout) {}
+      Map<String, String> headers,
+      int maxConcurrency,
+      Duration readTimeout,
+      Duration totalTimeout) {}
 
   private final Map<String, DownloadProperties.Host> hosts = new HashMap<>();
   private final Settings defaults;
 
   public HostRules(DownloadProperties properties) {
-    properties.hosts().forEach((host, settings) -> hosts.put(host.toLowerCase(Locale.ROOT), settings));
+    properties
+        .hosts()
+        .forEach((host, settings) -> hosts.put(host.toLowerCase(Locale.ROOT), settings));
     this.defaults =
         new Settings(
-            Map.of(), properties.maxConcurrency(), properties.readTimeout(), properties.totalTimeout());
+            Map.of(),
+            properties.maxConcurrency(),
+            properties.readTimeout(),
+            properties.totalTimeout());
   }
 
   /** The settings of {@code host} (null or empty: the defaults). */
@@ -36,7 +44,9 @@ public final class HostRules {
     }
     return new Settings(
         configured.headers(),
-        configured.maxConcurrency() == null ? defaults.maxConcurrency() : configured.maxConcurrency(),
+        configured.maxConcurrency() == null
+            ? defaults.maxConcurrency()
+            : configured.maxConcurrency(),
         configured.readTimeout() == null ? defaults.readTimeout() : configured.readTimeout(),
         configured.totalTimeout() == null ? defaults.totalTimeout() : configured.totalTimeout());
   }

@@ -19,7 +19,10 @@ import reactor.core.publisher.Mono;
  */
 final class PartFiles {
 
-  /** Failures after which the bytes already written are still good: the body was cut, or the source was busy. */
+  /**
+   * Failures after which the bytes already written are still good: the body was cut, or the source
+   * was busy.
+   */
   private static final Set<FailureKind> CONTINUABLE =
       EnumSet.of(FailureKind.CONNECTION, FailureKind.TIMEOUT, FailureKind.HTTP_TRANSIENT);
 
@@ -36,9 +39,13 @@ final class PartFiles {
     this.rules = rules;
   }
 
-  /** The part file of a new attempt of {@code taskId}: a kept one taken over, or a new one; open and locked. */
+  /**
+   * The part file of a new attempt of {@code taskId}: a kept one taken over, or a new one; open and
+   * locked.
+   */
   Mono<Transfer> open(String taskId) {
-    Mono<Optional<KeptParts.Adopted>> kept = rules.enabled() ? cache.kept().adopt(taskId) : Mono.just(Optional.empty());
+    Mono<Optional<KeptParts.Adopted>> kept =
+        rules.enabled() ? cache.kept().adopt(taskId) : Mono.just(Optional.empty());
     return kept.flatMap(
         adopted ->
             adopted.isPresent()
@@ -50,24 +57,39 @@ final class PartFiles {
    * A failed attempt keeps its part file when it was cut off from a source that can continue it
    * (the next attempt asks for the rest), and deletes it otherwise.
    */
-  Mono<DownloadOutcome> settle(DownloadOutcome.Failed outcome, Transfer transfer, CacheUsage.Reservation reservation) {
-    Optional<KeptParts.Mark> mark = rules.enabled() && CONTINUABLE.contains(outcome.failure().kind())
-        ? transfer.keepable(rules.minSize()) : Optional.empty();
+  Mono<DownloadOutcome> settle(
+      DownloadOutcome.Failed outcome, Transfer transfer, CacheUsage.Reservation reservation) {
+    Optional<KeptParts.Mark> mark =
+        rules.enabled() && CONTINUABLE.contains(outcome.failure().kind())
+            ? transfer.keepable(rules.minSize())
+            : Optional.empty();
     if (mark.isEmpty()) {
       return discard(outcome.task(), transfer).thenReturn(outcome);
     }
-    return cache.kept()
+    return cache
+        .kept()
         .keep(transfer.file(), mark.get(), reservation)
-        .doOnNext(kept -> {
-          if (kept) {
-            log.info("Kept {} of {} bytes of task_id={} to continue on its next attempt",
-                mark.get().length(), mark.get().total(), outcome.task().taskId());
-          }
-        })
-        .onErrorResume(error -> {
-          log.warn("Could not keep the part file of task_id={}: {}", outcome.task().taskId(), error.toString());
-          return cache.discard(transfer.file().path()).onErrorResume(ignored -> Mono.empty()).thenReturn(false);
-        })
+        .doOnNext(
+            kept -> {
+              if (kept) {
+                log.info(
+                    "Kept {} of {} bytes of task_id={} to continue on its next attempt",
+                    mark.get().length(),
+                    mark.get().total(),
+                    outcome.task().taskId());
+              }
+            })
+        .onErrorResume(
+            error -> {
+              log.warn(
+                  "Could not keep the part file of task_id={}: {}",
+                  outcome.task().taskId(),
+                  error.toString());
+              return cache
+                  .discard(transfer.file().path())
+                  .onErrorResume(ignored -> Mono.empty())
+                  .thenReturn(false);
+            })
         .thenReturn(outcome);
   }
 
@@ -77,7 +99,10 @@ final class PartFiles {
         .discard(transfer.file())
         .onErrorResume(
             error -> {
-              log.warn("Could not delete the part file of task_id={}: {}", task.taskId(), error.toString());
+              log.warn(
+                  "Could not delete the part file of task_id={}: {}",
+                  task.taskId(),
+                  error.toString());
               return Mono.empty();
             });
   }

@@ -20,25 +20,30 @@ final class Resumability {
 
   private Resumability() {}
 
-  /** The part of a representation a {@code 206} carries: bytes {@code start} to {@code end} of {@code total}. */
+  /**
+   * The part of a representation a {@code 206} carries: bytes {@code start} to {@code end} of
+   * {@code total}.
+   */
   record ContentRange(long start, long end, long total) {}
 
   /**
-   * The validator to send in {@code If-Range} later: a strong ETag (never a weak {@code W/} one), or,
-   * without any ETag, a Last-Modified date that is strong by RFC 9110 8.8.2.2 (at least one second
-   * before the response's Date). Null when the response has none: it is never continued.
+   * The validator to send in {@code If-Range} later: a strong ETag (never a weak {@code W/} one),
+   * or, without any ETag, a Last-Modified date that is strong by RFC 9110 8.8.2.2 (at least one
+   * second before the response's Date). Null when the response has none: it is never continued.
    */
   static String strongValidator(HttpHeaders headers) {
     String etag = headers.getFirst(HttpHeaders.ETAG);
     if (etag != null) {
       String trimmed = etag.trim();
-      // a weak ETag says the bytes may differ between two answers: a weak validator is never good for a range
+      // a weak ETag says the bytes may differ between two answers: a weak validator is never good
+      // for a range
       return isStrongEntityTag(trimmed) ? trimmed : null;
     }
     String lastModified = headers.getFirst(HttpHeaders.LAST_MODIFIED);
     Optional<ZonedDateTime> modified = date(lastModified);
     Optional<ZonedDateTime> sent = date(headers.getFirst(HttpHeaders.DATE));
-    if (modified.isPresent() && sent.isPresent()
+    if (modified.isPresent()
+        && sent.isPresent()
         && !Duration.between(modified.get(), sent.get()).minusSeconds(1).isNegative()) {
       return lastModified.trim();
     }
@@ -57,7 +62,9 @@ final class Resumability {
     return false;
   }
 
-  /** {@code Content-Range: bytes 100-199/200}; empty when absent, malformed or of an unknown total. */
+  /**
+   * {@code Content-Range: bytes 100-199/200}; empty when absent, malformed or of an unknown total.
+   */
   static Optional<ContentRange> contentRange(String header) {
     if (header == null) {
       return Optional.empty();
@@ -95,19 +102,34 @@ final class Resumability {
       return etag == null || etag.trim().equals(askedWith);
     }
     String lastModified = headers.getFirst(HttpHeaders.LAST_MODIFIED);
-    return headers.getFirst(HttpHeaders.ETAG) == null && (lastModified == null || lastModified.trim().equals(askedWith));
+    return headers.getFirst(HttpHeaders.ETAG) == null
+        && (lastModified == null || lastModified.trim().equals(askedWith));
   }
 
   /** Why a {@code 206} is not the rest of the kept bytes {@code asking} describes, if it is not. */
-  static Optional<String> mismatch(KeptParts.Mark asking, HttpHeaders headers, OptionalLong announced) {
+  static Optional<String> mismatch(
+      KeptParts.Mark asking, HttpHeaders headers, OptionalLong announced) {
     Optional<ContentRange> range = contentRange(headers.getFirst(HttpHeaders.CONTENT_RANGE));
     if (range.isEmpty()) {
       return Optional.of("a 206 without a usable Content-Range");
     }
     ContentRange got = range.get();
-    if (got.start() != asking.length() || got.total() != asking.total() || got.end() != asking.total() - 1) {
-      return Optional.of("a 206 for bytes " + got.start() + "-" + got.end() + "/" + got.total()
-          + " instead of " + asking.length() + "-" + (asking.total() - 1) + "/" + asking.total());
+    if (got.start() != asking.length()
+        || got.total() != asking.total()
+        || got.end() != asking.total() - 1) {
+      return Optional.of(
+          "a 206 for bytes "
+              + got.start()
+              + "-"
+              + got.end()
+              + "/"
+              + got.total()
+              + " instead of "
+              + asking.length()
+              + "-"
+              + (asking.total() - 1)
+              + "/"
+              + asking.total());
     }
     if (announced.isPresent() && announced.getAsLong() != asking.total() - asking.length()) {
       return Optional.of("a 206 whose Content-Length does not match its Content-Range");
@@ -119,7 +141,9 @@ final class Resumability {
   }
 
   private static boolean isStrongEntityTag(String tag) {
-    return tag.length() >= 2 && tag.charAt(0) == '"' && tag.charAt(tag.length() - 1) == '"'
+    return tag.length() >= 2
+        && tag.charAt(0) == '"'
+        && tag.charAt(tag.length() - 1) == '"'
         && tag.indexOf('"', 1) == tag.length() - 1;
   }
 

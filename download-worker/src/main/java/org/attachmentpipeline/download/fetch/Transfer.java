@@ -45,12 +45,18 @@ final class Transfer {
     return file;
   }
 
-  /** The kept prefix to ask the rest of ({@code Range} and {@code If-Range}), or null: ask for the whole body. */
+  /**
+   * The kept prefix to ask the rest of ({@code Range} and {@code If-Range}), or null: ask for the
+   * whole body.
+   */
   KeptParts.Mark asking() {
     return asking;
   }
 
-  /** The digest of the kept prefix, to continue hashing the rest with (a copy: the prefix stays as it is). */
+  /**
+   * The digest of the kept prefix, to continue hashing the rest with (a copy: the prefix stays as
+   * it is).
+   */
   MessageDigest prefixDigest() {
     try {
       return (MessageDigest) prefixDigest.clone();
@@ -89,9 +95,14 @@ final class Transfer {
     written += bytes;
   }
 
-  /** What to keep for the next attempt, if the bytes on disk are a prefix of a representation that may be continued. */
+  /**
+   * What to keep for the next attempt, if the bytes on disk are a prefix of a representation that
+   * may be continued.
+   */
   Optional<KeptParts.Mark> keepable(long minSize) {
     KeptParts.Mark mark = new KeptParts.Mark(validator, total, written);
-    return validator != null && total >= minSize && written > 0 && written < total ? Optional.of(mark) : Optional.empty();
+    return validator != null && total >= minSize && written > 0 && written < total
+        ? Optional.of(mark)
+        : Optional.empty();
   }
 }

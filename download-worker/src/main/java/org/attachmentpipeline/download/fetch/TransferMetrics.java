@@ -15,17 +15,19 @@ final class TransferMetrics {
   private final Counter restarted;
 
   TransferMetrics(MeterRegistry registry) {
-    this.fetched = Counter.builder("pipeline.download.bytes.fetched")
-        .description("body bytes received from the sources, cut-off attempts included")
-        .baseUnit("bytes")
-        .register(registry);
+    this.fetched =
+        Counter.builder("pipeline.download.bytes.fetched")
+            .description("body bytes received from the sources, cut-off attempts included")
+            .baseUnit("bytes")
+            .register(registry);
     this.continued = resumed(registry, "continued");
     this.restarted = resumed(registry, "restarted");
   }
 
   private static Counter resumed(MeterRegistry registry, String outcome) {
     return Counter.builder("pipeline.download.resumed")
-        .description("downloads that found a kept part file: continued from it, or restarted from byte 0")
+        .description(
+            "downloads that found a kept part file: continued from it, or restarted from byte 0")
         .tag("outcome", outcome)
         .register(registry);
   }
@@ -39,7 +41,10 @@ final class TransferMetrics {
     continued.increment();
   }
 
-  /** A kept part could not be continued (200, 416, another representation): the download starts over. */
+  /**
+   * A kept part could not be continued (200, 416, another representation): the download starts
+   * over.
+   */
   void restarted() {
     restarted.increment();
   }

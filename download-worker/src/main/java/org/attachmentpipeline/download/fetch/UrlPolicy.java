@@ -17,7 +17,9 @@ public interface UrlPolicy {
   /** The failure ({@code DISALLOWED_URL}) that refuses {@code uri}, or empty to allow it. */
   Optional<Failure> check(URI uri);
 
-  /** A policy that allows every http(s) URL ({@code pipeline.download.url-policy.enabled=false}). */
+  /**
+   * A policy that allows every http(s) URL ({@code pipeline.download.url-policy.enabled=false}).
+   */
   static UrlPolicy allowAll() {
     return uri -> Optional.empty();
   }
@@ -61,9 +63,15 @@ public interface UrlPolicy {
         return Optional.ofNullable(rule).map(why -> Failure.of(FailureKind.DISALLOWED_URL, why));
       }
       String shown = address.address().getHostAddress();
-      String why = rule != null
-          ? rule.replaceFirst("^blocked: ", "blocked: " + host + " = ")
-          : "blocked: " + host + " is a non-canonical spelling of " + shown + "; write it as " + shown;
+      String why =
+          rule != null
+              ? rule.replaceFirst("^blocked: ", "blocked: " + host + " = ")
+              : "blocked: "
+                  + host
+                  + " is a non-canonical spelling of "
+                  + shown
+                  + "; write it as "
+                  + shown;
       return Optional.of(Failure.of(FailureKind.DISALLOWED_URL, why));
     };
   }

@@ -83,13 +83,19 @@ final class WebClientDownloader implements Downloader {
   /** The limits of one download. */
   record DownloadLimits(long maxBytes, int maxRedirects, String userAgent) {}
 
-  /** The source cannot continue the kept bytes (416, another representation): ask again for the whole body. */
+  /**
+   * The source cannot continue the kept bytes (416, another representation): ask again for the
+   * whole body.
+   */
   private record StartOver() {}
 
   /** A redirect to follow; the response it came with is already released. */
   private record Redirect(URI to) {}
 
-  /** No room in the cache for {@code bytes}: the response is let go, and asked for again once there is. */
+  /**
+   * No room in the cache for {@code bytes}: the response is let go, and asked for again once there
+   * is.
+   */
   private record NoRoom(long bytes) {}
 
   @Override
@@ -99,7 +105,8 @@ final class WebClientDownloader implements Downloader {
 
   private Mono<DownloadOutcome> start(DownloadTask task) {
     if (!DownloadCache.isSafeId(task.taskId())) {
-      return failed(task, Failure.of(FailureKind.INVALID_RECORD, "task id cannot name a cache file"));
+      return failed(
+          task, Failure.of(FailureKind.INVALID_RECORD, "task id cannot name a cache file"));
     }
     URI uri;
     try {
@@ -107,26 +114,30 @@ final class WebClientDownloader implements Downloader {
     } catch (URISyntaxException e) {
       return failed(task, Failure.of(FailureKind.BAD_URL, "unusable URL: " + e.getReason()));
     }
-    // the part file stays open, and so locked against other instances' clean-up, until renamed, kept or deleted
+    // the part file stays open, and so locked against other instances' clean-up, until renamed,
+    // kept or deleted
     return Mono.usingWhen(
         parts.open(task.taskId()),
         transfer -> run(task, uri, transfer),
         transfer -> transfer.file().closeLater(),
         (transfer, error) -> parts.discard(task, transfer),
-        // stopped from outside (its partition went to another instance, shutdown): leave no part file
+        // stopped from outside (its partition went to another instance, shutdown): leave no part
+        // file
         transfer -> parts.discard(task, transfer));
   }
 
   private Mono<DownloadOutcome> run(DownloadTask task, URI uri, Transfer transfer) {
     CacheUsage.Reservation reservation = cache.usage().open(transfer.file().path());
     return attempt(task, uri, transfer, reservation)
-        .onErrorResume(error -> Mono.just(new DownloadOutcome.Failed(task, classifier.classify(error))))
+        .onErrorResume(
+            error -> Mono.just(new DownloadOutcome.Failed(task, classifier.classify(error))))
         .flatMap(
             outcome ->
                 outcome instanceof DownloadOutcome.Failed failed
                     ? parts.settle(failed, transfer, reservation)
                     : Mono.just(outcome))
-        // failed or cancelled: its room goes back (a committed or kept download's room is its file already)
+        // failed or cancelled: its room goes back (a committed or kept download's room is its file
+        // already)
         .doFinally(signal -> reservation.release());
   }
 
@@ -135,34 +146,58 @@ final class WebClientDownloader implements Downloader {
    * response, the attempt lets it go unread and waits for room outside the timeout (holding an
    * unread response would run into the read timeout), then asks again.
    */
-  private Mono<DownloadOutcome> attempt(DownloadTask task, URI uri, Transfer transfer, CacheUsage.Reservation reservation) {
+  private Mono<DownloadOutcome> attempt(
+      DownloadTask task, URI uri, Transfer transfer, CacheUsage.Reservation reservation) {
     Duration totalTimeout = hosts.forHost(uri.getHost()).totalTimeout();
     return hop(task, uri, 0, transfer, reservation)
-        .timeout(totalTimeout, Mono.error(() -> new BodyException(
-            FailureKind.TIMEOUT, "download exceeded the total timeout of " + totalTimeout)))
+        .timeout(
+            totalTimeout,
+            Mono.error(
+                () ->
+                    new BodyException(
+                        FailureKind.TIMEOUT,
+                        "download exceeded the total timeout of " + totalTimeout)))
         .flatMap(
             step -> {
               if (step instanceof NoRoom noRoom) {
-                return cache.usage().awaitRoom(reservation, noRoom.bytes())
+                return cache
+                    .usage()
+                    .awaitRoom(reservation, noRoom.bytes())
                     .then(Mono.defer(() -> attempt(task, uri, transfer, reservation)));
               }
               if (step instanceof StartOver) {
-                return transfer.startOver(null, -1).then(Mono.defer(() -> attempt(task, uri, transfer, reservation)));
+                return transfer
+                    .startOver(null, -1)
+                    .then(Mono.defer(() -> attempt(task, uri, transfer, reservation)));
               }
               return Mono.just((DownloadOutcome) step);
             });
   }
 
-  private Mono<Object> hop(DownloadTask task, URI uri, int redirects, Transfer transfer, CacheUsage.Reservation reservation) {
+  private Mono<Object> hop(
+      DownloadTask task,
+      URI uri,
+      int redirects,
+      Transfer transfer,
+      CacheUsage.Reservation reservation) {
     Optional<Failure> refused = urlPolicy.check(uri);
     if (refused.isPresent()) {
       Failure failure = refused.get();
-      return Mono.just(new DownloadOutcome.Failed(task, redirects == 0 ? failure
-          : new Failure(failure.kind(), failure.code(), failure.message() + " (after " + redirects + " redirects)", null)));
+      return Mono.just(
+          new DownloadOutcome.Failed(
+              task,
+              redirects == 0
+                  ? failure
+                  : new Failure(
+                      failure.kind(),
+                      failure.code(),
+                      failure.message() + " (after " + redirects + " redirects)",
+                      null)));
     }
     if (uri.getHost() == null) {
       return Mono.just(
-          new DownloadOutcome.Failed(task, Failure.of(FailureKind.BAD_URL, "unusable URL: the host is not a valid name")));
+          new DownloadOutcome.Failed(
+              task, Failure.of(FailureKind.BAD_URL, "unusable URL: the host is not a valid name")));
     }
     HostRules.Settings host = hosts.forHost(uri.getHost());
     KeptParts.Mark asking = transfer.asking();
@@ -180,7 +215,16 @@ final class WebClientDownloader implements Downloader {
             })
         .httpRequest(request -> responseTimeout(request.getNativeRequest(), host.readTimeout()))
         .exchangeToMono(
-            response -> receive(task, uri, response, redirects, transfer, asking, reservation, host.readTimeout()))
+            response ->
+                receive(
+                    task,
+                    uri,
+                    response,
+                    redirects,
+                    transfer,
+                    asking,
+                    reservation,
+                    host.readTimeout()))
         .flatMap(
             step ->
                 step instanceof Redirect redirect
@@ -205,7 +249,8 @@ final class WebClientDownloader implements Downloader {
       Duration readTimeout) {
     int status = response.statusCode().value();
     HttpHeaders headers = response.headers().asHttpHeaders();
-    if (response.statusCode().is3xxRedirection() && headers.getFirst(HttpHeaders.LOCATION) != null) {
+    if (response.statusCode().is3xxRedirection()
+        && headers.getFirst(HttpHeaders.LOCATION) != null) {
       return Mono.just(redirect(task, uri, headers.getFirst(HttpHeaders.LOCATION), redirects));
     }
     if (asking != null && status == HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE.value()) {
@@ -213,9 +258,12 @@ final class WebClientDownloader implements Downloader {
       return startOver(task, "the source cannot serve the rest (416)");
     }
     if (!response.statusCode().is2xxSuccessful()) {
-      Duration retryAfter = RetryAfter.parse(headers.getFirst(HttpHeaders.RETRY_AFTER), clock.instant());
+      Duration retryAfter =
+          RetryAfter.parse(headers.getFirst(HttpHeaders.RETRY_AFTER), clock.instant());
       // exchangeToMono releases the unread body
-      return Mono.just(new DownloadOutcome.Failed(task, Failure.httpStatus(status, "HTTP " + status, retryAfter)));
+      return Mono.just(
+          new DownloadOutcome.Failed(
+              task, Failure.httpStatus(status, "HTTP " + status, retryAfter)));
     }
     OptionalLong announced = response.headers().contentLength();
     boolean continues = asking != null && status == HttpStatus.PARTIAL_CONTENT.value();
@@ -227,12 +275,14 @@ final class WebClientDownloader implements Downloader {
       }
       offset = asking.length();
     }
-    // a continuing 206 is the rest of a file whose length the kept bytes' total says, with or without Content-Length
+    // a continuing 206 is the rest of a file whose length the kept bytes' total says, with or
+    // without Content-Length
     long expected = continues ? asking.total() : announced.isPresent() ? announced.getAsLong() : -1;
     if (expected > limits.maxBytes()) {
       return Mono.error(BodyDigest.tooLarge(limits.maxBytes()));
     }
-    // no byte is written before the cache has room for the whole file, as announced or as large as allowed
+    // no byte is written before the cache has room for the whole file, as announced or as large as
+    // allowed
     long size = expected >= 0 ? expected : limits.maxBytes();
     if (!cache.usage().tryReserve(reservation, size)) {
       return letGo(response).then(Mono.just(new NoRoom(size)));
@@ -248,9 +298,15 @@ final class WebClientDownloader implements Downloader {
     } else {
       if (asking != null) {
         metrics.restarted();
-        log.info("Source sent the whole body again for task_id={} (HTTP {}): starting over from byte 0", task.taskId(), status);
+        log.info(
+            "Source sent the whole body again for task_id={} (HTTP {}): starting over from byte 0",
+            task.taskId(),
+            status);
       }
-      String validator = expected >= 0 && Resumability.acceptsByteRanges(headers) ? Resumability.strongValidator(headers) : null;
+      String validator =
+          expected >= 0 && Resumability.acceptsByteRanges(headers)
+              ? Resumability.strongValidator(headers)
+              : null;
       ready = transfer.startOver(validator, expected);
       digest = new BodyDigest(limits.maxBytes());
     }
@@ -258,21 +314,33 @@ final class WebClientDownloader implements Downloader {
     Flux<DataBuffer> body =
         response
             .bodyToFlux(DataBuffer.class)
-            .timeout(readTimeout, Flux.error(() -> new BodyException(
-                FailureKind.TIMEOUT, "the body stalled for longer than the read timeout of " + readTimeout)))
+            .timeout(
+                readTimeout,
+                Flux.error(
+                    () ->
+                        new BodyException(
+                            FailureKind.TIMEOUT,
+                            "the body stalled for longer than the read timeout of " + readTimeout)))
             .doOnNext(buffer -> metrics.fetched(buffer.readableByteCount()))
             .handle(digest::accept);
     return ready
-        .then(Mono.defer(() -> DataBufferUtils.write(body, transfer.file().channel(), position)
-            .doOnNext(
-                buffer -> {
-                  // written: the next attempt may continue after these bytes
-                  transfer.wrote(buffer.readableByteCount());
-                  DataBufferUtils.release(buffer);
-                })
-            .then()))
+        .then(
+            Mono.defer(
+                () ->
+                    DataBufferUtils.write(body, transfer.file().channel(), position)
+                        .doOnNext(
+                            buffer -> {
+                              // written: the next attempt may continue after these bytes
+                              transfer.wrote(buffer.readableByteCount());
+                              DataBufferUtils.release(buffer);
+                            })
+                        .then()))
         .then(Mono.defer(() -> checkComplete(digest, expected)))
-        .then(Mono.defer(() -> cache.commit(transfer.file().path(), task.taskId(), reservation, digest.size())))
+        .then(
+            Mono.defer(
+                () ->
+                    cache.commit(
+                        transfer.file().path(), task.taskId(), reservation, digest.size())))
         .map(
             file ->
                 new DownloadOutcome.Downloaded(
@@ -293,13 +361,18 @@ final class WebClientDownloader implements Downloader {
   private Object redirect(DownloadTask task, URI from, String location, int redirects) {
     if (redirects >= limits.maxRedirects()) {
       return new DownloadOutcome.Failed(
-          task, Failure.of(FailureKind.HTTP_PERMANENT, "more than " + limits.maxRedirects() + " redirects"));
+          task,
+          Failure.of(
+              FailureKind.HTTP_PERMANENT, "more than " + limits.maxRedirects() + " redirects"));
     }
     try {
       return new Redirect(parse(from.resolve(location.trim()).toString()));
     } catch (URISyntaxException | IllegalArgumentException e) {
       return new DownloadOutcome.Failed(
-          task, Failure.of(FailureKind.BAD_URL, "redirect to an unusable URL after " + redirects + " redirects"));
+          task,
+          Failure.of(
+              FailureKind.BAD_URL,
+              "redirect to an unusable URL after " + redirects + " redirects"));
     }
   }
 
@@ -313,7 +386,8 @@ final class WebClientDownloader implements Downloader {
     if (expected >= 0 && digest.size() > expected) {
       return Mono.error(
           new BodyException(
-              FailureKind.CONNECTION, "body of " + digest.size() + " bytes is longer than the " + expected + " announced"));
+              FailureKind.CONNECTION,
+              "body of " + digest.size() + " bytes is longer than the " + expected + " announced"));
     }
     return Mono.empty();
   }

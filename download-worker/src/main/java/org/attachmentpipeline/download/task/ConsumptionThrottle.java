@@ -11,10 +11,10 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
- * Pauses both task containers while records wait for a download slot or while the cache has no
- * room (its files and the reservations of downloads in flight over its limit, or downloads waiting
- * for room), and resumes them when neither holds. Pausing a container keeps its consumer
- * polling (no rebalance) and leaves partitions that the retry gate paused on their own paused.
+ * Pauses both task containers while records wait for a download slot or while the cache has no room
+ * (its files and the reservations of downloads in flight over its limit, or downloads waiting for
+ * room), and resumes them when neither holds. Pausing a container keeps its consumer polling (no
+ * rebalance) and leaves partitions that the retry gate paused on their own paused.
  */
 final class ConsumptionThrottle implements DownloadWindow.ChangeListener {
 
@@ -24,10 +24,14 @@ final class ConsumptionThrottle implements DownloadWindow.ChangeListener {
   private final List<String> containerIds;
   private final CacheUsage cache;
   private boolean cacheFull;
-  /** The containers this throttle paused: it resumes only those, never a pause someone else made. */
+
+  /**
+   * The containers this throttle paused: it resumes only those, never a pause someone else made.
+   */
   private final Set<String> pausedHere = new HashSet<>();
 
-  ConsumptionThrottle(KafkaListenerEndpointRegistry registry, List<String> containerIds, CacheUsage cache) {
+  ConsumptionThrottle(
+      KafkaListenerEndpointRegistry registry, List<String> containerIds, CacheUsage cache) {
     this.registry = registry;
     this.containerIds = List.copyOf(containerIds);
     this.cache = cache;
@@ -45,12 +49,18 @@ final class ConsumptionThrottle implements DownloadWindow.ChangeListener {
       cacheFull = full;
       if (full) {
         log.warn(
-            "Cache holds {} bytes and downloads in flight reserve {} more, limit {}, {} downloads wait for room:"
-                + " consumption paused until uploads free space",
-            cache.bytes(), cache.reserved(), cache.limit(), cache.waiting());
+            "Cache holds {} bytes and downloads in flight reserve {} more, limit {}, {} downloads"
+                + " wait for room: consumption paused until uploads free space",
+            cache.bytes(),
+            cache.reserved(),
+            cache.limit(),
+            cache.waiting());
       } else {
-        log.info("Cache back under its limit ({} bytes and {} reserved of {}): consumption resumed",
-            cache.bytes(), cache.reserved(), cache.limit());
+        log.info(
+            "Cache back under its limit ({} bytes and {} reserved of {}): consumption resumed",
+            cache.bytes(),
+            cache.reserved(),
+            cache.limit());
       }
     }
     boolean pause = full || backlog.getAsBoolean();

@@ -11,10 +11,10 @@ import org.attachmentpipeline.download.cache.CacheUsage;
 /**
  * The download worker's meters, named as the project's metrics contract says (the dashboard and
  * Grafana are built on these names): downloads by outcome and tier, bytes, duration histogram,
- * downloads in flight, records sent to each retry tier, dead letters by reason, cache bytes,
- * bytes reserved by downloads in flight, downloads waiting for room, and the cache limit; and what
- * became of the records in flight of revoked partitions, and retries published again to their tier
- * because their hold ended before they were due.
+ * downloads in flight, records sent to each retry tier, dead letters by reason, cache bytes, bytes
+ * reserved by downloads in flight, downloads waiting for room, and the cache limit; and what became
+ * of the records in flight of revoked partitions, and retries published again to their tier because
+ * their hold ended before they were due.
  */
 final class DownloadMetrics {
 
@@ -42,7 +42,9 @@ final class DownloadMetrics {
         .baseUnit("bytes")
         .register(registry);
     Gauge.builder("pipeline.cache.reserved.bytes", cache, CacheUsage::reserved)
-        .description("bytes reserved in the cache by downloads in flight, for bodies not completely written yet")
+        .description(
+            "bytes reserved in the cache by downloads in flight, for bodies not completely written"
+                + " yet")
         .baseUnit("bytes")
         .register(registry);
     Gauge.builder("pipeline.cache.waiting", cache, CacheUsage::waiting)
@@ -70,7 +72,8 @@ final class DownloadMetrics {
 
   private void revokedCount(String outcome, int count) {
     Counter.builder("pipeline.download.revoked")
-        .description("records in flight when their partition was revoked or lost, by what became of them")
+        .description(
+            "records in flight when their partition was revoked or lost, by what became of them")
         .tag("outcome", outcome)
         .register(registry)
         .increment(count);
@@ -91,7 +94,10 @@ final class DownloadMetrics {
   }
 
   void bytes(long count) {
-    Counter.builder("pipeline.download.bytes").baseUnit("bytes").register(registry).increment(count);
+    Counter.builder("pipeline.download.bytes")
+        .baseUnit("bytes")
+        .register(registry)
+        .increment(count);
   }
 
   /** A task was sent to retry tier {@code tier}. */
@@ -102,7 +108,8 @@ final class DownloadMetrics {
   /** A retry not yet due was published again to its tier {@code tier}, so that the tier goes on. */
   void deferred(String tier) {
     Counter.builder("pipeline.download.deferred")
-        .description("retry records not yet due when their hold in the tier ended, published again to it")
+        .description(
+            "retry records not yet due when their hold in the tier ended, published again to it")
         .tag("tier", tier)
         .register(registry)
         .increment();
@@ -116,7 +123,10 @@ final class DownloadMetrics {
         .increment();
   }
 
-  /** The tier tag of a topic: {@code pending}, or the last part of a retry topic's name ({@code 5m}). */
+  /**
+   * The tier tag of a topic: {@code pending}, or the last part of a retry topic's name ({@code
+   * 5m}).
+   */
   static String tierOf(String topic, String pendingTopic) {
     if (topic.equals(pendingTopic)) {
       return PENDING_TIER;

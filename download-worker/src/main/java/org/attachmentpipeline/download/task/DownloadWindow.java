@@ -30,8 +30,9 @@ import reactor.core.publisher.Mono;
  * container. Retry-tier records start before first attempts: they are already due. A record's
  * acknowledgement is passed to the container only when every earlier record of its partition is
  * finished ({@link PartitionProgress}). A revoked partition's running downloads get a grace period
- * to finish and be acknowledged before the container commits ({@link #revoked}); after that, and for
- * a lost partition at once, they are cancelled and never acknowledged: the new owner reads them again.
+ * to finish and be acknowledged before the container commits ({@link #revoked}); after that, and
+ * for a lost partition at once, they are cancelled and never acknowledged: the new owner reads them
+ * again.
  */
 final class DownloadWindow {
 
@@ -51,8 +52,8 @@ final class DownloadWindow {
    * A record in the window.
    *
    * @param retry whether it comes from a retry tier (those start first: they are already due)
-   * @param deferred whether it is a retry not yet due, to be published again to its tier instead
-   *     of downloaded ({@link RetryGate}); it takes no host's slot
+   * @param deferred whether it is a retry not yet due, to be published again to its tier instead of
+   *     downloaded ({@link RetryGate}); it takes no host's slot
    */
   record Job(
       ConsumerRecord<String, ?> record,
@@ -65,7 +66,8 @@ final class DownloadWindow {
    * What a revocation did with the partitions' records in this window.
    *
    * @param finished running downloads that finished (and were acknowledged) within the grace
-   * @param cancelled running downloads cancelled: they publish nothing, the new owner does them again
+   * @param cancelled running downloads cancelled: they publish nothing, the new owner does them
+   *     again
    * @param dropped queued records that had not started
    */
   record Revocation(int finished, int cancelled, int dropped) {}
@@ -103,21 +105,26 @@ final class DownloadWindow {
     add(record, ack, true, true);
   }
 
-  private void add(ConsumerRecord<String, ?> record, Acknowledgment ack, boolean retry, boolean deferred) {
+  private void add(
+      ConsumerRecord<String, ?> record, Acknowledgment ack, boolean retry, boolean deferred) {
     List<Job> start;
     synchronized (this) {
       if (closed) {
         return;
       }
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-      PartitionProgress progress = partitions.computeIfAbsent(partition, p -> new PartitionProgress());
+      PartitionProgress progress =
+          partitions.computeIfAbsent(partition, p -> new PartitionProgress());
       PartitionProgress.Entry entry = progress.add(record.offset(), ack);
       if (entry == null) {
-        // the same offset is already in the window (a seek redelivered it): that run acknowledges it
+        // the same offset is already in the window (a seek redelivered it): that run acknowledges
+        // it
         return;
       }
       String host =
-          !deferred && record.value() instanceof DownloadTask task && task.url() != null ? HostRules.hostOf(task.url()) : "";
+          !deferred && record.value() instanceof DownloadTask task && task.url() != null
+              ? HostRules.hostOf(task.url())
+              : "";
       (retry ? retryQueue : pendingQueue).addLast(new Job(record, retry, deferred, host, entry));
       start = startable();
     }
@@ -145,10 +152,12 @@ final class DownloadWindow {
       mine = owned(revoked);
       Map<TopicPartition, Long> firstDropped = new HashMap<>();
       dropped = drop(mine, firstDropped);
-      List<Job> never = running.cancel(job -> {
-        Long first = firstDropped.get(partitionOf(job));
-        return first != null && job.record().offset() > first;
-      });
+      List<Job> never =
+          running.cancel(
+              job -> {
+                Long first = firstDropped.get(partitionOf(job));
+                return first != null && job.record().offset() > first;
+              });
       hopeless = never.size();
       stop = running.subscriptionsOf(never);
       awaited = running(mine);
@@ -286,7 +295,8 @@ final class DownloadWindow {
   }
 
   private void start(Job job) {
-    Disposable subscription = Mono.defer(() -> work.apply(job)).doFinally(signal -> finish(job)).subscribe();
+    Disposable subscription =
+        Mono.defer(() -> work.apply(job)).doFinally(signal -> finish(job)).subscribe();
     boolean stopNow;
     synchronized (this) {
       stopNow = running.subscribed(job, subscription);

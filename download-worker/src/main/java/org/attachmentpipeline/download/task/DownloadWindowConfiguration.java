@@ -42,12 +42,19 @@ class DownloadWindowConfiguration {
       DownloadMetrics downloadMetrics,
       DownloadCache downloadCache) {
     return new OutcomePublisher(
-        downloadKafkaTemplate, topics, retryRouter, downloadMetrics, Clock.systemUTC(), downloadCache);
+        downloadKafkaTemplate,
+        topics,
+        retryRouter,
+        downloadMetrics,
+        Clock.systemUTC(),
+        downloadCache);
   }
 
   @Bean
   UnreadableRecords unreadableRecords(
-      KafkaTemplate<String, Object> downloadKafkaTemplate, PipelineTopics topics, DownloadMetrics downloadMetrics) {
+      KafkaTemplate<String, Object> downloadKafkaTemplate,
+      PipelineTopics topics,
+      DownloadMetrics downloadMetrics) {
     return new UnreadableRecords(downloadKafkaTemplate, topics.dlq(), downloadMetrics);
   }
 
@@ -61,16 +68,24 @@ class DownloadWindowConfiguration {
       DownloadProperties properties,
       ObjectProvider<ObservationRegistry> observationRegistry) {
     return new TaskRunner(
-        downloader, outcomePublisher, unreadableRecords, downloadMetrics, topics.pending(),
-        properties.publishBackoff().initial(), properties.publishBackoff().max(),
+        downloader,
+        outcomePublisher,
+        unreadableRecords,
+        downloadMetrics,
+        topics.pending(),
+        properties.publishBackoff().initial(),
+        properties.publishBackoff().max(),
         observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
   }
 
   /** Pauses both task containers while the window has a backlog or the cache no room. */
   @Bean
-  ConsumptionThrottle consumptionThrottle(KafkaListenerEndpointRegistry registry, DownloadCache downloadCache) {
+  ConsumptionThrottle consumptionThrottle(
+      KafkaListenerEndpointRegistry registry, DownloadCache downloadCache) {
     return new ConsumptionThrottle(
-        registry, List.of(TaskListeners.PENDING_LISTENER_ID, TaskListeners.RETRY_LISTENER_ID), downloadCache.usage());
+        registry,
+        List.of(TaskListeners.PENDING_LISTENER_ID, TaskListeners.RETRY_LISTENER_ID),
+        downloadCache.usage());
   }
 
   /** Closed with the context: every download still in flight stops, its record unacknowledged. */
@@ -81,13 +96,20 @@ class DownloadWindowConfiguration {
       HostRules hostRules,
       DownloadMetrics downloadMetrics,
       DownloadProperties properties) {
-    DownloadWindow window = new DownloadWindow(
-        properties.maxConcurrency(), host -> hostRules.forHost(host).maxConcurrency(), taskRunner, consumptionThrottle);
+    DownloadWindow window =
+        new DownloadWindow(
+            properties.maxConcurrency(),
+            host -> hostRules.forHost(host).maxConcurrency(),
+            taskRunner,
+            consumptionThrottle);
     downloadMetrics.inFlightOf(window);
     return window;
   }
 
-  /** Runs every cache-rescan-interval from its start (before the containers start) until the context closes. */
+  /**
+   * Runs every cache-rescan-interval from its start (before the containers start) until the context
+   * closes.
+   */
   @Bean(initMethod = "start", destroyMethod = "close")
   CacheUpkeep cacheUpkeep(
       DownloadCache downloadCache,
@@ -96,14 +118,22 @@ class DownloadWindowConfiguration {
       ThreadPoolTaskScheduler downloadResumeScheduler,
       DownloadProperties properties) {
     return new CacheUpkeep(
-        downloadCache, properties.resume().keepFor(), consumptionThrottle, downloadWindow,
-        downloadResumeScheduler, properties.cacheRescanInterval());
+        downloadCache,
+        properties.resume().keepFor(),
+        consumptionThrottle,
+        downloadWindow,
+        downloadResumeScheduler,
+        properties.cacheRescanInterval());
   }
 
-  /** The rebalance listener of both task containers: hands revoked partitions over within the grace. */
+  /**
+   * The rebalance listener of both task containers: hands revoked partitions over within the grace.
+   */
   @Bean
   WindowRebalanceListener windowRebalanceListener(
-      DownloadWindow downloadWindow, DownloadMetrics downloadMetrics, DownloadProperties properties) {
+      DownloadWindow downloadWindow,
+      DownloadMetrics downloadMetrics,
+      DownloadProperties properties) {
     return new WindowRebalanceListener(downloadWindow, properties.revokeGrace(), downloadMetrics);
   }
 }

@@ -41,10 +41,10 @@ final class FailedRecordRecoverer implements ConsumerRecordRecoverer {
     }
     try {
       if (record.value() instanceof DownloadTask task && task.taskId() != null) {
-        Failure failure =
-            Failure.of(FailureKind.UNEXPECTED, FailureReasons.describe(exception));
+        Failure failure = Failure.of(FailureKind.UNEXPECTED, FailureReasons.describe(exception));
         DownloadOutcome outcome = new DownloadOutcome.Failed(task, failure);
-        publisher.publish(outcome)
+        publisher
+            .publish(outcome)
             .onErrorResume(
                 PublishFailures::isUnpublishable,
                 refused -> publisher.unpublishable(outcome, refused, TaskTrimmer.Level.BOUNDED))
@@ -52,7 +52,8 @@ final class FailedRecordRecoverer implements ConsumerRecordRecoverer {
             .get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       } else {
         DeserializationException cause = findDeserializationException(exception);
-        unreadable.publish(record, FailureReasons.describe(cause == null ? exception : cause))
+        unreadable
+            .publish(record, FailureReasons.describe(cause == null ? exception : cause))
             .toFuture()
             .get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       }
@@ -61,12 +62,20 @@ final class FailedRecordRecoverer implements ConsumerRecordRecoverer {
       throw new IllegalStateException("interrupted while publishing a dead letter", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException(
-          "could not publish the outcome of " + record.topic() + "-" + record.partition() + "@" + record.offset(), e);
+          "could not publish the outcome of "
+              + record.topic()
+              + "-"
+              + record.partition()
+              + "@"
+              + record.offset(),
+          e);
     }
   }
 
   private static DeserializationException findDeserializationException(Throwable error) {
-    for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+    for (Throwable cause = error;
+        cause != null;
+        cause = cause.getCause() == cause ? null : cause.getCause()) {
       if (cause instanceof DeserializationException deserialization) {
         return deserialization;
       }

@@ -11,8 +11,8 @@ import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.common.message.Stage;
 import org.attachmentpipeline.common.message.TaskError;
-import org.attachmentpipeline.common.retry.Route;
 import org.attachmentpipeline.common.retry.RetryRouter;
+import org.attachmentpipeline.common.retry.Route;
 import org.attachmentpipeline.common.secret.UrlRedaction;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.download.cache.DownloadCache;
@@ -87,8 +87,12 @@ final class OutcomePublisher {
               metrics.bytes(downloaded.sizeBytes());
               log.info(
                   "Downloaded task_id={} trace_id={} attempt={} bytes={} sha256={} url={}",
-                  task.taskId(), task.traceId(), task.attempt(), downloaded.sizeBytes(),
-                  downloaded.sha256(), UrlRedaction.redact(task.url()));
+                  task.taskId(),
+                  task.traceId(),
+                  task.attempt(),
+                  downloaded.sizeBytes(),
+                  downloaded.sha256(),
+                  UrlRedaction.redact(task.url()));
             })
         .thenReturn(DownloadMetrics.Outcome.SUCCEEDED);
   }
@@ -104,47 +108,77 @@ final class OutcomePublisher {
               done -> {
                 metrics.retried(DownloadMetrics.tierOf(retry.topic(), topics.pending()));
                 log.info(
-                    "Download failed, retry tier {} due {} task_id={} trace_id={} attempt={} kind={} reason={} url={}",
-                    retry.tier(), retry.task().notBefore(), task.taskId(), task.traceId(), task.attempt(),
-                    failed.failure().kind(), reason, UrlRedaction.redact(task.url()));
+                    "Download failed, retry tier {} due {} task_id={} trace_id={} attempt={}"
+                        + " kind={} reason={} url={}",
+                    retry.tier(),
+                    retry.task().notBefore(),
+                    task.taskId(),
+                    task.traceId(),
+                    task.attempt(),
+                    failed.failure().kind(),
+                    reason,
+                    UrlRedaction.redact(task.url()));
               })
           .thenReturn(DownloadMetrics.Outcome.RETRIED);
     }
     Route.DeadLetter giveUp = (Route.DeadLetter) route;
-    DeadLetter deadLetter = DeadLetter.of(redacted(giveUp.task()), Stage.DOWNLOAD, giveUp.reason(), now);
+    DeadLetter deadLetter =
+        DeadLetter.of(redacted(giveUp.task()), Stage.DOWNLOAD, giveUp.reason(), now);
     return giveUp(deadLetter)
         .doOnSuccess(
             done -> {
               metrics.deadLettered(giveUp.reason());
               log.warn(
-                  "Download given up ({}) task_id={} trace_id={} attempt={} kind={} reason={} url={}",
-                  giveUp.reason(), task.taskId(), task.traceId(), task.attempt(),
-                  failed.failure().kind(), reason, UrlRedaction.redact(task.url()));
+                  "Download given up ({}) task_id={} trace_id={} attempt={} kind={} reason={}"
+                      + " url={}",
+                  giveUp.reason(),
+                  task.taskId(),
+                  task.traceId(),
+                  task.attempt(),
+                  failed.failure().kind(),
+                  reason,
+                  UrlRedaction.redact(task.url()));
             })
         // a part file kept for a next attempt that will not come goes now, not after its keep time
-        .then(cache.kept().forget(task.taskId()).onErrorResume(error -> {
-          log.warn("Could not delete the kept part files of task_id={}: {}", task.taskId(), error.toString());
-          return Mono.just(0);
-        }))
+        .then(
+            cache
+                .kept()
+                .forget(task.taskId())
+                .onErrorResume(
+                    error -> {
+                      log.warn(
+                          "Could not delete the kept part files of task_id={}: {}",
+                          task.taskId(),
+                          error.toString());
+                      return Mono.just(0);
+                    }))
         .thenReturn(DownloadMetrics.Outcome.DEAD_LETTERED);
   }
 
   /**
    * Ends a task whose outcome Kafka refused for good (too large, not serializable): a dead letter
    * and its FAILED result, with the task cut down at {@code level} so that they fit, and a reason
-   * that says what was refused and what was cut. A file already in the cache is deleted: nobody will
-   * upload it.
+   * that says what was refused and what was cut. A file already in the cache is deleted: nobody
+   * will upload it.
    */
-  Mono<DownloadMetrics.Outcome> unpublishable(DownloadOutcome outcome, Throwable refused, TaskTrimmer.Level level) {
+  Mono<DownloadMetrics.Outcome> unpublishable(
+      DownloadOutcome outcome, Throwable refused, TaskTrimmer.Level level) {
     DownloadTask task = outcome.task();
     DownloadTask history =
         outcome instanceof DownloadOutcome.Failed failed
             ? router.route(task, Stage.DOWNLOAD, failed.failure(), clock.instant()).task()
             : task;
-    String what = outcome instanceof DownloadOutcome.Downloaded ? "cached record" : "retry or dead-letter record";
+    String what =
+        outcome instanceof DownloadOutcome.Downloaded
+            ? "cached record"
+            : "retry or dead-letter record";
     Mono<Void> discard =
-        outcome instanceof DownloadOutcome.Downloaded downloaded ? cache.discard(downloaded.file()) : Mono.empty();
-    return giveUp(history, what, refused, level).then(discard).thenReturn(DownloadMetrics.Outcome.DEAD_LETTERED);
+        outcome instanceof DownloadOutcome.Downloaded downloaded
+            ? cache.discard(downloaded.file())
+            : Mono.empty();
+    return giveUp(history, what, refused, level)
+        .then(discard)
+        .thenReturn(DownloadMetrics.Outcome.DEAD_LETTERED);
   }
 
   /**
@@ -162,56 +196,114 @@ final class OutcomePublisher {
             done -> {
               metrics.deferred(DownloadMetrics.tierOf(tier, topics.pending()));
               log.debug(
-                  "Retry not due before {}: published again to {} task_id={} trace_id={} attempt={}",
-                  task.notBefore(), tier, task.taskId(), task.traceId(), task.attempt());
+                  "Retry not due before {}: published again to {} task_id={} trace_id={}"
+                      + " attempt={}",
+                  task.notBefore(),
+                  tier,
+                  task.taskId(),
+                  task.traceId(),
+                  task.attempt());
             });
   }
 
-  private Mono<Void> giveUp(DownloadTask history, String what, Throwable refused, TaskTrimmer.Level level) {
+  private Mono<Void> giveUp(
+      DownloadTask history, String what, Throwable refused, TaskTrimmer.Level level) {
     Instant now = clock.instant();
-    String why = FailureReasons.abbreviated(
-        "Kafka refused the " + what + " of this attempt: " + FailureReasons.describe(refused), 600);
+    String why =
+        FailureReasons.abbreviated(
+            "Kafka refused the " + what + " of this attempt: " + FailureReasons.describe(refused),
+            600);
     TaskTrimmer.Trimmed trimmed =
         TaskTrimmer.trim(
-            redacted(history.withError(new TaskError(now, history.attempt(), Stage.DOWNLOAD, FailureKind.INVALID_RECORD, null, why))),
+            redacted(
+                history.withError(
+                    new TaskError(
+                        now,
+                        history.attempt(),
+                        Stage.DOWNLOAD,
+                        FailureKind.INVALID_RECORD,
+                        null,
+                        why))),
             level);
-    String reason = trimmed.cuts().isEmpty() ? why : why + " (to fit, " + String.join("; ", trimmed.cuts()) + ")";
+    String reason =
+        trimmed.cuts().isEmpty()
+            ? why
+            : why + " (to fit, " + String.join("; ", trimmed.cuts()) + ")";
     DeadLetter deadLetter =
-        new DeadLetter(DeadLetter.SCHEMA_VERSION, trimmed.task(), Stage.DOWNLOAD, DeadLetterReason.PERMANENT, reason, now, null, null);
+        new DeadLetter(
+            DeadLetter.SCHEMA_VERSION,
+            trimmed.task(),
+            Stage.DOWNLOAD,
+            DeadLetterReason.PERMANENT,
+            reason,
+            now,
+            null,
+            null);
     String taskId = history.taskId();
     return giveUp(deadLetter)
         .doOnSuccess(
             done -> {
               metrics.deadLettered(DeadLetterReason.PERMANENT);
               log.warn(
-                  "Outcome refused by Kafka, task given up (PERMANENT) task_id={} trace_id={} attempt={} reason={}",
-                  taskId, FailureReasons.abbreviated(history.traceId(), 128), history.attempt(), reason);
+                  "Outcome refused by Kafka, task given up (PERMANENT) task_id={} trace_id={}"
+                      + " attempt={} reason={}",
+                  taskId,
+                  FailureReasons.abbreviated(history.traceId(), 128),
+                  history.attempt(),
+                  reason);
             });
   }
 
   /** The dead letter and its FAILED result, the one way every stage gives up on a task. */
   private Mono<Void> giveUp(DeadLetter deadLetter) {
     // send() may wait for metadata or buffer space: never on a reactive thread
-    return Mono.fromFuture(() -> giveUp.publish(deadLetter)).subscribeOn(Schedulers.boundedElastic());
+    return Mono.fromFuture(() -> giveUp.publish(deadLetter))
+        .subscribeOn(Schedulers.boundedElastic());
   }
 
   /** {@code task} as it may leave the worker for good: URL and error messages redacted. */
   static DownloadTask redacted(DownloadTask task) {
     DownloadTask clean = withRedactedErrors(task);
     return new DownloadTask(
-        clean.schemaVersion(), clean.taskId(), clean.traceId(), clean.eventType(), clean.domain(),
-        UrlRedaction.redact(clean.url()), clean.fileName(), clean.attributes(), clean.attempt(),
-        clean.eventTime(), clean.enqueuedAt(), clean.notBefore(), clean.errors());
+        clean.schemaVersion(),
+        clean.taskId(),
+        clean.traceId(),
+        clean.eventType(),
+        clean.domain(),
+        UrlRedaction.redact(clean.url()),
+        clean.fileName(),
+        clean.attributes(),
+        clean.attempt(),
+        clean.eventTime(),
+        clean.enqueuedAt(),
+        clean.notBefore(),
+        clean.errors());
   }
 
   private static DownloadTask withRedactedErrors(DownloadTask task) {
     return new DownloadTask(
-        task.schemaVersion(), task.taskId(), task.traceId(), task.eventType(), task.domain(), task.url(),
-        task.fileName(), task.attributes(), task.attempt(), task.eventTime(), task.enqueuedAt(),
+        task.schemaVersion(),
+        task.taskId(),
+        task.traceId(),
+        task.eventType(),
+        task.domain(),
+        task.url(),
+        task.fileName(),
+        task.attributes(),
+        task.attempt(),
+        task.eventTime(),
+        task.enqueuedAt(),
         task.notBefore(),
         task.errors().stream()
-            .map(e -> new TaskError(e.at(), e.attempt(), e.stage(), e.kind(), e.code(),
-                UrlRedaction.redactUrlsIn(e.message())))
+            .map(
+                e ->
+                    new TaskError(
+                        e.at(),
+                        e.attempt(),
+                        e.stage(),
+                        e.kind(),
+                        e.code(),
+                        UrlRedaction.redactUrlsIn(e.message())))
             .toList());
   }
 

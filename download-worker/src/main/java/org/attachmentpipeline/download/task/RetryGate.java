@@ -18,9 +18,9 @@ import org.springframework.kafka.listener.KafkaConsumerBackoffManager;
  * again after the resume; the consumer thread never sleeps and keeps polling the other partitions.
  * Spring Kafka's retry-topic building blocks do the pausing and the scheduled resume.
  *
- * <p>The bound is what keeps one record from blocking a tier: a source that answers {@code 429} with
- * {@code Retry-After: 86400} makes a task due in a day, and holding its partition that long would
- * hold every record behind it too. So a record still not due when its hold ends is {@link
+ * <p>The bound is what keeps one record from blocking a tier: a source that answers {@code 429}
+ * with {@code Retry-After: 86400} makes a task due in a day, and holding its partition that long
+ * would hold every record behind it too. So a record still not due when its hold ends is {@link
  * Verdict#DEFER deferred}: published again to the same tier, unchanged (same {@code not_before}, so
  * it keeps its place in the pipeline), and acknowledged, and the records behind it go on. Each of
  * those is itself due within d of its arrival (or deferred in turn), so no record waits longer than
@@ -43,7 +43,8 @@ final class RetryGate {
   /**
    * @param tierDelays the delay of each retry topic
    */
-  RetryGate(KafkaConsumerBackoffManager backoffManager, Map<String, Duration> tierDelays, Clock clock) {
+  RetryGate(
+      KafkaConsumerBackoffManager backoffManager, Map<String, Duration> tierDelays, Clock clock) {
     this.backoffManager = backoffManager;
     this.tierDelays = Map.copyOf(tierDelays);
     this.clock = clock;
@@ -52,7 +53,8 @@ final class RetryGate {
   /**
    * Returns what to do with {@code record} now.
    *
-   * @throws KafkaBackoffException when it is to be held, after pausing its partition until its hold ends
+   * @throws KafkaBackoffException when it is to be held, after pausing its partition until its hold
+   *     ends
    */
   Verdict admit(ConsumerRecord<String, ?> record, String listenerId, Consumer<?, ?> consumer) {
     // an unreadable record has nothing to wait for: it is dead-lettered at once
@@ -64,17 +66,25 @@ final class RetryGate {
     if (due <= now) {
       return Verdict.DUE;
     }
-    long holdUntil = holdUntil(due, record.timestamp() >= 0 ? record.timestamp() : now, tierDelays.get(record.topic()));
+    long holdUntil =
+        holdUntil(
+            due,
+            record.timestamp() >= 0 ? record.timestamp() : now,
+            tierDelays.get(record.topic()));
     if (holdUntil <= now) {
       return Verdict.DEFER;
     }
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     // throws as long as the hold is not over
-    backoffManager.backOffIfNecessary(backoffManager.createContext(holdUntil, listenerId, partition, consumer));
+    backoffManager.backOffIfNecessary(
+        backoffManager.createContext(holdUntil, listenerId, partition, consumer));
     return due <= clock.millis() ? Verdict.DUE : Verdict.DEFER;
   }
 
-  /** Until when a record due at {@code due} that arrived at {@code arrival} in a tier of {@code delay} is held. */
+  /**
+   * Until when a record due at {@code due} that arrived at {@code arrival} in a tier of {@code
+   * delay} is held.
+   */
   static long holdUntil(long due, long arrival, Duration delay) {
     return delay == null ? due : Math.min(due, arrival + delay.toMillis());
   }

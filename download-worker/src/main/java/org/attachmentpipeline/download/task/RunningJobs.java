@@ -11,8 +11,8 @@ import java.util.function.Predicate;
 import reactor.core.Disposable;
 
 /**
- * The window's started jobs until they finish, with what stops each one and which were cancelled.
- * A cancelled job is never acknowledged, whatever its work still does before it stops. Not
+ * The window's started jobs until they finish, with what stops each one and which were cancelled. A
+ * cancelled job is never acknowledged, whatever its work still does before it stops. Not
  * thread-safe: guarded by the window's lock.
  */
 final class RunningJobs {
@@ -25,7 +25,10 @@ final class RunningJobs {
     started.add(job);
   }
 
-  /** Registers what stops {@code job}; returns true when it must be stopped at once (cancelled meanwhile). */
+  /**
+   * Registers what stops {@code job}; returns true when it must be stopped at once (cancelled
+   * meanwhile).
+   */
   boolean subscribed(DownloadWindow.Job job, Disposable subscription) {
     if (cancelled.contains(job)) {
       return true;

@@ -21,10 +21,10 @@ final class TaskDeserializer implements Deserializer<DownloadTask> {
 
   /**
    * What a pending or retry record that could not be read becomes (the record also keeps the
-   * deserializer's exception header, with the original bytes). Not null: the container would hand
-   * a null value with that header to the error handler on the consumer thread, which would commit
-   * it out of the window's offset order; as a value it goes through the window like any task and
-   * is dead-lettered there, in its turn.
+   * deserializer's exception header, with the original bytes). Not null: the container would hand a
+   * null value with that header to the error handler on the consumer thread, which would commit it
+   * out of the window's offset order; as a value it goes through the window like any task and is
+   * dead-lettered there, in its turn.
    */
   record Unreadable(String reason) {}
 
@@ -41,7 +41,9 @@ final class TaskDeserializer implements Deserializer<DownloadTask> {
 
   private final int maxAttempts;
 
-  /** @param maxAttempts how many attempts a task gets in all (the first and one per retry tier) */
+  /**
+   * @param maxAttempts how many attempts a task gets in all (the first and one per retry tier)
+   */
   TaskDeserializer(int maxAttempts) {
     this.maxAttempts = maxAttempts;
   }
@@ -63,14 +65,22 @@ final class TaskDeserializer implements Deserializer<DownloadTask> {
       }
     }
     JsonNode taskId = node.get("task_id");
-    if (taskId != null && taskId.isString() && !taskId.stringValue().isBlank()
+    if (taskId != null
+        && taskId.isString()
+        && !taskId.stringValue().isBlank()
         && !DownloadCache.isSafeId(taskId.stringValue())) {
       problems.add("task_id is not 1 to 128 letters, digits, '-' or '_'");
     }
     JsonNode attempt = node.get("attempt");
-    if (attempt == null || !attempt.canConvertToExactIntegral() || !attempt.canConvertToInt()
-        || attempt.intValue() < 1 || attempt.intValue() > maxAttempts) {
-      String found = attempt == null ? "missing" : attempt.isNumber() ? abbreviated(attempt.toString()) : "not a number";
+    if (attempt == null
+        || !attempt.canConvertToExactIntegral()
+        || !attempt.canConvertToInt()
+        || attempt.intValue() < 1
+        || attempt.intValue() > maxAttempts) {
+      String found =
+          attempt == null
+              ? "missing"
+              : attempt.isNumber() ? abbreviated(attempt.toString()) : "not a number";
       problems.add("attempt (" + found + ") is not 1 to " + maxAttempts);
     }
     if (!problems.isEmpty()) {

@@ -2,7 +2,6 @@ package org.attachmentpipeline.download.task;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.download.DownloadProperties;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -28,7 +27,10 @@ class TaskListeners {
   private final DownloadProperties properties;
 
   TaskListeners(
-      DownloadWindow window, RetryGate retryGate, PipelineTopics topics, DownloadProperties properties) {
+      DownloadWindow window,
+      RetryGate retryGate,
+      PipelineTopics topics,
+      DownloadProperties properties) {
     this.window = window;
     this.retryGate = retryGate;
     this.topics = topics;

@@ -55,7 +55,8 @@ final class TaskRunner implements DownloadWindow.Work {
     this.unreadable = unreadable;
     this.metrics = metrics;
     this.pendingTopic = pendingTopic;
-    this.transientRetry = retry(firstRetry, maxRetry).filter(error -> !PublishFailures.isUnpublishable(error));
+    this.transientRetry =
+        retry(firstRetry, maxRetry).filter(error -> !PublishFailures.isUnpublishable(error));
     this.anyRetry = retry(firstRetry, maxRetry);
   }
 
@@ -66,10 +67,15 @@ final class TaskRunner implements DownloadWindow.Work {
             signal -> {
               String failure = FailureReasons.describe(signal.failure());
               if (PublishFailures.isUnpublishable(signal.failure())) {
-                log.error("Could not publish even a cut-down dead letter (try {}), trying again: {}",
-                    signal.totalRetries() + 1, failure);
+                log.error(
+                    "Could not publish even a cut-down dead letter (try {}), trying again: {}",
+                    signal.totalRetries() + 1,
+                    failure);
               } else {
-                log.warn("Could not publish an outcome (try {}), trying again: {}", signal.totalRetries() + 1, failure);
+                log.warn(
+                    "Could not publish an outcome (try {}), trying again: {}",
+                    signal.totalRetries() + 1,
+                    failure);
               }
             });
   }
@@ -79,29 +85,40 @@ final class TaskRunner implements DownloadWindow.Work {
     ConsumerRecord<String, ?> record = job.record();
     if (!(record.value() instanceof DownloadTask task)) {
       // not a task: dead-lettered as it came (the deserializer's header keeps its original bytes)
-      String reason = record.value() instanceof TaskDeserializer.Unreadable unreadable ? unreadable.reason() : "no value";
+      String reason =
+          record.value() instanceof TaskDeserializer.Unreadable unreadable
+              ? unreadable.reason()
+              : "no value";
       return this.unreadable.publish(record, reason).retryWhen(anyRetry);
     }
     if (job.deferred()) {
       return RecordObservation.around(
-          publisher.defer(task, record.topic(), transientRetry).retryWhen(anyRetry).contextWrite(LoggingContext.of(task, "download")),
-          observations, record, "download-worker");
+          publisher
+              .defer(task, record.topic(), transientRetry)
+              .retryWhen(anyRetry)
+              .contextWrite(LoggingContext.of(task, "download")),
+          observations,
+          record,
+          "download-worker");
     }
     String tier = DownloadMetrics.tierOf(record.topic(), pendingTopic);
     long started = System.nanoTime();
-    Mono<Void> work = downloader
-        .download(task)
-        .onErrorResume(
-            error ->
-                Mono.just(
-                    new DownloadOutcome.Failed(
-                        task,
-                        Failure.of(FailureKind.UNEXPECTED, FailureReasons.describe(error)))))
-        .flatMap(this::publish)
-        .doOnNext(outcome -> metrics.finished(tier, outcome, Duration.ofNanos(System.nanoTime() - started)))
-        // every line logged on the way, on whichever thread, carries the task's ids
-        .contextWrite(LoggingContext.of(task, "download"))
-        .then();
+    Mono<Void> work =
+        downloader
+            .download(task)
+            .onErrorResume(
+                error ->
+                    Mono.just(
+                        new DownloadOutcome.Failed(
+                            task,
+                            Failure.of(FailureKind.UNEXPECTED, FailureReasons.describe(error)))))
+            .flatMap(this::publish)
+            .doOnNext(
+                outcome ->
+                    metrics.finished(tier, outcome, Duration.ofNanos(System.nanoTime() - started)))
+            // every line logged on the way, on whichever thread, carries the task's ids
+            .contextWrite(LoggingContext.of(task, "download"))
+            .then();
     // the outcome is published inside an observation that continues the record's trace
     return RecordObservation.around(work, observations, record, "download-worker");
   }
@@ -118,6 +135,9 @@ final class TaskRunner implements DownloadWindow.Work {
                     .retryWhen(transientRetry)
                     .onErrorResume(
                         PublishFailures::isUnpublishable,
-                        again -> publisher.unpublishable(outcome, refused, TaskTrimmer.Level.MINIMAL).retryWhen(anyRetry)));
+                        again ->
+                            publisher
+                                .unpublishable(outcome, refused, TaskTrimmer.Level.MINIMAL)
+                                .retryWhen(anyRetry)));
   }
 }

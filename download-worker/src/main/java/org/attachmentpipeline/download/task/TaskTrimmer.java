@@ -79,8 +79,19 @@ final class TaskTrimmer {
     List<TaskError> errors = errors(task.errors(), level, cuts);
     DownloadTask trimmed =
         new DownloadTask(
-            task.schemaVersion(), task.taskId(), traceId, eventType, domain, url, fileName, attributes, task.attempt(),
-            task.eventTime(), task.enqueuedAt(), task.notBefore(), errors);
+            task.schemaVersion(),
+            task.taskId(),
+            traceId,
+            eventType,
+            domain,
+            url,
+            fileName,
+            attributes,
+            task.attempt(),
+            task.eventTime(),
+            task.enqueuedAt(),
+            task.notBefore(),
+            errors);
     return new Trimmed(trimmed, List.copyOf(cuts));
   }
 
@@ -108,7 +119,9 @@ final class TaskTrimmer {
         message = head(message, level.message);
         cutMessages++;
       }
-      result.add(new TaskError(error.at(), error.attempt(), error.stage(), error.kind(), error.code(), message));
+      result.add(
+          new TaskError(
+              error.at(), error.attempt(), error.stage(), error.kind(), error.code(), message));
     }
     if (cutMessages > 0) {
       cuts.add(cutMessages + " error messages cut to " + level.message + " characters");

@@ -30,8 +30,15 @@ final class UnreadableRecords {
 
   /** Publishes {@code record} to the dead-letter topic; completes when the broker has it. */
   Mono<Void> publish(ConsumerRecord<?, ?> record, String reason) {
-    String why = "unreadable download task at " + record.topic() + "-" + record.partition() + "@" + record.offset()
-        + ": " + FailureReasons.abbreviated(reason, 1000);
+    String why =
+        "unreadable download task at "
+            + record.topic()
+            + "-"
+            + record.partition()
+            + "@"
+            + record.offset()
+            + ": "
+            + FailureReasons.abbreviated(reason, 1000);
     return Mono.<Void>fromRunnable(() -> recoverer.accept(record, new UnreadableTaskException(why)))
         .subscribeOn(Schedulers.boundedElastic())
         .doOnSuccess(

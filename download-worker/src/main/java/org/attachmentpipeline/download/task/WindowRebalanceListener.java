@@ -10,9 +10,9 @@ import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 
 /**
  * Tells the window which partitions this instance gives up. A revoked partition (a scale step, a
- * deploy: cooperative rebalancing moves only the partitions that change owner) gets up to the
- * grace for its running downloads to finish before the container commits, so the new owner starts
- * after them instead of downloading them again. A lost partition (this member was thrown out of the
+ * deploy: cooperative rebalancing moves only the partitions that change owner) gets up to the grace
+ * for its running downloads to finish before the container commits, so the new owner starts after
+ * them instead of downloading them again. A lost partition (this member was thrown out of the
  * group) may already be owned by another member: it is dropped at once.
  *
  * <p>The container commits the acknowledgements that other threads queued during {@link
@@ -36,7 +36,8 @@ final class WindowRebalanceListener implements ConsumerAwareRebalanceListener {
   }
 
   @Override
-  public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+  public void onPartitionsRevokedBeforeCommit(
+      Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
     if (partitions.isEmpty()) {
       return;
     }
@@ -50,18 +51,29 @@ final class WindowRebalanceListener implements ConsumerAwareRebalanceListener {
     if (partitions.isEmpty()) {
       return;
     }
-    // the container calls onPartitionsRevokedBeforeCommit next: these are gone from the window by then
+    // the container calls onPartitionsRevokedBeforeCommit next: these are gone from the window by
+    // then
     report("lost", partitions, window.lost(partitions), Duration.ZERO);
   }
 
-  private void report(String how, Collection<TopicPartition> partitions, DownloadWindow.Revocation revocation, Duration took) {
+  private void report(
+      String how,
+      Collection<TopicPartition> partitions,
+      DownloadWindow.Revocation revocation,
+      Duration took) {
     metrics.revoked(revocation);
     if (revocation.finished() + revocation.cancelled() + revocation.dropped() == 0) {
       log.info("Partitions {}: {} (nothing in flight)", how, partitions);
       return;
     }
     log.info(
-        "Partitions {}: {}; downloads finished within the grace: {}, cancelled: {}, queued records dropped: {} ({} ms)",
-        how, partitions, revocation.finished(), revocation.cancelled(), revocation.dropped(), took.toMillis());
+        "Partitions {}: {}; downloads finished within the grace: {}, cancelled: {}, queued records"
+            + " dropped: {} ({} ms)",
+        how,
+        partitions,
+        revocation.finished(),
+        revocation.cancelled(),
+        revocation.dropped(),
+        took.toMillis());
   }
 }

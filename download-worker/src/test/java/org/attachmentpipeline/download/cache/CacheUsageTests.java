@@ -41,7 +41,8 @@ class CacheUsageTests {
   }
 
   @Test
-  void aCommittedDownloadsFileReplacesItsReservationAndOwnPartFilesAreNotCountedTwice() throws Exception {
+  void aCommittedDownloadsFileReplacesItsReservationAndOwnPartFilesAreNotCountedTwice()
+      throws Exception {
     DownloadCache cache = new DownloadCache(cacheDir, 1000);
     CacheUsage usage = cache.usage();
     Path part = cache.newPartFile("task-a");

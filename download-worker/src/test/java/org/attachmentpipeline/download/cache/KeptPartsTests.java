@@ -55,7 +55,9 @@ class KeptPartsTests {
       assertThat(file.path()).isEqualTo(part);
       assertThat(adopted.get().mark()).isEqualTo(MARK);
       assertThat(adopted.get().digest().digest())
-          .isEqualTo(MessageDigest.getInstance("SHA-256").digest(Arrays.copyOf(written, (int) MARK.length())));
+          .isEqualTo(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(Arrays.copyOf(written, (int) MARK.length())));
       assertThat(restarted.kept().adopt("task-a").block()).as("taken over once only").isEmpty();
       try (var files = Files.list(cacheDir)) {
         assertThat(files).containsExactly(part);
@@ -79,7 +81,10 @@ class KeptPartsTests {
     Path part = keep(cache, "task-c");
     Process other = child(part);
     try {
-      assertThat(new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8)).readLine())
+      assertThat(
+              new BufferedReader(
+                      new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8))
+                  .readLine())
           .isEqualTo("locked");
 
       assertThat(cache.kept().adopt("task-c").block()).isEmpty();
@@ -88,7 +93,10 @@ class KeptPartsTests {
       other.getOutputStream().close();
       assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
-    assertThat(cache.kept().adopt("task-c").block()).isPresent().get().satisfies(adopted -> adopted.file().close());
+    assertThat(cache.kept().adopt("task-c").block())
+        .isPresent()
+        .get()
+        .satisfies(adopted -> adopted.file().close());
   }
 
   @Test
@@ -98,7 +106,9 @@ class KeptPartsTests {
 
     assertThat(cache.kept().sweep(Duration.ofHours(2))).isZero();
     assertThat(part).exists();
-    Files.setLastModifiedTime(cacheDir.resolve(part.getFileName() + ".resume"), FileTime.from(Instant.now().minus(Duration.ofHours(3))));
+    Files.setLastModifiedTime(
+        cacheDir.resolve(part.getFileName() + ".resume"),
+        FileTime.from(Instant.now().minus(Duration.ofHours(3))));
     assertThat(cache.kept().sweep(Duration.ofHours(2))).isEqualTo(1);
 
     assertThat(cacheDir).isEmptyDirectory();
@@ -111,30 +121,38 @@ class KeptPartsTests {
     Path part = keep(cache, "task-e");
 
     // Repeated: the cancel races the take-over (50 runs; the old hand-over lost the part in about
-    // one run of six on a loaded machine). The cancel may come while the take-over hashes the kept bytes (it must give the part back,
+    // one run of six on a loaded machine). The cancel may come while the take-over hashes the kept
+    // bytes (it must give the part back,
     // sidecar and all), or after the take-over finished (the first subscriber has it then, as a
     // download owns what it received). Either way the part is never lost: exactly one of the two
     // ends up holding it.
     AtomicReference<Optional<KeptParts.Adopted>> first = new AtomicReference<>(Optional.empty());
-    BaseSubscriber<Optional<KeptParts.Adopted>> taking = new BaseSubscriber<>() {
-      @Override
-      protected void hookOnNext(Optional<KeptParts.Adopted> taken) {
-        first.set(taken);
-      }
-    };
+    BaseSubscriber<Optional<KeptParts.Adopted>> taking =
+        new BaseSubscriber<>() {
+          @Override
+          protected void hookOnNext(Optional<KeptParts.Adopted> taken) {
+            first.set(taken);
+          }
+        };
     cache.kept().adopt("task-e").subscribe(taking);
     taking.dispose();
 
     Optional<KeptParts.Adopted> again =
-        await().atMost(Duration.ofSeconds(10))
-            .until(() -> first.get().isPresent() ? first.get() : cache.kept().adopt("task-e").block(), Optional::isPresent);
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () -> first.get().isPresent() ? first.get() : cache.kept().adopt("task-e").block(),
+                Optional::isPresent);
     try (DownloadCache.PartFile file = again.get().file()) {
       assertThat(file.path()).isEqualTo(part);
       assertThat(again.get().mark()).isEqualTo(MARK);
     }
   }
 
-  /** A download of {@code taskId} that wrote {@link #written} and was cut off, kept at {@link #MARK}. */
+  /**
+   * A download of {@code taskId} that wrote {@link #written} and was cut off, kept at {@link
+   * #MARK}.
+   */
   private Path keep(DownloadCache cache, String taskId) throws Exception {
     Path part = cache.newPartFile(taskId);
     DownloadCache.PartFile file = cache.openPart(part).block();
@@ -149,7 +167,13 @@ class KeptPartsTests {
   private static Process child(Path file) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(
-            List.of(java, "-cp", System.getProperty("java.class.path"), PartFileLocker.class.getName(), "hold", file.toString()))
+            List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                PartFileLocker.class.getName(),
+                "hold",
+                file.toString()))
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .start();
   }

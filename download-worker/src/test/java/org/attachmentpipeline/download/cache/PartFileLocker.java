@@ -11,7 +11,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * Another process on the cache volume, run in a child JVM. {@code hold <file>}: locks the file as a
  * download of another instance does, prints {@code locked}, and keeps the lock until its standard
- * input closes. {@code probe <file>}: prints {@code free} when it can lock the file, else {@code busy}.
+ * input closes. {@code probe <file>}: prints {@code free} when it can lock the file, else {@code
+ * busy}.
  */
 public final class PartFileLocker {
 
@@ -31,7 +32,8 @@ public final class PartFileLocker {
       }
       System.out.println("locked");
       System.out.flush();
-      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       while (in.readLine() != null) {
         // hold the lock until the parent closes our input
       }

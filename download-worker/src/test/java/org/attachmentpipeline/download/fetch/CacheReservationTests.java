@@ -19,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.attachmentpipeline.download.DownloadProperties;
 import org.attachmentpipeline.download.cache.DownloadCache;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
@@ -69,9 +68,12 @@ class CacheReservationTests {
 
   private void cacheOf(long limit) {
     cache = new DownloadCache(cacheDir, limit);
-    downloader = TestDownloaders.downloader(TestDownloaders.properties(cacheDir, Map.of()), connections, cache);
+    downloader =
+        TestDownloaders.downloader(
+            TestDownloaders.properties(cacheDir, Map.of()), connections, cache);
     // what the cache really holds on disk, part files included, measured all the time
-    background.scheduleAtFixedRate(() -> peakOnDisk.accumulateAndGet(onDisk(), Math::max), 0, 2, TimeUnit.MILLISECONDS);
+    background.scheduleAtFixedRate(
+        () -> peakOnDisk.accumulateAndGet(onDisk(), Math::max), 0, 2, TimeUnit.MILLISECONDS);
   }
 
   @AfterEach
@@ -88,13 +90,17 @@ class CacheReservationTests {
       byte[] body = new byte[SIZE];
       new Random(i).nextBytes(body);
       server.serve("/many/" + i, Response.ok(body, "application/octet-stream"));
-      downloads.add(downloader.download(WebClientDownloaderTests.task(server.url("/many/" + i))).toFuture());
+      downloads.add(
+          downloader.download(WebClientDownloaderTests.task(server.url("/many/" + i))).toFuture());
     }
 
     // two fit (800 KiB of 1 MiB); the other three wait, and keep waiting while the two files stay
     await().atMost(WAIT).until(() -> completed(downloads) >= 2);
     assertThat(peakOnDisk.get()).isLessThanOrEqualTo(LIMIT);
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> completed(downloads) == 2);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> completed(downloads) == 2);
 
     // the upload worker uploads and deletes what is complete; the periodic rescan sees it
     background.scheduleWithFixedDelay(this::uploadAll, 0, 20, TimeUnit.MILLISECONDS);
@@ -118,12 +124,20 @@ class CacheReservationTests {
 
     // 600 KiB + 100 KiB announced fit under 1 MiB
     DownloadOutcome announced =
-        downloader.download(WebClientDownloaderTests.task(server.url("/announced.bin"))).block(WAIT);
+        downloader
+            .download(WebClientDownloaderTests.task(server.url("/announced.bin")))
+            .block(WAIT);
     assertThat(announced).isInstanceOf(DownloadOutcome.Downloaded.class);
 
     // the same 100 KiB unannounced could be up to 512 KiB: 700 + 512 KiB do not fit, it waits
-    var unannounced = downloader.download(WebClientDownloaderTests.task(server.url("/unannounced.bin"))).toFuture();
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !unannounced.isDone());
+    var unannounced =
+        downloader
+            .download(WebClientDownloaderTests.task(server.url("/unannounced.bin")))
+            .toFuture();
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !unannounced.isDone());
 
     Files.delete(waitingUpload);
     cache.usage().rescan();
@@ -136,7 +150,8 @@ class CacheReservationTests {
     cacheOf(300 * 1024);
     server.serve("/huge.bin", Response.ok(new byte[SIZE], "application/octet-stream"));
 
-    DownloadOutcome outcome = downloader.download(WebClientDownloaderTests.task(server.url("/huge.bin"))).block(WAIT);
+    DownloadOutcome outcome =
+        downloader.download(WebClientDownloaderTests.task(server.url("/huge.bin"))).block(WAIT);
 
     assertThat(outcome).isInstanceOf(DownloadOutcome.Downloaded.class);
     assertThat(cache.usage().bytes()).isEqualTo(SIZE);
@@ -148,7 +163,8 @@ class CacheReservationTests {
   }
 
   private void uploadAll() {
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(cacheDir, entry -> !entry.toString().endsWith(".part"))) {
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(cacheDir, entry -> !entry.toString().endsWith(".part"))) {
       for (Path file : files) {
         Files.deleteIfExists(file);
       }

@@ -64,7 +64,8 @@ class GuardNeverConnectsTests {
   @BeforeEach
   void createDownloader() {
     connections = ConnectionProvider.create("guard-tests", 4);
-    downloader = TestDownloaders.downloader(TestDownloaders.properties(cacheDir, Map.of()), connections);
+    downloader =
+        TestDownloaders.downloader(TestDownloaders.properties(cacheDir, Map.of()), connections);
   }
 
   @AfterEach
@@ -99,18 +100,23 @@ class GuardNeverConnectsTests {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "http://[::ffff:127.0.0.2%25lo]:{port}/ http://[::ffff:7f00:2]:{port}/ http://127.0.0.2:{port}/",
-    "http://[::1%25lo]:{port6}/ http://[::1%1]:{port6}/ http://[0:0:0:0:0:0:0:1]:{port6}/"
-  })
+  @ValueSource(
+      strings = {
+        "http://[::ffff:127.0.0.2%25lo]:{port}/ http://[::ffff:7f00:2]:{port}/"
+            + " http://127.0.0.2:{port}/",
+        "http://[::1%25lo]:{port6}/ http://[::1%1]:{port6}/ http://[0:0:0:0:0:0:0:1]:{port6}/"
+      })
   void theConnectGateRefusesABlockedAddressEvenWhenTheUrlPolicyLetsItThrough(String forms) {
     DownloadProperties properties = TestDownloaders.properties(cacheDir, Map.of());
     FetchConfiguration configuration = new FetchConfiguration();
     AddressRules rules = configuration.downloadAddressRules(properties);
     Downloader policyOff =
         configuration.downloader(
-            configuration.downloadWebClient(connections, rules, properties), new DownloadCache(cacheDir),
-            UrlPolicy.allowAll(), configuration.hostRules(properties), properties,
+            configuration.downloadWebClient(connections, rules, properties),
+            new DownloadCache(cacheDir),
+            UrlPolicy.allowAll(),
+            configuration.hostRules(properties),
+            properties,
             new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     for (String url : urls(forms)) {
       int before = connections();
@@ -135,10 +141,12 @@ class GuardNeverConnectsTests {
 
   /** Spellings of ::1, where {@link #v6} listens (when this machine has IPv6 loopback). */
   private static final String V6_FORMS =
-      "http://[::1%25lo]:{port6}/ http://[::1%lo]:{port6}/ http://[::1%251]:{port6}/ http://[::1%1]:{port6}/ "
-          + "http://[0:0:0:0:0:0:0:1%25LO]:{port6}/ http://[0000::0001%25eth0]:{port6}/ "
-          + "http://[::1]:{port6}/ http://[0:0:0:0:0:0:0:1]:{port6}/ http://[::0:1]:{port6}/ "
-          + "http://[0000:0000:0000:0000:0000:0000:0000:0001]:{port6}/ http://[::0.0.0.1]:{port6}/";
+      "http://[::1%25lo]:{port6}/ http://[::1%lo]:{port6}/ http://[::1%251]:{port6}/"
+          + " http://[::1%1]:{port6}/ http://[0:0:0:0:0:0:0:1%25LO]:{port6}/"
+          + " http://[0000::0001%25eth0]:{port6}/ http://[::1]:{port6}/"
+          + " http://[0:0:0:0:0:0:0:1]:{port6}/ http://[::0:1]:{port6}/"
+          + " http://[0000:0000:0000:0000:0000:0000:0000:0001]:{port6}/"
+          + " http://[::0.0.0.1]:{port6}/";
 
   private static String[] urls(String forms) {
     if (forms.contains("{port6}")) {

@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import org.attachmentpipeline.common.message.DownloadTask;
-import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.download.DownloadProperties;
 import org.attachmentpipeline.download.cache.DownloadCache;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.springframework.util.unit.DataSize;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -41,30 +41,46 @@ public final class LargeDownloadMain {
     byte[] block = new byte[64 * 1024];
     new Random(42).nextBytes(block);
     AtomicReference<String> expected = new AtomicReference<>();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", exchange -> {
-      MessageDigest sha = sha256();
-      exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
-      exchange.sendResponseHeaders(200, size);
-      try (OutputStream out = exchange.getResponseBody()) {
-        for (long sent = 0; sent < size; sent += block.length) {
-          int length = (int) Math.min(block.length, size - sent);
-          sha.update(block, 0, length);
-          out.write(block, 0, length);
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-      expected.set(HexFormat.of().formatHex(sha.digest()));
-    });
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          MessageDigest sha = sha256();
+          exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
+          exchange.sendResponseHeaders(200, size);
+          try (OutputStream out = exchange.getResponseBody()) {
+            for (long sent = 0; sent < size; sent += block.length) {
+              int length = (int) Math.min(block.length, size - sent);
+              sha.update(block, 0, length);
+              out.write(block, 0, length);
+            }
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+          expected.set(HexFormat.of().formatHex(sha.digest()));
+        });
     server.start();
     ConnectionProvider connections = ConnectionProvider.create("large", 1);
     try {
       DownloadProperties properties =
           new DownloadProperties(
-              cacheDir, DataSize.ofGigabytes(10), Duration.ofSeconds(5), 1, Duration.ofSeconds(5),
-              Duration.ofSeconds(30), Duration.ofMinutes(5), DataSize.ofGigabytes(2), 5, "large", "large-download",
-              Duration.ofMillis(100), Duration.ofSeconds(15), new DownloadProperties.UrlPolicy(true, List.of("127.0.0.1")), Map.of(), null);
+              cacheDir,
+              DataSize.ofGigabytes(10),
+              Duration.ofSeconds(5),
+              1,
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(30),
+              Duration.ofMinutes(5),
+              DataSize.ofGigabytes(2),
+              5,
+              "large",
+              "large-download",
+              Duration.ofMillis(100),
+              Duration.ofSeconds(15),
+              new DownloadProperties.UrlPolicy(true, List.of("127.0.0.1")),
+              Map.of(),
+              null);
       FetchConfiguration configuration = new FetchConfiguration();
       AddressRules rules = configuration.downloadAddressRules(properties);
       Downloader downloader =
@@ -84,7 +100,9 @@ public final class LargeDownloadMain {
       String line =
           outcome instanceof DownloadOutcome.Downloaded done
               ? "downloaded " + done.sizeBytes() + " " + done.sha256()
-              : "failed " + ((DownloadOutcome.Failed) outcome).failure().message().replace(' ', '_') + " -";
+              : "failed "
+                  + ((DownloadOutcome.Failed) outcome).failure().message().replace(' ', '_')
+                  + " -";
       Files.writeString(resultFile, line + " " + expected.get() + " " + peakHeap() + " " + millis);
     } finally {
       connections.dispose();

@@ -29,8 +29,15 @@ class LargeDownloadTests {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process child =
         new ProcessBuilder(
-                List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    LargeDownloadMain.class.getName(), cache.toString(), result.toString(), Long.toString(ONE_GIB)))
+                List.of(
+                    java,
+                    "-Xmx256m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    LargeDownloadMain.class.getName(),
+                    cache.toString(),
+                    result.toString(),
+                    Long.toString(ONE_GIB)))
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("child.log").toFile())
             .start();
@@ -42,13 +49,18 @@ class LargeDownloadTests {
     assertThat(child.exitValue()).as(Files.readString(work.resolve("child.log"))).isZero();
 
     String[] fields = Files.readString(result).trim().split(" ");
-    log.info("1 GiB download with -Xmx256m: {} in {} ms, peak heap {} MiB", fields[0], fields[5],
+    log.info(
+        "1 GiB download with -Xmx256m: {} in {} ms, peak heap {} MiB",
+        fields[0],
+        fields[5],
         Long.parseLong(fields[4]) / (1024 * 1024));
     assertThat(fields[0]).isEqualTo("downloaded");
     assertThat(Long.parseLong(fields[1])).isEqualTo(ONE_GIB);
     assertThat(fields[2]).isEqualTo(fields[3]);
     try (var files = Files.list(cache)) {
-      assertThat(files).singleElement().satisfies(file -> assertThat(Files.size(file)).isEqualTo(ONE_GIB));
+      assertThat(files)
+          .singleElement()
+          .satisfies(file -> assertThat(Files.size(file)).isEqualTo(ONE_GIB));
     }
   }
 }

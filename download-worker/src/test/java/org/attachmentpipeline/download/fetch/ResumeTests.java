@@ -66,12 +66,27 @@ class ResumeTests {
   }
 
   private Downloader downloader(DownloadProperties.Resume resume) {
-    DownloadProperties base = TestDownloaders.properties(cacheDir, Map.of(), List.of("127.0.0.1"), DataSize.ofMegabytes(8));
+    DownloadProperties base =
+        TestDownloaders.properties(
+            cacheDir, Map.of(), List.of("127.0.0.1"), DataSize.ofMegabytes(8));
     DownloadProperties properties =
         new DownloadProperties(
-            base.cacheDir(), base.cacheMaxBytes(), base.cacheRescanInterval(), base.maxConcurrency(), base.connectTimeout(),
-            Duration.ofSeconds(10), Duration.ofSeconds(60), base.maxFileSize(), base.maxRedirects(), base.groupId(),
-            base.userAgent(), base.pollTimeout(), base.revokeGrace(), base.urlPolicy(), base.hosts(), resume);
+            base.cacheDir(),
+            base.cacheMaxBytes(),
+            base.cacheRescanInterval(),
+            base.maxConcurrency(),
+            base.connectTimeout(),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(60),
+            base.maxFileSize(),
+            base.maxRedirects(),
+            base.groupId(),
+            base.userAgent(),
+            base.pollTimeout(),
+            base.revokeGrace(),
+            base.urlPolicy(),
+            base.hosts(),
+            resume);
     return TestDownloaders.downloader(properties, connections, cache, meters);
   }
 
@@ -114,7 +129,8 @@ class ResumeTests {
   }
 
   @Test
-  void aCutDownloadWithAStrongEtagContinuesFromTheKeptBytesAndDeliversTheWholeFile() throws Exception {
+  void aCutDownloadWithAStrongEtagContinuesFromTheKeptBytesAndDeliversTheWholeFile()
+      throws Exception {
     source.serve(file, ETAG, CuttingSource.LAST_MODIFIED, true);
     Downloader downloader = downloader();
     DownloadTask task = cutOff(downloader);
@@ -210,7 +226,9 @@ class ResumeTests {
     List<Seen> requests = source.requests();
     assertThat(requests).hasSize(3);
     assertThat(requests.get(1).range()).isNotNull();
-    assertThat(requests.get(2)).as("asked again for the whole file").isEqualTo(new Seen(null, null));
+    assertThat(requests.get(2))
+        .as("asked again for the whole file")
+        .isEqualTo(new Seen(null, null));
     assertThat(resumed("restarted")).isEqualTo(1);
   }
 
@@ -243,13 +261,16 @@ class ResumeTests {
   @Test
   void turnedOffOrBelowTheMinimumSizeACutDownloadStartsOver() throws Exception {
     source.serve(file, ETAG, null, true);
-    for (DownloadProperties.Resume resume : List.of(
-        new DownloadProperties.Resume(false, null, null), new DownloadProperties.Resume(true, DataSize.ofMegabytes(4), null))) {
+    for (DownloadProperties.Resume resume :
+        List.of(
+            new DownloadProperties.Resume(false, null, null),
+            new DownloadProperties.Resume(true, DataSize.ofMegabytes(4), null))) {
       Downloader downloader = downloader(resume);
       DownloadTask task = cutOff(downloader);
       assertThat(cacheFiles()).isEmpty();
       assertDelivered(again(downloader, task), file);
-      assertThat(source.requests().get(source.requests().size() - 1)).isEqualTo(new Seen(null, null));
+      assertThat(source.requests().get(source.requests().size() - 1))
+          .isEqualTo(new Seen(null, null));
       Files.delete(cacheDir.resolve(task.taskId()));
     }
   }

@@ -18,7 +18,8 @@ class RetryAfterTests {
 
   @Test
   void httpDateIsTheDelayUntilThen() {
-    assertThat(RetryAfter.parse("Mon, 23 Nov 2026 10:02:30 GMT", NOW)).isEqualTo(Duration.ofSeconds(150));
+    assertThat(RetryAfter.parse("Mon, 23 Nov 2026 10:02:30 GMT", NOW))
+        .isEqualTo(Duration.ofSeconds(150));
   }
 
   @Test

@@ -22,23 +22,43 @@ final class TestDownloaders {
   }
 
   static DownloadProperties properties(
-      Path cacheDir, Map<String, DownloadProperties.Host> hosts, List<String> allow, DataSize maxFileSize) {
+      Path cacheDir,
+      Map<String, DownloadProperties.Host> hosts,
+      List<String> allow,
+      DataSize maxFileSize) {
     return new DownloadProperties(
-        cacheDir, DataSize.ofGigabytes(10), Duration.ofSeconds(5), 4, Duration.ofSeconds(2),
-        Duration.ofMillis(500), Duration.ofSeconds(5), maxFileSize, 5, "tests", "downloader-tests",
-        Duration.ofMillis(100), Duration.ofSeconds(15), new DownloadProperties.UrlPolicy(true, allow), hosts, null);
+        cacheDir,
+        DataSize.ofGigabytes(10),
+        Duration.ofSeconds(5),
+        4,
+        Duration.ofSeconds(2),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(5),
+        maxFileSize,
+        5,
+        "tests",
+        "downloader-tests",
+        Duration.ofMillis(100),
+        Duration.ofSeconds(15),
+        new DownloadProperties.UrlPolicy(true, allow),
+        hosts,
+        null);
   }
 
   static Downloader downloader(DownloadProperties properties, ConnectionProvider connections) {
     return downloader(properties, connections, new DownloadCache(properties.cacheDir()));
   }
 
-  static Downloader downloader(DownloadProperties properties, ConnectionProvider connections, DownloadCache cache) {
+  static Downloader downloader(
+      DownloadProperties properties, ConnectionProvider connections, DownloadCache cache) {
     return downloader(properties, connections, cache, new SimpleMeterRegistry());
   }
 
   static Downloader downloader(
-      DownloadProperties properties, ConnectionProvider connections, DownloadCache cache, MeterRegistry meters) {
+      DownloadProperties properties,
+      ConnectionProvider connections,
+      DownloadCache cache,
+      MeterRegistry meters) {
     FetchConfiguration configuration = new FetchConfiguration();
     AddressRules rules = configuration.downloadAddressRules(properties);
     return configuration.downloader(

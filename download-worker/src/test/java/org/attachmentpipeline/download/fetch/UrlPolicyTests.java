@@ -30,7 +30,8 @@ class UrlPolicyTests {
         "10.0.0.1         | blocked: 10.0.0.1 is in private range 10.0.0.0/8",
         "172.31.255.254   | blocked: 172.31.255.254 is in private range 172.16.0.0/12",
         "192.168.0.10     | blocked: 192.168.0.10 is in private range 192.168.0.0/16",
-        "169.254.169.254  | blocked: 169.254.169.254 is in cloud metadata address in link-local range 169.254.0.0/16 169.254.169.254/32",
+        "169.254.169.254  | blocked: 169.254.169.254 is in cloud metadata address in link-local"
+            + " range 169.254.0.0/16 169.254.169.254/32",
         "169.254.1.1      | blocked: 169.254.1.1 is in link-local range 169.254.0.0/16",
         "100.64.0.1       | blocked: 100.64.0.1 is in carrier-grade NAT range 100.64.0.0/10",
         "100.127.255.255  | blocked: 100.127.255.255 is in carrier-grade NAT range 100.64.0.0/10",
@@ -49,9 +50,12 @@ class UrlPolicyTests {
         "[fe80::1]        | blocked: fe80:0:0:0:0:0:0:1 is in link-local range fe80::/10",
         "[ff02::1]        | blocked: ff02:0:0:0:0:0:0:1 is in multicast range ff00::/8",
         "[::ffff:127.0.0.1] | blocked: 127.0.0.1 is in loopback range 127.0.0.0/8",
-        "[::ffff:a9fe:a9fe] | blocked: 169.254.169.254 is in cloud metadata address in link-local range 169.254.0.0/16 169.254.169.254/32",
-        "[64:ff9b::a00:1] | blocked: 64:ff9b:0:0:0:0:a00:1 embeds 10.0.0.1, which is in private range 10.0.0.0/8",
-        "[2002:c0a8:101::1] | blocked: 2002:c0a8:101:0:0:0:0:1 embeds 192.168.1.1, which is in private range 192.168.0.0/16",
+        "[::ffff:a9fe:a9fe] | blocked: 169.254.169.254 is in cloud metadata address in link-local"
+            + " range 169.254.0.0/16 169.254.169.254/32",
+        "[64:ff9b::a00:1] | blocked: 64:ff9b:0:0:0:0:a00:1 embeds 10.0.0.1, which is in private"
+            + " range 10.0.0.0/8",
+        "[2002:c0a8:101::1] | blocked: 2002:c0a8:101:0:0:0:0:1 embeds 192.168.1.1, which is in"
+            + " private range 192.168.0.0/16",
         "2130706433       | blocked: 2130706433 = 127.0.0.1 is in loopback range 127.0.0.0/8",
         "0177.0.0.1       | blocked: 0177.0.0.1 = 127.0.0.1 is in loopback range 127.0.0.0/8",
         "0x7f.0.0.1       | blocked: 0x7f.0.0.1 = 127.0.0.1 is in loopback range 127.0.0.0/8",
@@ -68,7 +72,13 @@ class UrlPolicyTests {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"93.184.215.14", "[2606:2800:21f:cb07:6820:80da:af6b:8b2c]", "[::ffff:93.184.215.14]", "files.example.com"})
+  @ValueSource(
+      strings = {
+        "93.184.215.14",
+        "[2606:2800:21f:cb07:6820:80da:af6b:8b2c]",
+        "[::ffff:93.184.215.14]",
+        "files.example.com"
+      })
   void publicAddressesAndNamesPassTheUrlCheck(String host) {
     assertThat(policy.check(URI.create("https://" + host + "/a.pdf"))).isEmpty();
   }
@@ -76,24 +86,33 @@ class UrlPolicyTests {
   @Test
   void publicAddressInANonCanonicalSpellingIsRefusedToo() {
     Optional<Failure> refused = policy.check(URI.create("http://0x5d.184.215.14/a.pdf"));
-    assertThat(refused).get().extracting(Failure::message).asString()
+    assertThat(refused)
+        .get()
+        .extracting(Failure::message)
+        .asString()
         .contains("non-canonical spelling of 93.184.215.14");
   }
 
   @Test
   void allowlistOpensHostsAndRanges() {
-    UrlPolicy open = UrlPolicy.checking(AddressRules.allowing(List.of("127.0.0.1", "10.20.0.0/16", "*.corp.example")));
+    UrlPolicy open =
+        UrlPolicy.checking(
+            AddressRules.allowing(List.of("127.0.0.1", "10.20.0.0/16", "*.corp.example")));
     assertThat(open.check(URI.create("http://127.0.0.1:8080/x"))).isEmpty();
     assertThat(open.check(URI.create("http://10.20.3.4/x"))).isEmpty();
     assertThat(open.check(URI.create("http://127.0.0.2/x"))).isPresent();
     assertThat(open.check(URI.create("http://10.21.0.1/x"))).isPresent();
-    assertThat(AddressRules.allowing(List.of("*.corp.example")).hostAllowed("files.corp.example")).isTrue();
-    assertThat(AddressRules.allowing(List.of("*.corp.example")).hostAllowed("corp.example.evil.com")).isFalse();
+    assertThat(AddressRules.allowing(List.of("*.corp.example")).hostAllowed("files.corp.example"))
+        .isTrue();
+    assertThat(
+            AddressRules.allowing(List.of("*.corp.example")).hostAllowed("corp.example.evil.com"))
+        .isFalse();
   }
 
   @Test
   void hostNameResolvingToLoopbackIsRefusedAtResolution() {
-    CheckingResolverGroup resolver = new CheckingResolverGroup(defaults, InetAddress::getAllByName, Schedulers.immediate());
+    CheckingResolverGroup resolver =
+        new CheckingResolverGroup(defaults, InetAddress::getAllByName, Schedulers.immediate());
     assertThatThrownBy(() -> resolver.checkedAddresses("localhost"))
         .isInstanceOf(BlockedAddressException.class)
         .hasMessageStartingWith("blocked: ")
@@ -102,16 +121,21 @@ class UrlPolicyTests {
 
   @Test
   void everyResolvedAddressIsCheckedNotJustTheFirst() throws UnknownHostException {
-    InetAddress publicOne = InetAddress.getByAddress("rebind.example", new byte[] {93, (byte) 184, (byte) 215, 14});
-    InetAddress metadata = InetAddress.getByAddress("rebind.example", new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254});
+    InetAddress publicOne =
+        InetAddress.getByAddress("rebind.example", new byte[] {93, (byte) 184, (byte) 215, 14});
+    InetAddress metadata =
+        InetAddress.getByAddress(
+            "rebind.example", new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254});
     CheckingResolverGroup resolver =
-        new CheckingResolverGroup(defaults, host -> new InetAddress[] {publicOne, metadata}, Schedulers.immediate());
+        new CheckingResolverGroup(
+            defaults, host -> new InetAddress[] {publicOne, metadata}, Schedulers.immediate());
     assertThatThrownBy(() -> resolver.checkedAddresses("rebind.example"))
         .isInstanceOf(BlockedAddressException.class)
         .hasMessageContaining("blocked: 169.254.169.254 is in cloud metadata address");
 
     CheckingResolverGroup publicOnly =
-        new CheckingResolverGroup(defaults, host -> new InetAddress[] {publicOne}, Schedulers.immediate());
+        new CheckingResolverGroup(
+            defaults, host -> new InetAddress[] {publicOne}, Schedulers.immediate());
     assertThat(publicOnly.checkedAddresses("rebind.example")).containsExactly(publicOne);
   }
 
@@ -120,7 +144,9 @@ class UrlPolicyTests {
     InetAddress internal = InetAddress.getByAddress("files.corp.example", new byte[] {10, 1, 2, 3});
     CheckingResolverGroup resolver =
         new CheckingResolverGroup(
-            AddressRules.allowing(List.of("files.corp.example")), host -> new InetAddress[] {internal}, Schedulers.immediate());
+            AddressRules.allowing(List.of("files.corp.example")),
+            host -> new InetAddress[] {internal},
+            Schedulers.immediate());
     assertThat(resolver.checkedAddresses("files.corp.example")).containsExactly(internal);
   }
 }

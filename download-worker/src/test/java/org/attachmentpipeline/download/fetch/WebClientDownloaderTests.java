@@ -19,13 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.attachmentpipeline.common.message.DownloadTask;
-import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.download.DownloadProperties;
 import org.attachmentpipeline.download.testing.RawSocketServer;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,7 +62,10 @@ class WebClientDownloaderTests {
   void createDownloader() {
     DownloadProperties properties =
         TestDownloaders.properties(
-            cacheDir, Map.of("127.0.0.1", new DownloadProperties.Host(Map.of("Authorization", TOKEN), 2, null, null)));
+            cacheDir,
+            Map.of(
+                "127.0.0.1",
+                new DownloadProperties.Host(Map.of("Authorization", TOKEN), 2, null, null)));
     connections = ConnectionProvider.create("downloader-tests", 8);
     downloader = TestDownloaders.downloader(properties, connections);
   }
@@ -153,9 +156,11 @@ class WebClientDownloaderTests {
   @Test
   void tooManyRequestsKeepsRetryAfterAsAnHttpDate() {
     String inTenMinutes =
-        DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.now().plusSeconds(600).atZone(ZoneOffset.UTC));
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            Instant.now().plusSeconds(600).atZone(ZoneOffset.UTC));
     server.serve("/throttled", Response.status(429, "Retry-After", inTenMinutes));
-    assertThat(failure(server.url("/throttled")).retryAfter()).isBetween(Duration.ofSeconds(590), Duration.ofSeconds(600));
+    assertThat(failure(server.url("/throttled")).retryAfter())
+        .isBetween(Duration.ofSeconds(590), Duration.ofSeconds(600));
   }
 
   @Test
@@ -178,7 +183,8 @@ class WebClientDownloaderTests {
 
   @Test
   void connectionResetMidBodyIsATransientConnectionFailure() throws IOException {
-    try (RawSocketServer resetting = RawSocketServer.answeringThenResetting(head(100_000, "x".repeat(5000)))) {
+    try (RawSocketServer resetting =
+        RawSocketServer.answeringThenResetting(head(100_000, "x".repeat(5000)))) {
       Failure failure = failure(resetting.url("/reset"));
       assertThat(failure.kind()).isEqualTo(FailureKind.CONNECTION);
     }
@@ -193,7 +199,8 @@ class WebClientDownloaderTests {
 
   @Test
   void bodyThatStallsMidWayIsATimeout() throws IOException {
-    try (RawSocketServer stalling = RawSocketServer.answeringThenStalling(head(100_000, "x".repeat(5000)))) {
+    try (RawSocketServer stalling =
+        RawSocketServer.answeringThenStalling(head(100_000, "x".repeat(5000)))) {
       Failure failure = failure(stalling.url("/stall"));
       assertThat(failure.kind()).isEqualTo(FailureKind.TIMEOUT);
       assertThat(failure.kind().isTransient()).isTrue();
@@ -204,10 +211,15 @@ class WebClientDownloaderTests {
   void aDownloadCancelledMidBodyLeavesNoPartFile() throws IOException {
     DownloadProperties patient =
         TestDownloaders.properties(
-            cacheDir, Map.of("127.0.0.1", new DownloadProperties.Host(Map.of(), 2, Duration.ofSeconds(30), null)));
+            cacheDir,
+            Map.of(
+                "127.0.0.1",
+                new DownloadProperties.Host(Map.of(), 2, Duration.ofSeconds(30), null)));
     Downloader downloader = TestDownloaders.downloader(patient, connections);
-    try (RawSocketServer stalling = RawSocketServer.answeringThenStalling(head(100_000, "x".repeat(5000)))) {
-      Disposable download = downloader.download(task(stalling.url("/stall-then-cancel"))).subscribe();
+    try (RawSocketServer stalling =
+        RawSocketServer.answeringThenStalling(head(100_000, "x".repeat(5000)))) {
+      Disposable download =
+          downloader.download(task(stalling.url("/stall-then-cancel"))).subscribe();
       await().atMost(WAIT).until(() -> partFiles() == 1);
 
       // its partition went to another instance
@@ -251,10 +263,12 @@ class WebClientDownloaderTests {
   @ValueSource(strings = {"../escape", "..", "a/b", "/etc/passwd", "x.part", ""})
   void aTaskIdThatCouldNameAFileOutsideItsOwnIsRefusedBeforeAnyRequest(String taskId) {
     server.serve("/never.pdf", Response.ok(new byte[] {1}, "application/pdf"));
-    DownloadTask hostile = TaskBuilder.task(server.url("/never.pdf")).taskId(taskId).fileName("x.pdf").build();
+    DownloadTask hostile =
+        TaskBuilder.task(server.url("/never.pdf")).taskId(taskId).fileName("x.pdf").build();
     DownloadOutcome outcome = downloader.download(hostile).block(WAIT);
     assertThat(outcome).isInstanceOf(DownloadOutcome.Failed.class);
-    assertThat(((DownloadOutcome.Failed) outcome).failure().kind()).isEqualTo(FailureKind.INVALID_RECORD);
+    assertThat(((DownloadOutcome.Failed) outcome).failure().kind())
+        .isEqualTo(FailureKind.INVALID_RECORD);
     assertThat(server.requestTimes("/never.pdf")).isEmpty();
     assertThat(cacheDir).isEmptyDirectory();
   }
@@ -265,7 +279,8 @@ class WebClientDownloaderTests {
     server.serve("/moved/here.pdf", Response.ok(new byte[] {1, 2, 3}, "application/pdf"));
 
     assertThat(download(server.url("/moved"))).isInstanceOf(DownloadOutcome.Downloaded.class);
-    assertThat(server.requests("/moved/here.pdf")).singleElement()
+    assertThat(server.requests("/moved/here.pdf"))
+        .singleElement()
         .satisfies(r -> assertThat(r.headers().get("Authorization")).containsExactly(TOKEN));
   }
 
@@ -281,11 +296,25 @@ class WebClientDownloaderTests {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "http://127.0.0.2/", "http://10.0.0.1/", "http://172.16.5.4/", "http://192.168.1.1/",
-        "http://169.254.169.254/latest/meta-data/", "http://100.64.0.1/", "http://0.0.0.0/",
-        "http://224.0.0.1/", "http://240.0.0.1/", "http://255.255.255.255/", "http://[::1]/",
-        "http://[fc00::1]/", "http://[fe80::1]/", "http://[::ffff:10.0.0.1]/", "http://[::]/",
-        "http://167772161/", "http://012.0.0.1/", "http://0xa9fea9fe/", "http://0xa9.254.169.254/"
+        "http://127.0.0.2/",
+        "http://10.0.0.1/",
+        "http://172.16.5.4/",
+        "http://192.168.1.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://100.64.0.1/",
+        "http://0.0.0.0/",
+        "http://224.0.0.1/",
+        "http://240.0.0.1/",
+        "http://255.255.255.255/",
+        "http://[::1]/",
+        "http://[fc00::1]/",
+        "http://[fe80::1]/",
+        "http://[::ffff:10.0.0.1]/",
+        "http://[::]/",
+        "http://167772161/",
+        "http://012.0.0.1/",
+        "http://0xa9fea9fe/",
+        "http://0xa9.254.169.254/"
       })
   void redirectIntoABlockedRangeIsPermanentAndNamesTheRule(String target) {
     String path = "/redirect/" + Integer.toHexString(target.hashCode());
@@ -293,7 +322,10 @@ class WebClientDownloaderTests {
     Failure failure = failure(server.url(path));
     assertThat(failure.kind()).isEqualTo(FailureKind.DISALLOWED_URL);
     assertThat(failure.kind().isTransient()).isFalse();
-    assertThat(failure.message()).startsWith("blocked: ").containsPattern("/\\d+").contains("after 1 redirects");
+    assertThat(failure.message())
+        .startsWith("blocked: ")
+        .containsPattern("/\\d+")
+        .contains("after 1 redirects");
   }
 
   @Test
@@ -303,7 +335,11 @@ class WebClientDownloaderTests {
     // the default policy: nothing allowed
     Downloader strict =
         TestDownloaders.downloader(
-            TestDownloaders.properties(cacheDir, Map.of(), List.of(), org.springframework.util.unit.DataSize.ofKilobytes(1)),
+            TestDownloaders.properties(
+                cacheDir,
+                Map.of(),
+                List.of(),
+                org.springframework.util.unit.DataSize.ofKilobytes(1)),
             connections);
     DownloadOutcome outcome = strict.download(task(url)).block(WAIT);
     assertThat(outcome).isInstanceOf(DownloadOutcome.Failed.class);
@@ -314,8 +350,10 @@ class WebClientDownloaderTests {
   }
 
   private static byte[] head(int contentLength, String body) {
-    return ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + contentLength + "\r\n\r\n" + body)
+    return ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+            + contentLength
+            + "\r\n\r\n"
+            + body)
         .getBytes(StandardCharsets.US_ASCII);
   }
-
 }

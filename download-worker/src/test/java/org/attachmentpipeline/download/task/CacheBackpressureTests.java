@@ -10,14 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.attachmentpipeline.common.message.DownloadTask;
-import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -66,7 +66,13 @@ class CacheBackpressureTests {
     DownloadTask big = send(server.url("/big.bin"));
     Path bigFile = CACHE_DIR.resolve(big.taskId());
     await().atMost(WAIT).until(() -> Files.exists(bigFile));
-    await().atMost(WAIT).until(() -> containers.getListenerContainer(TaskListeners.PENDING_LISTENER_ID).isPauseRequested());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                containers
+                    .getListenerContainer(TaskListeners.PENDING_LISTENER_ID)
+                    .isPauseRequested());
     assertThat(meters.get("pipeline.cache.bytes").gauge().value()).isGreaterThan(100 * 1024);
     // larger than the whole cache, it went alone; its file has taken the place of its reservation
     assertThat(meters.get("pipeline.cache.reserved.bytes").gauge().value()).isZero();
@@ -80,7 +86,8 @@ class CacheBackpressureTests {
     // the upload worker uploads and deletes the file
     Files.delete(bigFile);
     await().atMost(WAIT).until(() -> Files.exists(CACHE_DIR.resolve(next.taskId())));
-    assertThat(containers.getListenerContainer(TaskListeners.RETRY_LISTENER_ID).isPauseRequested()).isFalse();
+    assertThat(containers.getListenerContainer(TaskListeners.RETRY_LISTENER_ID).isPauseRequested())
+        .isFalse();
   }
 
   private DownloadTask send(String url) {

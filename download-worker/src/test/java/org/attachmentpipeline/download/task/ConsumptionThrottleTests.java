@@ -23,14 +23,20 @@ class ConsumptionThrottleTests {
   private ConsumptionThrottle throttle() {
     MessageListenerContainer container = mock(MessageListenerContainer.class);
     when(container.isPauseRequested()).thenAnswer(call -> pauseRequested.get());
-    org.mockito.Mockito.doAnswer(call -> {
-      pauseRequested.set(true);
-      return null;
-    }).when(container).pause();
-    org.mockito.Mockito.doAnswer(call -> {
-      pauseRequested.set(false);
-      return null;
-    }).when(container).resume();
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              pauseRequested.set(true);
+              return null;
+            })
+        .when(container)
+        .pause();
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              pauseRequested.set(false);
+              return null;
+            })
+        .when(container)
+        .resume();
     KafkaListenerEndpointRegistry registry = mock(KafkaListenerEndpointRegistry.class);
     when(registry.getListenerContainer("pending")).thenReturn(container);
     return new ConsumptionThrottle(

@@ -38,8 +38,12 @@ class DownloadWindowTests {
 
   private void submit(DownloadWindow window, String topic, long offset, String host) {
     String url = "https://" + host + "/" + offset;
-    DownloadTask task = TaskBuilder.task(url).taskId("t" + offset).eventType("a.b.c").fileName("f").build();
-    window.submit(new ConsumerRecord<>(topic, 0, offset, task.taskId(), task), () -> acked.add(offset), false);
+    DownloadTask task =
+        TaskBuilder.task(url).taskId("t" + offset).eventType("a.b.c").fileName("f").build();
+    window.submit(
+        new ConsumerRecord<>(topic, 0, offset, task.taskId(), task),
+        () -> acked.add(offset),
+        false);
   }
 
   private void finish(long offset) {
@@ -100,7 +104,8 @@ class DownloadWindowTests {
     submit(window, "p", 1, "files.example");
 
     CompletableFuture<DownloadWindow.Revocation> revocation =
-        CompletableFuture.supplyAsync(() -> window.revoked(List.of(new TopicPartition("p", 0)), Duration.ofMinutes(1)));
+        CompletableFuture.supplyAsync(
+            () -> window.revoked(List.of(new TopicPartition("p", 0)), Duration.ofMinutes(1)));
     await().atMost(Duration.ofSeconds(5)).until(() -> !window.hasBacklog());
     assertThat(revocation).isNotDone();
     finish(0);
@@ -117,7 +122,8 @@ class DownloadWindowTests {
     DownloadWindow window = window(2, 2);
     submit(window, "p", 0, "files.example");
 
-    DownloadWindow.Revocation revocation = window.revoked(List.of(new TopicPartition("p", 0)), Duration.ofMillis(50));
+    DownloadWindow.Revocation revocation =
+        window.revoked(List.of(new TopicPartition("p", 0)), Duration.ofMillis(50));
     finish(0);
 
     assertThat(revocation).isEqualTo(new DownloadWindow.Revocation(0, 1, 0));
@@ -134,7 +140,8 @@ class DownloadWindowTests {
     submit(window, "p", 2, "fast.example");
 
     CompletableFuture<DownloadWindow.Revocation> revocation =
-        CompletableFuture.supplyAsync(() -> window.revoked(List.of(new TopicPartition("p", 0)), Duration.ofMinutes(1)));
+        CompletableFuture.supplyAsync(
+            () -> window.revoked(List.of(new TopicPartition("p", 0)), Duration.ofMinutes(1)));
     await().atMost(Duration.ofSeconds(5)).until(() -> cancelled.contains(2L));
     finish(0);
 
@@ -165,9 +172,14 @@ class DownloadWindowTests {
     submit(window, "p", 0, "files.example");
     CompletableFuture<DownloadWindow.Revocation> revocation = new CompletableFuture<>();
     Thread consumer =
-        new Thread(() -> revocation.complete(window.revoked(List.of(new TopicPartition("p", 0)), Duration.ofMinutes(10))));
+        new Thread(
+            () ->
+                revocation.complete(
+                    window.revoked(List.of(new TopicPartition("p", 0)), Duration.ofMinutes(10))));
     consumer.start();
-    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.getState() == Thread.State.TIMED_WAITING);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> consumer.getState() == Thread.State.TIMED_WAITING);
 
     window.close();
 

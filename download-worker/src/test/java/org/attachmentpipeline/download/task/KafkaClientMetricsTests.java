@@ -21,9 +21,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -51,26 +51,39 @@ class KafkaClientMetricsTests {
 
   @Test
   void theTaskConsumersPublishKafkaConsumerMetrics() {
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(clientIds("kafka.consumer.fetch.manager.records.consumed.total"))
-            .as("consumers with kafka.consumer.* metrics")
-            .hasSizeGreaterThanOrEqualTo(2));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(clientIds("kafka.consumer.fetch.manager.records.consumed.total"))
+                    .as("consumers with kafka.consumer.* metrics")
+                    .hasSizeGreaterThanOrEqualTo(2));
   }
 
   @Test
   void theOutcomeProducerPublishesKafkaProducerMetrics() throws Exception {
     // an unreadable task is dead-lettered at once: the worker's producer sends a record
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty("spring.embedded.kafka.brokers")),
-        new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>("kcm.pending", "garbage", "not a task".getBytes(StandardCharsets.UTF_8)))
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                System.getProperty("spring.embedded.kafka.brokers")),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  "kcm.pending", "garbage", "not a task".getBytes(StandardCharsets.UTF_8)))
           .get(10, TimeUnit.SECONDS);
     }
 
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(meters.find("kafka.producer.record.send.total").functionCounters())
-            .as("kafka.producer.* metrics")
-            .anySatisfy(counter -> assertThat(counter.count()).isPositive()));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(meters.find("kafka.producer.record.send.total").functionCounters())
+                    .as("kafka.producer.* metrics")
+                    .anySatisfy(counter -> assertThat(counter.count()).isPositive()));
   }
 
   private Set<String> clientIds(String name) {

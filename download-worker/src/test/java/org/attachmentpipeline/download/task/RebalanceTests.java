@@ -32,10 +32,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.JsonSerde;
 import org.attachmentpipeline.common.message.DownloadTask;
-import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.download.DownloadWorkerApplication;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -46,8 +46,8 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 /**
  * A second worker joins the group while the first has downloads in flight on every partition: the
  * first finishes the moved partition's downloads within the grace, its offsets are committed before
- * the partition moves, and the newcomer starts after them, so every task is downloaded and announced
- * exactly once.
+ * the partition moves, and the newcomer starts after them, so every task is downloaded and
+ * announced exactly once.
  */
 class RebalanceTests {
 
@@ -84,36 +84,58 @@ class RebalanceTests {
       }
     }
     // every download is in flight on the first worker when the second one joins
-    await().atMost(Duration.ofSeconds(20))
-        .until(() -> pathOf.values().stream().allMatch(path -> server.requestTimes(path).size() == 1));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> pathOf.values().stream().allMatch(path -> server.requestTimes(path).size() == 1));
     ConfigurableApplicationContext second = startWorker();
 
     try (Admin admin = admin()) {
       // the group has settled on its first cooperative assignment: the first worker is giving up a
       // partition now, while all of its downloads are still in flight
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        ConsumerGroupDescription group =
-            admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP).get(10, TimeUnit.SECONDS);
-        return group.groupState() == GroupState.STABLE && group.members().size() == 2;
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                ConsumerGroupDescription group =
+                    admin
+                        .describeConsumerGroups(List.of(GROUP))
+                        .describedGroups()
+                        .get(GROUP)
+                        .get(10, TimeUnit.SECONDS);
+                return group.groupState() == GroupState.STABLE && group.members().size() == 2;
+              });
       sources.countDown();
       awaitAssigned(second, TaskListeners.PENDING_LISTENER_ID, 1);
       awaitAssigned(first, TaskListeners.PENDING_LISTENER_ID, 1);
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        assertThat(committed(admin, new TopicPartition("rbt.pending", 0))).isEqualTo(PER_PARTITION);
-        assertThat(committed(admin, new TopicPartition("rbt.pending", 1))).isEqualTo(PER_PARTITION);
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(committed(admin, new TopicPartition("rbt.pending", 0)))
+                    .isEqualTo(PER_PARTITION);
+                assertThat(committed(admin, new TopicPartition("rbt.pending", 1)))
+                    .isEqualTo(PER_PARTITION);
+              });
       for (String group : List.of(GROUP, GROUP + "-retry")) {
         ConsumerGroupDescription description =
-            admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS);
+            admin
+                .describeConsumerGroups(List.of(group))
+                .describedGroups()
+                .get(group)
+                .get(10, TimeUnit.SECONDS);
         assertThat(description.partitionAssignor()).as(group).isEqualTo("cooperative-sticky");
       }
     }
 
     Map<String, Integer> announced = countCached();
     for (DownloadTask task : tasks) {
-      assertThat(announced.getOrDefault(task.taskId(), 0)).as("cached records of %s", task.taskId()).isEqualTo(1);
-      assertThat(server.requestTimes(pathOf.get(task.taskId()))).as("downloads of %s", task.taskId()).hasSize(1);
+      assertThat(announced.getOrDefault(task.taskId(), 0))
+          .as("cached records of %s", task.taskId())
+          .isEqualTo(1);
+      assertThat(server.requestTimes(pathOf.get(task.taskId())))
+          .as("downloads of %s", task.taskId())
+          .hasSize(1);
     }
   }
 
@@ -141,11 +163,16 @@ class RebalanceTests {
     return context;
   }
 
-  private static void awaitAssigned(ConfigurableApplicationContext worker, String listenerId, int partitions) {
+  private static void awaitAssigned(
+      ConfigurableApplicationContext worker, String listenerId, int partitions) {
     MessageListenerContainer container =
         worker.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer(listenerId);
-    await().atMost(Duration.ofSeconds(30))
-        .until(() -> container.getAssignedPartitions() != null && container.getAssignedPartitions().size() == partitions);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                container.getAssignedPartitions() != null
+                    && container.getAssignedPartitions().size() == partitions);
   }
 
   private static Map<String, Integer> countCached() {
@@ -153,28 +180,41 @@ class RebalanceTests {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "rbt-observer-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                brokers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "rbt-observer-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
             new StringDeserializer(),
             new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = List.of(new TopicPartition("rbt.cached", 0), new TopicPartition("rbt.cached", 1));
+      List<TopicPartition> partitions =
+          List.of(new TopicPartition("rbt.cached", 0), new TopicPartition("rbt.cached", 1));
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      await().atMost(Duration.ofSeconds(20)).pollInSameThread().until(() -> {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          counts.merge(record.key(), 1, Integer::sum);
-        }
-        return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
-      });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInSameThread()
+          .until(
+              () -> {
+                for (ConsumerRecord<String, byte[]> record :
+                    consumer.poll(Duration.ofMillis(200))) {
+                  counts.merge(record.key(), 1, Integer::sum);
+                }
+                return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+              });
     }
     return counts;
   }
 
   private static long committed(Admin admin, TopicPartition partition) throws Exception {
     OffsetAndMetadata offset =
-        admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS).get(partition);
+        admin
+            .listConsumerGroupOffsets(GROUP)
+            .partitionsToOffsetAndMetadata()
+            .get(10, TimeUnit.SECONDS)
+            .get(partition);
     return offset == null ? 0 : offset.offset();
   }
 
@@ -184,7 +224,9 @@ class RebalanceTests {
 
   private static KafkaProducer<String, DownloadTask> producer() {
     return new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()), new StringSerializer(), new JsonSerde<>());
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()),
+        new StringSerializer(),
+        new JsonSerde<>());
   }
 
   private static DownloadTask task(String url) {

@@ -19,10 +19,13 @@ class RetryGateTests {
     Duration fiveMinutes = Duration.ofMinutes(5);
     long arrived = 1_000_000;
     // due within the tier's delay: held until due
-    assertThat(RetryGate.holdUntil(arrived + 60_000, arrived, fiveMinutes)).isEqualTo(arrived + 60_000);
+    assertThat(RetryGate.holdUntil(arrived + 60_000, arrived, fiveMinutes))
+        .isEqualTo(arrived + 60_000);
     // a Retry-After of a day: held for the tier's delay only, then published again
-    assertThat(RetryGate.holdUntil(arrived + 86_400_000, arrived, fiveMinutes)).isEqualTo(arrived + 300_000);
+    assertThat(RetryGate.holdUntil(arrived + 86_400_000, arrived, fiveMinutes))
+        .isEqualTo(arrived + 300_000);
     // a topic of no known tier: held until due
-    assertThat(RetryGate.holdUntil(arrived + 86_400_000, arrived, null)).isEqualTo(arrived + 86_400_000);
+    assertThat(RetryGate.holdUntil(arrived + 86_400_000, arrived, null))
+        .isEqualTo(arrived + 86_400_000);
   }
 }

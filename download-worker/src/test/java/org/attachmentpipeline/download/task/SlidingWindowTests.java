@@ -25,22 +25,22 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.attachmentpipeline.common.message.DownloadTask;
-import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The issue's scenario: one partition, 500 tasks, every 50th served slowly (1.5 s). All finish,
- * no more than max-concurrency (50) are ever in flight, and the committed offset, watched with an
+ * The issue's scenario: one partition, 500 tasks, every 50th served slowly (1.5 s). All finish, no
+ * more than max-concurrency (50) are ever in flight, and the committed offset, watched with an
  * admin client all along, never passes a task whose download has not even been fully served.
  */
 @PipelineIntegrationTest(
@@ -84,7 +84,11 @@ class SlidingWindowTests {
     Set<String> taskIds = new HashSet<>();
     for (int i = 0; i < TASKS; i++) {
       String path = "/window/" + i;
-      server.serve(path, i % 50 == 49 ? Response.delayed(Duration.ofMillis(1500), new byte[512]) : Response.ok(new byte[512], "text/plain"));
+      server.serve(
+          path,
+          i % 50 == 49
+              ? Response.delayed(Duration.ofMillis(1500), new byte[512])
+              : Response.ok(new byte[512], "text/plain"));
       DownloadTask task = task(server.url(path));
       taskIds.add(task.taskId());
       paths.add(path);
@@ -103,20 +107,31 @@ class SlidingWindowTests {
           .pollInSameThread()
           .until(
               () -> {
-                // the commit first, then what has been served: a record served later cannot hide a violation
+                // the commit first, then what has been served: a record served later cannot hide a
+                // violation
                 long committed = committed(admin, partition);
                 long lowestUnserved = lowestUnserved(paths, offsets);
                 if (committed > lowestUnserved) {
-                  violations.add("committed " + committed + " while offset " + lowestUnserved + " was not yet served");
+                  violations.add(
+                      "committed "
+                          + committed
+                          + " while offset "
+                          + lowestUnserved
+                          + " was not yet served");
                 }
-                outputs.poll(Duration.ofMillis(10)).forEach(r -> {
-                  if (taskIds.contains(r.key())) {
-                    cached.add(r.key());
-                  }
-                });
+                outputs
+                    .poll(Duration.ofMillis(10))
+                    .forEach(
+                        r -> {
+                          if (taskIds.contains(r.key())) {
+                            cached.add(r.key());
+                          }
+                        });
                 return cached.size() == TASKS;
               });
-      await().atMost(Duration.ofSeconds(20)).until(() -> committed(admin, partition) == offsets[TASKS - 1] + 1);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> committed(admin, partition) == offsets[TASKS - 1] + 1);
     }
 
     assertThat(violations).isEmpty();
@@ -137,16 +152,23 @@ class SlidingWindowTests {
 
   private static long committed(Admin admin, TopicPartition partition) throws Exception {
     OffsetAndMetadata offset =
-        admin.listConsumerGroupOffsets("swt-download-worker").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS).get(partition);
+        admin
+            .listConsumerGroupOffsets("swt-download-worker")
+            .partitionsToOffsetAndMetadata()
+            .get(10, TimeUnit.SECONDS)
+            .get(partition);
     return offset == null ? 0 : offset.offset();
   }
 
   private static KafkaConsumer<String, byte[]> observer() {
     return new KafkaConsumer<>(
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers(),
-            ConsumerConfig.GROUP_ID_CONFIG, "swt-observer-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            brokers(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "swt-observer-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest"),
         new StringDeserializer(),
         new ByteArrayDeserializer());
   }

@@ -35,24 +35,24 @@ import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.message.DownloadTask;
-import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.common.message.ResultStatus;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Outcomes that Kafka can never take (here: larger than the producer's max.request.size, because of
- * a very long URL) end in the dead-letter topic cut down to fit, with a reason; the partition's later
- * records are processed and committed past them.
+ * a very long URL) end in the dead-letter topic cut down to fit, with a reason; the partition's
+ * later records are processed and committed past them.
  */
 @PipelineIntegrationTest(
     prefix = "upt",
@@ -92,9 +92,12 @@ class UnpublishableOutcomeTests {
     outputs =
         new KafkaConsumer<>(
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "upt-observer-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                brokers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "upt-observer-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
             new StringDeserializer(),
             new ByteArrayDeserializer());
     outputs.subscribe(List.of("upt.cached", "upt.results", "upt.dlq", "upt.retry.1"));
@@ -121,23 +124,34 @@ class UnpublishableOutcomeTests {
 
     awaitRecord("upt.cached", after.taskId());
     for (DownloadTask task : List.of(downloaded, retried)) {
-      DeadLetter deadLetter = PipelineJson.mapper().readValue(awaitRecord("upt.dlq", task.taskId()).value(), DeadLetter.class);
-      DownloadResult result = PipelineJson.mapper().readValue(awaitRecord("upt.results", task.taskId()).value(), DownloadResult.class);
+      DeadLetter deadLetter =
+          PipelineJson.mapper()
+              .readValue(awaitRecord("upt.dlq", task.taskId()).value(), DeadLetter.class);
+      DownloadResult result =
+          PipelineJson.mapper()
+              .readValue(awaitRecord("upt.results", task.taskId()).value(), DownloadResult.class);
       assertThat(deadLetter.reason()).isEqualTo(DeadLetterReason.PERMANENT);
       assertThat(deadLetter.message())
-          .contains("Kafka refused the", "RecordTooLargeException", "url cut from " + task.url().length() + " to 2048 characters");
+          .contains(
+              "Kafka refused the",
+              "RecordTooLargeException",
+              "url cut from " + task.url().length() + " to 2048 characters");
       assertThat(deadLetter.task().taskId()).isEqualTo(task.taskId());
       assertThat(deadLetter.task().url()).hasSize(2048).isEqualTo(task.url().substring(0, 2048));
       assertThat(deadLetter.task().lastError().kind()).isEqualTo(FailureKind.INVALID_RECORD);
       assertThat(result.status()).isEqualTo(ResultStatus.FAILED);
       assertThat(result.lastError().message()).contains("RecordTooLargeException");
     }
-    assertThat(received).noneMatch(r -> r.topic().equals("upt.cached") && r.key().equals(downloaded.taskId()));
-    assertThat(received).noneMatch(r -> r.topic().equals("upt.retry.1") && r.key().equals(retried.taskId()));
+    assertThat(received)
+        .noneMatch(r -> r.topic().equals("upt.cached") && r.key().equals(downloaded.taskId()));
+    assertThat(received)
+        .noneMatch(r -> r.topic().equals("upt.retry.1") && r.key().equals(retried.taskId()));
     // nobody will upload it: the file does not stay in the cache
     assertThat(CACHE_DIR.resolve(downloaded.taskId())).doesNotExist();
     long committedUpTo = lastOffset + 1;
-    await().atMost(WAIT).until(() -> committed(new TopicPartition("upt.pending", 0)) == committedUpTo);
+    await()
+        .atMost(WAIT)
+        .until(() -> committed(new TopicPartition("upt.pending", 0)) == committedUpTo);
   }
 
   @Test
@@ -152,14 +166,20 @@ class UnpublishableOutcomeTests {
     assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).startsWith("garbage ggg");
     Header reason = deadLetter.headers().lastHeader("pipeline_dlt_reason");
     assertThat(new String(reason.value(), StandardCharsets.UTF_8))
-        .contains("unreadable download task", "cut to its first 4096 bytes", "RecordTooLargeException");
+        .contains(
+            "unreadable download task", "cut to its first 4096 bytes", "RecordTooLargeException");
   }
 
   private long sendRaw(String key, byte[] value) throws Exception {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()), new StringSerializer(), new ByteArraySerializer())) {
-      return producer.send(new ProducerRecord<>("upt.pending", 0, key, value)).get(10, TimeUnit.SECONDS).offset();
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      return producer
+          .send(new ProducerRecord<>("upt.pending", 0, key, value))
+          .get(10, TimeUnit.SECONDS)
+          .offset();
     }
   }
 
@@ -167,17 +187,25 @@ class UnpublishableOutcomeTests {
     return await()
         .atMost(WAIT)
         .pollInSameThread()
-        .until(() -> {
-          outputs.poll(Duration.ofMillis(200)).forEach(received::add);
-          return received.stream().filter(r -> r.topic().equals(topic) && key.equals(r.key())).findFirst();
-        }, Optional::isPresent)
+        .until(
+            () -> {
+              outputs.poll(Duration.ofMillis(200)).forEach(received::add);
+              return received.stream()
+                  .filter(r -> r.topic().equals(topic) && key.equals(r.key()))
+                  .findFirst();
+            },
+            Optional::isPresent)
         .orElseThrow();
   }
 
   private static long committed(TopicPartition partition) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()))) {
       OffsetAndMetadata offset =
-          admin.listConsumerGroupOffsets("upt-download-worker").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+          admin
+              .listConsumerGroupOffsets("upt-download-worker")
+              .partitionsToOffsetAndMetadata()
+              .get(10, TimeUnit.SECONDS)
               .get(partition);
       return offset == null ? 0 : offset.offset();
     }

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * its next body off once, after a given number of bytes, with a TCP reset: the network failure a
  * resumed download must survive. Written on plain sockets because a proper HTTP server will not
  * send a body shorter than its Content-Length. How it answers a range is scripted ({@link
- * RangeAnswer}); {@code If-Range} is evaluated against the file's current validator, so changing the
- * file between two requests is a new representation. Every request's {@code Range} and {@code
+ * RangeAnswer}); {@code If-Range} is evaluated against the file's current validator, so changing
+ * the file between two requests is a new representation. Every request's {@code Range} and {@code
  * If-Range} are recorded, and every body byte sent is counted.
  */
 public final class CuttingSource implements AutoCloseable {
@@ -79,7 +79,10 @@ public final class CuttingSource implements AutoCloseable {
     return "http://127.0.0.1:" + socket.getLocalPort() + path;
   }
 
-  /** Serves {@code bytes} with these validators (null: not sent); {@code Accept-Ranges: bytes} or not. */
+  /**
+   * Serves {@code bytes} with these validators (null: not sent); {@code Accept-Ranges: bytes} or
+   * not.
+   */
   public CuttingSource serve(byte[] bytes, String etag, String lastModified, boolean acceptRanges) {
     this.body = bytes;
     this.etag = etag;
@@ -145,7 +148,8 @@ public final class CuttingSource implements AutoCloseable {
   }
 
   /** Answers one request; false when the connection was cut. */
-  private boolean answer(Map<String, String> request, OutputStream out, Socket connection) throws IOException {
+  private boolean answer(Map<String, String> request, OutputStream out, Socket connection)
+      throws IOException {
     String range = request.get("range");
     String ifRange = request.get("if-range");
     seen.add(new Seen(range, ifRange));
@@ -153,11 +157,15 @@ public final class CuttingSource implements AutoCloseable {
     String validator = etag != null ? etag : lastModified;
     long start = 0;
     int status = 200;
-    if (range != null && acceptRanges && rangeAnswer != RangeAnswer.IGNORE
+    if (range != null
+        && acceptRanges
+        && rangeAnswer != RangeAnswer.IGNORE
         && (ifRange == null || ifRange.equals(validator))) {
       long asked = Long.parseLong(range.substring("bytes=".length(), range.indexOf('-')));
       if (rangeAnswer == RangeAnswer.NOT_SATISFIABLE || asked >= file.length) {
-        write(out, head(416, Map.of("Content-Range", "bytes */" + file.length, "Content-Length", "0")));
+        write(
+            out,
+            head(416, Map.of("Content-Range", "bytes */" + file.length, "Content-Length", "0")));
         return true;
       }
       start = rangeAnswer == RangeAnswer.WRONG_START ? asked / 2 : asked;
@@ -198,8 +206,14 @@ public final class CuttingSource implements AutoCloseable {
   }
 
   private static byte[] head(int status, Map<String, String> headers) {
-    StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(status == 200 ? " OK" : " Partial").append("\r\n");
-    head.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n");
+    StringBuilder head =
+        new StringBuilder("HTTP/1.1 ")
+            .append(status)
+            .append(status == 200 ? " OK" : " Partial")
+            .append("\r\n");
+    head.append("Date: ")
+        .append(DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)))
+        .append("\r\n");
     headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
     return head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
   }
@@ -221,7 +235,9 @@ public final class CuttingSource implements AutoCloseable {
         for (int i = 1; i < lines.length; i++) {
           int colon = lines[i].indexOf(':');
           if (colon > 0) {
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            headers.put(
+                lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                lines[i].substring(colon + 1).trim());
           }
         }
         return headers;

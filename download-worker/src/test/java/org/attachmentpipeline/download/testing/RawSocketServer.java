@@ -41,7 +41,9 @@ public final class RawSocketServer implements AutoCloseable {
     return new RawSocketServer(answer, true);
   }
 
-  /** Answers with {@code answer} and keeps the connection open without another byte: a stalled body. */
+  /**
+   * Answers with {@code answer} and keeps the connection open without another byte: a stalled body.
+   */
   public static RawSocketServer answeringThenStalling(byte[] answer) {
     return new RawSocketServer(answer, false);
   }

@@ -24,7 +24,9 @@ final class DemoAttachmentServer implements AutoCloseable {
       List.of(
           new Sample("estimate.pdf", 48 * 1024, "application/pdf"),
           new Sample("roof-photo.jpg", 160 * 1024, "image/jpeg"),
-          new Sample("adjuster-report.docx", 96 * 1024,
+          new Sample(
+              "adjuster-report.docx",
+              96 * 1024,
               "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
           new Sample("invoice.pdf", 12 * 1024, "application/pdf"),
           new Sample("site-survey.png", 320 * 1024, "image/png"));

@@ -24,8 +24,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The demo ({@code --demo}): serves sample attachments locally and emits events naming them, so a
- * newcomer sees files land without any external system. Trace ids carry the start time, so a
- * second run adds new files next to the first run's.
+ * newcomer sees files land without any external system. Trace ids carry the start time, so a second
+ * run adds new files next to the first run's.
  */
 @Component
 @ConditionalOnProperty(name = "pipeline.ingest.demo.enabled", havingValue = "true")
@@ -51,7 +51,8 @@ class DemoEventEmitter implements DisposableBean {
     try {
       this.server = new DemoAttachmentServer(demo.port());
     } catch (IOException e) {
-      throw new UncheckedIOException("demo: cannot start the sample server on port " + demo.port(), e);
+      throw new UncheckedIOException(
+          "demo: cannot start the sample server on port " + demo.port(), e);
     }
   }
 
@@ -59,7 +60,9 @@ class DemoEventEmitter implements DisposableBean {
   void start() {
     log.info(
         "Demo: serving sample attachments at {} and emitting {} event(s), one every {}",
-        server.baseUrl(), demo.events(), demo.interval());
+        server.baseUrl(),
+        demo.events(),
+        demo.interval());
     scheduler.scheduleAtFixedRate(
         this::emitNext, 0, Math.max(1, demo.interval().toMillis()), TimeUnit.MILLISECONDS);
   }
@@ -68,24 +71,31 @@ class DemoEventEmitter implements DisposableBean {
     int n = emitted.incrementAndGet();
     if (n > demo.events()) {
       scheduler.shutdown();
-      log.info("Demo: all {} event(s) emitted; files land under the local OneLake directory", demo.events());
+      log.info(
+          "Demo: all {} event(s) emitted; files land under the local OneLake directory",
+          demo.events());
       return;
     }
     String traceId = "demo-" + run + "-" + n;
     publisher
         .rawEvent(traceId, PipelineJson.mapper().valueToTree(event(traceId, n)), "demo")
-        .whenComplete((ok, error) -> {
-          if (error != null) {
-            log.warn("Demo: event {} not published: {}", traceId, error.getMessage());
-          }
-        });
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                log.warn("Demo: event {} not published: {}", traceId, error.getMessage());
+              }
+            });
   }
 
   private Map<String, Object> event(String traceId, int n) {
     List<String> attachments = new ArrayList<>();
     int count = 1 + n % 3;
     for (int i = 0; i < count; i++) {
-      attachments.add(server.baseUrl() + DemoAttachmentServer.SAMPLES.get((n + i) % DemoAttachmentServer.SAMPLES.size()).name());
+      attachments.add(
+          server.baseUrl()
+              + DemoAttachmentServer.SAMPLES
+                  .get((n + i) % DemoAttachmentServer.SAMPLES.size())
+                  .name());
     }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("assignmentId", "DEMO-" + run.toUpperCase() + "-" + n);

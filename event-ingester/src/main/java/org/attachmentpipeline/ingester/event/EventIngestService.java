@@ -9,12 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.attachmentpipeline.common.json.PipelineJson;
-import org.attachmentpipeline.common.message.DownloadTask;
-import org.attachmentpipeline.ingester.IngestProperties;
 import org.attachmentpipeline.common.event.EventTasks.Made;
 import org.attachmentpipeline.common.event.EventTasks.RejectedAttachment;
 import org.attachmentpipeline.common.event.InvalidEventException;
+import org.attachmentpipeline.common.json.PipelineJson;
+import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.ingester.IngestProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -23,15 +23,19 @@ import tools.jackson.databind.JsonNode;
 /**
  * Turns one raw event into download tasks, or into a visible rejection on the dead-letter topic.
  * Returns only when the broker has acknowledged what it published, so the event's offset is
- * committed after its tasks are safe. When part of an event could not be published yet (the
- * broker away), it throws so that the event is tried again, and that try publishes only what the
- * earlier ones did not: each task of an event is published at most once.
+ * committed after its tasks are safe. When part of an event could not be published yet (the broker
+ * away), it throws so that the event is tried again, and that try publishes only what the earlier
+ * ones did not: each task of an event is published at most once.
  */
 @Service
 public class EventIngestService {
 
   private static final Logger log = LoggerFactory.getLogger(EventIngestService.class);
-  /** Events tried again are few (one per consumer at most); this only bounds leftovers of revoked partitions. */
+
+  /**
+   * Events tried again are few (one per consumer at most); this only bounds leftovers of revoked
+   * partitions.
+   */
   private static final int MAX_UNFINISHED_EVENTS = 256;
 
   private final IngestRules rules;
@@ -44,13 +48,15 @@ public class EventIngestService {
   private final Counter duplicates;
   private final Counter rejectedAttachments;
   private final RecentTasks recent;
+
   /** What earlier tries of an event not finished yet handled, by where the event was read. */
-  private final Map<String, Set<String>> unfinished = new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
-      return size() > MAX_UNFINISHED_EVENTS;
-    }
-  };
+  private final Map<String, Set<String>> unfinished =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
+          return size() > MAX_UNFINISHED_EVENTS;
+        }
+      };
 
   EventIngestService(
       IngestProperties properties,
@@ -84,8 +90,12 @@ public class EventIngestService {
     }
     int size = PipelineJson.mapper().writeValueAsBytes(event).length;
     if (size > limits.maxEventBytes()) {
-      throw new InvalidEventException("event of " + size + " bytes, larger than the raw topic takes ("
-          + limits.maxEventBytes() + ", the producer's max.request.size less room for headers)");
+      throw new InvalidEventException(
+          "event of "
+              + size
+              + " bytes, larger than the raw topic takes ("
+              + limits.maxEventBytes()
+              + ", the producer's max.request.size less room for headers)");
     }
     return made.tasks().size();
   }
@@ -117,21 +127,35 @@ public class EventIngestService {
       return;
     }
     Set<String> handledBefore = takeUnfinished(origin);
-    List<DownloadTask> fresh = made.tasks().stream()
-        .filter(task -> !handledBefore.contains(task.taskId()) && !recent.madeRecently(task.taskId(), now))
-        .toList();
-    List<RejectedAttachment> freshRejections = made.rejected().stream()
-        .filter(attachment -> !handledBefore.contains(attachment.taskId()) && !recent.madeRecently(attachment.taskId(), now))
-        .toList();
+    List<DownloadTask> fresh =
+        made.tasks().stream()
+            .filter(
+                task ->
+                    !handledBefore.contains(task.taskId())
+                        && !recent.madeRecently(task.taskId(), now))
+            .toList();
+    List<RejectedAttachment> freshRejections =
+        made.rejected().stream()
+            .filter(
+                attachment ->
+                    !handledBefore.contains(attachment.taskId())
+                        && !recent.madeRecently(attachment.taskId(), now))
+            .toList();
     int repeated = made.tasks().size() - fresh.size();
     if (repeated > 0 && handledBefore.isEmpty()) {
-      log.info("Event {} at {}: {} of its {} task(s) were already made within the deduplication window",
-          made.tasks().get(0).traceId(), origin, repeated, made.tasks().size());
+      log.info(
+          "Event {} at {}: {} of its {} task(s) were already made within the deduplication window",
+          made.tasks().get(0).traceId(),
+          origin,
+          repeated,
+          made.tasks().size());
       duplicates.increment(repeated);
     }
-    freshRejections.forEach(attachment -> log.warn("Rejected attachment at {}: {}", origin, attachment.reason()));
+    freshRejections.forEach(
+        attachment -> log.warn("Rejected attachment at {}: {}", origin, attachment.reason()));
 
-    TaskPublication.Outcome outcome = TaskPublication.publish(publisher, text, fresh, freshRejections, now);
+    TaskPublication.Outcome outcome =
+        TaskPublication.publish(publisher, text, fresh, freshRejections, now);
     outcome.handled().forEach(taskId -> recent.remember(taskId, now));
     tasks.increment(outcome.published());
     rejectedAttachments.increment(outcome.deadLettered());
@@ -140,8 +164,14 @@ public class EventIngestService {
       handled.addAll(outcome.handled());
       keepUnfinished(origin, handled);
       throw new EventNotFinishedException(
-          "Event at " + origin + ": " + outcome.handled().size() + " of " + (fresh.size() + freshRejections.size())
-              + " task(s) and rejections handled, the others are tried again: " + PublishFailures.describe(outcome.failure()),
+          "Event at "
+              + origin
+              + ": "
+              + outcome.handled().size()
+              + " of "
+              + (fresh.size() + freshRejections.size())
+              + " task(s) and rejections handled, the others are tried again: "
+              + PublishFailures.describe(outcome.failure()),
           outcome.failure());
     }
     accepted.increment();

@@ -13,8 +13,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Publishes what the ingester produces: raw events, download tasks and rejected events. Every
- * failure, also one the producer throws at once (a record it cannot serialize), arrives through
- * the returned future, so that a caller sees the outcome of each record in one place.
+ * failure, also one the producer throws at once (a record it cannot serialize), arrives through the
+ * returned future, so that a caller sees the outcome of each record in one place.
  */
 @Component
 public class EventPublisher {

@@ -25,10 +25,15 @@ public final class IngestRules {
   public IngestRules(EventRules rules, IngestLimits limits) {
     this.parser = new EventParser(rules);
     this.limits = limits;
-    this.taskLimits = new EventTasks.Limits(limits.maxAttachmentsPerEvent(), limits.maxUrlLength(), limits.maxTaskBytes());
+    this.taskLimits =
+        new EventTasks.Limits(
+            limits.maxAttachmentsPerEvent(), limits.maxUrlLength(), limits.maxTaskBytes());
   }
 
-  /** What an event's text makes at {@code now}; throws {@link InvalidEventException} for an unusable one. */
+  /**
+   * What an event's text makes at {@code now}; throws {@link InvalidEventException} for an unusable
+   * one.
+   */
   public EventTasks.Made read(String text, Instant now) {
     return read(json(text), now);
   }
@@ -43,8 +48,12 @@ public final class IngestRules {
     if (text != null && (long) text.length() * 3 > limits.maxBodyBytes()) {
       long bytes = text.getBytes(StandardCharsets.UTF_8).length;
       if (bytes > limits.maxBodyBytes()) {
-        throw new InvalidEventException("event of " + bytes + " bytes, larger than " + limits.maxBodyBytes()
-            + " (pipeline.ingest.limits.max-body-size)");
+        throw new InvalidEventException(
+            "event of "
+                + bytes
+                + " bytes, larger than "
+                + limits.maxBodyBytes()
+                + " (pipeline.ingest.limits.max-body-size)");
       }
     }
     try {

@@ -17,19 +17,22 @@ import tools.jackson.core.JacksonException;
  */
 final class PublishFailures {
 
-  private static final Set<Class<? extends Throwable>> OF_THE_RECORD = Set.of(
-      RecordTooLargeException.class,
-      RecordBatchTooLargeException.class,
-      InvalidRecordException.class,
-      InvalidTimestampException.class,
-      SerializationException.class,
-      JacksonException.class);
+  private static final Set<Class<? extends Throwable>> OF_THE_RECORD =
+      Set.of(
+          RecordTooLargeException.class,
+          RecordBatchTooLargeException.class,
+          InvalidRecordException.class,
+          InvalidTimestampException.class,
+          SerializationException.class,
+          JacksonException.class);
 
   private PublishFailures() {}
 
   /** Whether {@code failure}, or one of its causes, is a failure of the record itself. */
   static boolean permanent(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+    for (Throwable cause = failure;
+        cause != null;
+        cause = cause.getCause() == cause ? null : cause.getCause()) {
       for (Class<? extends Throwable> type : OF_THE_RECORD) {
         if (type.isInstance(cause)) {
           return true;

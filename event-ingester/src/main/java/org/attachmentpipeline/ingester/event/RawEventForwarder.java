@@ -11,13 +11,13 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Bridges an external source (Event Hubs, Eventhouse) onto the raw topic: an event the ingester
- * can use is published there, keyed by its trace id and marked with its source, so that tasks are
- * made by the one raw-topic consumer (with its deduplication window) and the events table sees
- * every event; an unusable one goes to the dead-letter topic with the reason at once, and so does
- * one the raw topic can never take (too large), so that it does not hold up its source for ever.
- * An attachment that breaks a limit does not stop its event here: the raw-topic consumer rejects
- * that attachment and makes the others.
+ * Bridges an external source (Event Hubs, Eventhouse) onto the raw topic: an event the ingester can
+ * use is published there, keyed by its trace id and marked with its source, so that tasks are made
+ * by the one raw-topic consumer (with its deduplication window) and the events table sees every
+ * event; an unusable one goes to the dead-letter topic with the reason at once, and so does one the
+ * raw topic can never take (too large), so that it does not hold up its source for ever. An
+ * attachment that breaks a limit does not stop its event here: the raw-topic consumer rejects that
+ * attachment and makes the others.
  */
 public class RawEventForwarder {
 
@@ -45,22 +45,30 @@ public class RawEventForwarder {
       Event parsed = rules.parse(event);
       rules.tasks(parsed, now);
       CompletableFuture<Object> done = new CompletableFuture<>();
-      publisher.rawEvent(parsed.traceId(), event, source).whenComplete((sent, error) -> {
-        if (error == null) {
-          done.complete(sent);
-        } else if (PublishFailures.permanent(error)) {
-          reject(text, origin, "the raw topic cannot take it: " + PublishFailures.describe(error), now)
-              .whenComplete((rejected, failure) -> {
-                if (failure == null) {
-                  done.complete(rejected);
+      publisher
+          .rawEvent(parsed.traceId(), event, source)
+          .whenComplete(
+              (sent, error) -> {
+                if (error == null) {
+                  done.complete(sent);
+                } else if (PublishFailures.permanent(error)) {
+                  reject(
+                          text,
+                          origin,
+                          "the raw topic cannot take it: " + PublishFailures.describe(error),
+                          now)
+                      .whenComplete(
+                          (rejected, failure) -> {
+                            if (failure == null) {
+                              done.complete(rejected);
+                            } else {
+                              done.completeExceptionally(failure);
+                            }
+                          });
                 } else {
-                  done.completeExceptionally(failure);
+                  done.completeExceptionally(error);
                 }
               });
-        } else {
-          done.completeExceptionally(error);
-        }
-      });
       return done;
     } catch (InvalidEventException e) {
       return reject(text, origin, e.getMessage(), now);

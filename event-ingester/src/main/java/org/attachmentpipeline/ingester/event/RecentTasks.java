@@ -22,8 +22,10 @@ public final class RecentTasks {
 
   /** Times are seconds since this instant, in an int: 1956 to 2092. */
   private static final long EPOCH_SECOND = Instant.parse("2024-01-01T00:00:00Z").getEpochSecond();
+
   /** The time of a ring entry remembered again later (its newer copy is further on). */
   private static final int GONE = Integer.MIN_VALUE;
+
   private static final int INITIAL_CAPACITY = 1024;
 
   private final Duration window;
@@ -31,8 +33,10 @@ public final class RecentTasks {
 
   private long[] ids = new long[0];
   private int[] times = new int[0];
+
   /** Ring position + 1 of each id, by its hash; 0 is a free slot. At most half full. */
   private int[] index = new int[0];
+
   private int head;
   private int count;
   private int gone;
@@ -114,7 +118,10 @@ public final class RecentTasks {
     count--;
   }
 
-  /** A full ring: compacted when many of its entries are gone, grown up to the limit, else its oldest entry leaves. */
+  /**
+   * A full ring: compacted when many of its entries are gone, grown up to the limit, else its
+   * oldest entry leaves.
+   */
   private void makeRoom() {
     if (gone > 0 && gone >= count / 4) {
       resize(ids.length);
@@ -128,7 +135,9 @@ public final class RecentTasks {
     }
   }
 
-  /** Copies the live entries, oldest first, into a ring of {@code capacity} and rebuilds the index. */
+  /**
+   * Copies the live entries, oldest first, into a ring of {@code capacity} and rebuilds the index.
+   */
   private void resize(int capacity) {
     long[] newIds = new long[capacity];
     int[] newTimes = new int[capacity];
@@ -174,7 +183,9 @@ public final class RecentTasks {
     index[i] = position + 1;
   }
 
-  /** Removes {@code id} from the index, moving later entries of its probe run back (no tombstones). */
+  /**
+   * Removes {@code id} from the index, moving later entries of its probe run back (no tombstones).
+   */
   private void unindex(long id) {
     int mask = index.length - 1;
     int i = home(id, mask);

@@ -1,8 +1,8 @@
 package org.attachmentpipeline.ingester.event;
 
 import java.time.Instant;
-import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.event.EventTasks;
+import org.attachmentpipeline.common.message.DeadLetter;
 
 /**
  * Dead letters for what the ingester rejects, with the event's text and the reason cut short so
@@ -12,13 +12,18 @@ final class Rejections {
 
   /** At most 256 KB of UTF-8. */
   static final int MAX_KEPT_EVENT_CHARS = 64 * 1024;
+
   static final int MAX_REASON_CHARS = 2048;
 
   private Rejections() {}
 
-  /** A dead letter with stage {@code ingest} for {@code eventText}, which could not be used because of {@code reason}. */
+  /**
+   * A dead letter with stage {@code ingest} for {@code eventText}, which could not be used because
+   * of {@code reason}.
+   */
   static DeadLetter of(String eventText, String reason, Instant now) {
-    return DeadLetter.rejectedEvent(cut(eventText, MAX_KEPT_EVENT_CHARS), cut(reason, MAX_REASON_CHARS), now);
+    return DeadLetter.rejectedEvent(
+        cut(eventText, MAX_KEPT_EVENT_CHARS), cut(reason, MAX_REASON_CHARS), now);
   }
 
   /** The start of a URL, without credentials, for a reason an operator reads. */

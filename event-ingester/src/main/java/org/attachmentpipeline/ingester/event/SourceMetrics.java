@@ -10,8 +10,8 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The metrics every event source reports, under the names of the metrics contract: events read,
- * lag behind the source (now minus the newest ingestion or enqueued time seen), poll duration and
+ * The metrics every event source reports, under the names of the metrics contract: events read, lag
+ * behind the source (now minus the newest ingestion or enqueued time seen), poll duration and
  * checkpoint age, each tagged with the source.
  */
 public final class SourceMetrics {
@@ -25,11 +25,17 @@ public final class SourceMetrics {
   public SourceMetrics(MeterRegistry meters, String source, Clock clock) {
     this.clock = clock;
     this.eventsRead = meters.counter("pipeline.events.read", "source", source);
-    this.pollDuration = Timer.builder("pipeline.source.poll.duration").tag("source", source).register(meters);
+    this.pollDuration =
+        Timer.builder("pipeline.source.poll.duration").tag("source", source).register(meters);
     Gauge.builder("pipeline.source.lag.seconds", this, m -> m.secondsSince(m.newestSeen.get()))
-        .tag("source", source).register(meters);
-    Gauge.builder("pipeline.source.checkpoint.age.seconds", this, m -> m.secondsSince(m.checkpointedAt.get()))
-        .tag("source", source).register(meters);
+        .tag("source", source)
+        .register(meters);
+    Gauge.builder(
+            "pipeline.source.checkpoint.age.seconds",
+            this,
+            m -> m.secondsSince(m.checkpointedAt.get()))
+        .tag("source", source)
+        .register(meters);
   }
 
   /** Counts events read from the source. */
@@ -62,6 +68,8 @@ public final class SourceMetrics {
   }
 
   private double secondsSince(Instant then) {
-    return then == null ? Double.NaN : Math.max(0, Duration.between(then, clock.instant()).toMillis() / 1000.0);
+    return then == null
+        ? Double.NaN
+        : Math.max(0, Duration.between(then, clock.instant()).toMillis() / 1000.0);
   }
 }

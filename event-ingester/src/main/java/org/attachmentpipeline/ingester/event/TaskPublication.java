@@ -8,18 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.event.EventTasks.RejectedAttachment;
+import org.attachmentpipeline.common.message.DownloadTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes what one event makes in one go and waits once: its tasks to the pending topic, and a
- * dead letter for each attachment that cannot become a task. Every record's outcome is looked at
- * on its own. A task the broker took, or an attachment dead-lettered, counts as handled, so that a
+ * dead letter for each attachment that cannot become a task. Every record's outcome is looked at on
+ * its own. A task the broker took, or an attachment dead-lettered, counts as handled, so that a
  * later try of the same event skips it. A task that can never be published (too large, not
- * serializable) becomes a dead letter with the reason instead of failing the event again and
- * again. Only what may work later (the broker away) is left unhandled, for the event's next try.
+ * serializable) becomes a dead letter with the reason instead of failing the event again and again.
+ * Only what may work later (the broker away) is left unhandled, for the event's next try.
  */
 final class TaskPublication {
 
@@ -38,13 +38,19 @@ final class TaskPublication {
   private TaskPublication() {}
 
   static Outcome publish(
-      EventPublisher publisher, String eventText, List<DownloadTask> tasks,
-      List<RejectedAttachment> rejected, Instant now) {
+      EventPublisher publisher,
+      String eventText,
+      List<DownloadTask> tasks,
+      List<RejectedAttachment> rejected,
+      Instant now) {
     Map<DownloadTask, CompletableFuture<?>> sent = new LinkedHashMap<>();
     tasks.forEach(task -> sent.put(task, publisher.task(task)));
     Map<String, CompletableFuture<?>> letters = new LinkedHashMap<>();
-    rejected.forEach(attachment -> letters.put(attachment.taskId(),
-        publisher.rejected(Rejections.of(eventText, attachment.reason(), now))));
+    rejected.forEach(
+        attachment ->
+            letters.put(
+                attachment.taskId(),
+                publisher.rejected(Rejections.of(eventText, attachment.reason(), now))));
     awaitAll(sent.values());
 
     List<String> handled = new ArrayList<>();
@@ -57,8 +63,15 @@ final class TaskPublication {
         handled.add(task.taskId());
         published++;
       } else if (PublishFailures.permanent(error)) {
-        String reason = "event " + task.traceId() + ", task " + task.taskId() + " (URL " + Rejections.shown(task.url())
-            + ") can never be published: " + PublishFailures.describe(error);
+        String reason =
+            "event "
+                + task.traceId()
+                + ", task "
+                + task.taskId()
+                + " (URL "
+                + Rejections.shown(task.url())
+                + ") can never be published: "
+                + PublishFailures.describe(error);
         log.warn("{}", reason);
         letters.put(task.taskId(), publisher.rejected(Rejections.of(eventText, reason, now)));
       } else if (failure == null) {
@@ -80,7 +93,9 @@ final class TaskPublication {
   }
 
   private static void awaitAll(Collection<CompletableFuture<?>> futures) {
-    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).handle((done, error) -> null).join();
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+        .handle((done, error) -> null)
+        .join();
   }
 
   private static Throwable errorOf(CompletableFuture<?> future) {
@@ -96,5 +111,4 @@ final class TaskPublication {
       return e;
     }
   }
-
 }

@@ -14,16 +14,17 @@ import java.util.TreeMap;
 
 /**
  * Where the Eventhouse poll stands: the newest ingestion time seen and the keys of the events
- * ingested within the overlap window before it, so that the next poll can look back over the
- * window for rows that became visible late without emitting an event twice. Keys are kept as
- * 96-bit digests, grouped by ingestion time, to keep the record small.
+ * ingested within the overlap window before it, so that the next poll can look back over the window
+ * for rows that became visible late without emitting an event twice. Keys are kept as 96-bit
+ * digests, grouped by ingestion time, to keep the record small.
  *
  * @param schemaVersion the record's version
  * @param newestIngested the newest ingestion time seen, or null before the first event
  * @param seen ingestion time (ISO-8601) to the digests of the events ingested at that time
  * @param savedAt when this checkpoint was made
  */
-record EventhouseCheckpoint(int schemaVersion, Instant newestIngested, Map<String, List<String>> seen, Instant savedAt) {
+record EventhouseCheckpoint(
+    int schemaVersion, Instant newestIngested, Map<String, List<String>> seen, Instant savedAt) {
 
   static final int SCHEMA_VERSION = 1;
 
@@ -45,7 +46,8 @@ record EventhouseCheckpoint(int schemaVersion, Instant newestIngested, Map<Strin
    * This checkpoint with {@code rows} added, forgetting events ingested before the newest minus
    * {@code overlap}, and the oldest beyond {@code maxRemembered}.
    */
-  EventhouseCheckpoint advance(List<EventRow> rows, Duration overlap, int maxRemembered, Instant now) {
+  EventhouseCheckpoint advance(
+      List<EventRow> rows, Duration overlap, int maxRemembered, Instant now) {
     Instant newest = newestIngested;
     TreeMap<Instant, List<String>> byTime = new TreeMap<>();
     seen.forEach((time, keys) -> byTime.put(Instant.parse(time), new ArrayList<>(keys)));
@@ -76,7 +78,8 @@ record EventhouseCheckpoint(int schemaVersion, Instant newestIngested, Map<Strin
 
   static String digest(String key) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
       return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, 12));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);

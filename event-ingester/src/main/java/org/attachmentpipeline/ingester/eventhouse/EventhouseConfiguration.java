@@ -23,7 +23,9 @@ import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 
-/** The {@code eventhouse} source ({@code EVENT_SOURCE=eventhouse}); nothing here starts otherwise. */
+/**
+ * The {@code eventhouse} source ({@code EVENT_SOURCE=eventhouse}); nothing here starts otherwise.
+ */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "pipeline.ingest.source", havingValue = "eventhouse")
 class EventhouseConfiguration {
@@ -41,7 +43,8 @@ class EventhouseConfiguration {
       missing.add("EVENTHOUSE_DATABASE (pipeline.ingest.eventhouse.database)");
     }
     if (!missing.isEmpty()) {
-      throw new IllegalStateException("EVENT_SOURCE=eventhouse needs " + String.join(" and ", missing));
+      throw new IllegalStateException(
+          "EVENT_SOURCE=eventhouse needs " + String.join(" and ", missing));
     }
     return config;
   }
@@ -52,12 +55,15 @@ class EventhouseConfiguration {
   }
 
   @Bean
-  Client eventhouseClient(IngestProperties properties, RetryAfterRecorder eventhouseHttpClient) throws URISyntaxException {
+  Client eventhouseClient(IngestProperties properties, RetryAfterRecorder eventhouseHttpClient)
+      throws URISyntaxException {
     IngestProperties.Eventhouse config = validated(properties);
-    ConnectionStringBuilder connection = config.accessToken().isBlank()
-        ? ConnectionStringBuilder.createWithTokenCredential(
-            config.clusterUrl(), new DefaultAzureCredentialBuilder().build())
-        : ConnectionStringBuilder.createWithAadAccessTokenAuthentication(config.clusterUrl(), config.accessToken());
+    ConnectionStringBuilder connection =
+        config.accessToken().isBlank()
+            ? ConnectionStringBuilder.createWithTokenCredential(
+                config.clusterUrl(), new DefaultAzureCredentialBuilder().build())
+            : ConnectionStringBuilder.createWithAadAccessTokenAuthentication(
+                config.clusterUrl(), config.accessToken());
     connection.setApplicationNameForTracing("attachment-pipeline-event-ingester");
     return KustoEventQuery.client(connection, eventhouseHttpClient);
   }
@@ -66,8 +72,10 @@ class EventhouseConfiguration {
   KafkaAdmin.NewTopics eventhouseTopics(IngestProperties properties) {
     IngestProperties.Eventhouse config = properties.eventhouse();
     return new KafkaAdmin.NewTopics(
-        TopicBuilder.name(config.checkpointTopic()).partitions(1)
-            .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT).build(),
+        TopicBuilder.name(config.checkpointTopic())
+            .partitions(1)
+            .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+            .build(),
         TopicBuilder.name(config.leaseTopic()).partitions(1).build());
   }
 
@@ -88,14 +96,32 @@ class EventhouseConfiguration {
       MeterRegistry meters,
       Clock clock) {
     IngestProperties.Eventhouse config = validated(properties);
-    KafkaCheckpointStore store = new KafkaCheckpointStore(
-        kafka, kafkaProperties.buildConsumerProperties(), config.checkpointTopic(), config.effectiveCheckpointKey());
-    EventhousePoller poller = new EventhousePoller(
-        new KustoEventQuery(client, eventhouseHttpClient, config), store, eventhouseForwarder, config, meters, clock);
-    PollingLease lease = new PollingLease(
-        kafkaProperties.buildConsumerProperties(), config.leaseTopic(), properties.groupId() + ".eventhouse-lease");
-    log.info("Eventhouse source: {} database {}, every {}, {} row(s) a query, overlap {}",
-        config.clusterUrl(), config.database(), config.interval(), config.batchSize(), config.overlap());
+    KafkaCheckpointStore store =
+        new KafkaCheckpointStore(
+            kafka,
+            kafkaProperties.buildConsumerProperties(),
+            config.checkpointTopic(),
+            config.effectiveCheckpointKey());
+    EventhousePoller poller =
+        new EventhousePoller(
+            new KustoEventQuery(client, eventhouseHttpClient, config),
+            store,
+            eventhouseForwarder,
+            config,
+            meters,
+            clock);
+    PollingLease lease =
+        new PollingLease(
+            kafkaProperties.buildConsumerProperties(),
+            config.leaseTopic(),
+            properties.groupId() + ".eventhouse-lease");
+    log.info(
+        "Eventhouse source: {} database {}, every {}, {} row(s) a query, overlap {}",
+        config.clusterUrl(),
+        config.database(),
+        config.interval(),
+        config.batchSize(),
+        config.overlap());
     return new EventhouseSource(poller, lease, config.interval());
   }
 }

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Eventhouse poll: from the checkpoint minus the overlap window, pages of rows in ingestion
- * order until a page comes back short; rows whose key the checkpoint remembers are passed over,
- * the others are forwarded to the raw topic, and the checkpoint advances only after the broker has
+ * order until a page comes back short; rows whose key the checkpoint remembers are passed over, the
+ * others are forwarded to the raw topic, and the checkpoint advances only after the broker has
  * them. A failed query leaves the checkpoint where it was and asks for a backoff.
  */
 class EventhousePoller {
@@ -54,12 +54,17 @@ class EventhousePoller {
     this.clock = clock;
   }
 
-  /** Forgets the checkpoint in memory: the next poll reads it from Kafka (after the lease moved). */
+  /**
+   * Forgets the checkpoint in memory: the next poll reads it from Kafka (after the lease moved).
+   */
   void forgetCheckpoint() {
     checkpoint.set(null);
   }
 
-  /** Polls once and returns the delay until the next poll: the interval, or a backoff after a failure. */
+  /**
+   * Polls once and returns the delay until the next poll: the interval, or a backoff after a
+   * failure.
+   */
   Duration poll() {
     try {
       EventhouseCheckpoint state = checkpoint.get();
@@ -69,9 +74,10 @@ class EventhousePoller {
         metrics.checkpointed(state.savedAt());
         metrics.seen(state.newestIngested());
       }
-      Instant from = state.newestIngested() == null
-          ? clock.instant().minus(config.initialLookback())
-          : state.newestIngested().minus(config.overlap());
+      Instant from =
+          state.newestIngested() == null
+              ? clock.instant().minus(config.initialLookback())
+              : state.newestIngested().minus(config.overlap());
       String after = "";
       int emitted = 0;
       List<EventRow> page;
@@ -82,9 +88,10 @@ class EventhousePoller {
         EventhouseCheckpoint before = state;
         List<EventRow> fresh = page.stream().filter(row -> !before.hasSeen(row)).toList();
         duplicates.increment(page.size() - fresh.size());
-        CompletableFuture.allOf(fresh.stream()
-                .map(row -> forwarder.forward(row.event(), origin(row), SOURCE))
-                .toArray(CompletableFuture[]::new))
+        CompletableFuture.allOf(
+                fresh.stream()
+                    .map(row -> forwarder.forward(row.event(), origin(row), SOURCE))
+                    .toArray(CompletableFuture[]::new))
             .join();
         metrics.read(fresh.size());
         if (!page.isEmpty()) {
@@ -100,7 +107,10 @@ class EventhousePoller {
         emitted += fresh.size();
       } while (page.size() >= config.batchSize());
       if (emitted > 0) {
-        log.info("Eventhouse poll: {} new event(s) up to ingestion time {}", emitted, checkpoint.get().newestIngested());
+        log.info(
+            "Eventhouse poll: {} new event(s) up to ingestion time {}",
+            emitted,
+            checkpoint.get().newestIngested());
       }
       failures = 0;
       return config.interval();
@@ -109,8 +119,11 @@ class EventhousePoller {
       errors.increment();
       failures++;
       Duration delay = backoff(failures, query.retryAfter());
-      log.warn("Eventhouse poll failed ({} in a row), checkpoint kept, next try in {}: {}",
-          failures, delay, UrlRedaction.redactUrlsIn(String.valueOf(e.getMessage())));
+      log.warn(
+          "Eventhouse poll failed ({} in a row), checkpoint kept, next try in {}: {}",
+          failures,
+          delay,
+          UrlRedaction.redactUrlsIn(String.valueOf(e.getMessage())));
       return delay;
     }
   }

@@ -46,14 +46,16 @@ class EventhouseSource implements SmartLifecycle {
 
   private void pollOnce() {
     Duration[] next = {interval};
-    boolean polled = lease.whileHeld(() -> {
-      if (!wasHolding) {
-        // the lease may come from another instance: its checkpoint is the one in Kafka
-        poller.forgetCheckpoint();
-        wasHolding = true;
-      }
-      next[0] = poller.poll();
-    });
+    boolean polled =
+        lease.whileHeld(
+            () -> {
+              if (!wasHolding) {
+                // the lease may come from another instance: its checkpoint is the one in Kafka
+                poller.forgetCheckpoint();
+                wasHolding = true;
+              }
+              next[0] = poller.poll();
+            });
     if (!polled) {
       wasHolding = false;
       next[0] = Duration.ofMillis(Math.min(interval.toMillis(), 1000));

@@ -28,7 +28,11 @@ class KafkaCheckpointStore {
   private final String topic;
   private final String key;
 
-  KafkaCheckpointStore(KafkaTemplate<String, Object> kafka, Map<String, Object> consumerConfig, String topic, String key) {
+  KafkaCheckpointStore(
+      KafkaTemplate<String, Object> kafka,
+      Map<String, Object> consumerConfig,
+      String topic,
+      String key) {
     this.kafka = kafka;
     this.consumerConfig = new HashMap<>(consumerConfig);
     this.topic = topic;
@@ -41,13 +45,21 @@ class KafkaCheckpointStore {
     EventhouseCheckpoint[] latest = {EventhouseCheckpoint.empty()};
     try (PartitionReader reader = new PartitionReader(consumerConfig, Clock.systemUTC())) {
       long end = reader.endOffset(partition);
-      long reached = reader.read(partition, OptionalLong.empty(), end, Instant.now().plus(READ_LIMIT), record -> {
-        if (key.equals(record.key()) && record.value() != null) {
-          latest[0] = PipelineJson.mapper().readValue(record.value(), EventhouseCheckpoint.class);
-        }
-      });
+      long reached =
+          reader.read(
+              partition,
+              OptionalLong.empty(),
+              end,
+              Instant.now().plus(READ_LIMIT),
+              record -> {
+                if (key.equals(record.key()) && record.value() != null) {
+                  latest[0] =
+                      PipelineJson.mapper().readValue(record.value(), EventhouseCheckpoint.class);
+                }
+              });
       if (reached < end) {
-        throw new IllegalStateException("checkpoint topic " + topic + " not read to its end within " + READ_LIMIT);
+        throw new IllegalStateException(
+            "checkpoint topic " + topic + " not read to its end within " + READ_LIMIT);
       }
     }
     return latest[0];
@@ -61,7 +73,8 @@ class KafkaCheckpointStore {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while saving the checkpoint", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("checkpoint not saved to " + topic + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "checkpoint not saved to " + topic + ": " + e.getMessage(), e);
     }
   }
 }

@@ -4,12 +4,12 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.util.HttpClientOptions;
 import com.microsoft.azure.kusto.data.Client;
 import com.microsoft.azure.kusto.data.ClientFactory;
-import com.microsoft.azure.kusto.data.auth.ConnectionStringBuilder;
-import java.net.URISyntaxException;
-import java.time.Duration;
 import com.microsoft.azure.kusto.data.ClientRequestProperties;
 import com.microsoft.azure.kusto.data.KustoResultColumn;
 import com.microsoft.azure.kusto.data.KustoResultSetTable;
+import com.microsoft.azure.kusto.data.auth.ConnectionStringBuilder;
+import java.net.URISyntaxException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -36,14 +36,16 @@ class KustoEventQuery {
   static final DateTimeFormatter KUSTO_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-  private static final String DEFAULT_QUERY = """
+  private static final String DEFAULT_QUERY =
+      """
       declare query_parameters(_from:string, _after:string, _batch:long);
       %s
       | extend ingested = ingestion_time()
       | extend eventKey = hash_sha256(strcat(traceId, '|', type, '|', tostring(utcDateTime), '|', tostring(version), '|', tostring(data)))
       | where ingested > todatetime(_from) or (ingested == todatetime(_from) and eventKey > _after)
       | order by ingested asc, eventKey asc
-      | take _batch""";
+      | take _batch\
+      """;
 
   private final Client client;
   private final RetryAfterRecorder http;
@@ -70,14 +72,19 @@ class KustoEventQuery {
    * A Kusto client whose HTTP answers pass through {@code http}; the read timeout leaves the
    * server's own query timeout room to answer first.
    */
-  static Client client(ConnectionStringBuilder connection, RetryAfterRecorder http) throws URISyntaxException {
+  static Client client(ConnectionStringBuilder connection, RetryAfterRecorder http)
+      throws URISyntaxException {
     return ClientFactory.createClient(connection, http);
   }
 
   static RetryAfterRecorder http(IngestProperties.Eventhouse config) {
     Duration read = config.queryTimeout().plusSeconds(30);
-    return new RetryAfterRecorder(HttpClient.createDefault(new HttpClientOptions()
-        .setConnectTimeout(Duration.ofSeconds(10)).setResponseTimeout(read).setReadTimeout(read)));
+    return new RetryAfterRecorder(
+        HttpClient.createDefault(
+            new HttpClientOptions()
+                .setConnectTimeout(Duration.ofSeconds(10))
+                .setResponseTimeout(read)
+                .setReadTimeout(read)));
   }
 
   /** The rows after ({@code from}, {@code after}), at most {@code batch} of them. */
@@ -89,7 +96,8 @@ class KustoEventQuery {
     request.setParameter("_batch", (long) batch);
     request.setTimeoutInMilliSec(config.queryTimeout().toMillis());
     request.setClientRequestId("attachment-pipeline;" + UUID.randomUUID());
-    KustoResultSetTable table = client.executeQuery(config.database(), kql, request).getPrimaryResults();
+    KustoResultSetTable table =
+        client.executeQuery(config.database(), kql, request).getPrimaryResults();
     return rows(table);
   }
 
@@ -106,7 +114,8 @@ class KustoEventQuery {
           event.set(column.getColumnName(), json(table.getObject(i)));
         }
       }
-      rows.add(new EventRow(instant(table.getString(ingested)), table.getString(key), event.toString()));
+      rows.add(
+          new EventRow(instant(table.getString(ingested)), table.getString(key), event.toString()));
     }
     return rows;
   }

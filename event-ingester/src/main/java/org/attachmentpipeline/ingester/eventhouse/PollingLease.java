@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes one ingester instance the Eventhouse poller: every instance joins one consumer group on a
  * single-partition topic, and the member that is assigned the partition holds the lease. When the
- * group rebalances, the holder gives the lease up only after its poll in progress has finished,
- * so two instances never poll at once while both reach Kafka.
+ * group rebalances, the holder gives the lease up only after its poll in progress has finished, so
+ * two instances never poll at once while both reach Kafka.
  */
 class PollingLease implements AutoCloseable {
 
@@ -72,24 +72,26 @@ class PollingLease implements AutoCloseable {
   }
 
   private void run() {
-    consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
-      @Override
-      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        if (!partitions.isEmpty() && !held.getAndSet(true)) {
-          log.info("Eventhouse polling lease taken: this instance polls");
-        }
-      }
+    consumer.subscribe(
+        List.of(topic),
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty() && !held.getAndSet(true)) {
+              log.info("Eventhouse polling lease taken: this instance polls");
+            }
+          }
 
-      @Override
-      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        release(partitions);
-      }
+          @Override
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            release(partitions);
+          }
 
-      @Override
-      public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        release(partitions);
-      }
-    });
+          @Override
+          public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            release(partitions);
+          }
+        });
     try {
       while (running.get()) {
         consumer.poll(Duration.ofSeconds(1));

@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands a batch of one partition's events over to the raw topic and checkpoints the batch only
- * when the broker has acknowledged every one of them. When publishing fails the handler throws:
- * the processor closes the partition, which is claimed again from its last checkpoint, so no event
- * is lost (some may be forwarded twice; their tasks are deduplicated by task id).
+ * Hands a batch of one partition's events over to the raw topic and checkpoints the batch only when
+ * the broker has acknowledged every one of them. When publishing fails the handler throws: the
+ * processor closes the partition, which is claimed again from its last checkpoint, so no event is
+ * lost (some may be forwarded twice; their tasks are deduplicated by task id).
  */
 class EventHubBatchHandler {
 
@@ -43,26 +43,41 @@ class EventHubBatchHandler {
     }
     Instant started = clock.instant();
     PartitionContext partition = batch.getPartitionContext();
-    CompletableFuture.allOf(events.stream()
-            .map(event -> forwarder.forward(event.getBodyAsString(), origin(partition, event), SOURCE))
-            .toArray(CompletableFuture[]::new))
+    CompletableFuture.allOf(
+            events.stream()
+                .map(
+                    event ->
+                        forwarder.forward(
+                            event.getBodyAsString(), origin(partition, event), SOURCE))
+                .toArray(CompletableFuture[]::new))
         .join();
     metrics.read(events.size());
     events.forEach(event -> metrics.seen(event.getEnqueuedTime()));
     batch.updateCheckpoint();
     metrics.checkpointed();
     metrics.polled(Duration.between(started, clock.instant()));
-    log.debug("Event hub {} partition {}: {} event(s) forwarded and checkpointed",
-        partition.getEventHubName(), partition.getPartitionId(), events.size());
+    log.debug(
+        "Event hub {} partition {}: {} event(s) forwarded and checkpointed",
+        partition.getEventHubName(),
+        partition.getPartitionId(),
+        events.size());
   }
 
   void onError(ErrorContext error) {
-    log.warn("Event hub {} partition {}: {}",
-        error.getPartitionContext().getEventHubName(), error.getPartitionContext().getPartitionId(),
+    log.warn(
+        "Event hub {} partition {}: {}",
+        error.getPartitionContext().getEventHubName(),
+        error.getPartitionContext().getPartitionId(),
         UrlRedaction.redactUrlsIn(String.valueOf(error.getThrowable().getMessage())));
   }
 
   private static String origin(PartitionContext partition, EventData event) {
-    return SOURCE + " " + partition.getEventHubName() + "/" + partition.getPartitionId() + "@" + event.getSequenceNumber();
+    return SOURCE
+        + " "
+        + partition.getEventHubName()
+        + "/"
+        + partition.getPartitionId()
+        + "@"
+        + event.getSequenceNumber();
   }
 }

@@ -41,20 +41,26 @@ class EventHubConfiguration {
     List<String> missing = new ArrayList<>();
     if (config.connectionString().isBlank()) {
       if (config.namespace().isBlank()) {
-        missing.add("EVENTHUB_NAMESPACE (pipeline.ingest.eventhub.namespace) or EVENTHUB_CONNECTION_STRING");
+        missing.add(
+            "EVENTHUB_NAMESPACE (pipeline.ingest.eventhub.namespace) or"
+                + " EVENTHUB_CONNECTION_STRING");
       }
       if (config.name().isBlank()) {
         missing.add("EVENTHUB_NAME (pipeline.ingest.eventhub.name)");
       }
     } else if (config.name().isBlank() && !config.connectionString().contains("EntityPath=")) {
-      missing.add("EVENTHUB_NAME (pipeline.ingest.eventhub.name), or EntityPath in the connection string");
+      missing.add(
+          "EVENTHUB_NAME (pipeline.ingest.eventhub.name), or EntityPath in the connection string");
     }
-    if (config.checkpoint().connectionString().isBlank() && config.checkpoint().endpoint().isBlank()) {
-      missing.add("EVENTHUB_CHECKPOINT_CONNECTION_STRING or EVENTHUB_CHECKPOINT_ENDPOINT "
-          + "(pipeline.ingest.eventhub.checkpoint.*)");
+    if (config.checkpoint().connectionString().isBlank()
+        && config.checkpoint().endpoint().isBlank()) {
+      missing.add(
+          "EVENTHUB_CHECKPOINT_CONNECTION_STRING or EVENTHUB_CHECKPOINT_ENDPOINT "
+              + "(pipeline.ingest.eventhub.checkpoint.*)");
     }
     if (!missing.isEmpty()) {
-      throw new IllegalStateException("EVENT_SOURCE=eventhub needs " + String.join(" and ", missing));
+      throw new IllegalStateException(
+          "EVENT_SOURCE=eventhub needs " + String.join(" and ", missing));
     }
     return config;
   }
@@ -62,9 +68,12 @@ class EventHubConfiguration {
   @Bean
   BlobContainerAsyncClient eventHubCheckpointContainer(IngestProperties properties) {
     IngestProperties.EventHub.Checkpoint checkpoint = validated(properties).checkpoint();
-    BlobContainerClientBuilder builder = new BlobContainerClientBuilder().containerName(checkpoint.container());
+    BlobContainerClientBuilder builder =
+        new BlobContainerClientBuilder().containerName(checkpoint.container());
     if (checkpoint.connectionString().isBlank()) {
-      builder.endpoint(checkpoint.endpoint()).credential(new DefaultAzureCredentialBuilder().build());
+      builder
+          .endpoint(checkpoint.endpoint())
+          .credential(new DefaultAzureCredentialBuilder().build());
     } else {
       builder.connectionString(checkpoint.connectionString());
     }
@@ -78,24 +87,32 @@ class EventHubConfiguration {
 
   @Bean
   EventHubBatchHandler eventHubBatchHandler(
-      IngestProperties properties, IngestLimits limits, EventPublisher publisher, MeterRegistry meters,
+      IngestProperties properties,
+      IngestLimits limits,
+      EventPublisher publisher,
+      MeterRegistry meters,
       Clock clock) {
     return new EventHubBatchHandler(
         new RawEventForwarder(properties.extraction(), limits, publisher, clock),
-        new SourceMetrics(meters, EventHubBatchHandler.SOURCE, clock), clock);
+        new SourceMetrics(meters, EventHubBatchHandler.SOURCE, clock),
+        clock);
   }
 
   @Bean
   EventProcessorClient eventProcessorClient(
-      IngestProperties properties, CheckpointStore eventHubCheckpointStore, EventHubBatchHandler handler) {
+      IngestProperties properties,
+      CheckpointStore eventHubCheckpointStore,
+      EventHubBatchHandler handler) {
     IngestProperties.EventHub config = validated(properties);
-    EventPosition start = "latest".equals(config.startAt()) ? EventPosition.latest() : EventPosition.earliest();
-    EventProcessorClientBuilder builder = new EventProcessorClientBuilder()
-        .consumerGroup(config.consumerGroup())
-        .checkpointStore(eventHubCheckpointStore)
-        .processEventBatch(handler::handle, config.batchSize(), config.maxWait())
-        .processError(handler::onError)
-        .initialPartitionEventPosition(partition -> start);
+    EventPosition start =
+        "latest".equals(config.startAt()) ? EventPosition.latest() : EventPosition.earliest();
+    EventProcessorClientBuilder builder =
+        new EventProcessorClientBuilder()
+            .consumerGroup(config.consumerGroup())
+            .checkpointStore(eventHubCheckpointStore)
+            .processEventBatch(handler::handle, config.batchSize(), config.maxWait())
+            .processError(handler::onError)
+            .initialPartitionEventPosition(partition -> start);
     if (!config.connectionString().isBlank()) {
       if (config.name().isBlank()) {
         builder.connectionString(config.connectionString());
@@ -103,24 +120,29 @@ class EventHubConfiguration {
         builder.connectionString(config.connectionString(), config.name());
       }
     } else {
-      builder.credential(config.namespace(), config.name(), new DefaultAzureCredentialBuilder().build());
+      builder.credential(
+          config.namespace(), config.name(), new DefaultAzureCredentialBuilder().build());
     }
     return builder.buildEventProcessorClient();
   }
 
   @Bean
   SmartLifecycle eventProcessorLifecycle(
-      EventProcessorClient processor, BlobContainerAsyncClient eventHubCheckpointContainer, IngestProperties properties) {
+      EventProcessorClient processor,
+      BlobContainerAsyncClient eventHubCheckpointContainer,
+      IngestProperties properties) {
     return new SmartLifecycle() {
       @Override
       public void start() {
         eventHubCheckpointContainer.createIfNotExists().block();
         processor.start();
         IngestProperties.EventHub config = properties.eventhub();
-        log.info("Event hub source: {} hub {}, consumer group {}, checkpoints in container {}",
+        log.info(
+            "Event hub source: {} hub {}, consumer group {}, checkpoints in container {}",
             config.namespace().isBlank() ? "(from the connection string)" : config.namespace(),
             config.name().isBlank() ? "(from the connection string)" : config.name(),
-            config.consumerGroup(), config.checkpoint().container());
+            config.consumerGroup(),
+            config.checkpoint().container());
       }
 
       @Override

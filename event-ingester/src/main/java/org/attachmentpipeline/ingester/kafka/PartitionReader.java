@@ -37,7 +37,8 @@ public final class PartitionReader implements AutoCloseable {
 
   /** The offset of the first record at or after {@code time}; empty when there is none. */
   public OptionalLong offsetAt(TopicPartition partition, Instant time) {
-    OffsetAndTimestamp found = consumer.offsetsForTimes(Map.of(partition, time.toEpochMilli())).get(partition);
+    OffsetAndTimestamp found =
+        consumer.offsetsForTimes(Map.of(partition, time.toEpochMilli())).get(partition);
     return found == null ? OptionalLong.empty() : OptionalLong.of(found.offset());
   }
 
@@ -52,9 +53,18 @@ public final class PartitionReader implements AutoCloseable {
    * Returns the position reached: below {@code end} when the deadline cut the reading short.
    */
   public long read(
-      TopicPartition partition, OptionalLong from, long end, Instant deadline, Consumer<ConsumerRecord<String, String>> each) {
-    long start = from.isPresent() ? from.getAsLong() : reader.beginningOffsets(Set.of(partition)).get(partition);
-    return reader.read(Map.of(partition, start), Map.of(partition, end), deadline, each).get(partition);
+      TopicPartition partition,
+      OptionalLong from,
+      long end,
+      Instant deadline,
+      Consumer<ConsumerRecord<String, String>> each) {
+    long start =
+        from.isPresent()
+            ? from.getAsLong()
+            : reader.beginningOffsets(Set.of(partition)).get(partition);
+    return reader
+        .read(Map.of(partition, start), Map.of(partition, end), deadline, each)
+        .get(partition);
   }
 
   @Override

@@ -31,7 +31,8 @@ class DedupeWindowLoader {
   private final RecentTasks recent;
   private final Clock clock;
 
-  DedupeWindowLoader(KafkaProperties kafka, EventIngestService ingest, RecentTasks recent, Clock clock) {
+  DedupeWindowLoader(
+      KafkaProperties kafka, EventIngestService ingest, RecentTasks recent, Clock clock) {
     this.kafka = kafka;
     this.ingest = ingest;
     this.recent = recent;
@@ -49,23 +50,40 @@ class DedupeWindowLoader {
     }
   }
 
-  private void load(PartitionReader reader, TopicPartition partition, long end, Instant windowStart) {
+  private void load(
+      PartitionReader reader, TopicPartition partition, long end, Instant windowStart) {
     long from = reader.offsetAt(partition, windowStart).orElse(end);
     if (from >= end) {
       return;
     }
     int[] events = {0};
-    long reached = reader.read(partition, OptionalLong.of(from), end, clock.instant().plus(MAX_LOAD_TIME), record -> {
-      if (record.offset() < end) {
-        ingest.rememberMade(record.value(), Instant.ofEpochMilli(record.timestamp()));
-        events[0]++;
-      }
-    });
+    long reached =
+        reader.read(
+            partition,
+            OptionalLong.of(from),
+            end,
+            clock.instant().plus(MAX_LOAD_TIME),
+            record -> {
+              if (record.offset() < end) {
+                ingest.rememberMade(record.value(), Instant.ofEpochMilli(record.timestamp()));
+                events[0]++;
+              }
+            });
     if (reached < end) {
-      log.warn("Deduplication window of {}: gave up after {} at offset {} of {}; duplicates of older events may pass",
-          partition, MAX_LOAD_TIME, reached, end);
+      log.warn(
+          "Deduplication window of {}: gave up after {} at offset {} of {}; duplicates of older"
+              + " events may pass",
+          partition,
+          MAX_LOAD_TIME,
+          reached,
+          end);
       return;
     }
-    log.info("Deduplication window of {}: {} event(s) from offset {} to {} read back", partition, events[0], from, end);
+    log.info(
+        "Deduplication window of {}: {} event(s) from offset {} to {} read back",
+        partition,
+        events[0],
+        from,
+        end);
   }
 }

@@ -16,8 +16,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The raw-topic consumer, which makes the tasks in every mode: with {@code EVENT_SOURCE=kafka} it
- * is the only source; the {@code eventhub} and {@code eventhouse} sources publish onto this topic. When partitions are assigned, their
- * deduplication window is rebuilt before their first event is processed.
+ * is the only source; the {@code eventhub} and {@code eventhouse} sources publish onto this topic.
+ * When partitions are assigned, their deduplication window is rebuilt before their first event is
+ * processed.
  */
 @Component
 class RawEventListener implements ConsumerSeekAware {
@@ -28,7 +29,11 @@ class RawEventListener implements ConsumerSeekAware {
   private final SourceMetrics metrics;
 
   RawEventListener(
-      EventIngestService ingest, PipelineTopics topics, DedupeWindowLoader dedupeWindow, MeterRegistry meters, Clock clock) {
+      EventIngestService ingest,
+      PipelineTopics topics,
+      DedupeWindowLoader dedupeWindow,
+      MeterRegistry meters,
+      Clock clock) {
     this.ingest = ingest;
     this.topics = topics;
     this.dedupeWindow = dedupeWindow;
@@ -36,7 +41,8 @@ class RawEventListener implements ConsumerSeekAware {
   }
 
   @Override
-  public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+  public void onPartitionsAssigned(
+      Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
     dedupeWindow.load(assignments);
   }
 

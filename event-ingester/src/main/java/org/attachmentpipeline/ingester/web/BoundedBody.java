@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * A request body read through a limit: past {@code limit} bytes it throws {@link TooLarge}
- * instead of reading on, so that no more than the limit is ever taken in, whatever the sender
- * declared (or did not declare, with chunked encoding).
+ * A request body read through a limit: past {@code limit} bytes it throws {@link TooLarge} instead
+ * of reading on, so that no more than the limit is ever taken in, whatever the sender declared (or
+ * did not declare, with chunked encoding).
  */
 final class BoundedBody extends FilterInputStream {
 

@@ -41,7 +41,10 @@ class EventsController {
   private final Counter eventsRead;
 
   EventsController(
-      EventIngestService ingest, EventPublisher publisher, IngestLimits limits, IngestToken token,
+      EventIngestService ingest,
+      EventPublisher publisher,
+      IngestLimits limits,
+      IngestToken token,
       MeterRegistry meters) {
     this.ingest = ingest;
     this.publisher = publisher;
@@ -60,8 +63,12 @@ class EventsController {
     }
     long declared = request.getContentLengthLong();
     if (declared > limits.maxBodyBytes()) {
-      return tooLarge("the body of " + declared + " bytes is larger than " + limits.maxBodyBytes()
-          + " bytes (pipeline.ingest.limits.max-body-size)");
+      return tooLarge(
+          "the body of "
+              + declared
+              + " bytes is larger than "
+              + limits.maxBodyBytes()
+              + " bytes (pipeline.ingest.limits.max-body-size)");
     }
     List<JsonNode> events;
     try (InputStream body = new BoundedBody(request.getInputStream(), limits.maxBodyBytes())) {
@@ -89,7 +96,9 @@ class EventsController {
       }
     }
     if (!rejected.isEmpty()) {
-      return badRequest("rejected " + rejected.size() + " of " + events.size() + " event(s); none published", rejected);
+      return badRequest(
+          "rejected " + rejected.size() + " of " + events.size() + " event(s); none published",
+          rejected);
     }
     CompletableFuture.allOf(
             IntStream.range(0, events.size())
@@ -117,7 +126,8 @@ class EventsController {
     return json(HttpStatus.CONTENT_TOO_LARGE, error(error, List.of()));
   }
 
-  private static ResponseEntity<String> badRequest(String error, List<Map<String, Object>> rejected) {
+  private static ResponseEntity<String> badRequest(
+      String error, List<Map<String, Object>> rejected) {
     return json(HttpStatus.BAD_REQUEST, error(error, rejected));
   }
 

@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The optional shared secret of {@code POST /api/events}: whoever can post events makes the
- * pipeline download from any URL they name, so a deployment reachable by others sets one. Without
- * a token the endpoint is open, as on the one-machine embedded default, and the start says so.
+ * pipeline download from any URL they name, so a deployment reachable by others sets one. Without a
+ * token the endpoint is open, as on the one-machine embedded default, and the start says so.
  */
 @Component
 class IngestToken {
@@ -19,14 +19,18 @@ class IngestToken {
   private static final Logger log = LoggerFactory.getLogger(IngestToken.class);
   private static final String PREFIX = "Bearer ";
 
-  /** The token's digest: comparing digests takes the same time whatever the offered token's length. */
+  /**
+   * The token's digest: comparing digests takes the same time whatever the offered token's length.
+   */
   private final byte[] digest;
 
   IngestToken(IngestProperties properties) {
     String token = properties.auth().token();
     this.digest = token.isBlank() ? null : sha256(token.strip());
     if (digest == null) {
-      log.info("POST /api/events is open: no ingest token set (pipeline.ingest.auth.token, INGEST_TOKEN)");
+      log.info(
+          "POST /api/events is open: no ingest token set (pipeline.ingest.auth.token,"
+              + " INGEST_TOKEN)");
     } else {
       log.info("POST /api/events needs the ingest token (Authorization: Bearer)");
     }
@@ -37,7 +41,8 @@ class IngestToken {
     if (digest == null) {
       return true;
     }
-    if (authorization == null || !authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+    if (authorization == null
+        || !authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
       return false;
     }
     return MessageDigest.isEqual(digest, sha256(authorization.substring(PREFIX.length()).strip()));

@@ -17,12 +17,17 @@ import tools.jackson.databind.ObjectReader;
 final class RequestEvents {
 
   /** Reads one value of the stream: what follows it is the next event, not trailing garbage. */
-  private static final ObjectReader ONE_EVENT = PipelineJson.mapper().readerFor(JsonNode.class)
-      .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectReader ONE_EVENT =
+      PipelineJson.mapper()
+          .readerFor(JsonNode.class)
+          .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private RequestEvents() {}
 
-  /** The events of {@code body}; throws {@link TooMany} past {@code maxEvents}, and Jackson's exception for a body that is not JSON. */
+  /**
+   * The events of {@code body}; throws {@link TooMany} past {@code maxEvents}, and Jackson's
+   * exception for a body that is not JSON.
+   */
   static List<JsonNode> read(InputStream body, int maxEvents) {
     List<JsonNode> events = new ArrayList<>();
     try (JsonParser parser = PipelineJson.mapper().createParser(body)) {
@@ -50,7 +55,10 @@ final class RequestEvents {
   /** More events than one request may carry. */
   static final class TooMany extends RuntimeException {
     TooMany(int maxEvents) {
-      super("more than " + maxEvents + " events in one request (pipeline.ingest.limits.max-events-per-request)");
+      super(
+          "more than "
+              + maxEvents
+              + " events in one request (pipeline.ingest.limits.max-events-per-request)");
     }
   }
 

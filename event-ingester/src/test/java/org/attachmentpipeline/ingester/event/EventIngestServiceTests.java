@@ -19,9 +19,9 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.ingester.IngestProperties;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
@@ -33,7 +33,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 class EventIngestServiceTests {
 
   private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
-  private static final String EVENT = """
+  private static final String EVENT =
+      """
       {"type": "verisk.claims.property.xn.documentsReceived", "traceId": "t-1",
        "data": {"attachments": ["https://h/a.pdf", "https://h/b.pdf", "https://h/c.pdf"]}}
       """;
@@ -52,10 +53,12 @@ class EventIngestServiceTests {
     @Override
     public CompletableFuture<?> task(DownloadTask task) {
       if (failOnce.remove(task.url())) {
-        return CompletableFuture.failedFuture(new TimeoutException("Expiring 1 record(s): 120000 ms has passed"));
+        return CompletableFuture.failedFuture(
+            new TimeoutException("Expiring 1 record(s): 120000 ms has passed"));
       }
       if (tooLarge.contains(task.url())) {
-        return CompletableFuture.failedFuture(new RecordTooLargeException("The message is 2000000 bytes"));
+        return CompletableFuture.failedFuture(
+            new RecordTooLargeException("The message is 2000000 bytes"));
       }
       published.add(task);
       return CompletableFuture.completedFuture(null);
@@ -69,10 +72,16 @@ class EventIngestServiceTests {
   }
 
   private static EventIngestService service(ScriptedPublisher publisher, Duration window) {
-    IngestProperties properties = new Binder(new MapConfigurationPropertySource(Map.of("pipeline.ingest.group-id", "g")))
-        .bindOrCreate("pipeline.ingest", IngestProperties.class);
-    return new EventIngestService(properties, TestLimits.defaults(), publisher,
-        new RecentTasks(window, 1000), new SimpleMeterRegistry(), Clock.fixed(NOW, ZoneOffset.UTC));
+    IngestProperties properties =
+        new Binder(new MapConfigurationPropertySource(Map.of("pipeline.ingest.group-id", "g")))
+            .bindOrCreate("pipeline.ingest", IngestProperties.class);
+    return new EventIngestService(
+        properties,
+        TestLimits.defaults(),
+        publisher,
+        new RecentTasks(window, 1000),
+        new SimpleMeterRegistry(),
+        Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   private static List<String> urls(List<DownloadTask> tasks) {
@@ -88,11 +97,13 @@ class EventIngestServiceTests {
     publisher.failOnce.add("https://h/b.pdf");
 
     assertThatThrownBy(() -> ingest.ingest(EVENT, "raw-0@7"))
-        .hasMessageContaining("2 of 3").hasRootCauseInstanceOf(TimeoutException.class);
+        .hasMessageContaining("2 of 3")
+        .hasRootCauseInstanceOf(TimeoutException.class);
     assertThat(urls(publisher.published)).containsExactly("https://h/a.pdf", "https://h/c.pdf");
 
     ingest.ingest(EVENT, "raw-0@7");
-    assertThat(urls(publisher.published)).containsExactly("https://h/a.pdf", "https://h/c.pdf", "https://h/b.pdf");
+    assertThat(urls(publisher.published))
+        .containsExactly("https://h/a.pdf", "https://h/c.pdf", "https://h/b.pdf");
     assertThat(publisher.deadLetters).isEmpty();
   }
 
@@ -105,10 +116,14 @@ class EventIngestServiceTests {
     ingest.ingest(EVENT, "raw-0@8");
 
     assertThat(urls(publisher.published)).containsExactly("https://h/a.pdf", "https://h/c.pdf");
-    assertThat(publisher.deadLetters).singleElement().satisfies(deadLetter -> {
-      assertThat(deadLetter.message()).contains("t-1", "https://h/b.pdf", "RecordTooLargeException");
-      assertThat(deadLetter.rawEvent()).contains("\"traceId\": \"t-1\"");
-    });
+    assertThat(publisher.deadLetters)
+        .singleElement()
+        .satisfies(
+            deadLetter -> {
+              assertThat(deadLetter.message())
+                  .contains("t-1", "https://h/b.pdf", "RecordTooLargeException");
+              assertThat(deadLetter.rawEvent()).contains("\"traceId\": \"t-1\"");
+            });
   }
 
   @Test
@@ -121,6 +136,7 @@ class EventIngestServiceTests {
     // the same event delivered again, at another offset: only the task the broker did not take
     ingest.ingest(EVENT, "raw-1@4");
 
-    assertThat(urls(publisher.published)).containsExactly("https://h/a.pdf", "https://h/b.pdf", "https://h/c.pdf");
+    assertThat(urls(publisher.published))
+        .containsExactly("https://h/a.pdf", "https://h/b.pdf", "https://h/c.pdf");
   }
 }

@@ -19,7 +19,8 @@ public final class TestLimits {
   /** The default limits, with room for {@code maxAttachments} attachments an event. */
   public static IngestLimits withAttachments(int maxAttachments) {
     return IngestLimits.of(
-        new IngestProperties.Limits(DataSize.ofMegabytes(10), 1000, maxAttachments, 8192, DataSize.ofKilobytes(512)),
+        new IngestProperties.Limits(
+            DataSize.ofMegabytes(10), 1000, maxAttachments, 8192, DataSize.ofKilobytes(512)),
         PRODUCER_MAX_REQUEST_SIZE);
   }
 }

@@ -33,8 +33,8 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Builds the Eventhouse poller the way the application does, against a {@link KustoTestServer}
- * and the module's embedded broker, with topics of its own.
+ * Builds the Eventhouse poller the way the application does, against a {@link KustoTestServer} and
+ * the module's embedded broker, with topics of its own.
  */
 final class EventhouseFixture implements AutoCloseable {
 
@@ -53,21 +53,47 @@ final class EventhouseFixture implements AutoCloseable {
 
   EventhouseFixture(KustoTestServer kusto, int batchSize) throws Exception {
     this.kusto = kusto;
-    this.config = new IngestProperties.Eventhouse(
-        kusto.url(), "pipeline", "Events", "", "local-test-token", Duration.ofSeconds(30), batchSize,
-        Duration.ofMinutes(5), Duration.ofHours(24), Duration.ofSeconds(10), Duration.ofSeconds(1),
-        Duration.ofSeconds(8), 1000, checkpointTopic, "unused-lease", "");
+    this.config =
+        new IngestProperties.Eventhouse(
+            kusto.url(),
+            "pipeline",
+            "Events",
+            "",
+            "local-test-token",
+            Duration.ofSeconds(30),
+            batchSize,
+            Duration.ofMinutes(5),
+            Duration.ofHours(24),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(8),
+            1000,
+            checkpointTopic,
+            "unused-lease",
+            "");
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-      admin.createTopics(List.of(
-          new NewTopic(rawTopic, 1, (short) 1),
-          new NewTopic(dlqTopic, 1, (short) 1),
-          new NewTopic(checkpointTopic, 1, (short) 1)
-              .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
-          .all().get();
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(rawTopic, 1, (short) 1),
+                  new NewTopic(dlqTopic, 1, (short) 1),
+                  new NewTopic(checkpointTopic, 1, (short) 1)
+                      .configs(
+                          Map.of(
+                              TopicConfig.CLEANUP_POLICY_CONFIG,
+                              TopicConfig.CLEANUP_POLICY_COMPACT))))
+          .all()
+          .get();
     }
-    producers = new DefaultKafkaProducerFactory<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers, ProducerConfig.ACKS_CONFIG, "all"),
-        new StringSerializer(), new JsonSerde<>(Object.class));
+    producers =
+        new DefaultKafkaProducerFactory<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                brokers,
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            new StringSerializer(),
+            new JsonSerde<>(Object.class));
     kafka = new KafkaTemplate<>(producers);
   }
 
@@ -78,14 +104,29 @@ final class EventhouseFixture implements AutoCloseable {
   /** A poller as after a fresh start: its own Kusto client and checkpoint store. */
   EventhousePoller poller() throws Exception {
     RetryAfterRecorder http = KustoEventQuery.http(config);
-    Client client = KustoEventQuery.client(
-        ConnectionStringBuilder.createWithAadAccessTokenAuthentication(config.clusterUrl(), config.accessToken()), http);
-    PipelineTopics topics = new PipelineTopics(rawTopic, "p", "c", "r", List.of("t"), dlqTopic, 1, (short) 1, 1);
-    RawEventForwarder forwarder = new RawEventForwarder(
-        org.attachmentpipeline.common.event.EventRules.defaults(),
-        TestLimits.defaults(), new EventPublisher(kafka, topics), Clock.systemUTC());
-    KafkaCheckpointStore store = new KafkaCheckpointStore(kafka, consumerConfig(), checkpointTopic, config.effectiveCheckpointKey());
-    return new EventhousePoller(new KustoEventQuery(client, http, config), store, forwarder, config, meters, Clock.systemUTC());
+    Client client =
+        KustoEventQuery.client(
+            ConnectionStringBuilder.createWithAadAccessTokenAuthentication(
+                config.clusterUrl(), config.accessToken()),
+            http);
+    PipelineTopics topics =
+        new PipelineTopics(rawTopic, "p", "c", "r", List.of("t"), dlqTopic, 1, (short) 1, 1);
+    RawEventForwarder forwarder =
+        new RawEventForwarder(
+            org.attachmentpipeline.common.event.EventRules.defaults(),
+            TestLimits.defaults(),
+            new EventPublisher(kafka, topics),
+            Clock.systemUTC());
+    KafkaCheckpointStore store =
+        new KafkaCheckpointStore(
+            kafka, consumerConfig(), checkpointTopic, config.effectiveCheckpointKey());
+    return new EventhousePoller(
+        new KustoEventQuery(client, http, config),
+        store,
+        forwarder,
+        config,
+        meters,
+        Clock.systemUTC());
   }
 
   /** Every record on the raw topic so far. */
@@ -114,8 +155,11 @@ final class EventhouseFixture implements AutoCloseable {
       while (consumer.position(partition) < end) {
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
           Header source = record.headers().lastHeader(EventPublisher.SOURCE_HEADER);
-          records.add(new RawRecord(record.key(), record.value(),
-              source == null ? null : new String(source.value(), StandardCharsets.UTF_8)));
+          records.add(
+              new RawRecord(
+                  record.key(),
+                  record.value(),
+                  source == null ? null : new String(source.value(), StandardCharsets.UTF_8)));
         }
       }
     }
@@ -123,9 +167,18 @@ final class EventhouseFixture implements AutoCloseable {
   }
 
   static KustoTestServer.Row row(Instant ingested, String traceId) {
-    return new KustoTestServer.Row(ingested, "key-" + traceId, "verisk.claims.property.xn.documentsReceived", 1,
-        "2026-11-20T10:00:00.0000000Z", traceId,
-        "{\"assignmentId\": \"A-" + traceId + "\", \"attachments\": [\"https://h/" + traceId + ".pdf\"]}");
+    return new KustoTestServer.Row(
+        ingested,
+        "key-" + traceId,
+        "verisk.claims.property.xn.documentsReceived",
+        1,
+        "2026-11-20T10:00:00.0000000Z",
+        traceId,
+        "{\"assignmentId\": \"A-"
+            + traceId
+            + "\", \"attachments\": [\"https://h/"
+            + traceId
+            + ".pdf\"]}");
   }
 
   @Override

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class EventhousePollerTests {
 
-  private static final Instant T0 = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+  private static final Instant T0 =
+      Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
 
   private KustoTestServer kusto;
   private EventhouseFixture fixture;
@@ -52,20 +53,26 @@ class EventhousePollerTests {
     assertThat(poller.poll()).isEqualTo(Duration.ofSeconds(30));
 
     assertThat(fixture.raw()).extracting(RawRecord::key).containsExactly("a", "b", "c");
-    assertThat(fixture.raw()).allSatisfy(r -> {
-      assertThat(r.source()).isEqualTo("eventhouse");
-      assertThat(r.value()).contains("\"traceId\":\"" + r.key() + "\"", "\"assignmentId\"", "https://h/");
-    });
+    assertThat(fixture.raw())
+        .allSatisfy(
+            r -> {
+              assertThat(r.source()).isEqualTo("eventhouse");
+              assertThat(r.value())
+                  .contains("\"traceId\":\"" + r.key() + "\"", "\"assignmentId\"", "https://h/");
+            });
     assertThat(kusto.queries()).hasSize(2); // a full page of 2, then a short one
     assertThat(counter("pipeline.events.read")).isEqualTo(3);
-    assertThat(fixture.meters.get("pipeline.source.lag.seconds").gauge().value()).isGreaterThan(3000);
-    assertThat(fixture.meters.get("pipeline.source.checkpoint.age.seconds").gauge().value()).isLessThan(60);
+    assertThat(fixture.meters.get("pipeline.source.lag.seconds").gauge().value())
+        .isGreaterThan(3000);
+    assertThat(fixture.meters.get("pipeline.source.checkpoint.age.seconds").gauge().value())
+        .isLessThan(60);
     assertThat(fixture.meters.get("pipeline.source.poll.duration").timer().count()).isEqualTo(2);
 
     assertThat(poller.poll()).isEqualTo(Duration.ofSeconds(30));
     assertThat(fixture.raw()).hasSize(3);
     assertThat(kusto.queries().get(2).toString())
-        .contains(KustoEventQuery.KUSTO_TIME.format(T0.plusSeconds(2).minus(Duration.ofMinutes(5))));
+        .contains(
+            KustoEventQuery.KUSTO_TIME.format(T0.plusSeconds(2).minus(Duration.ofMinutes(5))));
   }
 
   @Test
@@ -90,9 +97,15 @@ class EventhousePollerTests {
   void throttlingAndServerErrorsBackOffThenTheNextPollSucceeds() throws Exception {
     EventhousePoller poller = fixture.poller();
     kusto.add(row(T0, "after-errors"));
-    kusto.fail(new KustoTestServer.Fault(429, "7", "{\"error\": {\"code\": \"TooManyRequests\", \"message\": \"throttled\"}}"));
-    kusto.fail(new KustoTestServer.Fault(503, null, "{\"error\": {\"code\": \"ServiceUnavailable\", \"message\": \"busy\"}}"));
-    kusto.fail(new KustoTestServer.Fault(500, null, "{\"error\": {\"code\": \"InternalServiceError\", \"message\": \"oops\"}}"));
+    kusto.fail(
+        new KustoTestServer.Fault(
+            429, "7", "{\"error\": {\"code\": \"TooManyRequests\", \"message\": \"throttled\"}}"));
+    kusto.fail(
+        new KustoTestServer.Fault(
+            503, null, "{\"error\": {\"code\": \"ServiceUnavailable\", \"message\": \"busy\"}}"));
+    kusto.fail(
+        new KustoTestServer.Fault(
+            500, null, "{\"error\": {\"code\": \"InternalServiceError\", \"message\": \"oops\"}}"));
 
     assertThat(poller.poll()).as("Retry-After honoured").isEqualTo(Duration.ofSeconds(7));
     assertThat(poller.poll()).as("second failure in a row").isEqualTo(Duration.ofSeconds(2));
@@ -112,7 +125,11 @@ class EventhousePollerTests {
     poller.poll();
     int checkpoints = fixture.checkpoints().size();
     kusto.add(row(T0.plusSeconds(10), "second"));
-    kusto.fail(new KustoTestServer.Fault(200, null, "[{\"FrameType\": \"DataSetHeader\"}, {\"FrameType\": \"DataTable\", \"Rows\": [[1,"));
+    kusto.fail(
+        new KustoTestServer.Fault(
+            200,
+            null,
+            "[{\"FrameType\": \"DataSetHeader\"}, {\"FrameType\": \"DataTable\", \"Rows\": [[1,"));
 
     assertThat(poller.poll()).isEqualTo(Duration.ofSeconds(1));
     assertThat(counter("pipeline.source.poll.errors")).isEqualTo(1);
@@ -137,24 +154,38 @@ class EventhousePollerTests {
     restarted.poll();
 
     assertThat(kusto.queries().get(queriesBefore).toString())
-        .contains(KustoEventQuery.KUSTO_TIME.format(T0.plusSeconds(5).minus(Duration.ofMinutes(5))));
-    assertThat(fixture.raw()).extracting(RawRecord::key)
+        .contains(
+            KustoEventQuery.KUSTO_TIME.format(T0.plusSeconds(5).minus(Duration.ofMinutes(5))));
+    assertThat(fixture.raw())
+        .extracting(RawRecord::key)
         .containsExactly("before-1", "before-2", "late-after-restart", "after-restart");
   }
 
   @Test
   void anEventTooLargeForTheRawTopicIsDeadLetteredAndPollingGoesOn() throws Exception {
     EventhousePoller poller = fixture.poller();
-    kusto.add(new KustoTestServer.Row(T0, "key-huge", "verisk.claims.property.xn.documentsReceived", 1,
-        "2026-11-20T10:00:00.0000000Z", "huge",
-        "{\"assignmentId\": \"A-huge\", \"notes\": \"" + "x".repeat(1_200_000) + "\", \"attachments\": [\"https://h/huge.pdf\"]}"));
+    kusto.add(
+        new KustoTestServer.Row(
+            T0,
+            "key-huge",
+            "verisk.claims.property.xn.documentsReceived",
+            1,
+            "2026-11-20T10:00:00.0000000Z",
+            "huge",
+            "{\"assignmentId\": \"A-huge\", \"notes\": \""
+                + "x".repeat(1_200_000)
+                + "\", \"attachments\": [\"https://h/huge.pdf\"]}"));
     kusto.add(row(T0.plusSeconds(1), "after-huge"));
 
     assertThat(poller.poll()).isEqualTo(Duration.ofSeconds(30));
 
     assertThat(fixture.raw()).extracting(RawRecord::key).containsExactly("after-huge");
-    assertThat(fixture.deadLetters()).singleElement()
-        .satisfies(r -> assertThat(r.value()).contains("the raw topic cannot take it", "RecordTooLargeException"));
+    assertThat(fixture.deadLetters())
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.value())
+                    .contains("the raw topic cannot take it", "RecordTooLargeException"));
     assertThat(counter("pipeline.source.poll.errors")).isZero();
   }
 }

@@ -1,8 +1,8 @@
 package org.attachmentpipeline.ingester.eventhouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.attachmentpipeline.ingester.eventhouse.EventhouseFixture.row;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -34,40 +34,55 @@ class EventhouseSourceTests {
   @Test
   void polledRowsBecomeDownloadTasks() throws Exception {
     try (KustoTestServer kusto = new KustoTestServer();
-        KafkaConsumer<String, String> pending = new KafkaConsumer<>(Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-            ConsumerConfig.GROUP_ID_CONFIG, "eventhouse-source-reader-" + id,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+        KafkaConsumer<String, String> pending =
+            new KafkaConsumer<>(
+                Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    brokers,
+                    ConsumerConfig.GROUP_ID_CONFIG,
+                    "eventhouse-source-reader-" + id,
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                    "earliest"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
       kusto.add(row(Instant.now().minusSeconds(20), "polled-1"));
       try (ConfigurableApplicationContext ingester =
-          WorkerApplications.builder(EventIngesterApplication.class, EventIngesterApplication.CONFIG_NAME).run(
-              "--spring.kafka.bootstrap-servers=" + brokers,
-              "--pipeline.topics.partitions=1",
-              "--pipeline.topics.raw=eventhouse-source-" + id + ".raw",
-              "--pipeline.topics.pending=eventhouse-source-" + id + ".pending",
-              "--pipeline.topics.dlq=eventhouse-source-" + id + ".dlq",
-              "--pipeline.ingest.group-id=eventhouse-source-" + id,
-              "--pipeline.ports.event-ingester=0",
-              "--pipeline.ingest.source=eventhouse",
-              "--pipeline.ingest.eventhouse.cluster-url=" + kusto.url(),
-              "--pipeline.ingest.eventhouse.database=pipeline",
-              "--pipeline.ingest.eventhouse.access-token=local-test-token",
-              "--pipeline.ingest.eventhouse.interval=300ms",
-              "--pipeline.ingest.eventhouse.checkpoint-topic=eventhouse-source-" + id + ".checkpoint",
-              "--pipeline.ingest.eventhouse.lease-topic=eventhouse-source-" + id + ".lease")) {
+          WorkerApplications.builder(
+                  EventIngesterApplication.class, EventIngesterApplication.CONFIG_NAME)
+              .run(
+                  "--spring.kafka.bootstrap-servers=" + brokers,
+                  "--pipeline.topics.partitions=1",
+                  "--pipeline.topics.raw=eventhouse-source-" + id + ".raw",
+                  "--pipeline.topics.pending=eventhouse-source-" + id + ".pending",
+                  "--pipeline.topics.dlq=eventhouse-source-" + id + ".dlq",
+                  "--pipeline.ingest.group-id=eventhouse-source-" + id,
+                  "--pipeline.ports.event-ingester=0",
+                  "--pipeline.ingest.source=eventhouse",
+                  "--pipeline.ingest.eventhouse.cluster-url=" + kusto.url(),
+                  "--pipeline.ingest.eventhouse.database=pipeline",
+                  "--pipeline.ingest.eventhouse.access-token=local-test-token",
+                  "--pipeline.ingest.eventhouse.interval=300ms",
+                  "--pipeline.ingest.eventhouse.checkpoint-topic=eventhouse-source-"
+                      + id
+                      + ".checkpoint",
+                  "--pipeline.ingest.eventhouse.lease-topic=eventhouse-source-" + id + ".lease")) {
         pending.subscribe(List.of("eventhouse-source-" + id + ".pending"));
         List<DownloadTask> tasks = new ArrayList<>();
         AtomicBoolean secondAdded = new AtomicBoolean();
-        await().atMost(Duration.ofSeconds(40)).until(() -> {
-          for (ConsumerRecord<String, String> record : pending.poll(Duration.ofMillis(200))) {
-            tasks.add(PipelineJson.mapper().readValue(record.value(), DownloadTask.class));
-          }
-          if (tasks.size() == 1 && secondAdded.compareAndSet(false, true)) {
-            // a row that lands while the source is running
-            kusto.add(row(Instant.now(), "polled-2"));
-          }
-          return tasks.stream().anyMatch(t -> t.traceId().equals("polled-2"));
-        });
+        await()
+            .atMost(Duration.ofSeconds(40))
+            .until(
+                () -> {
+                  for (ConsumerRecord<String, String> record :
+                      pending.poll(Duration.ofMillis(200))) {
+                    tasks.add(PipelineJson.mapper().readValue(record.value(), DownloadTask.class));
+                  }
+                  if (tasks.size() == 1 && secondAdded.compareAndSet(false, true)) {
+                    // a row that lands while the source is running
+                    kusto.add(row(Instant.now(), "polled-2"));
+                  }
+                  return tasks.stream().anyMatch(t -> t.traceId().equals("polled-2"));
+                });
         assertThat(tasks).extracting(DownloadTask::traceId).containsExactly("polled-1", "polled-2");
         assertThat(tasks.get(0).url()).isEqualTo("https://h/polled-1.pdf");
       }

@@ -27,7 +27,14 @@ import tools.jackson.databind.node.ObjectNode;
 final class KustoTestServer implements AutoCloseable {
 
   /** A row of the table: its ingestion time, key and event columns. */
-  record Row(Instant ingested, String key, String type, int version, String utcDateTime, String traceId, String data) {}
+  record Row(
+      Instant ingested,
+      String key,
+      String type,
+      int version,
+      String utcDateTime,
+      String traceId,
+      String data) {}
 
   /** A scripted answer instead of the table's: a status, optional Retry-After, and a body. */
   record Fault(int status, String retryAfter, String body) {}
@@ -77,18 +84,26 @@ final class KustoTestServer implements AutoCloseable {
     Instant from = Instant.parse(unquote(parameters.path("_from").asString()));
     String after = unquote(parameters.path("_after").asString());
     int batch = Integer.parseInt(unquote(parameters.path("_batch").asString()));
-    List<Row> page = rows.stream()
-        .filter(r -> r.ingested().isAfter(from) || (r.ingested().equals(from) && r.key().compareTo(after) > 0))
-        .sorted(Comparator.comparing(Row::ingested).thenComparing(Row::key))
-        .limit(batch)
-        .toList();
+    List<Row> page =
+        rows.stream()
+            .filter(
+                r ->
+                    r.ingested().isAfter(from)
+                        || (r.ingested().equals(from) && r.key().compareTo(after) > 0))
+            .sorted(Comparator.comparing(Row::ingested).thenComparing(Row::key))
+            .limit(batch)
+            .toList();
     answer(exchange, 200, null, frames(page));
   }
 
-  /** A parameter's value as sent: a Kusto literal ({@code "text"}, {@code long(5)}) or plain text. */
+  /**
+   * A parameter's value as sent: a Kusto literal ({@code "text"}, {@code long(5)}) or plain text.
+   */
   private static String unquote(String value) {
     String v = value.strip();
-    if (v.length() >= 2 && (v.startsWith("\"") || v.startsWith("'")) && v.endsWith(v.substring(0, 1))) {
+    if (v.length() >= 2
+        && (v.startsWith("\"") || v.startsWith("'"))
+        && v.endsWith(v.substring(0, 1))) {
       return v.substring(1, v.length() - 1);
     }
     if (v.startsWith("long(") && v.endsWith(")")) {
@@ -99,13 +114,38 @@ final class KustoTestServer implements AutoCloseable {
 
   static String frames(List<Row> page) {
     ArrayNode frames = PipelineJson.mapper().createArrayNode();
-    frames.addObject().put("FrameType", "DataSetHeader").put("IsProgressive", false).put("Version", "v2.0");
-    ObjectNode properties = table(frames, 0, "QueryProperties", "@ExtendedProperties",
-        List.of("TableId:int", "Key:string", "Value:dynamic"));
-    properties.withArray("Rows").addArray().add(1).add("Visualization").add("{\"Visualization\":null}");
-    ObjectNode primary = table(frames, 1, "PrimaryResult", "PrimaryResult", List.of(
-        "type:string", "version:int", "utcDateTime:datetime", "traceId:string", "data:dynamic",
-        "ingested:datetime", "eventKey:string"));
+    frames
+        .addObject()
+        .put("FrameType", "DataSetHeader")
+        .put("IsProgressive", false)
+        .put("Version", "v2.0");
+    ObjectNode properties =
+        table(
+            frames,
+            0,
+            "QueryProperties",
+            "@ExtendedProperties",
+            List.of("TableId:int", "Key:string", "Value:dynamic"));
+    properties
+        .withArray("Rows")
+        .addArray()
+        .add(1)
+        .add("Visualization")
+        .add("{\"Visualization\":null}");
+    ObjectNode primary =
+        table(
+            frames,
+            1,
+            "PrimaryResult",
+            "PrimaryResult",
+            List.of(
+                "type:string",
+                "version:int",
+                "utcDateTime:datetime",
+                "traceId:string",
+                "data:dynamic",
+                "ingested:datetime",
+                "eventKey:string"));
     ArrayNode out = primary.withArray("Rows");
     for (Row row : page) {
       ArrayNode values = out.addArray();
@@ -113,17 +153,41 @@ final class KustoTestServer implements AutoCloseable {
       values.add(PipelineJson.mapper().readTree(row.data()));
       values.add(KustoEventQuery.KUSTO_TIME.format(row.ingested())).add(row.key());
     }
-    table(frames, 2, "QueryCompletionInformation", "QueryCompletionInformation",
-        List.of("Timestamp:datetime", "ClientRequestId:string", "ActivityId:guid", "SubActivityId:guid",
-            "ParentActivityId:guid", "Level:int", "LevelName:string", "StatusCode:int", "StatusCodeName:string",
-            "EventType:int", "EventTypeName:string", "Payload:string"));
-    frames.addObject().put("FrameType", "DataSetCompletion").put("HasErrors", false).put("Cancelled", false);
+    table(
+        frames,
+        2,
+        "QueryCompletionInformation",
+        "QueryCompletionInformation",
+        List.of(
+            "Timestamp:datetime",
+            "ClientRequestId:string",
+            "ActivityId:guid",
+            "SubActivityId:guid",
+            "ParentActivityId:guid",
+            "Level:int",
+            "LevelName:string",
+            "StatusCode:int",
+            "StatusCodeName:string",
+            "EventType:int",
+            "EventTypeName:string",
+            "Payload:string"));
+    frames
+        .addObject()
+        .put("FrameType", "DataSetCompletion")
+        .put("HasErrors", false)
+        .put("Cancelled", false);
     return frames.toString();
   }
 
-  private static ObjectNode table(ArrayNode frames, int id, String kind, String name, List<String> columns) {
-    ObjectNode table = frames.addObject()
-        .put("FrameType", "DataTable").put("TableId", id).put("TableKind", kind).put("TableName", name);
+  private static ObjectNode table(
+      ArrayNode frames, int id, String kind, String name, List<String> columns) {
+    ObjectNode table =
+        frames
+            .addObject()
+            .put("FrameType", "DataTable")
+            .put("TableId", id)
+            .put("TableKind", kind)
+            .put("TableName", name);
     ArrayNode cols = table.putArray("Columns");
     for (String column : columns) {
       String[] nameType = column.split(":");
@@ -133,7 +197,8 @@ final class KustoTestServer implements AutoCloseable {
     return table;
   }
 
-  private static void answer(HttpExchange exchange, int status, String retryAfter, String body) throws IOException {
+  private static void answer(HttpExchange exchange, int status, String retryAfter, String body)
+      throws IOException {
     try (exchange) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");

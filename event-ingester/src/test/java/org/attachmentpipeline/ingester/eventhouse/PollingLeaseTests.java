@@ -27,18 +27,21 @@ class PollingLeaseTests {
     Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
     PollingLease first = new PollingLease(config, topic, topic + ".group");
     PollingLease second = new PollingLease(config, topic, topic + ".group");
-    try (first; second) {
+    try (first;
+        second) {
       first.start();
       second.start();
       await().atMost(Duration.ofSeconds(30)).until(() -> first.held() || second.held());
       // The second member's join rebalances the group (the lease may move once); what must hold is
       // one stable holder. 30 s: a rebalance on a loaded two-core machine took longer than 10 s.
-      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30))
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(30))
           .until(() -> first.held() != second.held());
       PollingLease holder = first.held() ? first : second;
       PollingLease other = holder == first ? second : first;
-      assertThat(other.whileHeld(() -> { })).isFalse();
-      assertThat(holder.whileHeld(() -> { })).isTrue();
+      assertThat(other.whileHeld(() -> {})).isFalse();
+      assertThat(holder.whileHeld(() -> {})).isTrue();
 
       holder.close();
 

@@ -23,6 +23,7 @@ final class Azurite implements AutoCloseable {
 
   /** Azurite's well-known development account. */
   static final String ACCOUNT = "devstoreaccount1";
+
   static final String KEY =
       "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
@@ -34,12 +35,24 @@ final class Azurite implements AutoCloseable {
       port = probe.getLocalPort();
     }
     Path data = Files.createTempDirectory("azurite");
-    process = new ProcessBuilder(executable.toString(), "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port),
-        "--location", data.toString(), "--skipApiVersionCheck", "--silent")
-        .redirectErrorStream(true)
-        .redirectOutput(data.resolve("azurite.log").toFile())
-        .start();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(this::listening);
+    process =
+        new ProcessBuilder(
+                executable.toString(),
+                "--blobHost",
+                "127.0.0.1",
+                "--blobPort",
+                Integer.toString(port),
+                "--location",
+                data.toString(),
+                "--skipApiVersionCheck",
+                "--silent")
+            .redirectErrorStream(true)
+            .redirectOutput(data.resolve("azurite.log").toFile())
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .until(this::listening);
   }
 
   /** The blob service's executable, if installed. */
@@ -48,8 +61,12 @@ final class Azurite implements AutoCloseable {
     if (configured != null && Files.isExecutable(Path.of(configured))) {
       return Optional.of(Path.of(configured));
     }
-    List<String> path = Arrays.asList(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator));
-    return path.stream().map(dir -> Path.of(dir, "azurite-blob")).filter(Files::isExecutable).findFirst();
+    List<String> path =
+        Arrays.asList(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator));
+    return path.stream()
+        .map(dir -> Path.of(dir, "azurite-blob"))
+        .filter(Files::isExecutable)
+        .findFirst();
   }
 
   static Azurite start() throws IOException {
@@ -57,8 +74,15 @@ final class Azurite implements AutoCloseable {
   }
 
   String connectionString() {
-    return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY
-        + ";BlobEndpoint=http://127.0.0.1:" + port + "/" + ACCOUNT + ";";
+    return "DefaultEndpointsProtocol=http;AccountName="
+        + ACCOUNT
+        + ";AccountKey="
+        + KEY
+        + ";BlobEndpoint=http://127.0.0.1:"
+        + port
+        + "/"
+        + ACCOUNT
+        + ";";
   }
 
   private boolean listening() {

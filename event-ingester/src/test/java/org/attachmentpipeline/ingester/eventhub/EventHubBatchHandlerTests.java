@@ -33,11 +33,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.JsonSerde;
 import org.attachmentpipeline.common.topic.PipelineTopics;
-import org.attachmentpipeline.ingester.IngestProperties;
 import org.attachmentpipeline.ingester.event.EventPublisher;
 import org.attachmentpipeline.ingester.event.RawEventForwarder;
-import org.attachmentpipeline.ingester.event.TestLimits;
 import org.attachmentpipeline.ingester.event.SourceMetrics;
+import org.attachmentpipeline.ingester.event.TestLimits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,8 +66,10 @@ class EventHubBatchHandlerTests {
 
   @BeforeAll
   static void startAzurite() throws Exception {
-    Assumptions.assumeTrue(Azurite.executable().isPresent(),
-        "Azurite is not installed (npm install -g azurite@3.37.0): BlobCheckpointStore tests skipped");
+    Assumptions.assumeTrue(
+        Azurite.executable().isPresent(),
+        "Azurite is not installed (npm install -g azurite@3.37.0): BlobCheckpointStore tests"
+            + " skipped");
     azurite = Azurite.start();
   }
 
@@ -82,42 +83,67 @@ class EventHubBatchHandlerTests {
   @BeforeEach
   void topicsAndContainer() throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-      admin.createTopics(List.of(new NewTopic(raw, 1, (short) 1), new NewTopic(dlq, 1, (short) 1))).all().get();
+      admin
+          .createTopics(List.of(new NewTopic(raw, 1, (short) 1), new NewTopic(dlq, 1, (short) 1)))
+          .all()
+          .get();
     }
-    BlobContainerAsyncClient container = new BlobContainerClientBuilder()
-        .connectionString(azurite.connectionString()).containerName("checkpoints-" + id).buildAsyncClient();
+    BlobContainerAsyncClient container =
+        new BlobContainerClientBuilder()
+            .connectionString(azurite.connectionString())
+            .containerName("checkpoints-" + id)
+            .buildAsyncClient();
     container.createIfNotExists().block();
     checkpoints = new BlobCheckpointStore(container);
   }
 
   private EventHubBatchHandler handler(Map<String, Object> producerConfig) {
-    KafkaTemplate<String, Object> kafka = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
-        producerConfig, new StringSerializer(), new JsonSerde<>(Object.class)));
-    PipelineTopics topics = new PipelineTopics(raw, "p", "c", "r", List.of("t"), dlq, 1, (short) 1, 1);
-    RawEventForwarder forwarder = new RawEventForwarder(
-        org.attachmentpipeline.common.event.EventRules.defaults(),
-        TestLimits.defaults(), new EventPublisher(kafka, topics), Clock.systemUTC());
-    return new EventHubBatchHandler(forwarder, new SourceMetrics(meters, "eventhub", Clock.systemUTC()), Clock.systemUTC());
+    KafkaTemplate<String, Object> kafka =
+        new KafkaTemplate<>(
+            new DefaultKafkaProducerFactory<>(
+                producerConfig, new StringSerializer(), new JsonSerde<>(Object.class)));
+    PipelineTopics topics =
+        new PipelineTopics(raw, "p", "c", "r", List.of("t"), dlq, 1, (short) 1, 1);
+    RawEventForwarder forwarder =
+        new RawEventForwarder(
+            org.attachmentpipeline.common.event.EventRules.defaults(),
+            TestLimits.defaults(),
+            new EventPublisher(kafka, topics),
+            Clock.systemUTC());
+    return new EventHubBatchHandler(
+        forwarder, new SourceMetrics(meters, "eventhub", Clock.systemUTC()), Clock.systemUTC());
   }
 
-  private static EventBatchContext batch(CheckpointStore store, String partition, EventData... events) {
-    return new EventBatchContext(new PartitionContext(NAMESPACE, HUB, GROUP, partition), List.of(events), store, null);
+  private static EventBatchContext batch(
+      CheckpointStore store, String partition, EventData... events) {
+    return new EventBatchContext(
+        new PartitionContext(NAMESPACE, HUB, GROUP, partition), List.of(events), store, null);
   }
 
   private static String event(String traceId) {
-    return "{\"type\": \"verisk.claims.property.xn.documentsReceived\", \"version\": 1, \"traceId\": \"" + traceId
-        + "\", \"data\": {\"assignmentId\": \"A1\", \"attachments\": [\"https://h/" + traceId + ".pdf\"]}}";
+    return "{\"type\": \"verisk.claims.property.xn.documentsReceived\", \"version\": 1,"
+        + " \"traceId\": \""
+        + traceId
+        + "\", \"data\": {\"assignmentId\": \"A1\", \"attachments\": [\"https://h/"
+        + traceId
+        + ".pdf\"]}}";
   }
 
   private List<Checkpoint> storedCheckpoints() {
-    return checkpoints.listCheckpoints(NAMESPACE, HUB, GROUP).collectList().block(Duration.ofSeconds(30));
+    return checkpoints
+        .listCheckpoints(NAMESPACE, HUB, GROUP)
+        .collectList()
+        .block(Duration.ofSeconds(30));
   }
 
   private List<ConsumerRecord<String, String>> readAll(String topic) {
     TopicPartition partition = new TopicPartition(topic, 0);
     List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
-        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers), new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
+            new StringDeserializer(),
+            new StringDeserializer())) {
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
       long end = consumer.endOffsets(List.of(partition)).get(partition);
@@ -131,36 +157,60 @@ class EventHubBatchHandlerTests {
   @Test
   void aBatchIsForwardedToTheRawTopicAndThenCheckpointedAtItsLastEvent() {
     Instant enqueued = Instant.now().minusSeconds(90);
-    EventHubBatchHandler handler = handler(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers));
+    EventHubBatchHandler handler =
+        handler(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers));
 
-    handler.handle(batch(checkpoints, "0",
-        ReceivedEvents.received(event("eh-1"), 10, enqueued),
-        ReceivedEvents.received("not an event", 11, enqueued),
-        ReceivedEvents.received(event("eh-2"), 12, enqueued.plusSeconds(30))));
+    handler.handle(
+        batch(
+            checkpoints,
+            "0",
+            ReceivedEvents.received(event("eh-1"), 10, enqueued),
+            ReceivedEvents.received("not an event", 11, enqueued),
+            ReceivedEvents.received(event("eh-2"), 12, enqueued.plusSeconds(30))));
 
     List<ConsumerRecord<String, String>> forwarded = readAll(raw);
     assertThat(forwarded).extracting(ConsumerRecord::key).containsExactly("eh-1", "eh-2");
-    assertThat(forwarded).allSatisfy(r -> assertThat(
-        new String(r.headers().lastHeader(EventPublisher.SOURCE_HEADER).value(), StandardCharsets.UTF_8))
-        .isEqualTo("eventhub"));
-    assertThat(readAll(dlq)).singleElement().satisfies(r -> assertThat(r.value()).contains("not an event", "not JSON"));
-    assertThat(storedCheckpoints()).singleElement().satisfies(checkpoint -> {
-      assertThat(checkpoint.getPartitionId()).isEqualTo("0");
-      assertThat(checkpoint.getSequenceNumber()).isEqualTo(12L);
-    });
-    assertThat(meters.get("pipeline.events.read").tag("source", "eventhub").counter().count()).isEqualTo(3);
+    assertThat(forwarded)
+        .allSatisfy(
+            r ->
+                assertThat(
+                        new String(
+                            r.headers().lastHeader(EventPublisher.SOURCE_HEADER).value(),
+                            StandardCharsets.UTF_8))
+                    .isEqualTo("eventhub"));
+    assertThat(readAll(dlq))
+        .singleElement()
+        .satisfies(r -> assertThat(r.value()).contains("not an event", "not JSON"));
+    assertThat(storedCheckpoints())
+        .singleElement()
+        .satisfies(
+            checkpoint -> {
+              assertThat(checkpoint.getPartitionId()).isEqualTo("0");
+              assertThat(checkpoint.getSequenceNumber()).isEqualTo(12L);
+            });
+    assertThat(meters.get("pipeline.events.read").tag("source", "eventhub").counter().count())
+        .isEqualTo(3);
     assertThat(meters.get("pipeline.source.lag.seconds").gauge().value()).isBetween(55.0, 120.0);
     assertThat(meters.get("pipeline.source.checkpoint.age.seconds").gauge().value()).isLessThan(30);
   }
 
   @Test
   void nothingIsCheckpointedWhenKafkaDoesNotAcknowledgeTheEvents() {
-    EventHubBatchHandler handler = handler(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1",
-        ProducerConfig.MAX_BLOCK_MS_CONFIG, 1500));
+    EventHubBatchHandler handler =
+        handler(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "127.0.0.1:1",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                1500));
 
-    assertThatThrownBy(() -> handler.handle(batch(checkpoints, "1",
-        ReceivedEvents.received(event("never-acked"), 5, Instant.now()))))
+    assertThatThrownBy(
+            () ->
+                handler.handle(
+                    batch(
+                        checkpoints,
+                        "1",
+                        ReceivedEvents.received(event("never-acked"), 5, Instant.now()))))
         .hasRootCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
 
     assertThat(storedCheckpoints()).isEmpty();

@@ -28,7 +28,8 @@ final class AttachmentSource implements AutoCloseable {
     server.route(
         "/flaky/",
         name ->
-            flakyCalls.computeIfAbsent("/flaky/" + name, k -> new AtomicInteger()).incrementAndGet() <= 2
+            flakyCalls.computeIfAbsent("/flaky/" + name, k -> new AtomicInteger()).incrementAndGet()
+                    <= 2
                 ? Response.status(503)
                 : file(name));
   }

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.attachmentpipeline.testsupport.AttachmentServer;
-import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.launcher.PipelineRunner;
@@ -24,6 +22,8 @@ import org.attachmentpipeline.launcher.RunningPipeline;
 import org.attachmentpipeline.launcher.Worker;
 import org.attachmentpipeline.results.inventory.InventoryRow;
 import org.attachmentpipeline.results.inventory.InventoryTableReader;
+import org.attachmentpipeline.testsupport.AttachmentServer;
+import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,17 +55,23 @@ class DlqReplayEndToEndTests {
     byte[] body = "the estimate, at last".getBytes(StandardCharsets.UTF_8);
     source = AttachmentServer.start();
     source.route(
-        "/fixable/", name -> fixed.get() ? Response.ok(body, "application/pdf") : Response.status(404));
+        "/fixable/",
+        name -> fixed.get() ? Response.ok(body, "application/pdf") : Response.status(404));
 
     Map<String, Object> properties = new LinkedHashMap<>();
-    properties.put("spring.kafka.bootstrap-servers", System.getProperty("spring.embedded.kafka.brokers"));
+    properties.put(
+        "spring.kafka.bootstrap-servers", System.getProperty("spring.embedded.kafka.brokers"));
     properties.put("pipeline.data-dir", data.toString());
     properties.put("pipeline.topics.partitions", "2");
     for (String topic : List.of("raw", "pending", "cached", "results", "dlq")) {
       properties.put("pipeline.topics." + topic, PREFIX + topic);
     }
-    properties.put("pipeline.topics.retry", String.join(",", List.of(
-        PREFIX + "retry.1", PREFIX + "retry.2", PREFIX + "retry.3", PREFIX + "retry.4")));
+    properties.put(
+        "pipeline.topics.retry",
+        String.join(
+            ",",
+            List.of(
+                PREFIX + "retry.1", PREFIX + "retry.2", PREFIX + "retry.3", PREFIX + "retry.4")));
     properties.put("pipeline.retry.delays", "300ms,300ms,300ms,300ms");
     for (String group : List.of("ingest", "download", "upload", "results")) {
       properties.put("pipeline." + group + ".group-id", "e2e-replay-" + group);
@@ -117,7 +123,8 @@ class DlqReplayEndToEndTests {
     String dlq = "http://127.0.0.1:" + pipeline.port(Worker.DLQ_HANDLER) + "/api/dlq";
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> json(send(dlq + "?trace_id=" + traceId, null, null)).get("total").asLong() == 1);
+        .until(
+            () -> json(send(dlq + "?trace_id=" + traceId, null, null)).get("total").asLong() == 1);
 
     String replay = "{\"trace_id\":\"" + traceId + "\",\"reason\":\"source fixed\"}";
     assertThat(send(dlq + "/replay", replay, null).statusCode()).isEqualTo(401);
@@ -153,7 +160,8 @@ class DlqReplayEndToEndTests {
     if (json == null) {
       request.GET();
     } else {
-      request.header("Content-Type", "application/json")
+      request
+          .header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(json));
     }
     if (authorization != null) {

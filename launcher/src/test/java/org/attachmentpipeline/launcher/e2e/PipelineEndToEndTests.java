@@ -45,8 +45,7 @@ class PipelineEndToEndTests {
   private static final String EVENT_TYPE = "verisk.claims.property.xn.documentsReceived";
   private static final String TOPIC_PREFIX = "e2e.";
 
-  @TempDir
-  static Path data;
+  @TempDir static Path data;
 
   static AttachmentSource source;
   static RunningPipeline pipeline;
@@ -55,7 +54,8 @@ class PipelineEndToEndTests {
   static void start() throws Exception {
     source = new AttachmentSource();
     Map<String, Object> properties = new LinkedHashMap<>();
-    properties.put("spring.kafka.bootstrap-servers", System.getProperty("spring.embedded.kafka.brokers"));
+    properties.put(
+        "spring.kafka.bootstrap-servers", System.getProperty("spring.embedded.kafka.brokers"));
     properties.put("pipeline.data-dir", data.toString());
     properties.put("pipeline.topics.partitions", "4");
     for (String topic : List.of("raw", "pending", "cached", "results", "dlq")) {
@@ -94,7 +94,8 @@ class PipelineEndToEndTests {
       for (int a = 0; a <= e % 3; a++) {
         String name = "doc-" + e + "-" + a + (a == 1 ? ".jpg" : ".pdf");
         urls.add(source.url("/files/" + name));
-        expectedSha.put(DownloadTask.idFor("trace-" + e, source.url("/files/" + name)),
+        expectedSha.put(
+            DownloadTask.idFor("trace-" + e, source.url("/files/" + name)),
             AttachmentSource.sha256(AttachmentSource.content(name)));
       }
       events.add(event("trace-" + e, "A" + e, urls));
@@ -106,27 +107,31 @@ class PipelineEndToEndTests {
     String flakyTask = DownloadTask.idFor("trace-failures", flaky);
 
     for (int from = 0; from < events.size(); from += 50) {
-      HttpResponse<String> answer = postEvents(events.subList(from, Math.min(events.size(), from + 50)));
+      HttpResponse<String> answer =
+          postEvents(events.subList(from, Math.min(events.size(), from + 50)));
       assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
     }
 
     Path inventory = data.resolve("delta/inventory");
     int expectedRows = expectedSha.size() + 2;
-    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(1))
         .until(() -> InventoryTableReader.readAll(inventory).size() >= expectedRows);
     List<InventoryRow> rows = InventoryTableReader.readAll(inventory);
     assertThat(rows).hasSize(expectedRows);
-    Map<String, InventoryRow> byTask = rows.stream()
-        .collect(Collectors.toMap(InventoryRow::taskId, Function.identity()));
+    Map<String, InventoryRow> byTask =
+        rows.stream().collect(Collectors.toMap(InventoryRow::taskId, Function.identity()));
     assertThat(byTask).hasSize(expectedRows);
 
-    expectedSha.forEach((taskId, sha) -> {
-      InventoryRow row = byTask.get(taskId);
-      assertThat(row).as("row of task %s", taskId).isNotNull();
-      assertThat(row.status()).isEqualTo("SUCCEEDED");
-      assertThat(row.sha256()).isEqualTo(sha);
-      assertThat(AttachmentSource.sha256(readLanded(row.onelakePath()))).isEqualTo(sha);
-    });
+    expectedSha.forEach(
+        (taskId, sha) -> {
+          InventoryRow row = byTask.get(taskId);
+          assertThat(row).as("row of task %s", taskId).isNotNull();
+          assertThat(row.status()).isEqualTo("SUCCEEDED");
+          assertThat(row.sha256()).isEqualTo(sha);
+          assertThat(AttachmentSource.sha256(readLanded(row.onelakePath()))).isEqualTo(sha);
+        });
 
     InventoryRow notFound = byTask.get(missingTask);
     assertThat(notFound.status()).isEqualTo("FAILED");
@@ -152,34 +157,54 @@ class PipelineEndToEndTests {
     Map<String, String> pendingTraces = traceIdsByTask("pending");
     Map<String, String> cachedTraces = traceIdsByTask("cached");
     Map<String, String> resultTraces = traceIdsByTask("results");
-    expectedSha.keySet().forEach(taskId -> {
-      assertThat(pendingTraces.get(taskId)).as("trace of task %s on the pending topic", taskId).isNotNull();
-      assertThat(cachedTraces.get(taskId)).as("trace of task %s on the cached topic", taskId)
-          .isEqualTo(pendingTraces.get(taskId));
-      assertThat(resultTraces.get(taskId)).as("trace of task %s on the results topic", taskId)
-          .isEqualTo(pendingTraces.get(taskId));
-    });
+    expectedSha
+        .keySet()
+        .forEach(
+            taskId -> {
+              assertThat(pendingTraces.get(taskId))
+                  .as("trace of task %s on the pending topic", taskId)
+                  .isNotNull();
+              assertThat(cachedTraces.get(taskId))
+                  .as("trace of task %s on the cached topic", taskId)
+                  .isEqualTo(pendingTraces.get(taskId));
+              assertThat(resultTraces.get(taskId))
+                  .as("trace of task %s on the results topic", taskId)
+                  .isEqualTo(pendingTraces.get(taskId));
+            });
   }
 
   /** The W3C trace id of the last record of each task on a topic, from its traceparent header. */
   private static Map<String, String> traceIdsByTask(String topic) {
     Map<String, String> traces = new LinkedHashMap<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty("spring.embedded.kafka.brokers"),
-        ConsumerConfig.GROUP_ID_CONFIG, "e2e-trace-reader-" + topic,
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-        new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                System.getProperty("spring.embedded.kafka.brokers"),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "e2e-trace-reader-" + topic,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
       consumer.subscribe(List.of(TOPIC_PREFIX + topic));
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        int before = traces.size();
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-          var header = record.headers().lastHeader("traceparent");
-          if (header != null && record.key() != null) {
-            traces.put(record.key(), new String(header.value(), java.nio.charset.StandardCharsets.UTF_8).split("-")[1]);
-          }
-        }
-        return traces.size() > 0 && traces.size() == before;
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                int before = traces.size();
+                for (ConsumerRecord<String, String> record :
+                    consumer.poll(Duration.ofMillis(500))) {
+                  var header = record.headers().lastHeader("traceparent");
+                  if (header != null && record.key() != null) {
+                    traces.put(
+                        record.key(),
+                        new String(header.value(), java.nio.charset.StandardCharsets.UTF_8)
+                            .split("-")[1]);
+                  }
+                }
+                return traces.size() > 0 && traces.size() == before;
+              });
     }
     return traces;
   }
@@ -194,42 +219,56 @@ class PipelineEndToEndTests {
     return event;
   }
 
-  private static HttpResponse<String> postEvents(List<Map<String, Object>> events) throws Exception {
-    return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + pipeline.port(Worker.EVENT_INGESTER) + "/api/events"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(PipelineJson.mapper().writeValueAsString(events)))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> postEvents(List<Map<String, Object>> events)
+      throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:" + pipeline.port(Worker.EVENT_INGESTER) + "/api/events"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        PipelineJson.mapper().writeValueAsString(events)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   /** The local file that stands for an abfss path in the embedded default. */
   private static byte[] readLanded(String abfss) {
     URI uri = URI.create(abfss);
     try {
-      return Files.readAllBytes(data.resolve("onelake").resolve(uri.getUserInfo()).resolve(uri.getPath().substring(1)));
+      return Files.readAllBytes(
+          data.resolve("onelake").resolve(uri.getUserInfo()).resolve(uri.getPath().substring(1)));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("not landed: " + abfss, e);
     }
   }
 
   private static DeadLetter deadLetterOf(String taskId) {
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty("spring.embedded.kafka.brokers"),
-        ConsumerConfig.GROUP_ID_CONFIG, "e2e-dlq-reader",
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-        new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    System.getProperty("spring.embedded.kafka.brokers"),
+                ConsumerConfig.GROUP_ID_CONFIG, "e2e-dlq-reader",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
       consumer.subscribe(List.of(TOPIC_PREFIX + "dlq"));
       List<DeadLetter> found = new ArrayList<>();
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-          if (taskId.equals(record.key())) {
-            found.add(PipelineJson.mapper().readValue(record.value(), DeadLetter.class));
-          }
-        }
-        return !found.isEmpty();
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, String> record :
+                    consumer.poll(Duration.ofMillis(200))) {
+                  if (taskId.equals(record.key())) {
+                    found.add(PipelineJson.mapper().readValue(record.value(), DeadLetter.class));
+                  }
+                }
+                return !found.isEmpty();
+              });
       return found.get(0);
     }
   }

@@ -54,7 +54,10 @@ public class DlqClient {
     JsonNode counts = getJson("api/dlq/count");
     JsonNode page = getJson("api/dlq?page=0&size=" + latest);
     Map<String, Long> byReason = new LinkedHashMap<>();
-    counts.path("by_reason").properties().forEach(e -> byReason.put(e.getKey(), e.getValue().asLong()));
+    counts
+        .path("by_reason")
+        .properties()
+        .forEach(e -> byReason.put(e.getKey(), e.getValue().asLong()));
     List<DlqSnapshot.Entry> entries = new ArrayList<>();
     for (JsonNode item : page.path("items")) {
       entries.add(
@@ -70,7 +73,9 @@ public class DlqClient {
               item.hasNonNull("message")
                   ? UrlRedaction.redactUrlsIn(item.get("message").asString())
                   : null,
-              item.hasNonNull("failed_at") ? Instant.parse(item.get("failed_at").asString()) : null));
+              item.hasNonNull("failed_at")
+                  ? Instant.parse(item.get("failed_at").asString())
+                  : null));
     }
     return new DlqSnapshot(
         "dlq-handler", counts.path("total").asLong(), byReason, entries, true, null);
@@ -81,8 +86,8 @@ public class DlqClient {
    * credential}, exactly as given, and the operator's name for its audit.
    */
   public ReplayResult replay(String id, OperatorCredential credential) {
-    String path = "api/dlq/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20")
-        + "/replay";
+    String path =
+        "api/dlq/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20") + "/replay";
     HttpRequest.Builder request =
         HttpRequest.newBuilder(base.resolve(path))
             .timeout(timeout)
@@ -95,16 +100,20 @@ public class DlqClient {
       request.header(OperatorCredential.OPERATOR_HEADER, credential.operator());
     }
     try {
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       boolean ok = response.statusCode() / 100 == 2;
       String message = ok ? "replayed" : explanation(response);
-      log.info("Replay of dead letter {} asked from the page by {}: HTTP {}",
-          id, credential.operator() == null ? "an unnamed operator" : credential.operator(),
+      log.info(
+          "Replay of dead letter {} asked from the page by {}: HTTP {}",
+          id,
+          credential.operator() == null ? "an unnamed operator" : credential.operator(),
           response.statusCode());
       return new ReplayResult(id, ok, response.statusCode(), message);
     } catch (IOException e) {
       log.warn("Replay of dead letter {} failed: {}", id, UrlRedaction.redactUrlsIn(e.toString()));
-      return new ReplayResult(id, false, 502, "the dlq-handler did not answer: " + e.getClass().getSimpleName());
+      return new ReplayResult(
+          id, false, 502, "the dlq-handler did not answer: " + e.getClass().getSimpleName());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new ReplayResult(id, false, 503, "interrupted");

@@ -48,8 +48,7 @@ public class DlqSource {
     }
     Instant now = clock.instant();
     if (lastTopicRead != null && now.isBefore(lastTopicReadAt.plus(TOPIC_READ_EVERY))) {
-      return new DlqSnapshot(
-          "topic", recordsOnTopic, null, lastTopicRead.latest(), false, why);
+      return new DlqSnapshot("topic", recordsOnTopic, null, lastTopicRead.latest(), false, why);
     }
     try {
       lastTopicRead = reader.snapshot(recordsOnTopic, why);

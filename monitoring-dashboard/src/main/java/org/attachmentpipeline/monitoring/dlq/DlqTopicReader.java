@@ -16,7 +16,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.attachmentpipeline.common.deadletter.DeadLetterDecoder;
-import org.attachmentpipeline.common.json.JsonSerde;
 import org.attachmentpipeline.common.kafka.TopicReader;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DownloadTask;
@@ -39,13 +38,15 @@ public class DlqTopicReader {
   private final int latest;
   private final Duration timeout;
 
-  public DlqTopicReader(Map<String, Object> kafkaConfig, String topic, int latest, Duration timeout) {
+  public DlqTopicReader(
+      Map<String, Object> kafkaConfig, String topic, int latest, Duration timeout) {
     this.config = new HashMap<>();
-    kafkaConfig.forEach((key, value) -> {
-      if (ConsumerConfig.configNames().contains(key)) {
-        config.put(key, value);
-      }
-    });
+    kafkaConfig.forEach(
+        (key, value) -> {
+          if (ConsumerConfig.configNames().contains(key)) {
+            config.put(key, value);
+          }
+        });
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "monitoring-dashboard-dlq-reader");
     this.topic = topic;
@@ -65,15 +66,21 @@ public class DlqTopicReader {
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
       Map<TopicPartition, Long> from = new HashMap<>();
       partitions.forEach(tp -> from.put(tp, Math.max(begin.get(tp), end.get(tp) - latest)));
-      new TopicReader<>(consumer).read(from, end, Instant.now().plus(timeout), record -> {
-        DlqSnapshot.Entry entry = entry(record);
-        if (entry != null) {
-          entries.add(entry);
-        }
-      });
+      new TopicReader<>(consumer)
+          .read(
+              from,
+              end,
+              Instant.now().plus(timeout),
+              record -> {
+                DlqSnapshot.Entry entry = entry(record);
+                if (entry != null) {
+                  entries.add(entry);
+                }
+              });
     }
     entries.sort(
-        Comparator.comparing(DlqSnapshot.Entry::failedAt, Comparator.nullsLast(Comparator.reverseOrder())));
+        Comparator.comparing(
+            DlqSnapshot.Entry::failedAt, Comparator.nullsLast(Comparator.reverseOrder())));
     return new DlqSnapshot(
         "topic", total, null, entries.stream().limit(latest).toList(), false, why);
   }
@@ -87,9 +94,19 @@ public class DlqTopicReader {
     DeadLetterDecoder.Decoded decoded = DeadLetterDecoder.decode(record);
     if (decoded instanceof DeadLetterDecoder.Unreadable unreadable) {
       log.debug("Dead letter at {} is not readable: {}", position, unreadable.parseError());
-      String why = unreadable.reason() != null ? unreadable.reason() : unreadable.exceptionMessage();
-      return new DlqSnapshot.Entry(position, null, null, "unreadable", "unreadable", null, null,
-          null, why == null ? "not a dead letter" : UrlRedaction.redactUrlsIn(why), timestamp);
+      String why =
+          unreadable.reason() != null ? unreadable.reason() : unreadable.exceptionMessage();
+      return new DlqSnapshot.Entry(
+          position,
+          null,
+          null,
+          "unreadable",
+          "unreadable",
+          null,
+          null,
+          null,
+          why == null ? "not a dead letter" : UrlRedaction.redactUrlsIn(why),
+          timestamp);
     }
     DeadLetter dl = ((DeadLetterDecoder.Given) decoded).deadLetter();
     DownloadTask task = dl.task();

@@ -53,7 +53,10 @@ public record OperatorCredential(String authorization, String operator) {
   /** Never the credential itself: this record may end up in a log line. */
   @Override
   public String toString() {
-    return "OperatorCredential[" + authorization.substring(0, authorization.indexOf(' '))
-        + ", operator=" + operator + "]";
+    return "OperatorCredential["
+        + authorization.substring(0, authorization.indexOf(' '))
+        + ", operator="
+        + operator
+        + "]";
   }
 }

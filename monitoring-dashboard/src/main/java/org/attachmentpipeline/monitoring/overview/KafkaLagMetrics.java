@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  * exporter:
  *
  * <ul>
- *   <li>{@code pipeline.consumer.lag [group, topic]} (gauge, {@code pipeline_consumer_lag}): records
- *       of the topic the group has not committed;
+ *   <li>{@code pipeline.consumer.lag [group, topic]} (gauge, {@code pipeline_consumer_lag}):
+ *       records of the topic the group has not committed;
  *   <li>{@code pipeline.consumer.members [group]} (gauge, {@code pipeline_consumer_members}): the
  *       group's members;
  *   <li>{@code pipeline.topic.records [topic]} (function counter, {@code
@@ -48,12 +48,19 @@ final class KafkaLagMetrics implements Consumer<BrokerOverviewCollector.Result> 
     Set<Tags> lagSeen = new HashSet<>();
     Set<Tags> membersSeen = new HashSet<>();
     for (Overview.GroupStats group : broker.groups()) {
-      group.lag().forEach((topic, records) -> {
-        Tags tags = Tags.of("group", group.group(), "topic", topic);
-        gauge(LAG, "Records of a pipeline topic a consumer group has not committed", tags, lags)
-            .set(records);
-        lagSeen.add(tags);
-      });
+      group
+          .lag()
+          .forEach(
+              (topic, records) -> {
+                Tags tags = Tags.of("group", group.group(), "topic", topic);
+                gauge(
+                        LAG,
+                        "Records of a pipeline topic a consumer group has not committed",
+                        tags,
+                        lags)
+                    .set(records);
+                lagSeen.add(tags);
+              });
       Tags tags = Tags.of("group", group.group());
       gauge(MEMBERS, "Members of a consumer group that reads pipeline topics", tags, members)
           .set(group.members());
@@ -61,38 +68,49 @@ final class KafkaLagMetrics implements Consumer<BrokerOverviewCollector.Result> 
     }
     removeAllBut(LAG, lags, lagSeen);
     removeAllBut(MEMBERS, members, membersSeen);
-    broker.endOffsets().forEach((topic, end) -> {
-      if (written.put(topic, end) == null) {
-        FunctionCounter.builder("pipeline.topic.records", written, w -> w.getOrDefault(topic, 0L))
-            .description("Records ever written to a pipeline topic (sum of its end offsets)")
-            .tag("topic", topic)
-            .register(registry);
-      }
-    });
+    broker
+        .endOffsets()
+        .forEach(
+            (topic, end) -> {
+              if (written.put(topic, end) == null) {
+                FunctionCounter.builder(
+                        "pipeline.topic.records", written, w -> w.getOrDefault(topic, 0L))
+                    .description(
+                        "Records ever written to a pipeline topic (sum of its end offsets)")
+                    .tag("topic", topic)
+                    .register(registry);
+              }
+            });
   }
 
-  private AtomicLong gauge(String name, String description, Tags tags, Map<Tags, AtomicLong> values) {
-    return values.computeIfAbsent(tags, t -> {
-      AtomicLong value = new AtomicLong();
-      Gauge.builder(name, value, AtomicLong::doubleValue)
-          .description(description)
-          .tags(t)
-          .strongReference(true)
-          .register(registry);
-      return value;
-    });
+  private AtomicLong gauge(
+      String name, String description, Tags tags, Map<Tags, AtomicLong> values) {
+    return values.computeIfAbsent(
+        tags,
+        t -> {
+          AtomicLong value = new AtomicLong();
+          Gauge.builder(name, value, AtomicLong::doubleValue)
+              .description(description)
+              .tags(t)
+              .strongReference(true)
+              .register(registry);
+          return value;
+        });
   }
 
   private void removeAllBut(String name, Map<Tags, AtomicLong> values, Set<Tags> keep) {
-    values.keySet().removeIf(tags -> {
-      if (keep.contains(tags)) {
-        return false;
-      }
-      Gauge gauge = registry.find(name).tags(tags).gauge();
-      if (gauge != null) {
-        registry.remove(gauge);
-      }
-      return true;
-    });
+    values
+        .keySet()
+        .removeIf(
+            tags -> {
+              if (keep.contains(tags)) {
+                return false;
+              }
+              Gauge gauge = registry.find(name).tags(tags).gauge();
+              if (gauge != null) {
+                registry.remove(gauge);
+              }
+              return true;
+            });
   }
 }

@@ -19,7 +19,8 @@ import org.attachmentpipeline.monitoring.workers.WorkerMetrics;
  */
 final class OverviewAssembler {
 
-  static final List<String> STAGES = List.of("ingest", "download", "retry", "upload", "result", "dlq");
+  static final List<String> STAGES =
+      List.of("ingest", "download", "retry", "upload", "result", "dlq");
 
   private OverviewAssembler() {}
 
@@ -29,10 +30,13 @@ final class OverviewAssembler {
     Map<String, Double> values = new LinkedHashMap<>();
     broker.endOffsets().forEach((topic, end) -> values.put(topicKey(topic), end.doubleValue()));
     for (Overview.GroupStats group : broker.groups()) {
-      group.lag().forEach((topic, lag) -> {
-        long end = broker.endOffsets().getOrDefault(topic, 0L);
-        values.put(groupKey(group.group(), topic), (double) Math.max(0, end - lag));
-      });
+      group
+          .lag()
+          .forEach(
+              (topic, lag) -> {
+                long end = broker.endOffsets().getOrDefault(topic, 0L);
+                values.put(groupKey(group.group(), topic), (double) Math.max(0, end - lag));
+              });
     }
     for (WorkerMetrics worker : workers) {
       worker.deadLetters().forEach((key, count) -> values.merge("dead:" + key, count, Double::sum));
@@ -54,8 +58,11 @@ final class OverviewAssembler {
             .toList();
     List<Overview.GroupStats> groups =
         broker.groups().stream()
-            .map(g -> g.withPerSecond(history.rate(
-                g.lag().keySet().stream().map(t -> groupKey(g.group(), t)).toList())))
+            .map(
+                g ->
+                    g.withPerSecond(
+                        history.rate(
+                            g.lag().keySet().stream().map(t -> groupKey(g.group(), t)).toList())))
             .toList();
     List<Overview.StageStats> stages = new ArrayList<>();
     for (String stage : STAGES) {
@@ -91,11 +98,12 @@ final class OverviewAssembler {
             .filter(g -> readers.contains(g.group()))
             .mapToInt(Overview.GroupStats::members)
             .sum();
-    Double inFlight = switch (stage) {
-      case "download" -> sum(workers, WorkerMetrics::downloadsInFlight);
-      case "upload" -> sum(workers, WorkerMetrics::uploadsInFlight);
-      default -> null;
-    };
+    Double inFlight =
+        switch (stage) {
+          case "download" -> sum(workers, WorkerMetrics::downloadsInFlight);
+          case "upload" -> sum(workers, WorkerMetrics::uploadsInFlight);
+          default -> null;
+        };
     boolean cached = stage.equals("download") || stage.equals("upload");
     return new Overview.StageStats(
         stage,
@@ -114,16 +122,20 @@ final class OverviewAssembler {
     Map<String, Double> recent = history.growth("dead:");
     Map<String, Double> totals = history.latest("dead:");
     List<Overview.FailureStats> failures = new ArrayList<>();
-    recent.forEach((key, grown) -> {
-      String[] stageReason = key.split("/", 2);
-      failures.add(new Overview.FailureStats(
-          stageReason[0],
-          stageReason.length > 1 ? stageReason[1] : "unknown",
-          Math.round(totals.getOrDefault(key, 0.0)),
-          Math.round(grown)));
-    });
-    failures.sort(Comparator.comparingLong(Overview.FailureStats::recent)
-        .thenComparingLong(Overview.FailureStats::total).reversed());
+    recent.forEach(
+        (key, grown) -> {
+          String[] stageReason = key.split("/", 2);
+          failures.add(
+              new Overview.FailureStats(
+                  stageReason[0],
+                  stageReason.length > 1 ? stageReason[1] : "unknown",
+                  Math.round(totals.getOrDefault(key, 0.0)),
+                  Math.round(grown)));
+        });
+    failures.sort(
+        Comparator.comparingLong(Overview.FailureStats::recent)
+            .thenComparingLong(Overview.FailureStats::total)
+            .reversed());
     return failures;
   }
 

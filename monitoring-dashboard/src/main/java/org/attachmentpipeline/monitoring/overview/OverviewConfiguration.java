@@ -29,10 +29,10 @@ public class OverviewConfiguration {
   }
 
   @Bean
-  DlqSource dlqSource(KafkaAdmin kafkaAdmin, PipelineTopics topics, MonitoringProperties properties) {
+  DlqSource dlqSource(
+      KafkaAdmin kafkaAdmin, PipelineTopics topics, MonitoringProperties properties) {
     return new DlqSource(
-        new DlqClient(
-            properties.dlqUrl(), properties.dlqLatest(), properties.httpTimeout()),
+        new DlqClient(properties.dlqUrl(), properties.dlqLatest(), properties.httpTimeout()),
         new DlqTopicReader(
             kafkaAdmin.getConfigurationProperties(),
             topics.dlq(),
@@ -60,7 +60,8 @@ public class OverviewConfiguration {
   }
 
   @Bean
-  OverviewSampler overviewSampler(OverviewService overviewService, MonitoringProperties properties) {
+  OverviewSampler overviewSampler(
+      OverviewService overviewService, MonitoringProperties properties) {
     return new OverviewSampler(overviewService, properties.sampleInterval());
   }
 }

@@ -34,8 +34,7 @@ final class OverviewSampler implements SmartLifecycle {
               thread.setDaemon(true);
               return thread;
             });
-    executor.scheduleWithFixedDelay(
-        this::sample, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(this::sample, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void sample() {

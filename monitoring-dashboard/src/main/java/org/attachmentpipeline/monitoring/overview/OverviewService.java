@@ -13,8 +13,8 @@ import org.attachmentpipeline.monitoring.dlq.DlqSnapshot;
 import org.attachmentpipeline.monitoring.workers.WorkerMetrics;
 
 /**
- * The current overview, asked of its sources (the broker, the workers' metrics, the dlq-handler)
- * at most once per {@code cache-ttl}: many open pages polling every two seconds cost the broker one
+ * The current overview, asked of its sources (the broker, the workers' metrics, the dlq-handler) at
+ * most once per {@code cache-ttl}: many open pages polling every two seconds cost the broker one
  * set of queries per period. Callers wait while one of them asks. Every fresh overview also feeds
  * the throughput history, and every broker answer the listener (the exported lag gauges).
  */
@@ -44,7 +44,7 @@ public class OverviewService {
   private Instant failedAt;
 
   OverviewService(
-            Sources sources,
+      Sources sources,
       MonitoringProperties properties,
       Clock clock,
       Consumer<BrokerOverviewCollector.Result> listener) {

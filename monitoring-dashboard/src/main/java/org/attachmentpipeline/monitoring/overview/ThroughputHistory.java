@@ -67,8 +67,8 @@ final class ThroughputHistory {
 
   /**
    * Per second, the growth of the sum of {@code keys} over the last {@link #RATE_WINDOW}. Each key
-   * counts from the oldest sample in the window that has it: a group that joined a moment ago has
-   * a rate from its first sample on, not zero until the window has passed.
+   * counts from the oldest sample in the window that has it: a group that joined a moment ago has a
+   * rate from its first sample on, not zero until the window has passed.
    */
   synchronized double rate(Collection<String> keys) {
     Sample last = samples.peekLast();
@@ -105,12 +105,14 @@ final class ThroughputHistory {
     if (last == null) {
       return growth;
     }
-    last.values().forEach((key, value) -> {
-      if (key.startsWith(prefix)) {
-        double before = first == last ? value : first.values().getOrDefault(key, 0.0);
-        growth.put(key.substring(prefix.length()), Math.max(0, value - before));
-      }
-    });
+    last.values()
+        .forEach(
+            (key, value) -> {
+              if (key.startsWith(prefix)) {
+                double before = first == last ? value : first.values().getOrDefault(key, 0.0);
+                growth.put(key.substring(prefix.length()), Math.max(0, value - before));
+              }
+            });
     return growth;
   }
 
@@ -119,11 +121,13 @@ final class ThroughputHistory {
     Map<String, Double> latest = new LinkedHashMap<>();
     Sample last = samples.peekLast();
     if (last != null) {
-      last.values().forEach((key, value) -> {
-        if (key.startsWith(prefix)) {
-          latest.put(key.substring(prefix.length()), value);
-        }
-      });
+      last.values()
+          .forEach(
+              (key, value) -> {
+                if (key.startsWith(prefix)) {
+                  latest.put(key.substring(prefix.length()), value);
+                }
+              });
     }
     return latest;
   }

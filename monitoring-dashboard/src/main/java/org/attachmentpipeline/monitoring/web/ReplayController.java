@@ -48,8 +48,9 @@ class ReplayController {
     if (credential.isEmpty()) {
       return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
           .header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE)
-          .body(new ReplayResult(id, false, 401,
-              "a replay needs your DLQ token, or your DLQ user and password"));
+          .body(
+              new ReplayResult(
+                  id, false, 401, "a replay needs your DLQ token, or your DLQ user and password"));
     }
     ReplayResult result = dlq.replay(id, credential.get());
     if (result.replayed()) {

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Reads the Prometheus text exposition format (what {@code /actuator/prometheus} serves) into
- * samples. Comments, blank lines and lines it cannot read are skipped: one odd line must not hide
- * a worker's other numbers.
+ * samples. Comments, blank lines and lines it cannot read are skipped: one odd line must not hide a
+ * worker's other numbers.
  */
 final class PrometheusText {
 

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What one worker's {@code /actuator/prometheus} said at one moment, reduced to the numbers the page
- * shows (names from the pipeline's metrics contract). A worker that is down is {@code up=false}
- * with the reason, and its numbers are null: the page shows "down", not zero.
+ * What one worker's {@code /actuator/prometheus} said at one moment, reduced to the numbers the
+ * page shows (names from the pipeline's metrics contract). A worker that is down is {@code
+ * up=false} with the reason, and its numbers are null: the page shows "down", not zero.
  *
  * @param name the worker's name ({@code pipeline.monitoring.workers.<name>})
  * @param url its base URL

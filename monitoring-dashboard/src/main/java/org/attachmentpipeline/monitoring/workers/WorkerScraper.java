@@ -15,8 +15,8 @@ import org.attachmentpipeline.common.secret.UrlRedaction;
 
 /**
  * Reads every configured worker's {@code /actuator/prometheus}, all at once and each within the
- * HTTP timeout, so a worker that is down costs one timeout, not one per worker, and never hides
- * the others.
+ * HTTP timeout, so a worker that is down costs one timeout, not one per worker, and never hides the
+ * others.
  */
 public class WorkerScraper {
 
@@ -103,9 +103,10 @@ public class WorkerScraper {
   }
 
   private static String describe(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause()
-        : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     String message = cause.getMessage() == null ? "" : ": " + cause.getMessage();
     return UrlRedaction.redactUrlsIn(cause.getClass().getSimpleName() + message);
   }

@@ -30,7 +30,8 @@ class DlqClientTests {
     assertThat(snapshot.total()).isEqualTo(3);
     assertThat(snapshot.byReason()).containsEntry("PERMANENT", 2L).containsEntry("EXHAUSTED", 1L);
     assertThat(snapshot.replayable()).isTrue();
-    assertThat(snapshot.latest()).extracting(DlqSnapshot.Entry::id)
+    assertThat(snapshot.latest())
+        .extracting(DlqSnapshot.Entry::id)
         .containsExactly("task-dead-1", "task-dead-2", "task-dead-3");
     DlqSnapshot.Entry first = snapshot.latest().get(0);
     assertThat(first.errorCode()).isEqualTo(404);
@@ -42,16 +43,21 @@ class DlqClientTests {
   void replaySendsTheOperatorsCredentialAndNameAsGiven() {
     String basic = RealDlqHandler.basic(RealDlqHandler.USER, RealDlqHandler.PASSWORD);
 
-    ReplayResult byToken = client().replay("task-dead-2",
-        new OperatorCredential("Bearer " + RealDlqHandler.TOKEN, "alice"));
+    ReplayResult byToken =
+        client()
+            .replay(
+                "task-dead-2", new OperatorCredential("Bearer " + RealDlqHandler.TOKEN, "alice"));
     ReplayResult byUser = client().replay("task-dead-3", new OperatorCredential(basic, null));
 
     assertThat(byToken).isEqualTo(new ReplayResult("task-dead-2", true, 200, "replayed"));
     assertThat(byUser).isEqualTo(new ReplayResult("task-dead-3", true, 200, "replayed"));
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      assertThat(handler.replayedBy("task-dead-2")).isEqualTo("alice via token");
-      assertThat(handler.replayedBy("task-dead-3")).isEqualTo(RealDlqHandler.USER);
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(handler.replayedBy("task-dead-2")).isEqualTo("alice via token");
+              assertThat(handler.replayedBy("task-dead-3")).isEqualTo(RealDlqHandler.USER);
+            });
   }
 
   @Test
@@ -82,8 +88,9 @@ class DlqClientTests {
   void aHandlerThatIsDownIsAnIoFailureForTheListAndA502ForReplays() throws IOException {
     DlqClient down;
     try (ServerSocket socket = new ServerSocket(0)) {
-      down = new DlqClient(
-          URI.create("http://127.0.0.1:" + socket.getLocalPort()), 5, Duration.ofSeconds(2));
+      down =
+          new DlqClient(
+              URI.create("http://127.0.0.1:" + socket.getLocalPort()), 5, Duration.ofSeconds(2));
     }
     assertThatThrownBy(down::snapshot).isInstanceOf(IOException.class);
     assertThat(down.replay("x", new OperatorCredential("Bearer t", null)).status()).isEqualTo(502);

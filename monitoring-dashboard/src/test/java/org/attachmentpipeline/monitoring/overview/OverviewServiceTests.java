@@ -155,8 +155,14 @@ class OverviewServiceTests {
     workers.put("upload-worker", URI.create("http://up:8083/"));
     MonitoringProperties properties =
         new MonitoringProperties(
-            URI.create("http://dlq:8085"), 10, workers, ttl, Duration.ofSeconds(5),
-            Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMinutes(1));
+            URI.create("http://dlq:8085"),
+            10,
+            workers,
+            ttl,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            Duration.ofMinutes(1));
     Clock clock =
         new Clock() {
           @Override
@@ -180,11 +186,27 @@ class OverviewServiceTests {
             () ->
                 List.of(
                     new WorkerMetrics(
-                        "download-worker", URI.create("http://dl:8082"), true, null, inFlight,
-                        null, 2048.0, 4096.0, 1.0, Map.of("download/HTTP_PERMANENT", notFound)),
+                        "download-worker",
+                        URI.create("http://dl:8082"),
+                        true,
+                        null,
+                        inFlight,
+                        null,
+                        2048.0,
+                        4096.0,
+                        1.0,
+                        Map.of("download/HTTP_PERMANENT", notFound)),
                     new WorkerMetrics(
-                        "upload-worker", URI.create("http://up:8083"), true, null, null, 1.0,
-                        1024.0, 4096.0, 0.0, Map.of())),
+                        "upload-worker",
+                        URI.create("http://up:8083"),
+                        true,
+                        null,
+                        null,
+                        1.0,
+                        1024.0,
+                        4096.0,
+                        0.0,
+                        Map.of())),
             records -> new DlqSnapshot("dlq-handler", records, Map.of(), List.of(), true, null));
     return new OverviewService(sources, properties, clock, exported::add);
   }
@@ -200,7 +222,8 @@ class OverviewServiceTests {
     return new BrokerOverviewCollector.Result(
         List.of(
             new Overview.TopicStats("events.raw", "ingest", true, 2, 0, null, List.of()),
-            new Overview.TopicStats("downloads.pending", "download", true, 2, pendingEnd, null, readers),
+            new Overview.TopicStats(
+                "downloads.pending", "download", true, 2, pendingEnd, null, readers),
             new Overview.TopicStats("downloads.dlq", "dlq", true, 2, 4, null, List.of())),
         List.of(
             new Overview.GroupStats(

@@ -35,11 +35,11 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The page in a real browser: the system's headless Chromium, driven through chromedriver, loads
- * the dashboard running on the embedded broker, sees the counts rise while records flow through
- * the pipeline's topics, and replays a dead letter by clicking and typing the operator's name and
- * token into the page's prompt, which reaches the real dlq-handler with that token and name: the
- * dead letter leaves the list. Reported as skipped when no chromium or chromedriver is
- * installed ({@code webdriver.chrome.driver} and {@code chromium.binary} name them explicitly).
+ * the dashboard running on the embedded broker, sees the counts rise while records flow through the
+ * pipeline's topics, and replays a dead letter by clicking and typing the operator's name and token
+ * into the page's prompt, which reaches the real dlq-handler with that token and name: the dead
+ * letter leaves the list. Reported as skipped when no chromium or chromedriver is installed ({@code
+ * webdriver.chrome.driver} and {@code chromium.binary} name them explicitly).
  *
  * <p>With {@code -Dmonitoring.screenshot=docs/screenshots/monitoring.png} (a path relative to the
  * repository root, or absolute) it also lets the load run for half a minute and saves the page.
@@ -63,7 +63,8 @@ import org.springframework.test.context.DynamicPropertySource;
     })
 @EnabledIf(
     value = "browserInstalled",
-    disabledReason = "no chromium or chromedriver on the PATH: apt-get install chromium chromium-driver")
+    disabledReason =
+        "no chromium or chromedriver on the PATH: apt-get install chromium chromium-driver")
 class DashboardPageTests {
 
   private static final String SCREENSHOT = System.getProperty("monitoring.screenshot", "");
@@ -84,9 +85,14 @@ class DashboardPageTests {
    * them the test is reported as skipped, and no context is loaded for nothing.
    */
   static boolean browserInstalled() {
-    chromedriver = executable(System.getProperty("webdriver.chrome.driver"), "chromedriver").orElse(null);
+    chromedriver =
+        executable(System.getProperty("webdriver.chrome.driver"), "chromedriver").orElse(null);
     chromium =
-        executable(System.getProperty("chromium.binary"), "chromium", "chromium-browser", "google-chrome")
+        executable(
+                System.getProperty("chromium.binary"),
+                "chromium",
+                "chromium-browser",
+                "google-chrome")
             .orElse(null);
     return chromedriver != null && chromium != null;
   }
@@ -99,11 +105,17 @@ class DashboardPageTests {
     otherWorker = FakeWorker.start(() -> "# no pipeline gauges here\nup 1\n");
     registry.add("pipeline.monitoring.dlq-url", () -> dlq.url().toString());
     registry.add("pipeline.monitoring.workers.event-ingester", () -> otherWorker.url().toString());
-    registry.add("pipeline.monitoring.workers.download-worker", () -> downloadWorker.url().toString());
+    registry.add(
+        "pipeline.monitoring.workers.download-worker", () -> downloadWorker.url().toString());
     registry.add("pipeline.monitoring.workers.upload-worker", () -> uploadWorker.url().toString());
-    registry.add("pipeline.monitoring.workers.result-processor", () -> otherWorker.url().toString());
-    registry.add("pipeline.monitoring.workers.dlq-handler",
-        () -> SCREENSHOT.isEmpty() ? "http://127.0.0.1:" + closedPort() : otherWorker.url().toString());
+    registry.add(
+        "pipeline.monitoring.workers.result-processor", () -> otherWorker.url().toString());
+    registry.add(
+        "pipeline.monitoring.workers.dlq-handler",
+        () ->
+            SCREENSHOT.isEmpty()
+                ? "http://127.0.0.1:" + closedPort()
+                : otherWorker.url().toString());
   }
 
   @AfterAll
@@ -119,12 +131,19 @@ class DashboardPageTests {
   @BeforeEach
   void openTheBrowser() {
     ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(chromedriver.toFile())
+            .usingAnyFreePort()
+            .build();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.toFile());
     options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--window-size=1440,1500", "--hide-scrollbars");
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1440,1500",
+        "--hide-scrollbars");
     browser = new ChromeDriver(service, options);
     load =
         new PipelineLoad(
@@ -154,41 +173,66 @@ class DashboardPageTests {
 
     long first = awaitRecordsOnThePage("page.downloads.pending", 1);
     awaitRecordsOnThePage("page.downloads.pending", first + 50);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(Double.parseDouble(text("[data-stage=download] .in-rate").replaceAll("[^0-9.]", ""))).isPositive();
-      assertThat(Double.parseDouble(text("[data-stage=download] .done-rate").replaceAll("[^0-9.]", ""))).isPositive();
-      assertThat(text("[data-stage=download] .instances")).isEqualTo("1 instance");
-      assertThat(text("[data-stage=download] .in-flight")).isEqualTo("37");
-      assertThat(text("[data-stage=upload] .cache")).startsWith("1.5 GiB / 4.0 GiB");
-      assertThat(text("#dlq-total")).isEqualTo("3");
-      assertThat(text("#dlq-reasons")).isEqualTo("EXHAUSTED: 1 · PERMANENT: 2");
-      assertThat(text("#failures [data-reason='download/HTTP_PERMANENT'] td:nth-child(4)"))
-          .isNotEqualTo("0");
-      assertThat(text("[data-stage=download] svg.spark polyline", "getAttribute('points')")).contains(",");
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      Double.parseDouble(
+                          text("[data-stage=download] .in-rate").replaceAll("[^0-9.]", "")))
+                  .isPositive();
+              assertThat(
+                      Double.parseDouble(
+                          text("[data-stage=download] .done-rate").replaceAll("[^0-9.]", "")))
+                  .isPositive();
+              assertThat(text("[data-stage=download] .instances")).isEqualTo("1 instance");
+              assertThat(text("[data-stage=download] .in-flight")).isEqualTo("37");
+              assertThat(text("[data-stage=upload] .cache")).startsWith("1.5 GiB / 4.0 GiB");
+              assertThat(text("#dlq-total")).isEqualTo("3");
+              assertThat(text("#dlq-reasons")).isEqualTo("EXHAUSTED: 1 · PERMANENT: 2");
+              assertThat(text("#failures [data-reason='download/HTTP_PERMANENT'] td:nth-child(4)"))
+                  .isNotEqualTo("0");
+              assertThat(text("[data-stage=download] svg.spark polyline", "getAttribute('points')"))
+                  .contains(",");
+            });
     load.assertHealthy();
 
     // The table is redrawn every two seconds: a button found just before a redraw is stale.
-    await().atMost(Duration.ofSeconds(10)).ignoreException(StaleElementReferenceException.class).until(() -> {
-      browser.findElement(By.cssSelector("#dlq tr[data-dlq-id='task-dead-2'] button.replay")).click();
-      return true;
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreException(StaleElementReferenceException.class)
+        .until(
+            () -> {
+              browser
+                  .findElement(By.cssSelector("#dlq tr[data-dlq-id='task-dead-2'] button.replay"))
+                  .click();
+              return true;
+            });
 
     // The page asks for the operator's own credential; the dashboard has none to use.
-    await().atMost(Duration.ofSeconds(5)).until(
-        () -> browser.findElement(By.id("credential")).isDisplayed());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> browser.findElement(By.id("credential")).isDisplayed());
     browser.findElement(By.id("credential-operator")).sendKeys("alice");
     browser.findElement(By.id("credential-token")).sendKeys(RealDlqHandler.TOKEN);
     browser.findElement(By.cssSelector("#credential button[type=submit]")).click();
 
-    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-      assertThat(dlq.replayedBy("task-dead-2")).isEqualTo("alice via token");
-      // replayed, it is no longer waiting for review: the next refresh drops it from the list
-      assertThat(browser.findElements(By.cssSelector("#dlq tr[data-dlq-id='task-dead-2']"))).isEmpty();
-      assertThat(text("#dlq-total")).isEqualTo("2");
-    });
-    assertThat(text("#dlq tr[data-dlq-id='task-dead-1'] button.replay", "disabled")).isEqualTo("false");
-    assertThat(browser.getPageSource()).doesNotContain(RealDlqHandler.TOKEN).doesNotContain("sig=secret");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(dlq.replayedBy("task-dead-2")).isEqualTo("alice via token");
+              // replayed, it is no longer waiting for review: the next refresh drops it from the
+              // list
+              assertThat(browser.findElements(By.cssSelector("#dlq tr[data-dlq-id='task-dead-2']")))
+                  .isEmpty();
+              assertThat(text("#dlq-total")).isEqualTo("2");
+            });
+    assertThat(text("#dlq tr[data-dlq-id='task-dead-1'] button.replay", "disabled"))
+        .isEqualTo("false");
+    assertThat(browser.getPageSource())
+        .doesNotContain(RealDlqHandler.TOKEN)
+        .doesNotContain("sig=secret");
 
     if (!SCREENSHOT.isEmpty()) {
       saveScreenshotUnderLoad();
@@ -196,11 +240,20 @@ class DashboardPageTests {
   }
 
   private void saveScreenshotUnderLoad() throws IOException {
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(
-        () -> text("[data-stage=download] svg.spark polyline", "getAttribute('points')").split(" ").length >= 30);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                text("[data-stage=download] svg.spark polyline", "getAttribute('points')")
+                        .split(" ")
+                        .length
+                    >= 30);
     load.assertHealthy();
-    Number height = (Number) ((JavascriptExecutor) browser)
-        .executeScript("return document.documentElement.scrollHeight");
+    Number height =
+        (Number)
+            ((JavascriptExecutor) browser)
+                .executeScript("return document.documentElement.scrollHeight");
     browser.manage().window().setSize(new Dimension(1440, Math.min(2400, height.intValue() + 40)));
     File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
     Path target = repositoryRoot().resolve(SCREENSHOT);
@@ -210,12 +263,19 @@ class DashboardPageTests {
 
   private long awaitRecordsOnThePage(String topic, long atLeast) {
     AtomicLong seen = new AtomicLong();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      String cell = text("#topics tr[data-topic='" + topic + "'] td:nth-child(2)");
-      long records = Long.parseLong(cell.replaceAll("[^0-9]", "").isEmpty() ? "0" : cell.replaceAll("[^0-9]", ""));
-      assertThat(records).isGreaterThanOrEqualTo(atLeast);
-      seen.set(records);
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              String cell = text("#topics tr[data-topic='" + topic + "'] td:nth-child(2)");
+              long records =
+                  Long.parseLong(
+                      cell.replaceAll("[^0-9]", "").isEmpty()
+                          ? "0"
+                          : cell.replaceAll("[^0-9]", ""));
+              assertThat(records).isGreaterThanOrEqualTo(atLeast);
+              seen.set(records);
+            });
     return seen.get();
   }
 
@@ -228,33 +288,39 @@ class DashboardPageTests {
    * every two seconds, so an element found in one call may be gone in the next.
    */
   private String text(String css, String property) {
-    Object value = ((JavascriptExecutor) browser).executeScript(
-        "const e = document.querySelector(arguments[0]); return e === null ? null : String(e." + property + ");",
-        css);
+    Object value =
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "const e = document.querySelector(arguments[0]); return e === null ? null :"
+                    + " String(e."
+                    + property
+                    + ");",
+                css);
     assertThat(value).as("an element matching %s", css).isNotNull();
     return value.toString().strip();
   }
 
   private static String downloadMetrics(long deadLettered) {
     return """
-        # TYPE pipeline_downloads_in_flight gauge
-        pipeline_downloads_in_flight{application="download-worker",instance="a"} 37.0
-        # TYPE pipeline_cache_bytes gauge
-        pipeline_cache_bytes{application="download-worker",instance="a"} 1.610612736E9
-        pipeline_cache_limit_bytes{application="download-worker",instance="a"} 4.294967296E9
-        pipeline_download_retries_total{tier="5m"} 12.0
-        pipeline_dead_letters_total{application="download-worker",reason="HTTP_PERMANENT",stage="download"} %d.0
-        pipeline_dead_letters_total{application="download-worker",reason="EXHAUSTED",stage="download"} 2.0
-        """.formatted(deadLettered);
+    # TYPE pipeline_downloads_in_flight gauge
+    pipeline_downloads_in_flight{application="download-worker",instance="a"} 37.0
+    # TYPE pipeline_cache_bytes gauge
+    pipeline_cache_bytes{application="download-worker",instance="a"} 1.610612736E9
+    pipeline_cache_limit_bytes{application="download-worker",instance="a"} 4.294967296E9
+    pipeline_download_retries_total{tier="5m"} 12.0
+    pipeline_dead_letters_total{application="download-worker",reason="HTTP_PERMANENT",stage="download"} %d.0
+    pipeline_dead_letters_total{application="download-worker",reason="EXHAUSTED",stage="download"} 2.0
+    """
+        .formatted(deadLettered);
   }
 
   private static String uploadMetrics() {
     return """
-        pipeline_uploads_in_flight{application="upload-worker"} 8.0
-        pipeline_cache_bytes{application="upload-worker"} 1.6E9
-        pipeline_cache_limit_bytes{application="upload-worker"} 4.294967296E9
-        pipeline_upload_retries_total 1.0
-        """;
+    pipeline_uploads_in_flight{application="upload-worker"} 8.0
+    pipeline_cache_bytes{application="upload-worker"} 1.6E9
+    pipeline_cache_limit_bytes{application="upload-worker"} 4.294967296E9
+    pipeline_upload_retries_total 1.0
+    """;
   }
 
   private static Optional<Path> executable(String configured, String... names) {

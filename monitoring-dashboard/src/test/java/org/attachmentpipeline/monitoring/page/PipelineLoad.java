@@ -39,18 +39,27 @@ final class PipelineLoad implements AutoCloseable {
     this.flows = List.copyOf(flows);
     this.producer =
         new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers, ProducerConfig.LINGER_MS_CONFIG, 5),
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                brokers,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5),
             new StringSerializer(),
             new StringSerializer());
     for (Flow flow : flows) {
       KafkaConsumer<String, String> consumer =
           new KafkaConsumer<>(
               Map.of(
-                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                  ConsumerConfig.GROUP_ID_CONFIG, flow.group(),
-                  ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                  ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                  ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, flow.readPerTick())),
+                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  brokers,
+                  ConsumerConfig.GROUP_ID_CONFIG,
+                  flow.group(),
+                  ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                  false,
+                  ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                  "earliest",
+                  ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                  Math.max(1, flow.readPerTick())),
               new StringDeserializer(),
               new StringDeserializer());
       consumer.subscribe(List.of(flow.topic()));

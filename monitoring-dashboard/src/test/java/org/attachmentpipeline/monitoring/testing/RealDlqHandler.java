@@ -55,10 +55,14 @@ public final class RealDlqHandler implements AutoCloseable {
   private RealDlqHandler(ConfigurableApplicationContext context, String auditTopic) {
     this.context = context;
     this.auditTopic = auditTopic;
-    this.url = URI.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"));
+    this.url =
+        URI.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"));
   }
 
-  /** Starts the handler on fresh topics, publishes the three dead letters and waits until it lists them. */
+  /**
+   * Starts the handler on fresh topics, publishes the three dead letters and waits until it lists
+   * them.
+   */
   public static RealDlqHandler start() {
     String prefix = "dlq-" + UUID.randomUUID() + ".";
     String dlqTopic = prefix + "downloads.dlq";
@@ -84,17 +88,40 @@ public final class RealDlqHandler implements AutoCloseable {
     RealDlqHandler handler = new RealDlqHandler(context, auditTopic);
     try {
       Instant now = Instant.now();
-      publish(dlqTopic, List.of(
-          deadLetter("task-dead-3", Stage.UPLOAD, DeadLetterReason.EXHAUSTED, FailureKind.STORAGE, null,
-              "OneLake answered 503 five times", now.minusSeconds(300)),
-          deadLetter("task-dead-2", Stage.DOWNLOAD, DeadLetterReason.PERMANENT, FailureKind.HTTP_PERMANENT, 403,
-              "HTTP 403 Forbidden", now.minusSeconds(90)),
-          deadLetter("task-dead-1", Stage.DOWNLOAD, DeadLetterReason.PERMANENT, FailureKind.HTTP_PERMANENT, 404,
-              "HTTP 404 Not Found", now.minusSeconds(30))));
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        JsonNode count = handler.get("/api/dlq/count");
-        return count.path("caught_up").asBoolean() && count.path("total").asLong() == 3;
-      });
+      publish(
+          dlqTopic,
+          List.of(
+              deadLetter(
+                  "task-dead-3",
+                  Stage.UPLOAD,
+                  DeadLetterReason.EXHAUSTED,
+                  FailureKind.STORAGE,
+                  null,
+                  "OneLake answered 503 five times",
+                  now.minusSeconds(300)),
+              deadLetter(
+                  "task-dead-2",
+                  Stage.DOWNLOAD,
+                  DeadLetterReason.PERMANENT,
+                  FailureKind.HTTP_PERMANENT,
+                  403,
+                  "HTTP 403 Forbidden",
+                  now.minusSeconds(90)),
+              deadLetter(
+                  "task-dead-1",
+                  Stage.DOWNLOAD,
+                  DeadLetterReason.PERMANENT,
+                  FailureKind.HTTP_PERMANENT,
+                  404,
+                  "HTTP 404 Not Found",
+                  now.minusSeconds(30))));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                JsonNode count = handler.get("/api/dlq/count");
+                return count.path("caught_up").asBoolean() && count.path("total").asLong() == 3;
+              });
     } catch (RuntimeException e) {
       handler.close();
       throw e;
@@ -104,7 +131,9 @@ public final class RealDlqHandler implements AutoCloseable {
 
   /** The {@code Authorization} value of basic credentials. */
   public static String basic(String user, String password) {
-    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   public URI url() {
@@ -121,10 +150,14 @@ public final class RealDlqHandler implements AutoCloseable {
     return System.getProperty("spring.embedded.kafka.brokers");
   }
 
-  /** Who replayed the dead letter, as the handler recorded it ({@code alice via token}), or null. */
+  /**
+   * Who replayed the dead letter, as the handler recorded it ({@code alice via token}), or null.
+   */
   public String replayedBy(String id) {
     JsonNode handled = get("/api/dlq/" + id).path("handled");
-    return "replayed".equals(handled.path("action").asString(null)) ? handled.path("by").asString() : null;
+    return "replayed".equals(handled.path("action").asString(null))
+        ? handled.path("by").asString()
+        : null;
   }
 
   /** How many dead letters wait for review. */
@@ -135,7 +168,9 @@ public final class RealDlqHandler implements AutoCloseable {
   private JsonNode get(String path) {
     try {
       HttpResponse<String> response =
-          http.send(HttpRequest.newBuilder(url.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+          http.send(
+              HttpRequest.newBuilder(url.resolve(path)).build(),
+              HttpResponse.BodyHandlers.ofString());
       return PipelineJson.mapper().readTree(response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -146,21 +181,42 @@ public final class RealDlqHandler implements AutoCloseable {
   }
 
   private static DeadLetter deadLetter(
-      String id, Stage stage, DeadLetterReason reason, FailureKind kind, Integer code, String message,
+      String id,
+      Stage stage,
+      DeadLetterReason reason,
+      FailureKind kind,
+      Integer code,
+      String message,
       Instant failedAt) {
-    DownloadTask task = new DownloadTask(
-        DownloadTask.SCHEMA_VERSION, id, "trace-" + id, "verisk.claims.property.xn.documentsReceived",
-        "claims", "https://files.example/a.pdf?sig=secret", "a.pdf", Map.of(), 1,
-        failedAt.minusSeconds(5), failedAt.minusSeconds(4), null,
-        List.of(new TaskError(failedAt, 1, stage, kind, code, message)));
+    DownloadTask task =
+        new DownloadTask(
+            DownloadTask.SCHEMA_VERSION,
+            id,
+            "trace-" + id,
+            "verisk.claims.property.xn.documentsReceived",
+            "claims",
+            "https://files.example/a.pdf?sig=secret",
+            "a.pdf",
+            Map.of(),
+            1,
+            failedAt.minusSeconds(5),
+            failedAt.minusSeconds(4),
+            null,
+            List.of(new TaskError(failedAt, 1, stage, kind, code, message)));
     return DeadLetter.of(task, stage, reason, failedAt);
   }
 
   private static void publish(String topic, List<DeadLetter> deadLetters) {
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()), new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       for (DeadLetter deadLetter : deadLetters) {
-        producer.send(new ProducerRecord<>(topic, deadLetter.key(), PipelineJson.mapper().writeValueAsBytes(deadLetter)))
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topic, deadLetter.key(), PipelineJson.mapper().writeValueAsBytes(deadLetter)))
             .get();
       }
     } catch (ExecutionException e) {

@@ -26,9 +26,9 @@ import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A replay asked on the page, through the dashboard's proxy, to a real dlq-handler on the
- * embedded broker: the record its audit topic gets names the operator who typed their credential
- * into the page, not the dashboard.
+ * A replay asked on the page, through the dashboard's proxy, to a real dlq-handler on the embedded
+ * broker: the record its audit topic gets names the operator who typed their credential into the
+ * page, not the dashboard.
  */
 class PageReplayAuditTests {
 
@@ -41,15 +41,23 @@ class PageReplayAuditTests {
 
   @Test
   void theAuditNamesTheOperatorWhoReplayedFromThePage() throws Exception {
-    MockMvc dashboard = MockMvcBuilders.standaloneSetup(new ReplayController(new DlqSource(
-        new DlqClient(dlqHandler.url(), 10, Duration.ofSeconds(10)), null, Clock.systemUTC()))).build();
+    MockMvc dashboard =
+        MockMvcBuilders.standaloneSetup(
+                new ReplayController(
+                    new DlqSource(
+                        new DlqClient(dlqHandler.url(), 10, Duration.ofSeconds(10)),
+                        null,
+                        Clock.systemUTC())))
+            .build();
 
     // What the page sends after the operator typed their name and token into its prompt.
-    dashboard.perform(post("/api/dlq/{id}/replay", "task-dead-1")
-            .contentType(MediaType.APPLICATION_JSON)
-            .header("Authorization", "Bearer " + RealDlqHandler.TOKEN)
-            .header("X-Operator", "alice")
-            .content("{}"))
+    dashboard
+        .perform(
+            post("/api/dlq/{id}/replay", "task-dead-1")
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("Authorization", "Bearer " + RealDlqHandler.TOKEN)
+                .header("X-Operator", "alice")
+                .content("{}"))
         .andExpect(status().isOk());
 
     List<JsonNode> records = read(dlqHandler.auditTopic(), 1);
@@ -63,19 +71,29 @@ class PageReplayAuditTests {
 
   private static List<JsonNode> read(String topic, int count) {
     List<JsonNode> found = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RealDlqHandler.brokers(),
-            ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-        new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                RealDlqHandler.brokers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
       consumer.subscribe(List.of(topic));
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        consumer.poll(Duration.ofMillis(200))
-            .forEach(r -> found.add(PipelineJson.mapper().readTree(r.value())));
-        return found.size() >= count;
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                consumer
+                    .poll(Duration.ofMillis(200))
+                    .forEach(r -> found.add(PipelineJson.mapper().readTree(r.value())));
+                return found.size() >= count;
+              });
     }
     return found;
   }

@@ -24,8 +24,8 @@ import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 /**
  * The dashboard's replay proxy in front of the real dlq-handler: a replay goes through only with
  * the operator's own credential, forwarded exactly as the page sent it together with the operator's
- * name (the handler records who replayed), and a refused credential comes back as the handler's 401.
- * One handler serves the class: each test replays dead letters of its own.
+ * name (the handler records who replayed), and a refused credential comes back as the handler's
+ * 401. One handler serves the class: each test replays dead letters of its own.
  */
 class ReplayProxyTests {
 
@@ -74,8 +74,10 @@ class ReplayProxyTests {
         .andExpect(status().isOk())
         .andExpect(jsonPath("$.replayed").value(true));
 
-    await().atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(handler.replayedBy("task-dead-2")).isEqualTo("alice via token"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(handler.replayedBy("task-dead-2")).isEqualTo("alice via token"));
   }
 
   @Test
@@ -84,8 +86,10 @@ class ReplayProxyTests {
 
     replay("task-dead-3", basic, null).andExpect(status().isOk());
 
-    await().atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(handler.replayedBy("task-dead-3")).isEqualTo(RealDlqHandler.USER));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(handler.replayedBy("task-dead-3")).isEqualTo(RealDlqHandler.USER));
   }
 
   @Test
@@ -102,9 +106,8 @@ class ReplayProxyTests {
   }
 
   private ResultActions replay(String id, String authorization, String operator) throws Exception {
-    var request = post("/api/dlq/{id}/replay", id)
-        .contentType(MediaType.APPLICATION_JSON)
-        .content("{}");
+    var request =
+        post("/api/dlq/{id}/replay", id).contentType(MediaType.APPLICATION_JSON).content("{}");
     if (authorization != null) {
       request.header("Authorization", authorization);
     }

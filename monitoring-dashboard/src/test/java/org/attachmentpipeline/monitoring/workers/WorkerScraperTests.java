@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class WorkerScraperTests {
 
-  private static final String METRICS = """
+  private static final String METRICS =
+      """
       # HELP pipeline_downloads_in_flight Downloads running now
       # TYPE pipeline_downloads_in_flight gauge
       pipeline_downloads_in_flight{application="download-worker",instance="a b"} 7.0
@@ -42,13 +43,15 @@ class WorkerScraperTests {
   @Test
   void readsTheContractsGaugesAndCountersAndMarksAWorkerThatIsDown() throws IOException {
     Map<String, URI> workers = new LinkedHashMap<>();
-    workers.put("download-worker", URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"));
+    workers.put(
+        "download-worker", URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"));
     try (ServerSocket socket = new ServerSocket(0)) {
       workers.put("upload-worker", URI.create("http://127.0.0.1:" + socket.getLocalPort()));
     }
 
     List<WorkerMetrics> scraped =
-        new WorkerScraper(workers, Duration.ofSeconds(2)).scrape(List.of("download-worker", "upload-worker"));
+        new WorkerScraper(workers, Duration.ofSeconds(2))
+            .scrape(List.of("download-worker", "upload-worker"));
 
     WorkerMetrics download = scraped.get(0);
     assertThat(download.up()).isTrue();
@@ -58,7 +61,8 @@ class WorkerScraperTests {
     assertThat(download.cacheLimitBytes()).isEqualTo(4096.0);
     assertThat(download.retries()).isEqualTo(4.0);
     assertThat(download.deadLetters())
-        .containsExactly(Map.entry("download/EXHAUSTED", 2.0), Map.entry("download/HTTP_PERMANENT", 4.0));
+        .containsExactly(
+            Map.entry("download/EXHAUSTED", 2.0), Map.entry("download/HTTP_PERMANENT", 4.0));
     WorkerMetrics upload = scraped.get(1);
     assertThat(upload.up()).isFalse();
     assertThat(upload.error()).contains("ConnectException");
@@ -67,14 +71,17 @@ class WorkerScraperTests {
 
   private static HttpServer server() {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      server.createContext("/actuator/prometheus", exchange -> {
-        byte[] body = METRICS.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(200, body.length);
-        try (var out = exchange.getResponseBody()) {
-          out.write(body);
-        }
-      });
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server.createContext(
+          "/actuator/prometheus",
+          exchange -> {
+            byte[] body = METRICS.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (var out = exchange.getResponseBody()) {
+              out.write(body);
+            }
+          });
       server.start();
       return server;
     } catch (IOException e) {

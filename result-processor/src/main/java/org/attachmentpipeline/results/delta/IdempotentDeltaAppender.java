@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  *       Delta commit and the source's own checkpoint (a Kafka offset commit) adds nothing, without
  *       reading any data. It also makes Kernel refuse to rebase a commit over another writer's
  *       commit of the same {@code appId}: two instances writing one Kafka partition at once
- *       conflict, and the loser checks its rows again. Versions must grow per {@code appId}, so
- *       the {@link AppendSource} is asked to {@link AppendSource#confirm() confirm} itself before
- *       its versions are trusted to skip rows (a Kafka topic created again restarts its offsets).
+ *       conflict, and the loser checks its rows again. Versions must grow per {@code appId}, so the
+ *       {@link AppendSource} is asked to {@link AppendSource#confirm() confirm} itself before its
+ *       versions are trusted to skip rows (a Kafka topic created again restarts its offsets).
  *   <li><b>Per outcome</b>, for a table with an outcome key column: a row whose key the table
  *       already holds more than {@link VersionedRow#occurrence()} times is a copy and is not
  *       written (see {@link OutcomeIndex}), whatever its version, batch or writer.
@@ -162,8 +162,7 @@ public final class IdempotentDeltaAppender {
               List.of(), skipped, selection.copies(), invalid, committed, -1, List.of());
         }
         long version = fresh.stream().mapToLong(VersionedRow::version).max().orElseThrow();
-        long tableVersion =
-            commit(snapshot.isPresent(), appId, version, selection.kept(), changes);
+        long tableVersion = commit(snapshot.isPresent(), appId, version, selection.kept(), changes);
         if (outcomes != null) {
           outcomes.committed(tableVersion, selection);
         }
@@ -196,10 +195,10 @@ public final class IdempotentDeltaAppender {
   }
 
   /**
-   * Whether {@code error} is a log file read while another writer was still writing it: on a
-   * local table Hadoop's checksummed file system verifies each commit file against its {@code .crc}
-   * side file, which a concurrent writer writes just after the commit file itself. Reading again
-   * sees both whole.
+   * Whether {@code error} is a log file read while another writer was still writing it: on a local
+   * table Hadoop's checksummed file system verifies each commit file against its {@code .crc} side
+   * file, which a concurrent writer writes just after the commit file itself. Reading again sees
+   * both whole.
    */
   private static boolean isTornRead(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {

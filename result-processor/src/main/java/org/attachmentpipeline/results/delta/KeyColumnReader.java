@@ -83,9 +83,9 @@ final class KeyColumnReader {
   /**
    * The data files the commits {@code from} to {@code snapshot}'s version added with new rows
    * ({@code dataChange}), leaving out the commits {@code skip} accepts; empty when one of them
-   * removed rows (a delete, an update, a restore) or added a deletion vector: then only reading
-   * the whole snapshot again gives the right answer. A compaction ({@code dataChange = false})
-   * changes no rows and is passed over.
+   * removed rows (a delete, an update, a restore) or added a deletion vector: then only reading the
+   * whole snapshot again gives the right answer. A compaction ({@code dataChange = false}) changes
+   * no rows and is passed over.
    */
   Optional<List<FileStatus>> addedFiles(Snapshot snapshot, long from, LongPredicate skip) {
     Path tableRoot = snapshot.getDataPath();

@@ -1,12 +1,12 @@
 package org.attachmentpipeline.results.delta;
 
 /**
- * How many times each 64-bit key was added: a primitive open-addressing hash table (linear
- * probing, power-of-two capacity, at most 3/4 full), so that millions of keys fit in tens of MB
- * and a look-up costs a few array reads with no allocation. A {@code HashMap<Long, Integer>} would
- * take about five times the memory and box every key. Key 0 marks an empty slot, so a key of 0 is
- * stored as 1: callers give well-mixed hashes, for which that is one more collision among 2^64.
- * Not thread-safe.
+ * How many times each 64-bit key was added: a primitive open-addressing hash table (linear probing,
+ * power-of-two capacity, at most 3/4 full), so that millions of keys fit in tens of MB and a
+ * look-up costs a few array reads with no allocation. A {@code HashMap<Long, Integer>} would take
+ * about five times the memory and box every key. Key 0 marks an empty slot, so a key of 0 is stored
+ * as 1: callers give well-mixed hashes, for which that is one more collision among 2^64. Not
+ * thread-safe.
  */
 final class KeyCounts {
 

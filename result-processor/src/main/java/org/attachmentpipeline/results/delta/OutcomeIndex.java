@@ -21,29 +21,29 @@ import org.slf4j.LoggerFactory;
  * How many rows the table holds for each value of its outcome key column (the inventory's {@code
  * task_id}), so that a copy of an outcome already in the table is recognized, whichever instance,
  * batch or partition wrote the original. This is what makes the inventory idempotent per task
- * outcome rather than per Kafka offset: a row whose {@link VersionedRow#occurrence() occurrence}
- * is {@code r} is a copy when the table already holds more than {@code r} rows of its key, or when
+ * outcome rather than per Kafka offset: a row whose {@link VersionedRow#occurrence() occurrence} is
+ * {@code r} is a copy when the table already holds more than {@code r} rows of its key, or when
  * earlier rows of the same batch make it so.
  *
  * <p><b>What it holds.</b> Keys as 64-bit hashes with a row count, in {@link KeyCounts} (about 16
  * to 32 bytes per distinct key: a million task ids take 16 to 32 MB), never the key strings.
  *
  * <p><b>How it stays right.</b> It is built on first use by reading the key column of the whole
- * table (nothing else), then brought up to the snapshot of every commit attempt by reading only
- * the data files that the commits since the last refresh added: the commit files say which
- * ({@code add} actions with {@code dataChange}). So rows another instance wrote, for partitions
- * that just moved to this one, are known before this one commits. Its own commits are counted as
- * they succeed and not read back. A compaction ({@code OPTIMIZE}, {@code dataChange = false}) is
- * passed over; a commit that removed rows (a {@code DELETE}, {@code UPDATE}, {@code RESTORE}), a
- * table whose version went back, or a log too old to read makes it read the whole table again.
+ * table (nothing else), then brought up to the snapshot of every commit attempt by reading only the
+ * data files that the commits since the last refresh added: the commit files say which ({@code add}
+ * actions with {@code dataChange}). So rows another instance wrote, for partitions that just moved
+ * to this one, are known before this one commits. Its own commits are counted as they succeed and
+ * not read back. A compaction ({@code OPTIMIZE}, {@code dataChange = false}) is passed over; a
+ * commit that removed rows (a {@code DELETE}, {@code UPDATE}, {@code RESTORE}), a table whose
+ * version went back, or a log too old to read makes it read the whole table again.
  *
  * <p><b>Hash collisions.</b> The hash is the first 64 bits of the key's SHA-256, so two different
  * keys share one with probability 2^-64. A collision would make a new task's first outcome look
- * like a copy of another task's: it would not be written. Confirming each hit against the real
- * task ids would mean reading the table's data on every suppressed copy (Delta statistics cannot
- * narrow random ids down to a file), so this index accepts the risk instead: with ten million task
- * ids in the table the chance that any pair collides is about 3 in a million, over the table's
- * whole life. It is not silent: every suppressed copy is logged with its task id and counted.
+ * like a copy of another task's: it would not be written. Confirming each hit against the real task
+ * ids would mean reading the table's data on every suppressed copy (Delta statistics cannot narrow
+ * random ids down to a file), so this index accepts the risk instead: with ten million task ids in
+ * the table the chance that any pair collides is about 3 in a million, over the table's whole life.
+ * It is not silent: every suppressed copy is logged with its task id and counted.
  *
  * <p>Thread-safe: the listener threads of one instance share it.
  */
@@ -58,8 +58,10 @@ final class OutcomeIndex {
 
   private KeyCounts counts = new KeyCounts();
   private boolean built;
+
   /** The table version the index reflects, every commit up to it counted; -1 before the first. */
   private long indexedThrough = -1;
+
   /** Versions above {@link #indexedThrough} whose rows this instance committed and counted. */
   private final Set<Long> ownAhead = new HashSet<>();
 

@@ -17,7 +17,8 @@ import java.util.function.Function;
 public final class TableColumns<R> {
 
   /** One column and where its value comes from. */
-  public record Column<R>(String name, DataType type, boolean nullable, Function<R, Object> value) {}
+  public record Column<R>(
+      String name, DataType type, boolean nullable, Function<R, Object> value) {}
 
   private final List<Column<R>> columns;
   private final StructType schema;
@@ -26,7 +27,9 @@ public final class TableColumns<R> {
     this.columns = List.copyOf(columns);
     this.schema =
         new StructType(
-            this.columns.stream().map(c -> new StructField(c.name(), c.type(), c.nullable())).toList());
+            this.columns.stream()
+                .map(c -> new StructField(c.name(), c.type(), c.nullable()))
+                .toList());
   }
 
   public StructType schema() {
@@ -39,7 +42,9 @@ public final class TableColumns<R> {
     for (int i = 0; i < values.length; i++) {
       Object value = columns.get(i).value().apply(row);
       values[i] =
-          value instanceof Instant instant ? ChronoUnit.MICROS.between(Instant.EPOCH, instant) : value;
+          value instanceof Instant instant
+              ? ChronoUnit.MICROS.between(Instant.EPOCH, instant)
+              : value;
     }
     return values;
   }

@@ -10,8 +10,7 @@ package org.attachmentpipeline.results.delta;
  * @param occurrence in a table with an outcome key (see {@link IdempotentDeltaAppender}): how many
  *     rows of the same key may come before this one (for the inventory, the task's replays); the
  *     row is a copy, and is not written, when the table already holds more rows of its key than
- *     this.
- *     Ignored in a table without one.
+ *     this. Ignored in a table without one.
  */
 public record VersionedRow(long version, Object[] values, int occurrence) {
 

@@ -23,8 +23,9 @@ final class EventRulesSettings {
 
   private static final Logger log = LoggerFactory.getLogger(EventRulesSettings.class);
   private static final String DEPRECATED_PREFIX = "pipeline.results.events.";
-  private static final String[] DEPRECATED =
-      {"domain-pointer", "domain-type-segment", "default-domain", "attachments-pointer"};
+  private static final String[] DEPRECATED = {
+    "domain-pointer", "domain-type-segment", "default-domain", "attachments-pointer"
+  };
 
   private EventRulesSettings() {}
 
@@ -32,21 +33,34 @@ final class EventRulesSettings {
     Binder binder = Binder.get(environment);
     MapConfigurationPropertySource aliases = new MapConfigurationPropertySource();
     for (String name : DEPRECATED) {
-      binder.bind(DEPRECATED_PREFIX + name, String.class).ifBound(value -> {
-        String shared = EventRules.PREFIX + "." + name;
-        if (binder.bind(shared, String.class).isBound()) {
-          log.warn("{}{} is deprecated and ignored: {} is set, and both the ingester and the result "
-              + "processor read it", DEPRECATED_PREFIX, name, shared);
-        } else {
-          log.warn("{}{} is deprecated (it goes in the next release): set {} instead, which the "
-              + "ingester reads too; using {}", DEPRECATED_PREFIX, name, shared, value);
-          aliases.put(shared, value);
-        }
-      });
+      binder
+          .bind(DEPRECATED_PREFIX + name, String.class)
+          .ifBound(
+              value -> {
+                String shared = EventRules.PREFIX + "." + name;
+                if (binder.bind(shared, String.class).isBound()) {
+                  log.warn(
+                      "{}{} is deprecated and ignored: {} is set, and both the ingester and the"
+                          + " result processor read it",
+                      DEPRECATED_PREFIX,
+                      name,
+                      shared);
+                } else {
+                  log.warn(
+                      "{}{} is deprecated (it goes in the next release): set {} instead, which the "
+                          + "ingester reads too; using {}",
+                      DEPRECATED_PREFIX,
+                      name,
+                      shared,
+                      value);
+                  aliases.put(shared, value);
+                }
+              });
     }
-    Binder withAliases = new Binder(
-        concat(aliases, ConfigurationPropertySources.get(environment)),
-        new PropertySourcesPlaceholdersResolver(environment));
+    Binder withAliases =
+        new Binder(
+            concat(aliases, ConfigurationPropertySources.get(environment)),
+            new PropertySourcesPlaceholdersResolver(environment));
     return withAliases.bindOrCreate(EventRules.PREFIX, EventRules.class);
   }
 

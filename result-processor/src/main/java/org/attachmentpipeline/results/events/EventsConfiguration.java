@@ -22,9 +22,9 @@ import org.springframework.kafka.core.ConsumerFactory;
 /**
  * Wires the events table: the Delta appender on {@code <delta-dir>/events}, and a batch listener
  * container of its own on the raw events topic. Values are read as raw bytes (a {@link
- * ByteArrayDeserializer} cannot fail), so that the listener reads each event with the shared
- * parser and the event rules of {@code pipeline.ingest.extraction}, and passes over what the
- * ingester rejects.
+ * ByteArrayDeserializer} cannot fail), so that the listener reads each event with the shared parser
+ * and the event rules of {@code pipeline.ingest.extraction}, and passes over what the ingester
+ * rejects.
  */
 @Configuration(proxyBeanMethods = false)
 class EventsConfiguration {
@@ -67,6 +67,11 @@ class EventsConfiguration {
       ResultProcessorProperties properties,
       KafkaTopicIds topicIds) {
     return BatchListenerFactories.create(
-        configurer, bootConsumerFactory, customizers, properties, new ByteArrayDeserializer(), topicIds);
+        configurer,
+        bootConsumerFactory,
+        customizers,
+        properties,
+        new ByteArrayDeserializer(),
+        topicIds);
   }
 }

@@ -1,13 +1,13 @@
 package org.attachmentpipeline.results.events;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.attachmentpipeline.common.event.InvalidEventException;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.results.ResultProcessorProperties;
@@ -23,8 +23,8 @@ import org.springframework.kafka.annotation.KafkaListener;
  * keeps its own offsets): each event the shared parser reads goes to the events table. An event it
  * rejects is the event ingester's to dead-letter (the ingester reads the same topic with the same
  * parser and rules): here it is only counted ({@value #SKIPPED}), so one bad event makes one dead
- * letter. Returning normally lets the container commit the batch's offsets; any failure
- * reaches the error handler, which delivers the batch again.
+ * letter. Returning normally lets the container commit the batch's offsets; any failure reaches the
+ * error handler, which delivers the batch again.
  */
 class EventsListener {
 
@@ -57,9 +57,12 @@ class EventsListener {
     this.writer = writer;
     this.deadLetters = deadLetters;
     this.metrics = metrics;
-    this.skipped = Counter.builder(SKIPPED)
-        .description("raw events the event ingester rejects (and dead-letters), not written to the events table")
-        .register(registry);
+    this.skipped =
+        Counter.builder(SKIPPED)
+            .description(
+                "raw events the event ingester rejects (and dead-letters), not written to the"
+                    + " events table")
+            .register(registry);
   }
 
   public String topic() {
@@ -90,8 +93,12 @@ class EventsListener {
             new EventsWriter.ReadEvent(
                 new TopicPartition(record.topic(), record.partition()), record.offset(), row));
       } catch (InvalidEventException e) {
-        log.debug("Event {}-{}@{} is not in the events table (the ingester rejects it): {}",
-            record.topic(), record.partition(), record.offset(), e.getMessage());
+        log.debug(
+            "Event {}-{}@{} is not in the events table (the ingester rejects it): {}",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            e.getMessage());
         skipped.increment();
       }
     }

@@ -19,14 +19,15 @@ final class EventsSchema {
   private static final TableColumns<EventRow> COLUMNS =
       new TableColumns<>(
           List.of(
-          new Column<>("trace_id", StringType.STRING, false, EventRow::traceId),
-          new Column<>("type", StringType.STRING, true, EventRow::type),
-          new Column<>("status_subtype", StringType.STRING, true, EventRow::statusSubtype),
-          new Column<>("domain", StringType.STRING, true, EventRow::domain),
-          new Column<>("attachment_count", IntegerType.INTEGER, true, EventRow::attachmentCount),
-          new Column<>("event_time", TimestampType.TIMESTAMP, true, EventRow::eventTime),
-          new Column<>("received_time", TimestampType.TIMESTAMP, true, EventRow::receivedTime),
-          new Column<>(DATE, StringType.STRING, false, EventRow::date)));
+              new Column<>("trace_id", StringType.STRING, false, EventRow::traceId),
+              new Column<>("type", StringType.STRING, true, EventRow::type),
+              new Column<>("status_subtype", StringType.STRING, true, EventRow::statusSubtype),
+              new Column<>("domain", StringType.STRING, true, EventRow::domain),
+              new Column<>(
+                  "attachment_count", IntegerType.INTEGER, true, EventRow::attachmentCount),
+              new Column<>("event_time", TimestampType.TIMESTAMP, true, EventRow::eventTime),
+              new Column<>("received_time", TimestampType.TIMESTAMP, true, EventRow::receivedTime),
+              new Column<>(DATE, StringType.STRING, false, EventRow::date)));
 
   static final StructType SCHEMA = COLUMNS.schema();
 

@@ -25,8 +25,7 @@ final class EventsWriter {
   private final DeltaMetrics metrics;
 
   EventsWriter(IdempotentDeltaAppender appender, DeltaMetrics metrics, TopicIds topicIds) {
-    this.committer =
-        new PartitionCommitter(EventsConfiguration.TABLE, appender, metrics, topicIds);
+    this.committer = new PartitionCommitter(EventsConfiguration.TABLE, appender, metrics, topicIds);
     this.metrics = metrics;
   }
 

@@ -12,8 +12,8 @@ import org.attachmentpipeline.results.delta.DeltaMetrics;
 /**
  * The inventory's meters: the shared Delta table meters tagged {@code table=inventory}, plus the
  * pipeline's end-to-end latency, which only the inventory sees whole: from the event's time to the
- * upload confirmed (a success) or to the give-up (a failure), per domain and status, in buckets
- * at the service-level objectives an operator alerts on.
+ * upload confirmed (a success) or to the give-up (a failure), per domain and status, in buckets at
+ * the service-level objectives an operator alerts on.
  */
 final class InventoryMetrics {
 
@@ -58,7 +58,8 @@ final class InventoryMetrics {
 
   private Timer timer(String domain, String status) {
     String statusTag = status == null ? "UNKNOWN" : status;
-    String domainTag = domain == null || domain.isBlank() ? "none" : domain.toLowerCase(Locale.ROOT);
+    String domainTag =
+        domain == null || domain.isBlank() ? "none" : domain.toLowerCase(Locale.ROOT);
     if (!endToEnd.containsKey(domainTag + '|' + statusTag) && endToEnd.size() >= MAX_DOMAINS * 2) {
       domainTag = OTHER_DOMAIN;
     }

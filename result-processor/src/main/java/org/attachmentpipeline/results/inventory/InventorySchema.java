@@ -23,27 +23,30 @@ final class InventorySchema {
   private static final TableColumns<InventoryRow> COLUMNS =
       new TableColumns<>(
           List.of(
-          new Column<>(TASK_ID, StringType.STRING, false, InventoryRow::taskId),
-          new Column<>("trace_id", StringType.STRING, true, InventoryRow::traceId),
-          new Column<>("event_type", StringType.STRING, true, InventoryRow::eventType),
-          new Column<>("domain", StringType.STRING, true, InventoryRow::domain),
-          new Column<>("url", StringType.STRING, true, InventoryRow::url),
-          new Column<>("file_name", StringType.STRING, true, InventoryRow::fileName),
-          new Column<>("onelake_path", StringType.STRING, true, InventoryRow::onelakePath),
-          new Column<>("status", StringType.STRING, false, InventoryRow::status),
-          new Column<>("size_bytes", LongType.LONG, true, InventoryRow::sizeBytes),
-          new Column<>("sha256", StringType.STRING, true, InventoryRow::sha256),
-          new Column<>("content_type", StringType.STRING, true, InventoryRow::contentType),
-          new Column<>("attempts", IntegerType.INTEGER, true, InventoryRow::attempts),
-          new Column<>("last_error_kind", StringType.STRING, true, InventoryRow::lastErrorKind),
-          new Column<>("last_error_message", StringType.STRING, true, InventoryRow::lastErrorMessage),
-          new Column<>("stage", StringType.STRING, true, InventoryRow::stage),
-          new Column<>("event_time", TimestampType.TIMESTAMP, true, InventoryRow::eventTime),
-          new Column<>("downloaded_at", TimestampType.TIMESTAMP, true, InventoryRow::downloadedAt),
-          new Column<>("uploaded_at", TimestampType.TIMESTAMP, true, InventoryRow::uploadedAt),
-          new Column<>("completed_at", TimestampType.TIMESTAMP, true, InventoryRow::completedAt),
-          new Column<>("latency_ms", LongType.LONG, true, InventoryRow::latencyMs),
-          new Column<>(DATE, StringType.STRING, false, InventoryRow::date)));
+              new Column<>(TASK_ID, StringType.STRING, false, InventoryRow::taskId),
+              new Column<>("trace_id", StringType.STRING, true, InventoryRow::traceId),
+              new Column<>("event_type", StringType.STRING, true, InventoryRow::eventType),
+              new Column<>("domain", StringType.STRING, true, InventoryRow::domain),
+              new Column<>("url", StringType.STRING, true, InventoryRow::url),
+              new Column<>("file_name", StringType.STRING, true, InventoryRow::fileName),
+              new Column<>("onelake_path", StringType.STRING, true, InventoryRow::onelakePath),
+              new Column<>("status", StringType.STRING, false, InventoryRow::status),
+              new Column<>("size_bytes", LongType.LONG, true, InventoryRow::sizeBytes),
+              new Column<>("sha256", StringType.STRING, true, InventoryRow::sha256),
+              new Column<>("content_type", StringType.STRING, true, InventoryRow::contentType),
+              new Column<>("attempts", IntegerType.INTEGER, true, InventoryRow::attempts),
+              new Column<>("last_error_kind", StringType.STRING, true, InventoryRow::lastErrorKind),
+              new Column<>(
+                  "last_error_message", StringType.STRING, true, InventoryRow::lastErrorMessage),
+              new Column<>("stage", StringType.STRING, true, InventoryRow::stage),
+              new Column<>("event_time", TimestampType.TIMESTAMP, true, InventoryRow::eventTime),
+              new Column<>(
+                  "downloaded_at", TimestampType.TIMESTAMP, true, InventoryRow::downloadedAt),
+              new Column<>("uploaded_at", TimestampType.TIMESTAMP, true, InventoryRow::uploadedAt),
+              new Column<>(
+                  "completed_at", TimestampType.TIMESTAMP, true, InventoryRow::completedAt),
+              new Column<>("latency_ms", LongType.LONG, true, InventoryRow::latencyMs),
+              new Column<>(DATE, StringType.STRING, false, InventoryRow::date)));
 
   static final StructType SCHEMA = COLUMNS.schema();
 

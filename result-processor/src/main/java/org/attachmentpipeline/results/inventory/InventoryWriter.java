@@ -42,8 +42,8 @@ final class InventoryWriter {
 
   /**
    * Writes {@code records} (readable results only), one commit per topic-partition. Throws when a
-   * commit fails; partitions committed before the failure are skipped when the batch comes again.
-   * A result whose row lacks a required value is not written: it is in its partition's {@link
+   * commit fails; partitions committed before the failure are skipped when the batch comes again. A
+   * result whose row lacks a required value is not written: it is in its partition's {@link
    * AppendResult#invalid()}, for the dead-letter topic.
    */
   Map<TopicPartition, AppendResult> write(List<ConsumerRecord<String, DownloadResult>> records) {
@@ -70,14 +70,21 @@ final class InventoryWriter {
             metrics.rowWritten(row);
             log.debug(
                 "Inventory row task_id={} trace_id={} status={} offset={}",
-                row.taskId(), row.traceId(), row.status(), added.version());
+                row.taskId(),
+                row.traceId(),
+                row.status(),
+                added.version());
           }
           for (VersionedRow copy : result.copies()) {
             InventoryRow row = rowsAt.get(copy.version());
             log.info(
                 "Inventory: result of task_id={} (replays={}, status={}) from {}@{} is a copy of an"
                     + " outcome already in the table: not written",
-                row.taskId(), copy.occurrence(), row.status(), partition, copy.version());
+                row.taskId(),
+                copy.occurrence(),
+                row.status(),
+                partition,
+                copy.version());
           }
         });
     return results;

@@ -30,8 +30,8 @@ public final class BatchListenerFactories {
   private BatchListenerFactories() {}
 
   /**
-   * A batch listener container factory whose values are read by {@code values} and whose
-   * partition assignments are told to {@code rebalances}.
+   * A batch listener container factory whose values are read by {@code values} and whose partition
+   * assignments are told to {@code rebalances}.
    */
   public static <V> ConcurrentKafkaListenerContainerFactory<String, V> create(
       ConcurrentKafkaListenerContainerFactoryConfigurer configurer,

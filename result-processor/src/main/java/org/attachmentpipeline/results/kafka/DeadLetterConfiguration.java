@@ -17,6 +17,8 @@ class DeadLetterConfiguration {
       PipelineTopics topics,
       ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
     return new DeadLetterPublisher(
-        producerFactory.getConfigurationProperties(), topics.dlq(), customizers.orderedStream().toList());
+        producerFactory.getConfigurationProperties(),
+        topics.dlq(),
+        customizers.orderedStream().toList());
   }
 }

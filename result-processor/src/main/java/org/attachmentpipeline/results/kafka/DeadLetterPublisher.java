@@ -16,12 +16,12 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Sends records that can never become a row (unreadable results, rows a table refused for a
- * missing required value) to the dead-letter topic with the pipeline's {@link
- * UnreadableRecordRecoverer}: the original bytes, key, headers and timestamp, the {@code kafka_dlt-*}
- * provenance headers and the reason in plain text. The send is awaited, so a batch's offsets are
- * committed only after its dead letters are stored. Shared by the result processor's listeners; the
- * producer is its own, with Boot's settings and customizers.
+ * Sends records that can never become a row (unreadable results, rows a table refused for a missing
+ * required value) to the dead-letter topic with the pipeline's {@link UnreadableRecordRecoverer}:
+ * the original bytes, key, headers and timestamp, the {@code kafka_dlt-*} provenance headers and
+ * the reason in plain text. The send is awaited, so a batch's offsets are committed only after its
+ * dead letters are stored. Shared by the result processor's listeners; the producer is its own,
+ * with Boot's settings and customizers.
  */
 public final class DeadLetterPublisher implements DisposableBean {
 
@@ -37,9 +37,12 @@ public final class DeadLetterPublisher implements DisposableBean {
    *     the Kafka client metrics among them), applied as to Boot's own factory
    */
   public DeadLetterPublisher(
-      Map<String, Object> producerConfig, String dlqTopic, List<DefaultKafkaProducerFactoryCustomizer> customizers) {
+      Map<String, Object> producerConfig,
+      String dlqTopic,
+      List<DefaultKafkaProducerFactoryCustomizer> customizers) {
     this.producerFactory =
-        new DefaultKafkaProducerFactory<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+        new DefaultKafkaProducerFactory<>(
+            producerConfig, new StringSerializer(), new ByteArraySerializer());
     customizers.forEach(customizer -> customizer.customize(producerFactory));
     this.recoverer = new UnreadableRecordRecoverer(new KafkaTemplate<>(producerFactory), dlqTopic);
   }

@@ -20,9 +20,9 @@ import org.springframework.beans.factory.DisposableBean;
 /**
  * Looks Kafka topic ids up with the Admin client ({@code describeTopics}), keeps the last answer
  * per topic, and forgets it when partitions of the topic are assigned to one of the result
- * processor's consumers: a topic deleted and created again shows up there (its partitions are
- * lost and assigned anew), and the next commit then looks the id up again. One Admin client for
- * the instance, built once.
+ * processor's consumers: a topic deleted and created again shows up there (its partitions are lost
+ * and assigned anew), and the next commit then looks the id up again. One Admin client for the
+ * instance, built once.
  */
 public final class KafkaTopicIds implements TopicIds, ConsumerRebalanceListener, DisposableBean {
 

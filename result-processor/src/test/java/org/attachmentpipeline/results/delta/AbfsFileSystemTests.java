@@ -19,7 +19,8 @@ class AbfsFileSystemTests {
     Configuration configuration =
         DeltaEngines.hadoopConfiguration(Map.of("fs.azure.account.auth.type", "OAuth"));
     Class<?> driver = FileSystem.getFileSystemClass("abfss", configuration);
-    assertThat(driver.getName()).isEqualTo("org.apache.hadoop.fs.azurebfs.SecureAzureBlobFileSystem");
+    assertThat(driver.getName())
+        .isEqualTo("org.apache.hadoop.fs.azurebfs.SecureAzureBlobFileSystem");
     assertThat(driver.getConstructor().newInstance()).isInstanceOf(FileSystem.class);
     assertThat(configuration.get("fs.azure.account.auth.type")).isEqualTo("OAuth");
   }

@@ -33,8 +33,8 @@ import java.util.Optional;
 /**
  * Reads every row of a small Delta table with Kernel's scan API, single-threaded: for checks, tests
  * and the table readers of the module's test jar, not for analytics (the application never reads
- * its tables back this way). Values come back as {@code String}, {@code Integer},
- * {@code Long} and {@link Instant} (timestamps), partition columns included.
+ * its tables back this way). Values come back as {@code String}, {@code Integer}, {@code Long} and
+ * {@link Instant} (timestamps), partition columns included.
  *
  * <p>Getting a scan file's {@link FileStatus} and the physical read schema goes through Kernel's
  * {@code InternalScanFileUtils} and {@code ScanStateRow}, as the Delta project's own examples do:

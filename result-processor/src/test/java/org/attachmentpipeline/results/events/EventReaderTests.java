@@ -63,8 +63,12 @@ class EventReaderTests {
       }
     }
     return new EventRules(
-        r.path("attachmentsPointer").asString("/data/attachments"), r.path("urlField").asString("url"),
-        r.path("fileNameField").asString("fileName"), r.path("domainPointer").asString(""),
-        r.path("domainTypeSegment").asInt(1), r.path("defaultDomain").asString("default"), attributes);
+        r.path("attachmentsPointer").asString("/data/attachments"),
+        r.path("urlField").asString("url"),
+        r.path("fileNameField").asString("fileName"),
+        r.path("domainPointer").asString(""),
+        r.path("domainTypeSegment").asInt(1),
+        r.path("defaultDomain").asString("default"),
+        attributes);
   }
 }

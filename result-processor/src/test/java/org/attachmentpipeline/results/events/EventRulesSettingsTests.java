@@ -20,10 +20,12 @@ class EventRulesSettingsTests {
 
   @Test
   void theResultProcessorReadsTheIngestersSettingsBlock() {
-    EventRules rules = EventRulesSettings.bind(new MockEnvironment()
-        .withProperty("pipeline.ingest.extraction.domain-pointer", "/data/line")
-        .withProperty("pipeline.ingest.extraction.attachments-pointer", "/data/files")
-        .withProperty("pipeline.ingest.extraction.attributes.claim", "/data/claim"));
+    EventRules rules =
+        EventRulesSettings.bind(
+            new MockEnvironment()
+                .withProperty("pipeline.ingest.extraction.domain-pointer", "/data/line")
+                .withProperty("pipeline.ingest.extraction.attachments-pointer", "/data/files")
+                .withProperty("pipeline.ingest.extraction.attributes.claim", "/data/claim"));
 
     assertThat(rules.domainPointer()).isEqualTo("/data/line");
     assertThat(rules.attachmentsPointer()).isEqualTo("/data/files");
@@ -32,20 +34,26 @@ class EventRulesSettingsTests {
 
   @Test
   void aDeprecatedResultsEventsSettingStillCountsForOneReleaseWithAWarning(CapturedOutput output) {
-    EventRules rules = EventRulesSettings.bind(new MockEnvironment()
-        .withProperty("pipeline.results.events.domain-type-segment", "2")
-        .withProperty("pipeline.results.events.group-id", "mine"));
+    EventRules rules =
+        EventRulesSettings.bind(
+            new MockEnvironment()
+                .withProperty("pipeline.results.events.domain-type-segment", "2")
+                .withProperty("pipeline.results.events.group-id", "mine"));
 
     assertThat(rules.domainTypeSegment()).isEqualTo(2);
-    assertThat(output).contains("pipeline.results.events.domain-type-segment is deprecated",
-        "pipeline.ingest.extraction.domain-type-segment");
+    assertThat(output)
+        .contains(
+            "pipeline.results.events.domain-type-segment is deprecated",
+            "pipeline.ingest.extraction.domain-type-segment");
   }
 
   @Test
   void theSharedSettingWinsOverADeprecatedOne(CapturedOutput output) {
-    EventRules rules = EventRulesSettings.bind(new MockEnvironment()
-        .withProperty("pipeline.results.events.default-domain", "old")
-        .withProperty("pipeline.ingest.extraction.default-domain", "new"));
+    EventRules rules =
+        EventRulesSettings.bind(
+            new MockEnvironment()
+                .withProperty("pipeline.results.events.default-domain", "old")
+                .withProperty("pipeline.ingest.extraction.default-domain", "new"));
 
     assertThat(rules.defaultDomain()).isEqualTo("new");
     assertThat(output).contains("pipeline.results.events.default-domain is deprecated and ignored");

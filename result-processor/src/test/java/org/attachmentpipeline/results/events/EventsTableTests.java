@@ -1,6 +1,5 @@
 package org.attachmentpipeline.results.events;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,11 +30,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.results.ResultProcessorProperties;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -72,7 +71,8 @@ class EventsTableTests {
   }
 
   @Test
-  void eventsTheIngesterAcceptsBecomeRowsAndTheOthersAreLeftToItsDeadLetterNotASecondOne() throws Exception {
+  void eventsTheIngesterAcceptsBecomeRowsAndTheOthersAreLeftToItsDeadLetterNotASecondOne()
+      throws Exception {
     String id = UUID.randomUUID().toString();
     String valid = "valid-" + id;
     String dataAsString = "string-data-" + id;
@@ -97,10 +97,16 @@ class EventsTableTests {
         "{\"type\":\"verisk.home.statusChanged\",\"traceId\":\"" + noAttachments + "\"}");
     send("not-json", "not json at all " + id);
     send("no-trace", "{\"type\":\"verisk.claims.x.documentsReceived\",\"data\":{}}");
-    // the ingester rejects these too, so before they had a row here while the ingester dead-lettered them
+    // the ingester rejects these too, so before they had a row here while the ingester
+    // dead-lettered them
     send("no-type", "{\"traceId\":\"no-type-" + id + "\",\"data\":{}}");
-    send("bad-attachments", event("bad-attachments-" + id, "verisk.claims.x.y", "\"2024-12-25T10:30:00Z\"",
-        "{\"attachments\":\"https://h/a.pdf\"}"));
+    send(
+        "bad-attachments",
+        event(
+            "bad-attachments-" + id,
+            "verisk.claims.x.y",
+            "\"2024-12-25T10:30:00Z\"",
+            "{\"attachments\":\"https://h/a.pdf\"}"));
 
     awaitRows(Set.of(valid, dataAsString, noAttachments), 3);
     send(
@@ -214,9 +220,10 @@ class EventsTableTests {
             Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
             new StringDeserializer(),
             new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topics.dlq()).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition()))
-          .toList();
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topics.dlq()).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
     }
   }
@@ -224,7 +231,6 @@ class EventsTableTests {
   private static EventRow row(List<EventRow> rows, String traceId) {
     return rows.stream().filter(r -> r.traceId().equals(traceId)).findFirst().orElseThrow();
   }
-
 
   private static Path newTempDir() {
     try {

@@ -54,8 +54,27 @@ class InventoryMetricsTests {
   void aRowWithoutAnEventTimeIsNotMeasured() {
     metrics.rowWritten(
         new InventoryRow(
-            "t", "tr", "e", "claims", "u", "f", null, "FAILED", null, null, null, 1, null, null,
-            null, null, null, null, EVENT, null, "2026-11-23"));
+            "t",
+            "tr",
+            "e",
+            "claims",
+            "u",
+            "f",
+            null,
+            "FAILED",
+            null,
+            null,
+            null,
+            1,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            EVENT,
+            null,
+            "2026-11-23"));
 
     assertThat(registry.find(InventoryMetrics.END_TO_END).timers()).isEmpty();
   }
@@ -76,9 +95,29 @@ class InventoryMetricsTests {
         .count();
   }
 
-  private static InventoryRow row(String domain, String status, Instant uploaded, Instant completed) {
+  private static InventoryRow row(
+      String domain, String status, Instant uploaded, Instant completed) {
     return new InventoryRow(
-        "task", "trace", "claim.created", domain, "https://h/f.pdf", "f.pdf", null, status, 10L,
-        null, null, 1, null, null, null, EVENT, null, uploaded, completed, null, "2026-11-23");
+        "task",
+        "trace",
+        "claim.created",
+        domain,
+        "https://h/f.pdf",
+        "f.pdf",
+        null,
+        status,
+        10L,
+        null,
+        null,
+        1,
+        null,
+        null,
+        null,
+        EVENT,
+        null,
+        uploaded,
+        completed,
+        null,
+        "2026-11-23");
   }
 }

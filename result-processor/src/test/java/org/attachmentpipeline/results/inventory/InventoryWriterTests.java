@@ -220,13 +220,11 @@ class InventoryWriterTests {
     writer.write(List.of(record("results", 0, 0, first)));
     writer.write(List.of(record("results", 0, 1, afterReplay)));
 
-    writer.write(
-        List.of(record("results", 0, 2, afterReplay), record("results", 0, 3, first)));
+    writer.write(List.of(record("results", 0, 2, afterReplay), record("results", 0, 3, first)));
 
     assertThat(InventoryTableReader.readAll(table()))
         .extracting(InventoryRow::taskId, InventoryRow::status)
-        .containsExactlyInAnyOrder(
-            tuple("replayed", "FAILED"), tuple("replayed", "SUCCEEDED"));
+        .containsExactlyInAnyOrder(tuple("replayed", "FAILED"), tuple("replayed", "SUCCEEDED"));
   }
 
   @Test
@@ -301,8 +299,7 @@ class InventoryWriterTests {
         .extracting(InventoryRow::taskId)
         .contains("new-incarnation")
         .hasSize(5);
-    assertThat(topicIdChanges())
-        .isEqualTo(1);
+    assertThat(topicIdChanges()).isEqualTo(1);
     assertThat(topicIdProperty()).isEqualTo("topic-id-2");
   }
 
@@ -315,8 +312,7 @@ class InventoryWriterTests {
     assertThat(replay.skipped()).isEqualTo(3);
     assertThat(replay.copies()).isEmpty();
     assertThat(topicIdProperty()).isEqualTo("topic-id-1");
-    assertThat(topicIdChanges())
-        .isZero();
+    assertThat(topicIdChanges()).isZero();
   }
 
   private double topicIdChanges() {

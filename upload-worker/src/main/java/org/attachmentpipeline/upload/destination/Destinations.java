@@ -37,16 +37,21 @@ public final class Destinations {
       String defaultDestination,
       String template) {
     Map<String, OneLakePath> paths = new LinkedHashMap<>();
-    configured.forEach((domain, path) ->
-        paths.put(normalise(domain), OneLakePath.parse(path, "pipeline.upload.destinations." + domain)));
-    environment.forEach((key, value) -> {
-      Matcher m = ENV_KEY.matcher(key);
-      if (m.matches() && !value.isBlank()) {
-        paths.put(normalise(m.group(1)), OneLakePath.parse(value, key));
-      }
-    });
+    configured.forEach(
+        (domain, path) ->
+            paths.put(
+                normalise(domain),
+                OneLakePath.parse(path, "pipeline.upload.destinations." + domain)));
+    environment.forEach(
+        (key, value) -> {
+          Matcher m = ENV_KEY.matcher(key);
+          if (m.matches() && !value.isBlank()) {
+            paths.put(normalise(m.group(1)), OneLakePath.parse(value, key));
+          }
+        });
     if (!defaultDestination.isBlank()) {
-      OneLakePath.parse(defaultDestination.replace("{domain}", "x"), "pipeline.upload.default-destination");
+      OneLakePath.parse(
+          defaultDestination.replace("{domain}", "x"), "pipeline.upload.default-destination");
     }
     this.byDomain = Map.copyOf(paths);
     this.defaultDestination = defaultDestination;
@@ -61,9 +66,10 @@ public final class Destinations {
       if (defaultDestination.isBlank()) {
         throw new UnknownDomainException(task.domain());
       }
-      base = OneLakePath.parse(
-          defaultDestination.replace("{domain}", FileNames.segment(domain)),
-          "pipeline.upload.default-destination");
+      base =
+          OneLakePath.parse(
+              defaultDestination.replace("{domain}", FileNames.segment(domain)),
+              "pipeline.upload.default-destination");
     }
     return base.resolve(render(task));
   }

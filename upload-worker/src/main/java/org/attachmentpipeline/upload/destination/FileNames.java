@@ -30,7 +30,9 @@ public final class FileNames {
   /** A path segment from a template value: sanitised, {@code unknown} when absent. */
   public static String segment(String value) {
     String cleaned = value == null ? "" : clean(value);
-    return cleaned.isEmpty() ? "unknown" : cleaned.length() > MAX_LENGTH ? cleaned.substring(0, MAX_LENGTH) : cleaned;
+    return cleaned.isEmpty()
+        ? "unknown"
+        : cleaned.length() > MAX_LENGTH ? cleaned.substring(0, MAX_LENGTH) : cleaned;
   }
 
   /** The file's type: its extension in lower case, or {@code bin}. */
@@ -43,12 +45,14 @@ public final class FileNames {
 
   private static String clean(String raw) {
     StringBuilder out = new StringBuilder(raw.length());
-    raw.codePoints().forEach(c -> {
-      if (Character.isISOControl(c) || c == 0x7f) {
-        return;
-      }
-      out.appendCodePoint("/\\:*?\"<>|".indexOf(c) >= 0 ? '_' : c);
-    });
+    raw.codePoints()
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c) || c == 0x7f) {
+                return;
+              }
+              out.appendCodePoint("/\\:*?\"<>|".indexOf(c) >= 0 ? '_' : c);
+            });
     String s = out.toString().strip().replace("..", "_");
     while (s.startsWith(".") || s.startsWith(" ")) {
       s = s.substring(1);

@@ -7,9 +7,9 @@ import java.util.Locale;
  * A OneLake (ADLS Gen2) location, from either form users copy out of Fabric: {@code
  * abfss://<workspace>@onelake.dfs.fabric.microsoft.com/<item>/Files/<folder>} or {@code
  * https://onelake.dfs.fabric.microsoft.com/<workspace>/<item>/Files/<folder>}. Other ADLS Gen2
- * accounts work the same way ({@code abfss://<file system>@<account>.dfs.core.windows.net/...}).
- * An {@code http://host:port/<file system>/...} location is accepted for local servers that speak
- * the DFS protocol (tests, emulators).
+ * accounts work the same way ({@code abfss://<file system>@<account>.dfs.core.windows.net/...}). An
+ * {@code http://host:port/<file system>/...} location is accepted for local servers that speak the
+ * DFS protocol (tests, emulators).
  *
  * @param endpoint the DFS endpoint, {@code https://<host>} (or {@code http://host:port})
  * @param workspace the workspace (the file system, in ADLS terms)
@@ -42,11 +42,14 @@ public record OneLakePath(String endpoint, String workspace, String path) {
           throw new IllegalArgumentException(
               key + " must look like https://<host>/<workspace>/<item>/Files/<folder>: " + value);
         }
-        return new OneLakePath(scheme + "://" + hostAndPort(uri), workspace,
+        return new OneLakePath(
+            scheme + "://" + hostAndPort(uri),
+            workspace,
             slash < 0 ? "" : path.substring(slash + 1));
       }
-      default -> throw new IllegalArgumentException(
-          key + " is not an abfss:// or https:// path: " + value);
+      default ->
+          throw new IllegalArgumentException(
+              key + " is not an abfss:// or https:// path: " + value);
     }
   }
 

@@ -6,8 +6,12 @@ import java.util.Locale;
 public class UnknownDomainException extends RuntimeException {
 
   public UnknownDomainException(String domain) {
-    super("no OneLake path for domain '" + domain + "': set ONELAKE_"
-        + domain.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")
-        + "_PATH or pipeline.upload.destinations." + domain);
+    super(
+        "no OneLake path for domain '"
+            + domain
+            + "': set ONELAKE_"
+            + domain.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")
+            + "_PATH or pipeline.upload.destinations."
+            + domain);
   }
 }

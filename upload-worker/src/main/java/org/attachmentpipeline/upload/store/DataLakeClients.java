@@ -33,14 +33,18 @@ final class DataLakeClients {
    *     string; asked for once, when the first client needs it
    * @param httpClient the HTTP client, or null for the SDK's default built from the settings
    */
-  DataLakeClients(UploadProperties.DataLake settings, Supplier<TokenCredential> tokenCredential, HttpClient httpClient) {
+  DataLakeClients(
+      UploadProperties.DataLake settings,
+      Supplier<TokenCredential> tokenCredential,
+      HttpClient httpClient) {
     this.settings = settings;
     this.tokenCredential = memoize(tokenCredential);
     this.httpClient = httpClient;
   }
 
   DataLakeFileSystemClient fileSystem(OneLakePath location) {
-    return fileSystems.computeIfAbsent(location.endpoint() + "/" + location.workspace(),
+    return fileSystems.computeIfAbsent(
+        location.endpoint() + "/" + location.workspace(),
         key -> service(location.endpoint()).getFileSystemClient(location.workspace()));
   }
 
@@ -50,17 +54,24 @@ final class DataLakeClients {
 
   private DataLakeServiceClient build(String endpoint) {
     long tryTimeout = Math.max(1, settings.responseTimeout().toSeconds() * 2);
-    DataLakeServiceClientBuilder builder = new DataLakeServiceClientBuilder()
-        .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, settings.requestTries(),
-            (int) Math.min(Integer.MAX_VALUE, tryTimeout),
-            settings.requestRetryDelay().toMillis(), settings.requestMaxRetryDelay().toMillis(), null));
+    DataLakeServiceClientBuilder builder =
+        new DataLakeServiceClientBuilder()
+            .retryOptions(
+                new RequestRetryOptions(
+                    RetryPolicyType.EXPONENTIAL,
+                    settings.requestTries(),
+                    (int) Math.min(Integer.MAX_VALUE, tryTimeout),
+                    settings.requestRetryDelay().toMillis(),
+                    settings.requestMaxRetryDelay().toMillis(),
+                    null));
     if (httpClient != null) {
       builder.httpClient(httpClient);
     } else {
-      builder.clientOptions(new HttpClientOptions()
-          .setResponseTimeout(settings.responseTimeout())
-          .setReadTimeout(settings.responseTimeout())
-          .setWriteTimeout(settings.responseTimeout()));
+      builder.clientOptions(
+          new HttpClientOptions()
+              .setResponseTimeout(settings.responseTimeout())
+              .setReadTimeout(settings.responseTimeout())
+              .setWriteTimeout(settings.responseTimeout()));
     }
     if (!settings.connectionString().isBlank()) {
       builder.connectionString(settings.connectionString());
@@ -69,7 +80,9 @@ final class DataLakeClients {
       builder.endpoint(endpoint).sasToken(settings.sasToken());
     } else if (!settings.accountKey().isBlank()) {
       String account = URI.create(endpoint).getHost().split("\\.")[0];
-      builder.endpoint(endpoint).credential(new StorageSharedKeyCredential(account, settings.accountKey()));
+      builder
+          .endpoint(endpoint)
+          .credential(new StorageSharedKeyCredential(account, settings.accountKey()));
     } else {
       builder.endpoint(endpoint).credential(tokenCredential.get());
     }

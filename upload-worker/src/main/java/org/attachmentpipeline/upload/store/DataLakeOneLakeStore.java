@@ -23,10 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * OneLake, or any ADLS Gen2 account, through the DataLake client. A file goes up in parallel
- * chunks of {@code block-size} under a temporary name in its target folder, with its content type
- * and metadata, and is then renamed over the target: a reader sees the old file or the whole new
- * one, never half a file, and a re-upload overwrites the same path.
+ * OneLake, or any ADLS Gen2 account, through the DataLake client. A file goes up in parallel chunks
+ * of {@code block-size} under a temporary name in its target folder, with its content type and
+ * metadata, and is then renamed over the target: a reader sees the old file or the whole new one,
+ * never half a file, and a re-upload overwrites the same path.
  */
 public final class DataLakeOneLakeStore implements OneLakeStore {
 
@@ -41,7 +41,9 @@ public final class DataLakeOneLakeStore implements OneLakeStore {
    * @param httpClient the HTTP client, or null for the SDK's default with the configured timeouts
    */
   public DataLakeOneLakeStore(
-      UploadProperties.DataLake settings, Supplier<TokenCredential> tokenCredential, HttpClient httpClient) {
+      UploadProperties.DataLake settings,
+      Supplier<TokenCredential> tokenCredential,
+      HttpClient httpClient) {
     this.settings = settings;
     this.clients = new DataLakeClients(settings, tokenCredential, httpClient);
   }
@@ -56,9 +58,16 @@ public final class DataLakeOneLakeStore implements OneLakeStore {
     try {
       clients.fileSystem(location);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("cannot build the OneLake client for " + key + " ("
-          + location.toAbfss() + ") with " + settings.credentialKey() + ": "
-          + StoreException.describe(e), e);
+      throw new IllegalArgumentException(
+          "cannot build the OneLake client for "
+              + key
+              + " ("
+              + location.toAbfss()
+              + ") with "
+              + settings.credentialKey()
+              + ": "
+              + StoreException.describe(e),
+          e);
     }
   }
 
@@ -68,16 +77,22 @@ public final class DataLakeOneLakeStore implements OneLakeStore {
     String target = destination.path();
     int slash = target.lastIndexOf('/');
     String folder = slash < 0 ? "" : target.substring(0, slash + 1);
-    String temporaryPath = folder + "." + target.substring(slash + 1) + "." + UUID.randomUUID() + ".uploading";
+    String temporaryPath =
+        folder + "." + target.substring(slash + 1) + "." + UUID.randomUUID() + ".uploading";
     DataLakeFileClient temporary = fileSystem.getFileClient(temporaryPath);
-    ParallelTransferOptions transfer = new ParallelTransferOptions()
-        .setBlockSizeLong(settings.blockSize().toBytes())
-        .setMaxConcurrency(settings.transferConcurrency())
-        .setMaxSingleUploadSizeLong(settings.maxSingleUploadSize().toBytes());
+    ParallelTransferOptions transfer =
+        new ParallelTransferOptions()
+            .setBlockSizeLong(settings.blockSize().toBytes())
+            .setMaxConcurrency(settings.transferConcurrency())
+            .setMaxSingleUploadSizeLong(settings.maxSingleUploadSize().toBytes());
     boolean renamed = false;
     try {
-      temporary.uploadFromFile(source.toString(), transfer,
-          new PathHttpHeaders().setContentType(metadata.contentType()), metadataOf(metadata), null,
+      temporary.uploadFromFile(
+          source.toString(),
+          transfer,
+          new PathHttpHeaders().setContentType(metadata.contentType()),
+          metadataOf(metadata),
+          null,
           settings.uploadTimeout());
       temporary.rename(null, target);
       renamed = true;
@@ -97,10 +112,14 @@ public final class DataLakeOneLakeStore implements OneLakeStore {
   @Override
   public boolean holds(OneLakePath destination, long size, String sha256) throws IOException {
     try {
-      Response<PathProperties> response = clients.fileSystem(destination).getFileClient(destination.path())
-          .getPropertiesWithResponse(null, null, Context.NONE);
+      Response<PathProperties> response =
+          clients
+              .fileSystem(destination)
+              .getFileClient(destination.path())
+              .getPropertiesWithResponse(null, null, Context.NONE);
       String stored = storedSha256(response);
-      return response.getValue().getFileSize() == size && (stored == null || stored.equalsIgnoreCase(sha256));
+      return response.getValue().getFileSize() == size
+          && (stored == null || stored.equalsIgnoreCase(sha256));
     } catch (DataLakeStorageException e) {
       if (e.getStatusCode() == 404) {
         return false;
@@ -112,9 +131,9 @@ public final class DataLakeOneLakeStore implements OneLakeStore {
   }
 
   /**
-   * The {@code sha256} metadata of a stored file. Read from the raw header as well: header names are
-   * case-insensitive, but the client collects metadata only from headers spelled {@code x-ms-meta-}
-   * in lower case, which a proxy (or a test server) need not keep.
+   * The {@code sha256} metadata of a stored file. Read from the raw header as well: header names
+   * are case-insensitive, but the client collects metadata only from headers spelled {@code
+   * x-ms-meta-} in lower case, which a proxy (or a test server) need not keep.
    */
   private static String storedSha256(Response<PathProperties> response) {
     Map<String, String> metadata = response.getValue().getMetadata();
@@ -144,7 +163,9 @@ public final class DataLakeOneLakeStore implements OneLakeStore {
       temporary.deleteIfExists();
     } catch (RuntimeException e) {
       // Usually the same trouble that failed the upload; the next attempt uses a new name.
-      log.debug("Could not remove the temporary file {} after a failed upload: {}", path,
+      log.debug(
+          "Could not remove the temporary file {} after a failed upload: {}",
+          path,
           StoreException.describe(e));
     }
   }

@@ -30,7 +30,8 @@ public final class LocalOneLakeStore implements OneLakeStore {
   public Path fileOf(OneLakePath destination) {
     Path file = root.resolve(destination.workspace()).resolve(destination.path()).normalize();
     if (!file.startsWith(root)) {
-      throw new IllegalArgumentException("destination escapes the local OneLake root: " + destination);
+      throw new IllegalArgumentException(
+          "destination escapes the local OneLake root: " + destination);
     }
     return file;
   }
@@ -39,10 +40,12 @@ public final class LocalOneLakeStore implements OneLakeStore {
   public void put(Path source, OneLakePath destination, FileMetadata metadata) throws IOException {
     Path target = fileOf(destination);
     Files.createDirectories(target.getParent());
-    Path temporary = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    Path temporary =
+        target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
       Files.copy(source, temporary, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temporary);
     }
@@ -52,7 +55,9 @@ public final class LocalOneLakeStore implements OneLakeStore {
   @Override
   public boolean holds(OneLakePath destination, long size, String sha256) throws IOException {
     Path file = fileOf(destination);
-    return Files.isRegularFile(file) && Files.size(file) == size && sha256(file).equalsIgnoreCase(sha256);
+    return Files.isRegularFile(file)
+        && Files.size(file) == size
+        && sha256(file).equalsIgnoreCase(sha256);
   }
 
   private static String sha256(Path file) throws IOException {

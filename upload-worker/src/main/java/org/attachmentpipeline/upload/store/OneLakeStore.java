@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import org.attachmentpipeline.upload.destination.OneLakePath;
 
 /**
- * Where uploaded files go: OneLake, or the local directory that stands in for it. An
- * implementation overwrites the same path when the same file is uploaded again.
+ * Where uploaded files go: OneLake, or the local directory that stands in for it. An implementation
+ * overwrites the same path when the same file is uploaded again.
  */
 public interface OneLakeStore {
 

@@ -26,7 +26,10 @@ public final class StoreException extends IOException {
     StringBuilder out = new StringBuilder();
     Throwable t = e;
     for (int depth = 0; t != null && depth < 4; depth++, t = t.getCause()) {
-      String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + firstLine(t.getMessage());
+      String message =
+          t.getMessage() == null
+              ? t.getClass().getSimpleName()
+              : t.getClass().getSimpleName() + ": " + firstLine(t.getMessage());
       if (out.indexOf(message) < 0) {
         out.append(out.isEmpty() ? "" : " <- ").append(message);
       }

@@ -12,10 +12,10 @@ import tools.jackson.databind.JsonNode;
  * Reads a {@code CachedDownload} and refuses one that lacks what an upload and its result need: the
  * task with its {@code task_id}, {@code trace_id}, {@code domain} and {@code url}, the {@code
  * cache_file}, the {@code size_bytes} and the {@code sha256}. Without this, such a record would be
- * uploaded (or retried until the give-up) and produce a result or dead letter with null ids. Wrapped
- * in Spring Kafka's {@code ErrorHandlingDeserializer}, a refusal takes the path of every unreadable
- * record: to the dead-letter topic at once with its original bytes, the reason in the {@code
- * kafka_dlt-exception-message} header, and no result.
+ * uploaded (or retried until the give-up) and produce a result or dead letter with null ids.
+ * Wrapped in Spring Kafka's {@code ErrorHandlingDeserializer}, a refusal takes the path of every
+ * unreadable record: to the dead-letter topic at once with its original bytes, the reason in the
+ * {@code kafka_dlt-exception-message} header, and no result.
  */
 public final class CachedDownloadDeserializer implements Deserializer<CachedDownload> {
 
@@ -29,7 +29,8 @@ public final class CachedDownloadDeserializer implements Deserializer<CachedDown
     JsonNode tree = PipelineJson.mapper().readTree(data);
     List<String> missing = missing(tree);
     if (!missing.isEmpty()) {
-      throw new IllegalArgumentException("not a cached download: missing or invalid " + String.join(", ", missing));
+      throw new IllegalArgumentException(
+          "not a cached download: missing or invalid " + String.join(", ", missing));
     }
     return PipelineJson.mapper().treeToValue(tree, CachedDownload.class);
   }
@@ -54,7 +55,10 @@ public final class CachedDownloadDeserializer implements Deserializer<CachedDown
       missing.add("cache_file");
     }
     JsonNode size = tree.get("size_bytes");
-    if (size == null || !size.isIntegralNumber() || !size.canConvertToLong() || size.longValue() < 0) {
+    if (size == null
+        || !size.isIntegralNumber()
+        || !size.canConvertToLong()
+        || size.longValue() < 0) {
       missing.add("size_bytes");
     }
     JsonNode sha256 = tree.get("sha256");

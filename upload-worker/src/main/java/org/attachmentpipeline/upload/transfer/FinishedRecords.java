@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
 /**
  * The records of a failed batch that were finished after its first failure. The error handler
  * commits only the offsets before the first failure and delivers the rest again; these are
- * remembered so that the redelivery skips them instead of uploading the file and sending its
- * result a second time.
+ * remembered so that the redelivery skips them instead of uploading the file and sending its result
+ * a second time.
  *
  * <p>Only this consumer's own redeliveries are skipped: a partition that is revoked or lost is
  * forgotten, and its next owner sees a record whose cache file is gone, and sends the result again
@@ -35,15 +35,16 @@ class FinishedRecords implements ConsumerAwareRebalanceListener {
     for (ConsumerRecord<?, ?> record : batch) {
       first.putIfAbsent(partitionOf(record), record.offset());
     }
-    first.forEach((partition, offset) -> {
-      NavigableSet<Long> offsets = finished.get(partition);
-      if (offsets != null) {
-        offsets.headSet(offset, false).clear();
-        if (offsets.isEmpty()) {
-          finished.remove(partition);
-        }
-      }
-    });
+    first.forEach(
+        (partition, offset) -> {
+          NavigableSet<Long> offsets = finished.get(partition);
+          if (offsets != null) {
+            offsets.headSet(offset, false).clear();
+            if (offsets.isEmpty()) {
+              finished.remove(partition);
+            }
+          }
+        });
   }
 
   boolean contains(ConsumerRecord<?, ?> record) {
@@ -52,7 +53,9 @@ class FinishedRecords implements ConsumerAwareRebalanceListener {
   }
 
   void add(ConsumerRecord<?, ?> record) {
-    finished.computeIfAbsent(partitionOf(record), p -> new ConcurrentSkipListSet<>()).add(record.offset());
+    finished
+        .computeIfAbsent(partitionOf(record), p -> new ConcurrentSkipListSet<>())
+        .add(record.offset());
   }
 
   /** How many records are remembered (for tests and the log). */
@@ -61,7 +64,8 @@ class FinishedRecords implements ConsumerAwareRebalanceListener {
   }
 
   @Override
-  public void onPartitionsRevokedAfterCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+  public void onPartitionsRevokedAfterCommit(
+      Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
     partitions.forEach(finished::remove);
   }
 

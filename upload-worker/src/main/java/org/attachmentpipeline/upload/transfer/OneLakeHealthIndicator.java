@@ -30,9 +30,11 @@ public class OneLakeHealthIndicator implements HealthIndicator {
 
   void failed(String reason) {
     Instant now = clock.instant();
-    trouble.getAndUpdate(t -> t == null
-        ? new Trouble(now, now, 1, reason)
-        : new Trouble(t.since(), now, t.failures() + 1, reason));
+    trouble.getAndUpdate(
+        t ->
+            t == null
+                ? new Trouble(now, now, 1, reason)
+                : new Trouble(t.since(), now, t.failures() + 1, reason));
   }
 
   @Override

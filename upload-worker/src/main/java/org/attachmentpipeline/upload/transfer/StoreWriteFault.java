@@ -30,10 +30,16 @@ class StoreWriteFault {
 
   @Autowired
   StoreWriteFault(UploadProperties properties) {
-    this(properties.fault().haltAfterStore(), () -> Runtime.getRuntime().halt(HALT_STATUS), System.err);
+    this(
+        properties.fault().haltAfterStore(),
+        () -> Runtime.getRuntime().halt(HALT_STATUS),
+        System.err);
     if (haltAfter > 0) {
-      log.warn("FAULT hook armed (pipeline.upload.fault.halt-after-store={}): the JVM halts after store write {},"
-          + " before its result is published. For the chaos suite only", haltAfter, haltAfter);
+      log.warn(
+          "FAULT hook armed (pipeline.upload.fault.halt-after-store={}): the JVM halts after store"
+              + " write {}, before its result is published. For the chaos suite only",
+          haltAfter,
+          haltAfter);
     }
   }
 
@@ -48,10 +54,15 @@ class StoreWriteFault {
     this.err = err;
   }
 
-  /** Called when a file of {@code taskId} has been written to the store, before its result is sent. */
+  /**
+   * Called when a file of {@code taskId} has been written to the store, before its result is sent.
+   */
   void afterStoreWrite(String taskId) {
     if (haltAfter > 0 && writes.incrementAndGet() == haltAfter) {
-      err.println("FAULT: halting after the store write of task " + taskId + " before its result is published");
+      err.println(
+          "FAULT: halting after the store write of task "
+              + taskId
+              + " before its result is published");
       err.flush();
       halt.run();
     }

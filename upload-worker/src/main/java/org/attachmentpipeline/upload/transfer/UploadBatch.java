@@ -21,13 +21,13 @@ import org.springframework.stereotype.Component;
  * <p>A failed upload is reported with {@link BatchListenerFailedException} at the index of the
  * first failure in poll order: Spring Kafka's error handler commits the offsets before it, pauses
  * the container for the backoff, and delivers the rest again. Of the rest, the uploads that
- * succeeded have already stored their file and sent their result; {@link FinishedRecords}
- * remembers them and the redelivery skips them, so only the failed ones run again. This keeps
- * Spring Kafka's per-record backoff, give-up and offset handling (a failure is retried by the same
- * pausing back-off, the container never sleeps) and needs no reordering of offsets: an offset is
- * still committed only when everything before it in its partition is finished. Sending results
- * for every success and seeking to the first failure is what happens; retrying the failed records
- * inside the listener instead would hold the consumer thread for the whole backoff.
+ * succeeded have already stored their file and sent their result; {@link FinishedRecords} remembers
+ * them and the redelivery skips them, so only the failed ones run again. This keeps Spring Kafka's
+ * per-record backoff, give-up and offset handling (a failure is retried by the same pausing
+ * back-off, the container never sleeps) and needs no reordering of offsets: an offset is still
+ * committed only when everything before it in its partition is finished. Sending results for every
+ * success and seeking to the first failure is what happens; retrying the failed records inside the
+ * listener instead would hold the consumer thread for the whole backoff.
  */
 @Component
 class UploadBatch {
@@ -47,8 +47,15 @@ class UploadBatch {
     List<CompletableFuture<Void>> running = new ArrayList<>(records.size());
     for (ConsumerRecord<String, CachedDownload> record : records) {
       if (finished.contains(record)) {
-        LOG.debug(() -> "Skipping " + record.topic() + "-" + record.partition() + "@" + record.offset()
-            + ": finished before an earlier record of its batch failed");
+        LOG.debug(
+            () ->
+                "Skipping "
+                    + record.topic()
+                    + "-"
+                    + record.partition()
+                    + "@"
+                    + record.offset()
+                    + ": finished before an earlier record of its batch failed");
         running.add(CompletableFuture.completedFuture(null));
       } else {
         running.add(record.value() == null ? unreadable(record) : uploads.upload(record));
@@ -71,21 +78,33 @@ class UploadBatch {
         finished.add(records.get(i));
       }
     }
-    throw new BatchListenerFailedException(String.valueOf(failure.getMessage()), failure, firstFailure);
+    throw new BatchListenerFailedException(
+        String.valueOf(failure.getMessage()), failure, firstFailure);
   }
 
   private static CompletableFuture<Void> unreadable(ConsumerRecord<String, CachedDownload> record) {
-    DeserializationException e = SerializationUtils.getExceptionFromHeader(
-        record, SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG);
+    DeserializationException e =
+        SerializationUtils.getExceptionFromHeader(
+            record, SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG);
     if (e == null) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("record at offset " + record.offset() + " has no value"));
     }
     // the reason (which field is missing, what did not parse) is the cause's message
     Throwable cause = e.getCause() == null ? e : e.getCause();
-    return CompletableFuture.failedFuture(new DeserializationException(
-        "unreadable record at " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": "
-            + cause.getMessage(), e.getData(), false, e));
+    return CompletableFuture.failedFuture(
+        new DeserializationException(
+            "unreadable record at "
+                + record.topic()
+                + "-"
+                + record.partition()
+                + "@"
+                + record.offset()
+                + ": "
+                + cause.getMessage(),
+            e.getData(),
+            false,
+            e));
   }
 
   /** The failure of a finished upload, waiting for it first; null when it succeeded. */

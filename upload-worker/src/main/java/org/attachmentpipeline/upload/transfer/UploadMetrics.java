@@ -73,7 +73,9 @@ class UploadMetrics {
   }
 
   private Timer duration(String outcome) {
-    return Timer.builder("pipeline.upload.duration").tag("outcome", outcome)
-        .publishPercentileHistogram().register(meters);
+    return Timer.builder("pipeline.upload.duration")
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .register(meters);
   }
 }

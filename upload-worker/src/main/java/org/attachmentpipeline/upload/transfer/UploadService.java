@@ -119,7 +119,9 @@ public class UploadService implements DisposableBean {
     return CompletableFuture.runAsync(
         RecordObservation.wrap(
             LoggingContext.wrap(cached.task(), "upload", () -> uploadNow(cached)),
-            observations, record, "upload-worker"),
+            observations,
+            record,
+            "upload-worker"),
         executor);
   }
 
@@ -134,18 +136,27 @@ public class UploadService implements DisposableBean {
         file = cache.fileOf(cached.cacheFile());
         destination = destinations.of(task);
       } catch (OutsideCacheException e) {
-        giveUp(cached, DeadLetterReason.PERMANENT, Failure.of(FailureKind.INVALID_RECORD, e.getMessage()));
+        giveUp(
+            cached,
+            DeadLetterReason.PERMANENT,
+            Failure.of(FailureKind.INVALID_RECORD, e.getMessage()));
         return;
       } catch (UnknownDomainException e) {
-        giveUp(cached, DeadLetterReason.PERMANENT, Failure.of(FailureKind.UNKNOWN_DOMAIN, e.getMessage()));
+        giveUp(
+            cached,
+            DeadLetterReason.PERMANENT,
+            Failure.of(FailureKind.UNKNOWN_DOMAIN, e.getMessage()));
         return;
       }
       boolean cachedFilePresent = Files.exists(file);
       boolean landed = false;
       try {
         if (cachedFilePresent) {
-          store.put(file, destination, new OneLakeStore.FileMetadata(
-              cached.contentType(), cached.sha256(), task.traceId(), hostOf(task.url())));
+          store.put(
+              file,
+              destination,
+              new OneLakeStore.FileMetadata(
+                  cached.contentType(), cached.sha256(), task.traceId(), hostOf(task.url())));
         } else {
           landed = store.holds(destination, cached.sizeBytes(), cached.sha256());
         }
@@ -153,8 +164,19 @@ public class UploadService implements DisposableBean {
         String reason = UrlRedaction.redactUrlsIn(String.valueOf(e.getMessage()));
         health.failed(reason);
         metrics.retried(Duration.between(started, clock.instant()));
-        log.warn("Upload of task {} to {} failed, backing off: {}", task.taskId(), destination.toAbfss(), reason);
-        throw new UploadFailedException("upload of task " + task.taskId() + " to " + destination.toAbfss() + " failed: " + reason, e);
+        log.warn(
+            "Upload of task {} to {} failed, backing off: {}",
+            task.taskId(),
+            destination.toAbfss(),
+            reason);
+        throw new UploadFailedException(
+            "upload of task "
+                + task.taskId()
+                + " to "
+                + destination.toAbfss()
+                + " failed: "
+                + reason,
+            e);
       }
       health.succeeded();
       if (!cachedFilePresent) {
@@ -162,10 +184,18 @@ public class UploadService implements DisposableBean {
         return;
       }
       fault.afterStoreWrite(task.taskId());
-      await(kafka.send(topics.results(), task.taskId(), DownloadResult.succeeded(cached, destination.toAbfss(), clock.instant())));
+      await(
+          kafka.send(
+              topics.results(),
+              task.taskId(),
+              DownloadResult.succeeded(cached, destination.toAbfss(), clock.instant())));
       long freed = removeCacheFile(file);
       metrics.succeeded(cached.sizeBytes(), Duration.between(started, clock.instant()), freed);
-      log.info("Uploaded task {} ({} bytes) to {}", task.taskId(), cached.sizeBytes(), destination.toAbfss());
+      log.info(
+          "Uploaded task {} ({} bytes) to {}",
+          task.taskId(),
+          cached.sizeBytes(),
+          destination.toAbfss());
     } finally {
       metrics.finished();
     }
@@ -173,22 +203,37 @@ public class UploadService implements DisposableBean {
 
   /**
    * A record whose cache file is gone: redelivered after a crash between the cache delete and the
-   * offset commit, its result already sent once. When the destination holds the very file (size
-   * and digest), the result is sent again (the inventory keeps one row per outcome); otherwise the
-   * file is lost to this worker and the task is given up, for a replay to download it again.
+   * offset commit, its result already sent once. When the destination holds the very file (size and
+   * digest), the result is sent again (the inventory keeps one row per outcome); otherwise the file
+   * is lost to this worker and the task is given up, for a replay to download it again.
    */
   private void finishWithoutCacheFile(
       CachedDownload cached, Path file, OneLakePath destination, boolean landed, Instant started) {
     DownloadTask task = cached.task();
     if (!landed) {
-      giveUp(cached, DeadLetterReason.PERMANENT, Failure.of(FailureKind.INVALID_RECORD,
-          "cache file missing: " + file + ", and " + destination.toAbfss() + " does not hold the file"));
+      giveUp(
+          cached,
+          DeadLetterReason.PERMANENT,
+          Failure.of(
+              FailureKind.INVALID_RECORD,
+              "cache file missing: "
+                  + file
+                  + ", and "
+                  + destination.toAbfss()
+                  + " does not hold the file"));
       return;
     }
-    await(kafka.send(topics.results(), task.taskId(), DownloadResult.succeeded(cached, destination.toAbfss(), clock.instant())));
+    await(
+        kafka.send(
+            topics.results(),
+            task.taskId(),
+            DownloadResult.succeeded(cached, destination.toAbfss(), clock.instant())));
     metrics.succeededEarlier(Duration.between(started, clock.instant()));
-    log.info("Task {} is already in {} (same size and SHA-256) and its cache file is gone: result sent again",
-        task.taskId(), destination.toAbfss());
+    log.info(
+        "Task {} is already in {} (same size and SHA-256) and its cache file is gone: result sent"
+            + " again",
+        task.taskId(),
+        destination.toAbfss());
   }
 
   /** Lets running uploads finish (up to 30 s) when the worker stops. */
@@ -218,11 +263,25 @@ public class UploadService implements DisposableBean {
    */
   public void giveUp(CachedDownload cached, DeadLetterReason reason, Failure failure) {
     Instant now = clock.instant();
-    DownloadTask task = cached.task().withError(new TaskError(
-        now, cached.task().attempt(), Stage.UPLOAD, failure.kind(), failure.code(), failure.message()));
+    DownloadTask task =
+        cached
+            .task()
+            .withError(
+                new TaskError(
+                    now,
+                    cached.task().attempt(),
+                    Stage.UPLOAD,
+                    failure.kind(),
+                    failure.code(),
+                    failure.message()));
     await(giveUp.publish(DeadLetter.of(task, Stage.UPLOAD, reason, now).withCached(cached)));
     metrics.deadLettered(reason);
-    log.warn("Gave up uploading task {} ({}): {}; cache file kept at {}", task.taskId(), reason, failure.message(), cached.cacheFile());
+    log.warn(
+        "Gave up uploading task {} ({}): {}; cache file kept at {}",
+        task.taskId(),
+        reason,
+        failure.message(),
+        cached.cacheFile());
   }
 
   private static long removeCacheFile(Path file) {
@@ -231,7 +290,8 @@ public class UploadService implements DisposableBean {
       Files.delete(file);
       return size;
     } catch (IOException e) {
-      throw new UncheckedIOException("uploaded and recorded, but cannot remove the cache file " + file, e);
+      throw new UncheckedIOException(
+          "uploaded and recorded, but cannot remove the cache file " + file, e);
     }
   }
 
@@ -242,7 +302,8 @@ public class UploadService implements DisposableBean {
       Thread.currentThread().interrupt();
       throw new UploadFailedException("interrupted while waiting for Kafka", e);
     } catch (ExecutionException e) {
-      throw new UploadFailedException("Kafka did not acknowledge: " + e.getCause().getMessage(), e.getCause());
+      throw new UploadFailedException(
+          "Kafka did not acknowledge: " + e.getCause().getMessage(), e.getCause());
     }
   }
 

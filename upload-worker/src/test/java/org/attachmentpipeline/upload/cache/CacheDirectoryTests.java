@@ -11,8 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Which {@code cache_file}s the worker may read and delete. */
 class CacheDirectoryTests {
 
-  @TempDir
-  Path data;
+  @TempDir Path data;
 
   private CacheDirectory cache() throws Exception {
     return new CacheDirectory(Files.createDirectories(data.resolve("cache")));
@@ -23,17 +22,29 @@ class CacheDirectoryTests {
     CacheDirectory cache = cache();
     Path file = Files.writeString(data.resolve("cache/task1"), "x");
     assertThat(cache.fileOf(file.toString())).isEqualTo(file);
-    assertThat(cache.fileOf(data.resolve("cache/gone").toString())).isEqualTo(data.resolve("cache/gone"));
+    assertThat(cache.fileOf(data.resolve("cache/gone").toString()))
+        .isEqualTo(data.resolve("cache/gone"));
   }
 
   @Test
   void pathsThatLeaveTheCacheDirectoryAreRefused() throws Exception {
     CacheDirectory cache = cache();
     Path outside = Files.writeString(data.resolve("secret"), "x");
-    for (String path : new String[] {"../../etc/passwd", "/etc/passwd", outside.toString(),
-        data.resolve("cache") + "/../secret", data.resolve("cache") + "/a/../task1", data.resolve("cache").toString(),
-        data.resolve("cache-other/task1").toString(), "", "relative/task1"}) {
-      assertThatThrownBy(() -> cache.fileOf(path)).as(path).isInstanceOf(OutsideCacheException.class)
+    for (String path :
+        new String[] {
+          "../../etc/passwd",
+          "/etc/passwd",
+          outside.toString(),
+          data.resolve("cache") + "/../secret",
+          data.resolve("cache") + "/a/../task1",
+          data.resolve("cache").toString(),
+          data.resolve("cache-other/task1").toString(),
+          "",
+          "relative/task1"
+        }) {
+      assertThatThrownBy(() -> cache.fileOf(path))
+          .as(path)
+          .isInstanceOf(OutsideCacheException.class)
           .hasMessageContaining("outside the cache directory");
     }
     assertThatThrownBy(() -> cache.fileOf(null)).isInstanceOf(OutsideCacheException.class);
@@ -45,13 +56,17 @@ class CacheDirectoryTests {
     Path outside = Files.writeString(data.resolve("secret"), "x");
     Path inside = Files.writeString(data.resolve("cache/task1"), "x");
     Path linkOut = Files.createSymbolicLink(data.resolve("cache/out"), outside);
-    Path dangling = Files.createSymbolicLink(data.resolve("cache/dangling"), data.resolve("nowhere"));
+    Path dangling =
+        Files.createSymbolicLink(data.resolve("cache/dangling"), data.resolve("nowhere"));
     Path folderOut = Files.createSymbolicLink(data.resolve("cache/folder"), data);
     Path linkIn = Files.createSymbolicLink(data.resolve("cache/in"), inside);
 
-    assertThatThrownBy(() -> cache.fileOf(linkOut.toString())).hasMessageContaining("link out of it");
-    assertThatThrownBy(() -> cache.fileOf(dangling.toString())).isInstanceOf(OutsideCacheException.class);
-    assertThatThrownBy(() -> cache.fileOf(folderOut.resolve("secret").toString())).hasMessageContaining("folder");
+    assertThatThrownBy(() -> cache.fileOf(linkOut.toString()))
+        .hasMessageContaining("link out of it");
+    assertThatThrownBy(() -> cache.fileOf(dangling.toString()))
+        .isInstanceOf(OutsideCacheException.class);
+    assertThatThrownBy(() -> cache.fileOf(folderOut.resolve("secret").toString()))
+        .hasMessageContaining("folder");
     assertThat(cache.fileOf(linkIn.toString())).isEqualTo(linkIn);
   }
 
@@ -59,6 +74,7 @@ class CacheDirectoryTests {
   void aFolderIsNotACacheFile() throws Exception {
     CacheDirectory cache = cache();
     Path folder = Files.createDirectories(data.resolve("cache/sub"));
-    assertThatThrownBy(() -> cache.fileOf(folder.toString())).hasMessageContaining("not a regular file");
+    assertThatThrownBy(() -> cache.fileOf(folder.toString()))
+        .hasMessageContaining("not a regular file");
   }
 }

@@ -15,26 +15,48 @@ class DestinationsTests {
   private static final String TEMPLATE = "{status_subtype}/{assignment_id}/{file_type}/{file_name}";
 
   private static DownloadTask task(String domain, String fileName, Map<String, String> attributes) {
-    return TaskBuilder.task("https://h/x").taskId("task1").traceId("trace1")
-        .eventType("a.claims.b.documentsReceived").domain(domain).fileName(fileName)
-        .attributes(attributes).at(Instant.EPOCH).build();
+    return TaskBuilder.task("https://h/x")
+        .taskId("task1")
+        .traceId("trace1")
+        .eventType("a.claims.b.documentsReceived")
+        .domain(domain)
+        .fileName(fileName)
+        .attributes(attributes)
+        .at(Instant.EPOCH)
+        .build();
   }
 
   @Test
   void environmentVariablesNameEachDomainsPath() {
-    Destinations destinations = new Destinations(Map.of(),
-        Map.of("ONELAKE_CLAIMS_PATH", "abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims", "PATH", "/usr/bin"),
-        "", TEMPLATE);
-    OneLakePath path = destinations.of(task("claims", "estimate.pdf",
-        Map.of("status_subtype", "documentsReceived", "assignment_id", "A1")));
-    assertThat(path.toAbfss()).isEqualTo(
-        "abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims/documentsReceived/A1/pdf/estimate.pdf");
+    Destinations destinations =
+        new Destinations(
+            Map.of(),
+            Map.of(
+                "ONELAKE_CLAIMS_PATH",
+                "abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims",
+                "PATH",
+                "/usr/bin"),
+            "",
+            TEMPLATE);
+    OneLakePath path =
+        destinations.of(
+            task(
+                "claims",
+                "estimate.pdf",
+                Map.of("status_subtype", "documentsReceived", "assignment_id", "A1")));
+    assertThat(path.toAbfss())
+        .isEqualTo(
+            "abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims/documentsReceived/A1/pdf/estimate.pdf");
   }
 
   @Test
   void httpsFormIsTheSameLocation() {
-    assertThat(OneLakePath.parse("https://onelake.dfs.fabric.microsoft.com/ws/lh.Lakehouse/Files/x", "k"))
-        .isEqualTo(OneLakePath.parse("abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/x/", "k"));
+    assertThat(
+            OneLakePath.parse(
+                "https://onelake.dfs.fabric.microsoft.com/ws/lh.Lakehouse/Files/x", "k"))
+        .isEqualTo(
+            OneLakePath.parse(
+                "abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/x/", "k"));
   }
 
   @Test
@@ -51,14 +73,24 @@ class DestinationsTests {
   @Test
   void aMalformedPathNamesItsKey() {
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> new Destinations(Map.of("claims", "/mnt/onelake/claims"), Map.of(), "", TEMPLATE))
+        .isThrownBy(
+            () -> new Destinations(Map.of("claims", "/mnt/onelake/claims"), Map.of(), "", TEMPLATE))
         .withMessageContaining("pipeline.upload.destinations.claims")
         .withMessageContaining("is not an abfss:// or https:// path");
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> new Destinations(Map.of(), Map.of("ONELAKE_CLAIMS_PATH", "abfss://onelake.dfs.fabric.microsoft.com/x"), "", TEMPLATE))
+        .isThrownBy(
+            () ->
+                new Destinations(
+                    Map.of(),
+                    Map.of("ONELAKE_CLAIMS_PATH", "abfss://onelake.dfs.fabric.microsoft.com/x"),
+                    "",
+                    TEMPLATE))
         .withMessageContaining("ONELAKE_CLAIMS_PATH");
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> new Destinations(Map.of(), Map.of("ONELAKE_CLAIMS_PATH", "ftp://x/y"), "", TEMPLATE))
+        .isThrownBy(
+            () ->
+                new Destinations(
+                    Map.of(), Map.of("ONELAKE_CLAIMS_PATH", "ftp://x/y"), "", TEMPLATE))
         .withMessageContaining("ONELAKE_CLAIMS_PATH");
   }
 
@@ -72,19 +104,27 @@ class DestinationsTests {
 
   @Test
   void hostileNamesAndValuesCannotClimbOutOfTheDomainFolder() {
-    Destinations destinations = new Destinations(
-        Map.of("claims", "abfss://ws@h/lh.Lakehouse/Files/claims"), Map.of(), "", TEMPLATE);
-    OneLakePath path = destinations.of(task("claims", "../../etc/passwd\u0000.pdf",
-        Map.of("status_subtype", "..", "assignment_id", "a/../../b")));
+    Destinations destinations =
+        new Destinations(
+            Map.of("claims", "abfss://ws@h/lh.Lakehouse/Files/claims"), Map.of(), "", TEMPLATE);
+    OneLakePath path =
+        destinations.of(
+            task(
+                "claims",
+                "../../etc/passwd\u0000.pdf",
+                Map.of("status_subtype", "..", "assignment_id", "a/../../b")));
     assertThat(path.path()).startsWith("lh.Lakehouse/Files/claims/");
-    assertThat(path.path().substring("lh.Lakehouse/Files/claims/".length()).split("/")).hasSize(4)
+    assertThat(path.path().substring("lh.Lakehouse/Files/claims/".length()).split("/"))
+        .hasSize(4)
         .allSatisfy(segment -> assertThat(segment).isNotIn("..", ".").doesNotContain("\u0000"));
   }
 
   @Test
   void fileNamesAreBoundedAndDeterministic() {
     String longName = "x".repeat(500) + ".pdf";
-    assertThat(FileNames.sanitise(longName)).hasSize(FileNames.MAX_LENGTH).endsWith(".pdf")
+    assertThat(FileNames.sanitise(longName))
+        .hasSize(FileNames.MAX_LENGTH)
+        .endsWith(".pdf")
         .isEqualTo(FileNames.sanitise(longName));
     assertThat(FileNames.sanitise("a\\b/c:d.txt")).isEqualTo("a_b_c_d.txt");
     assertThat(FileNames.sanitise("  ")).isEqualTo("attachment");

@@ -17,12 +17,12 @@ import org.springframework.util.unit.DataSize;
 
 class DataLakeOneLakeStoreTests {
 
-  private static final String SAS = "sv=2025-11-05&ss=b&srt=sco&sp=rwdlac&se=2099-01-01T00:00:00Z&sig=TOPSECRETSIGNATURE";
+  private static final String SAS =
+      "sv=2025-11-05&ss=b&srt=sco&sp=rwdlac&se=2099-01-01T00:00:00Z&sig=TOPSECRETSIGNATURE";
   private static final OneLakeStore.FileMetadata METADATA =
       new OneLakeStore.FileMetadata("application/pdf", "abc123", "trace-1", "files.example.com");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private FakeDfsServer server;
 
@@ -37,15 +37,28 @@ class DataLakeOneLakeStoreTests {
   }
 
   static UploadProperties.DataLake settings(String sasToken, int requestTries) {
-    return new UploadProperties.DataLake("", sasToken, "", "", DataSize.ofKilobytes(64), 4,
-        DataSize.ofKilobytes(64), Duration.ofSeconds(10), Duration.ofSeconds(30), requestTries,
-        Duration.ofMillis(20), Duration.ofMillis(50));
+    return new UploadProperties.DataLake(
+        "",
+        sasToken,
+        "",
+        "",
+        DataSize.ofKilobytes(64),
+        4,
+        DataSize.ofKilobytes(64),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        requestTries,
+        Duration.ofMillis(20),
+        Duration.ofMillis(50));
   }
 
   private DataLakeOneLakeStore store(int requestTries) {
-    return new DataLakeOneLakeStore(settings(SAS, requestTries), () -> {
-      throw new AssertionError("a SAS needs no token");
-    }, null);
+    return new DataLakeOneLakeStore(
+        settings(SAS, requestTries),
+        () -> {
+          throw new AssertionError("a SAS needs no token");
+        },
+        null);
   }
 
   private OneLakePath destination(String name) {
@@ -63,14 +76,20 @@ class DataLakeOneLakeStoreTests {
     Path source = file(1_000_003);
     store(1).put(source, destination("A1/pdf/estimate.pdf"), METADATA);
 
-    FakeDfsServer.StoredFile stored = server.file("ws", "lh.Lakehouse/Files/claims/A1/pdf/estimate.pdf");
+    FakeDfsServer.StoredFile stored =
+        server.file("ws", "lh.Lakehouse/Files/claims/A1/pdf/estimate.pdf");
     assertThat(stored.content()).isEqualTo(Files.readAllBytes(source));
     assertThat(stored.contentType()).isEqualTo("application/pdf");
-    assertThat(stored.metadata()).containsEntry("sha256", "abc123").containsEntry("trace_id", "trace-1")
+    assertThat(stored.metadata())
+        .containsEntry("sha256", "abc123")
+        .containsEntry("trace_id", "trace-1")
         .containsEntry("source_host", "files.example.com");
     assertThat(server.paths()).containsExactly("ws/lh.Lakehouse/Files/claims/A1/pdf/estimate.pdf");
-    assertThat(server.requests()).filteredOn(r -> r.contains("action=append")).hasSizeGreaterThan(10);
-    assertThat(server.requests()).anyMatch(r -> r.startsWith("PUT") && r.contains(".uploading?resource=file"));
+    assertThat(server.requests())
+        .filteredOn(r -> r.contains("action=append"))
+        .hasSizeGreaterThan(10);
+    assertThat(server.requests())
+        .anyMatch(r -> r.startsWith("PUT") && r.contains(".uploading?resource=file"));
   }
 
   @Test
@@ -80,7 +99,8 @@ class DataLakeOneLakeStoreTests {
     Path second = file(2000);
     store.put(second, destination("a.pdf"), METADATA);
 
-    assertThat(server.file("ws", "lh.Lakehouse/Files/claims/a.pdf").content()).isEqualTo(Files.readAllBytes(second));
+    assertThat(server.file("ws", "lh.Lakehouse/Files/claims/a.pdf").content())
+        .isEqualTo(Files.readAllBytes(second));
     assertThat(store.holds(destination("a.pdf"), 2000, "abc123")).isTrue();
     assertThat(store.holds(destination("a.pdf"), 2000, "ABC123")).isTrue();
     assertThat(store.holds(destination("a.pdf"), 2000, "0ther")).as("another digest").isFalse();
@@ -92,9 +112,13 @@ class DataLakeOneLakeStoreTests {
   @Test
   void aFileWithoutTheDigestInItsMetadataIsJudgedByItsSize() throws Exception {
     DataLakeOneLakeStore store = store(1);
-    store.put(file(1500), destination("bare.pdf"), new OneLakeStore.FileMetadata("application/pdf", null, null, null));
+    store.put(
+        file(1500),
+        destination("bare.pdf"),
+        new OneLakeStore.FileMetadata("application/pdf", null, null, null));
 
-    assertThat(server.file("ws", "lh.Lakehouse/Files/claims/bare.pdf").metadata()).doesNotContainKey("sha256");
+    assertThat(server.file("ws", "lh.Lakehouse/Files/claims/bare.pdf").metadata())
+        .doesNotContainKey("sha256");
     assertThat(store.holds(destination("bare.pdf"), 1500, "abc123")).isTrue();
     assertThat(store.holds(destination("bare.pdf"), 1499, "abc123")).isFalse();
   }
@@ -107,9 +131,11 @@ class DataLakeOneLakeStoreTests {
 
     assertThatThrownBy(() -> store.put(source, destination("b.pdf"), METADATA))
         .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.status()).isEqualTo(503))
-        .message().doesNotContain("TOPSECRETSIGNATURE");
+        .message()
+        .doesNotContain("TOPSECRETSIGNATURE");
     store.put(source, destination("b.pdf"), METADATA);
-    assertThat(server.file("ws", "lh.Lakehouse/Files/claims/b.pdf").content()).isEqualTo(Files.readAllBytes(source));
+    assertThat(server.file("ws", "lh.Lakehouse/Files/claims/b.pdf").content())
+        .isEqualTo(Files.readAllBytes(source));
   }
 
   @Test
@@ -117,7 +143,8 @@ class DataLakeOneLakeStoreTests {
     Path source = file(300_000);
     server.failNext(2, 429);
     store(3).put(source, destination("c.pdf"), METADATA);
-    assertThat(server.file("ws", "lh.Lakehouse/Files/claims/c.pdf").content()).isEqualTo(Files.readAllBytes(source));
+    assertThat(server.file("ws", "lh.Lakehouse/Files/claims/c.pdf").content())
+        .isEqualTo(Files.readAllBytes(source));
   }
 
   @Test
@@ -133,18 +160,33 @@ class DataLakeOneLakeStoreTests {
     assertThat(server.paths()).noneMatch(p -> p.endsWith(".uploading"));
 
     store.put(source, destination("d.pdf"), METADATA);
-    assertThat(server.file("ws", "lh.Lakehouse/Files/claims/d.pdf").content()).isEqualTo(Files.readAllBytes(source));
+    assertThat(server.file("ws", "lh.Lakehouse/Files/claims/d.pdf").content())
+        .isEqualTo(Files.readAllBytes(source));
   }
 
   @Test
   void anAccountKeySignsEveryRequestWithSharedKey() throws Exception {
-    UploadProperties.DataLake sharedKey = new UploadProperties.DataLake("", "",
-        java.util.Base64.getEncoder().encodeToString(new byte[32]), "", DataSize.ofKilobytes(64), 2,
-        DataSize.ofKilobytes(64), Duration.ofSeconds(10), Duration.ofSeconds(30), 1,
-        Duration.ofMillis(20), Duration.ofMillis(50));
-    new DataLakeOneLakeStore(sharedKey, () -> {
-      throw new AssertionError("a key needs no token");
-    }, null).put(file(100), destination("k.pdf"), METADATA);
+    UploadProperties.DataLake sharedKey =
+        new UploadProperties.DataLake(
+            "",
+            "",
+            java.util.Base64.getEncoder().encodeToString(new byte[32]),
+            "",
+            DataSize.ofKilobytes(64),
+            2,
+            DataSize.ofKilobytes(64),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30),
+            1,
+            Duration.ofMillis(20),
+            Duration.ofMillis(50));
+    new DataLakeOneLakeStore(
+            sharedKey,
+            () -> {
+              throw new AssertionError("a key needs no token");
+            },
+            null)
+        .put(file(100), destination("k.pdf"), METADATA);
 
     assertThat(server.file("ws", "lh.Lakehouse/Files/claims/k.pdf").content()).hasSize(100);
     assertThat(server.authorizations()).isNotEmpty().allMatch(a -> a.startsWith("SharedKey 127:"));
@@ -153,18 +195,33 @@ class DataLakeOneLakeStoreTests {
 
   @Test
   void aBadCredentialSettingStopsTheStartNamingItAndNoSecret() {
-    UploadProperties.DataLake broken = new UploadProperties.DataLake(
-        "AccountName=acct;AccountKey=TOPSECRETKEY;NoEndpointsHere", "", "", "", DataSize.ofKilobytes(64), 2,
-        DataSize.ofKilobytes(64), Duration.ofSeconds(10), Duration.ofSeconds(30), 1,
-        Duration.ofMillis(20), Duration.ofMillis(50));
-    DataLakeOneLakeStore store = new DataLakeOneLakeStore(broken, () -> {
-      throw new AssertionError("no token");
-    }, null);
+    UploadProperties.DataLake broken =
+        new UploadProperties.DataLake(
+            "AccountName=acct;AccountKey=TOPSECRETKEY;NoEndpointsHere",
+            "",
+            "",
+            "",
+            DataSize.ofKilobytes(64),
+            2,
+            DataSize.ofKilobytes(64),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30),
+            1,
+            Duration.ofMillis(20),
+            Duration.ofMillis(50));
+    DataLakeOneLakeStore store =
+        new DataLakeOneLakeStore(
+            broken,
+            () -> {
+              throw new AssertionError("no token");
+            },
+            null);
     assertThatThrownBy(() -> store.prepare(destination("x"), "ONELAKE_CLAIMS_PATH"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ONELAKE_CLAIMS_PATH")
         .hasMessageContaining("ONELAKE_CONNECTION_STRING")
-        .message().doesNotContain("TOPSECRETKEY");
+        .message()
+        .doesNotContain("TOPSECRETKEY");
   }
 
   @Test
@@ -173,7 +230,8 @@ class DataLakeOneLakeStoreTests {
     Path source = file(1000);
     server.outage(true);
     for (int i = 0; i < 3; i++) {
-      assertThatThrownBy(() -> store.put(source, destination("e.pdf"), METADATA)).isInstanceOf(StoreException.class);
+      assertThatThrownBy(() -> store.put(source, destination("e.pdf"), METADATA))
+          .isInstanceOf(StoreException.class);
     }
     server.outage(false);
     store.put(source, destination("e.pdf"), METADATA);

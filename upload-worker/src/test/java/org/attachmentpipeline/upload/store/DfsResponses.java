@@ -18,21 +18,31 @@ final class DfsResponses {
 
   private DfsResponses() {}
 
-  static void respond(HttpExchange exchange, int status, Map<String, String> headers) throws IOException {
+  static void respond(HttpExchange exchange, int status, Map<String, String> headers)
+      throws IOException {
     headers.forEach(exchange.getResponseHeaders()::set);
     common(exchange);
     exchange.sendResponseHeaders(status, -1);
   }
 
   static void common(HttpExchange exchange) {
-    exchange.getResponseHeaders().set("ETag", "\"0x" + UUID.randomUUID().toString().replace("-", "").substring(0, 15).toUpperCase() + "\"");
+    exchange
+        .getResponseHeaders()
+        .set(
+            "ETag",
+            "\"0x"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 15).toUpperCase()
+                + "\"");
     exchange.getResponseHeaders().set("Last-Modified", now());
     exchange.getResponseHeaders().set("x-ms-request-id", UUID.randomUUID().toString());
     exchange.getResponseHeaders().set("x-ms-version", "2025-11-05");
   }
 
-  static void error(HttpExchange exchange, int status, String code, String message) throws IOException {
-    byte[] json = ("{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}").getBytes(StandardCharsets.UTF_8);
+  static void error(HttpExchange exchange, int status, String code, String message)
+      throws IOException {
+    byte[] json =
+        ("{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}")
+            .getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.getResponseHeaders().set("x-ms-error-code", code);
     exchange.getResponseHeaders().set("x-ms-request-id", UUID.randomUUID().toString());
@@ -53,7 +63,8 @@ final class DfsResponses {
     if (query != null) {
       for (String pair : query.split("&")) {
         int eq = pair.indexOf('=');
-        params.put(eq < 0 ? pair : pair.substring(0, eq),
+        params.put(
+            eq < 0 ? pair : pair.substring(0, eq),
             eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
       }
     }
@@ -67,8 +78,9 @@ final class DfsResponses {
       error(exchange, 500, "TokenEndpointDown", "the token endpoint is failing");
       return;
     }
-    byte[] json = "{\"access_token\":\"fake-token\",\"expires_in\":3600,\"token_type\":\"Bearer\"}"
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] json =
+        "{\"access_token\":\"fake-token\",\"expires_in\":3600,\"token_type\":\"Bearer\"}"
+            .getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(200, json.length);
     exchange.getResponseBody().write(json);

@@ -26,12 +26,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
- * A local server that speaks the part of the ADLS Gen2 (DFS) REST protocol that the DataLake
- * client uses to upload a file: create ({@code PUT ?resource=file}, metadata in {@code x-ms-properties}), append ({@code PATCH
- * ?action=append&position=N}), flush ({@code PATCH ?action=flush&position=N}), rename ({@code PUT}
- * with {@code x-ms-rename-source}), get properties ({@code HEAD}) and delete. It keeps files in
- * memory and can fail on demand: an outage (503 on everything), the next N requests failing, a
- * connection dropped in the middle of an append, flushes held back, a failing token endpoint.
+ * A local server that speaks the part of the ADLS Gen2 (DFS) REST protocol that the DataLake client
+ * uses to upload a file: create ({@code PUT ?resource=file}, metadata in {@code x-ms-properties}),
+ * append ({@code PATCH ?action=append&position=N}), flush ({@code PATCH ?action=flush&position=N}),
+ * rename ({@code PUT} with {@code x-ms-rename-source}), get properties ({@code HEAD}) and delete.
+ * It keeps files in memory and can fail on demand: an outage (503 on everything), the next N
+ * requests failing, a connection dropped in the middle of an append, flushes held back, a failing
+ * token endpoint.
  */
 public final class FakeDfsServer implements AutoCloseable {
 
@@ -73,12 +74,14 @@ public final class FakeDfsServer implements AutoCloseable {
 
   /** A plain HTTP server (SAS or shared key credentials). */
   public static FakeDfsServer http() throws IOException {
-    return new FakeDfsServer(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
+    return new FakeDfsServer(
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
   }
 
   /** An HTTPS server (token credentials need HTTPS). */
   public static FakeDfsServer https(SSLContext context) throws IOException {
-    HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpsServer server =
+        HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(context));
     return new FakeDfsServer(server);
   }
@@ -159,7 +162,8 @@ public final class FakeDfsServer implements AutoCloseable {
       String path = URLDecoder.decode(rawPath.substring(1), StandardCharsets.UTF_8);
       requests.add(method + " " + rawPath + (query == null ? "" : "?" + query));
       if (path.equals("token")) {
-        DfsResponses.token(exchange, outage || failTokens.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
+        DfsResponses.token(
+            exchange, outage || failTokens.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
         return;
       }
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
@@ -170,7 +174,8 @@ public final class FakeDfsServer implements AutoCloseable {
         exchange.getRequestBody().readAllBytes();
       }
       if (outage || failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-        DfsResponses.error(exchange, outage ? 503 : failStatus, "ServerBusy", "The server is busy.");
+        DfsResponses.error(
+            exchange, outage ? 503 : failStatus, "ServerBusy", "The server is busy.");
         return;
       }
       String action = params.getOrDefault("action", "");
@@ -195,11 +200,17 @@ public final class FakeDfsServer implements AutoCloseable {
     }
   }
 
-  private void put(HttpExchange exchange, String path, Map<String, String> params) throws IOException {
+  private void put(HttpExchange exchange, String path, Map<String, String> params)
+      throws IOException {
     String renameSource = exchange.getRequestHeaders().getFirst("x-ms-rename-source");
     if (renameSource != null) {
-      String source = renameSource.contains("?") ? renameSource.substring(0, renameSource.indexOf('?')) : renameSource;
-      source = URLDecoder.decode(source.startsWith("/") ? source.substring(1) : source, StandardCharsets.UTF_8);
+      String source =
+          renameSource.contains("?")
+              ? renameSource.substring(0, renameSource.indexOf('?'))
+              : renameSource;
+      source =
+          URLDecoder.decode(
+              source.startsWith("/") ? source.substring(1) : source, StandardCharsets.UTF_8);
       StoredFile moved = files.remove(source);
       if (moved == null) {
         DfsResponses.error(exchange, 404, "SourcePathNotFound", "no " + source);
@@ -210,7 +221,8 @@ public final class FakeDfsServer implements AutoCloseable {
       return;
     }
     if (!"file".equals(params.get("resource"))) {
-      DfsResponses.error(exchange, 400, "InvalidQueryParameterValue", "resource " + params.get("resource"));
+      DfsResponses.error(
+          exchange, 400, "InvalidQueryParameterValue", "resource " + params.get("resource"));
       return;
     }
     Map<String, String> metadata = new HashMap<>();
@@ -218,11 +230,16 @@ public final class FakeDfsServer implements AutoCloseable {
     if (properties != null && !properties.isBlank()) {
       for (String property : properties.split(",")) {
         int eq = property.indexOf('=');
-        metadata.put(property.substring(0, eq).strip(),
-            new String(Base64.getDecoder().decode(property.substring(eq + 1).strip()), StandardCharsets.UTF_8));
+        metadata.put(
+            property.substring(0, eq).strip(),
+            new String(
+                Base64.getDecoder().decode(property.substring(eq + 1).strip()),
+                StandardCharsets.UTF_8));
       }
     }
-    if (pending.put(path, new Pending(exchange.getRequestHeaders().getFirst("x-ms-content-type"), metadata)) == null) {
+    if (pending.put(
+            path, new Pending(exchange.getRequestHeaders().getFirst("x-ms-content-type"), metadata))
+        == null) {
       int open = openUploads.incrementAndGet();
       maxOpenUploads.accumulateAndGet(open, Math::max);
     }
@@ -230,7 +247,8 @@ public final class FakeDfsServer implements AutoCloseable {
     DfsResponses.respond(exchange, 201, Map.of());
   }
 
-  private void append(HttpExchange exchange, String path, Map<String, String> params) throws IOException {
+  private void append(HttpExchange exchange, String path, Map<String, String> params)
+      throws IOException {
     Pending upload = pending.get(path);
     if (dropNextAppends.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       exchange.getRequestBody().readNBytes(16);
@@ -269,10 +287,16 @@ public final class FakeDfsServer implements AutoCloseable {
       }
     }
     if (content.size() != position) {
-      DfsResponses.error(exchange, 400, "InvalidFlushPosition", "flush at " + position + " with " + content.size() + " bytes");
+      DfsResponses.error(
+          exchange,
+          400,
+          "InvalidFlushPosition",
+          "flush at " + position + " with " + content.size() + " bytes");
       return;
     }
-    files.put(path, new StoredFile(content.toByteArray(), upload.contentType, Map.copyOf(upload.metadata)));
+    files.put(
+        path,
+        new StoredFile(content.toByteArray(), upload.contentType, Map.copyOf(upload.metadata)));
     forget(path);
     DfsResponses.respond(exchange, 200, Map.of());
   }

@@ -27,13 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 
 /**
- * The DataLake client with a bearer token, over HTTPS as the client demands, against the local
- * DFS server whose {@code /token} endpoint hands out the token (or fails).
+ * The DataLake client with a bearer token, over HTTPS as the client demands, against the local DFS
+ * server whose {@code /token} endpoint hands out the token (or fails).
  */
 class TokenCredentialTests {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private FakeDfsServer server;
   private TestTls tls;
@@ -52,40 +51,53 @@ class TokenCredentialTests {
   /** Fetches its token from the fake token endpoint, as a managed identity credential would. */
   private TokenCredential tokenEndpointCredential(AtomicInteger asked) throws Exception {
     HttpClient http = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
-    return (TokenRequestContext request) -> Mono.fromCallable(() -> {
-      asked.incrementAndGet();
-      HttpResponse<String> response = http.send(
-          HttpRequest.newBuilder(URI.create(server.endpoint() + "/token")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new ClientAuthenticationException("token endpoint answered " + response.statusCode(), null);
-      }
-      return new AccessToken("fake-token", OffsetDateTime.now().plusHours(1));
-    });
+    return (TokenRequestContext request) ->
+        Mono.fromCallable(
+            () -> {
+              asked.incrementAndGet();
+              HttpResponse<String> response =
+                  http.send(
+                      HttpRequest.newBuilder(URI.create(server.endpoint() + "/token")).build(),
+                      HttpResponse.BodyHandlers.ofString());
+              if (response.statusCode() != 200) {
+                throw new ClientAuthenticationException(
+                    "token endpoint answered " + response.statusCode(), null);
+              }
+              return new AccessToken("fake-token", OffsetDateTime.now().plusHours(1));
+            });
   }
 
   @Test
-  void aFailingTokenEndpointFailsTheAttemptBeforeAnyStorageCallAndTheNextAttemptSucceeds() throws Exception {
+  void aFailingTokenEndpointFailsTheAttemptBeforeAnyStorageCallAndTheNextAttemptSucceeds()
+      throws Exception {
     AtomicInteger asked = new AtomicInteger();
     SslContext trusting = SslContextBuilder.forClient().trustManager(tls.trust()).build();
-    reactor.netty.http.client.HttpClient netty = reactor.netty.http.client.HttpClient.create()
-        .secure(ssl -> ssl.sslContext(trusting));
-    DataLakeOneLakeStore store = new DataLakeOneLakeStore(DataLakeOneLakeStoreTests.settings("", 1),
-        () -> {
-          try {
-            return tokenEndpointCredential(asked);
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        },
-        new NettyAsyncHttpClientBuilder(netty).build());
+    reactor.netty.http.client.HttpClient netty =
+        reactor.netty.http.client.HttpClient.create().secure(ssl -> ssl.sslContext(trusting));
+    DataLakeOneLakeStore store =
+        new DataLakeOneLakeStore(
+            DataLakeOneLakeStoreTests.settings("", 1),
+            () -> {
+              try {
+                return tokenEndpointCredential(asked);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            new NettyAsyncHttpClientBuilder(netty).build());
     byte[] bytes = new byte[200_000];
     new Random(7).nextBytes(bytes);
     Path source = Files.write(dir.resolve("f"), bytes);
-    OneLakePath destination = OneLakePath.parse(server.endpoint() + "/ws/lh.Lakehouse/Files/x/f.pdf", "test");
+    OneLakePath destination =
+        OneLakePath.parse(server.endpoint() + "/ws/lh.Lakehouse/Files/x/f.pdf", "test");
     server.failNextTokens(1);
 
-    assertThatThrownBy(() -> store.put(source, destination, new OneLakeStore.FileMetadata("application/pdf", "s", "t", "h")))
+    assertThatThrownBy(
+            () ->
+                store.put(
+                    source,
+                    destination,
+                    new OneLakeStore.FileMetadata("application/pdf", "s", "t", "h")))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("token endpoint answered 500");
     assertThat(server.requests()).noneMatch(r -> r.startsWith("PUT") || r.startsWith("PATCH"));

@@ -36,7 +36,9 @@ class StoreWriteFaultTests {
     assertThat(haltedAfter).containsExactly("t3");
     // the line was flushed before the halt ran
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .isEqualTo("FAULT: halting after the store write of task t3 before its result is published" + System.lineSeparator());
+        .isEqualTo(
+            "FAULT: halting after the store write of task t3 before its result is published"
+                + System.lineSeparator());
     write(fault, "t4");
     assertThat(haltedAfter).containsExactly("t3");
   }
