@@ -210,7 +210,7 @@ class MonitoringDashboardApplicationTests {
             new StringSerializer(),
             new StringSerializer())) {
       ProducerRecord<String, String> kept =
-          new ProducerRecord<>(PREFIX + "downloads.dlq", "not-a-task", "this is { not a task");
+          new ProducerRecord<>(TOPICS.dlq(), "not-a-task", "this is { not a task");
       kept.headers()
           .add(
               DeadLetter.REASON_HEADER,
