@@ -79,6 +79,14 @@ public final class TopicProbe extends RecordProbe<String> {
     return seen;
   }
 
+  /**
+   * Reads every partition up to its end offset as of now (see {@link #readToTheEnd()}); every value
+   * read so far, decoded as {@code type}: what a test counts duplicates in.
+   */
+  public <T> List<T> readToTheEnd(Class<T> type) {
+    return readToTheEnd().stream().map(record -> decode(record, type)).toList();
+  }
+
   /** {@code record}'s value, decoded as {@code type}. */
   public static <T> T decode(ConsumerRecord<String, String> record, Class<T> type) {
     return PipelineJson.mapper().readValue(record.value(), type);
