@@ -140,9 +140,7 @@ class EventIngesterTests {
 
   /** Every record of {@code topic} up to its current end. */
   private List<String> allRecords(String topic) {
-    try (TopicProbe probe = TopicProbe.on(brokers, topic)) {
-      return probe.readToTheEnd().stream().map(ConsumerRecord::value).toList();
-    }
+    return TopicProbe.readAll(brokers, topic).stream().map(ConsumerRecord::value).toList();
   }
 
   @Test

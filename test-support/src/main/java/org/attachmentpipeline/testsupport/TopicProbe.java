@@ -2,13 +2,17 @@ package org.attachmentpipeline.testsupport;
 
 import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.attachmentpipeline.common.json.PipelineJson;
 
@@ -36,6 +40,38 @@ public final class TopicProbe extends RecordProbe<String> {
   /** A probe that sees only records of committed transactions (and those written without one). */
   public static TopicProbe committed(String brokers, String topic) {
     return new TopicProbe(brokers, topic, true);
+  }
+
+  /**
+   * Every record on {@code topic} now, from the beginning of each partition to its end offset as of
+   * the call, read without a consumer group (no join to wait for, nothing committed): a snapshot
+   * for counting what an application wrote.
+   */
+  public static List<ConsumerRecord<String, String>> readAll(String brokers, String topic) {
+    List<ConsumerRecord<String, String>> records = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      await()
+          .atMost(WAIT)
+          .pollInSameThread()
+          .pollDelay(Duration.ZERO)
+          .until(
+              () -> {
+                consumer.poll(POLL).forEach(records::add);
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+              });
+    }
+    return records;
   }
 
   /** One short poll: the values it brought for {@code keys}, decoded as {@code type}, by key. */

@@ -39,7 +39,7 @@ class RecordProbeTests {
   }
 
   @Test
-  void readingToTheEndSeesEveryRecordWrittenBeforeIncludingDuplicates() {
+  void readingToTheEndOrReadingAllSeesEveryRecordWrittenBeforeIncludingDuplicates() {
     send(
         new ProducerRecord<>("rpt.c", 0, "k", bytes("1")),
         new ProducerRecord<>("rpt.c", 1, "j", bytes("2")),
@@ -51,6 +51,9 @@ class RecordProbeTests {
       assertThat(all).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("k", "k", "j");
       assertThat(probe.poll()).isEmpty();
     }
+    assertThat(TopicProbe.readAll(EmbeddedBroker.brokers(), "rpt.c"))
+        .extracting(ConsumerRecord::value)
+        .containsExactlyInAnyOrder("1", "2", "3");
   }
 
   @SafeVarargs

@@ -140,16 +140,14 @@ final class EventhouseFixture implements AutoCloseable {
   }
 
   private List<RawRecord> readAll(String topic) {
-    try (TopicProbe probe = TopicProbe.on(brokers, topic)) {
-      return probe.readToTheEnd().stream()
-          .map(
-              record ->
-                  new RawRecord(
-                      record.key(),
-                      record.value(),
-                      RecordProbe.header(record, EventPublisher.SOURCE_HEADER)))
-          .toList();
-    }
+    return TopicProbe.readAll(brokers, topic).stream()
+        .map(
+            record ->
+                new RawRecord(
+                    record.key(),
+                    record.value(),
+                    RecordProbe.header(record, EventPublisher.SOURCE_HEADER)))
+        .toList();
   }
 
   static KustoTestServer.Row row(Instant ingested, String traceId) {

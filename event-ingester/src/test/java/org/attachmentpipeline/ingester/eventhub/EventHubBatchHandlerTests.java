@@ -133,9 +133,7 @@ class EventHubBatchHandlerTests {
   }
 
   private List<ConsumerRecord<String, String>> readAll(String topic) {
-    try (TopicProbe probe = TopicProbe.on(brokers, topic)) {
-      return probe.readToTheEnd();
-    }
+    return TopicProbe.readAll(brokers, topic);
   }
 
   @Test
