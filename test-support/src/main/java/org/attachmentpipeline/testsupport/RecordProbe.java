@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -78,29 +79,14 @@ public class RecordProbe<V> implements AutoCloseable {
   /** Polls until {@code done} holds for every record read so far. */
   public List<ConsumerRecord<String, V>> awaitRecords(
       Predicate<List<ConsumerRecord<String, V>>> done) {
-    await()
-        .atMost(WAIT)
-        .pollInSameThread()
-        .until(
-            () -> {
-              poll();
-              return done.test(received);
-            });
+    pollUntil(() -> done.test(received));
     return List.copyOf(received);
   }
 
   /** Polls until a record with {@code key} has come on {@code topic}; the first such record. */
   public ConsumerRecord<String, V> awaitRecord(String topic, String key) {
-    return await()
-        .atMost(WAIT)
-        .pollInSameThread()
-        .until(
-            () -> {
-              poll();
-              return first(topic, key);
-            },
-            Optional::isPresent)
-        .orElseThrow();
+    pollUntil(() -> first(topic, key).isPresent());
+    return first(topic, key).orElseThrow();
   }
 
   /**
@@ -108,25 +94,23 @@ public class RecordProbe<V> implements AutoCloseable {
    * assignment; every record read so far.
    */
   public List<ConsumerRecord<String, V>> readToTheEnd() {
-    await()
-        .atMost(WAIT)
-        .pollInSameThread()
-        .until(
-            () -> {
-              poll();
-              return !consumer.assignment().isEmpty();
-            });
+    pollUntil(() -> !consumer.assignment().isEmpty());
     Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+    pollUntil(
+        () -> end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue()));
+    return List.copyOf(received);
+  }
+
+  /** Polls, in the test's thread, until {@code done} holds after a poll; at most {@link #WAIT}. */
+  private void pollUntil(BooleanSupplier done) {
     await()
         .atMost(WAIT)
         .pollInSameThread()
         .until(
             () -> {
               poll();
-              return end.entrySet().stream()
-                  .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+              return done.getAsBoolean();
             });
-    return List.copyOf(received);
   }
 
   /** Every record read so far, in order. */
