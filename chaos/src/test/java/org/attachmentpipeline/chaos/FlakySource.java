@@ -1,28 +1,23 @@
 package org.attachmentpipeline.chaos;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.attachmentpipeline.testsupport.AttachmentServer;
+import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 
 /**
- * A real HTTP server on 127.0.0.1 that serves each path's own bytes (sizes and contents derived
- * from the path, so the suite knows every file's SHA-256 without keeping the files), with faults
- * chosen by the path: a first answer of 503, two answers of 503, a body cut off halfway (fewer
- * bytes than its Content-Length) on the first try, or a slow first byte. Every later request of a
- * path is served whole, so every attachment can land.
+ * A real HTTP source on 127.0.0.1 (test-support's {@link AttachmentServer}, one route) that serves
+ * each path's own bytes (sizes and contents derived from the path, so the suite knows every file's
+ * SHA-256 without keeping the files), with faults chosen by the path: a first answer of 503, two
+ * answers of 503, a body cut off halfway (fewer bytes than its Content-Length) on the first try, or
+ * a slow first byte. Every later request of a path is served whole, so every attachment can land.
  */
 final class FlakySource implements AutoCloseable {
 
@@ -36,23 +31,22 @@ final class FlakySource implements AutoCloseable {
   }
 
   /** How long every answer takes before its first byte. */
-  static final long LATENCY = 700;
+  static final Duration LATENCY = Duration.ofMillis(700);
 
-  private final HttpServer server;
-  private final ExecutorService threads = Executors.newFixedThreadPool(200);
+  /** How much longer a slow first answer takes. */
+  private static final Duration SLOWER = Duration.ofMillis(400);
+
+  private final AttachmentServer server = AttachmentServer.start();
   private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
   private final AtomicLong bytesServed = new AtomicLong();
   private final AtomicInteger faultsServed = new AtomicInteger();
 
-  FlakySource() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
-    server.createContext("/f/", this::serve);
-    server.setExecutor(threads);
-    server.start();
+  FlakySource() {
+    server.route("/f/", this::answer);
   }
 
   String url(String name) {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/f/" + name;
+    return server.url("/f/" + name);
   }
 
   /** The bytes the source serves for {@code name}: 1 KiB to 96 KiB, a few of 512 KiB. */
@@ -106,58 +100,33 @@ final class FlakySource implements AutoCloseable {
     return faultsServed.get();
   }
 
-  private void serve(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String name = exchange.getRequestURI().getPath().substring("/f/".length());
-      int attempt = requests.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
-      Fault fault = faultOf(name);
-      pause(LATENCY);
-      if ((fault == Fault.UNAVAILABLE_ONCE && attempt == 1)
-          || (fault == Fault.UNAVAILABLE_TWICE && attempt <= 2)) {
-        faultsServed.incrementAndGet();
-        exchange.sendResponseHeaders(503, -1);
-        return;
-      }
-      byte[] body = content(name);
-      exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
-      if (fault == Fault.SLOW && attempt == 1) {
-        faultsServed.incrementAndGet();
-        pause(400);
-      }
-      exchange.sendResponseHeaders(200, body.length);
-      OutputStream out = exchange.getResponseBody();
-      if (fault == Fault.CUT_ONCE && attempt == 1) {
-        faultsServed.incrementAndGet();
-        out.write(body, 0, body.length / 2);
-        out.flush();
-        bytesServed.addAndGet(body.length / 2);
-        // Closing short of the announced length makes the server drop the connection: the client
-        // sees a body shorter than its Content-Length.
-        return;
-      }
-      out.write(body);
-      bytesServed.addAndGet(body.length);
-    } catch (IOException e) {
-      // The cut-off body ends here on purpose ("insufficient bytes written"); a client that went
-      // away (a worker killed mid-download) ends here too. Neither is the suite's failure.
-      if (!String.valueOf(e.getMessage()).contains("insufficient bytes")) {
-        throw e;
-      }
+  /** The answer to one request of {@code name}, with the source's latency. */
+  private Response answer(String name) {
+    int attempt = requests.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
+    Fault fault = faultOf(name);
+    if ((fault == Fault.UNAVAILABLE_ONCE && attempt == 1)
+        || (fault == Fault.UNAVAILABLE_TWICE && attempt <= 2)) {
+      faultsServed.incrementAndGet();
+      return Response.status(503).after(LATENCY);
     }
-  }
-
-  /** The source's own latency (a slow server), not the suite waiting for async work. */
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    byte[] body = content(name);
+    if (fault == Fault.CUT_ONCE && attempt == 1) {
+      // fewer bytes than the Content-Length, then the connection ends
+      faultsServed.incrementAndGet();
+      bytesServed.addAndGet(body.length / 2);
+      return Response.cut(body, body.length / 2).after(LATENCY);
     }
+    bytesServed.addAndGet(body.length);
+    Response whole = Response.ok(body, "application/octet-stream");
+    if (fault == Fault.SLOW && attempt == 1) {
+      faultsServed.incrementAndGet();
+      return whole.after(LATENCY.plus(SLOWER));
+    }
+    return whole.after(LATENCY);
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    threads.shutdownNow();
+    server.close();
   }
 }

@@ -1,7 +1,6 @@
 package org.attachmentpipeline.chaos;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -18,12 +17,10 @@ import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.attachmentpipeline.testsupport.TopicProbe;
 
 /** What the suite asks the broker: offsets, lag, group members, and records by key. */
 final class KafkaProbe implements AutoCloseable {
@@ -121,29 +118,9 @@ final class KafkaProbe implements AutoCloseable {
   Map<String, Integer> countByKey(String topic, Collection<String> keys) {
     Set<String> wanted = Set.copyOf(keys);
     Map<String, Integer> counts = new HashMap<>();
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false,
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-            2000);
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      consumer
-          .partitionsFor(topic)
-          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-          if (record.key() != null && wanted.contains(record.key())) {
-            counts.merge(record.key(), 1, Integer::sum);
-          }
-        }
+    for (ConsumerRecord<String, String> record : TopicProbe.readAll(bootstrapServers, topic)) {
+      if (record.key() != null && wanted.contains(record.key())) {
+        counts.merge(record.key(), 1, Integer::sum);
       }
     }
     return counts;

@@ -9,10 +9,10 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -83,11 +83,9 @@ class ConfiguredEventsApiTests {
     assertThat(answer.statusCode()).isEqualTo(202);
     assertThat(answer.body()).contains("\"attachments\":3000");
 
-    try (TestTopics topics = new TestTopics(brokers)) {
-      KafkaConsumer<String, String> pending = topics.reader("configured-it.pending");
+    try (TopicProbe pending = TopicProbe.on(brokers, "configured-it.pending")) {
       List<DownloadTask> tasks =
-          TestTopics.readUntil(
-              pending,
+          pending.awaitValues(
               DownloadTask.class,
               seen ->
                   seen.stream().filter(task -> task.traceId().equals("three-thousand")).count()

@@ -1,23 +1,16 @@
 package org.attachmentpipeline.ingester;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.app.WorkerApplications;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -31,7 +24,6 @@ class EventDeduplicationTests {
   private static final String PENDING = "dedupe-it.pending";
 
   private final String brokers = System.getProperty("spring.embedded.kafka.brokers");
-  private final List<DownloadTask> pending = new ArrayList<>();
 
   private ConfigurableApplicationContext startIngester() {
     return WorkerApplications.builder(
@@ -65,55 +57,28 @@ class EventDeduplicationTests {
     }
   }
 
-  private void awaitTaskOf(KafkaConsumer<String, String> reader, String traceId) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(200))) {
-                pending.add(PipelineJson.mapper().readValue(record.value(), DownloadTask.class));
-              }
-              return pending.stream().anyMatch(task -> task.traceId().equals(traceId));
-            });
+  private static void awaitTaskOf(TopicProbe reader, String traceId) {
+    reader.awaitValues(
+        DownloadTask.class, seen -> seen.stream().anyMatch(task -> task.traceId().equals(traceId)));
   }
 
-  /** Reads what is left: every task published before the last marker is then in {@code pending}. */
-  private void readToTheEnd(KafkaConsumer<String, String> reader) {
-    Map<TopicPartition, Long> end = reader.endOffsets(reader.assignment());
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(100))) {
-                pending.add(PipelineJson.mapper().readValue(record.value(), DownloadTask.class));
-              }
-              return end.entrySet().stream()
-                  .allMatch(e -> reader.position(e.getKey()) >= e.getValue());
-            });
-  }
-
-  private long tasksOf(String traceId) {
-    return pending.stream().filter(task -> task.traceId().equals(traceId)).count();
+  /** The tasks of {@code traceId} read so far. */
+  private static long tasksOf(TopicProbe reader, String traceId) {
+    return reader.received().stream()
+        .map(record -> TopicProbe.decode(record, DownloadTask.class))
+        .filter(task -> task.traceId().equals(traceId))
+        .count();
   }
 
   @Test
   void theSameEventTwiceMakesItsTasksOnceAlsoAcrossARestart() {
-    try (KafkaConsumer<String, String> reader =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.GROUP_ID_CONFIG, "dedupe-it-reader",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-            new StringDeserializer(),
-            new StringDeserializer())) {
-      reader.subscribe(List.of(PENDING));
-
+    try (TopicProbe reader = TopicProbe.on(brokers, PENDING)) {
       try (ConfigurableApplicationContext ingester = startIngester()) {
         send("twice", "https://h/a.pdf", "https://h/b.pdf");
         send("twice", "https://h/a.pdf", "https://h/b.pdf");
         send("marker-1", "https://h/m1.pdf");
         awaitTaskOf(reader, "marker-1");
-        assertThat(tasksOf("twice")).isEqualTo(2);
+        assertThat(tasksOf(reader, "twice")).isEqualTo(2);
       }
 
       send("twice", "https://h/a.pdf", "https://h/b.pdf");
@@ -122,8 +87,7 @@ class EventDeduplicationTests {
       try (ConfigurableApplicationContext ingester = startIngester()) {
         awaitTaskOf(reader, "marker-2");
       }
-      readToTheEnd(reader);
-      assertThat(pending)
+      assertThat(reader.readToTheEnd(DownloadTask.class))
           .filteredOn(task -> task.traceId().equals("twice"))
           .extracting(DownloadTask::url)
           .containsExactlyInAnyOrder("https://h/a.pdf", "https://h/b.pdf", "https://h/c.pdf");

@@ -1,6 +1,7 @@
 package org.attachmentpipeline.ingester;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.attachmentpipeline.testsupport.TopicProbe.decode;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -11,18 +12,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.app.WorkerApplications;
-import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -192,14 +189,7 @@ class EventHubsKafkaEndpointTests {
             + " username=\"$ConnectionString\" password=\""
             + CONNECTION_STRING
             + "\";";
-    try (KafkaConsumer<String, String> pending =
-            new KafkaConsumer<>(
-                Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipelineBrokers,
-                    ConsumerConfig.GROUP_ID_CONFIG, "kafka-endpoint-reader",
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(),
-                new StringDeserializer());
+    try (TopicProbe pending = TopicProbe.on(pipelineBrokers, "kafka-endpoint-it.pending");
         ConfigurableApplicationContext ingester =
             WorkerApplications.builder(
                     EventIngesterApplication.class, EventIngesterApplication.CONFIG_NAME)
@@ -221,15 +211,12 @@ class EventHubsKafkaEndpointTests {
                     "--pipeline.topics.partitions=1",
                     "--pipeline.ingest.group-id=$Default",
                     "--pipeline.ports.event-ingester=0")) {
-      pending.subscribe(List.of("kafka-endpoint-it.pending"));
       List<DownloadTask> tasks = new ArrayList<>();
       await()
           .atMost(Duration.ofSeconds(40))
           .until(
               () -> {
-                for (ConsumerRecord<String, String> record : pending.poll(Duration.ofMillis(200))) {
-                  tasks.add(PipelineJson.mapper().readValue(record.value(), DownloadTask.class));
-                }
+                pending.poll().forEach(record -> tasks.add(decode(record, DownloadTask.class)));
                 return !tasks.isEmpty();
               });
       assertThat(tasks)

@@ -10,15 +10,20 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.app.WorkerApplications;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DeadLetterReason;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.message.Stage;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,11 +96,10 @@ class OversizedAttachmentTests {
   void anAttachmentWithATooLongUrlIsRejectedAndTheOthersArePublishedOnce() throws Exception {
     String huge = "https://h/" + "x".repeat(600 * 1024);
     String withHuge = event("with-huge", "https://h/first.pdf", huge, "https://h/second.pdf");
-    try (TestTopics topics = new TestTopics(brokers)) {
-      KafkaConsumer<String, String> pending = topics.reader(PENDING);
-      KafkaConsumer<String, String> dlq = topics.reader(DLQ);
+    try (TopicProbe pending = TopicProbe.on(brokers, PENDING);
+        TopicProbe dlq = TopicProbe.on(brokers, DLQ)) {
       // delivered twice (a producer retry), then an event that shows the partition moved on
-      topics.send(RAW, "with-huge", withHuge, withHuge, event("after-huge", "https://h/after.pdf"));
+      send(RAW, "with-huge", withHuge, withHuge, event("after-huge", "https://h/after.pdf"));
 
       assertThat(tasksUpTo(pending, "after-huge"))
           .filteredOn(task -> task.traceId().equals("with-huge"))
@@ -111,7 +115,7 @@ class OversizedAttachmentTests {
                     .contains("with-huge", "attachment 2 of 3", "URL", "8192");
                 assertThat(deadLetter.rawEvent()).contains("\"traceId\":\"with-huge\"");
               });
-      awaitCommittedToTheEnd(topics);
+      awaitCommittedToTheEnd();
     }
   }
 
@@ -122,10 +126,9 @@ class OversizedAttachmentTests {
         Map.of("url", "https://h/long", "fileName", "n".repeat(2 * PENDING_MAX_MESSAGE_BYTES));
     String withLongName =
         event("with-long-name", "https://h/one.pdf", longName, "https://h/two.pdf");
-    try (TestTopics topics = new TestTopics(brokers)) {
-      KafkaConsumer<String, String> pending = topics.reader(PENDING);
-      KafkaConsumer<String, String> dlq = topics.reader(DLQ);
-      topics.send(
+    try (TopicProbe pending = TopicProbe.on(brokers, PENDING);
+        TopicProbe dlq = TopicProbe.on(brokers, DLQ)) {
+      send(
           RAW,
           "with-long-name",
           withLongName,
@@ -148,36 +151,60 @@ class OversizedAttachmentTests {
                         "can never be published",
                         "RecordTooLargeException");
               });
-      awaitCommittedToTheEnd(topics);
+      awaitCommittedToTheEnd();
     }
   }
 
-  private static List<DownloadTask> tasksUpTo(
-      KafkaConsumer<String, String> pending, String lastTraceId) {
-    List<DownloadTask> tasks =
-        TestTopics.readUntil(
-            pending,
-            DownloadTask.class,
-            seen -> seen.stream().anyMatch(task -> task.traceId().equals(lastTraceId)));
-    TestTopics.readToTheEnd(pending, DownloadTask.class, tasks);
-    return tasks;
+  private static List<DownloadTask> tasksUpTo(TopicProbe pending, String lastTraceId) {
+    pending.awaitValues(
+        DownloadTask.class,
+        seen -> seen.stream().anyMatch(task -> task.traceId().equals(lastTraceId)));
+    return pending.readToTheEnd(DownloadTask.class);
   }
 
-  private static List<DeadLetter> deadLettersOf(KafkaConsumer<String, String> dlq, String traceId) {
-    List<DeadLetter> deadLetters =
-        TestTopics.readUntil(
-            dlq,
-            DeadLetter.class,
-            seen -> seen.stream().anyMatch(deadLetter -> deadLetter.message().contains(traceId)));
-    TestTopics.readToTheEnd(dlq, DeadLetter.class, deadLetters);
-    return deadLetters.stream()
+  private static List<DeadLetter> deadLettersOf(TopicProbe dlq, String traceId) {
+    dlq.awaitValues(
+        DeadLetter.class,
+        seen -> seen.stream().anyMatch(deadLetter -> deadLetter.message().contains(traceId)));
+    return dlq.readToTheEnd(DeadLetter.class).stream()
         .filter(deadLetter -> deadLetter.message().contains(traceId))
         .toList();
   }
 
-  private static void awaitCommittedToTheEnd(TestTopics topics) {
+  private static void awaitCommittedToTheEnd() throws Exception {
     TopicPartition partition = new TopicPartition(RAW, 0);
-    long end = topics.endOffset(partition);
-    await().atMost(Duration.ofSeconds(30)).until(() -> topics.committed(GROUP, partition) == end);
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+      long end =
+          admin
+              .listOffsets(Map.of(partition, OffsetSpec.latest()))
+              .partitionResult(partition)
+              .get()
+              .offset();
+      await().atMost(Duration.ofSeconds(30)).until(() -> committed(admin, partition) == end);
+    }
+  }
+
+  /** The offset the ingester has committed on {@code partition}, or -1. */
+  private static long committed(Admin admin, TopicPartition partition) throws Exception {
+    OffsetAndMetadata offset =
+        admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get().get(partition);
+    return offset == null ? -1 : offset.offset();
+  }
+
+  /**
+   * Sends {@code values} in order to partition 0 of {@code topic} and waits until the broker has
+   * them.
+   */
+  private static void send(String topic, String key, String... values) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", brokers, "max.request.size", 4 * 1024 * 1024),
+            new StringSerializer(),
+            new StringSerializer())) {
+      for (String value : values) {
+        producer.send(new ProducerRecord<>(topic, 0, key, value));
+      }
+      producer.flush();
+    }
   }
 }

@@ -1,7 +1,7 @@
 package org.attachmentpipeline.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.attachmentpipeline.results.DeadLetterRecords.header;
+import static org.attachmentpipeline.testsupport.RecordProbe.header;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,6 +33,7 @@ import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.results.inventory.InventoryRow;
 import org.attachmentpipeline.results.inventory.InventoryTableReader;
 import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.RecordProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -115,17 +116,17 @@ class ResultProcessorApplicationTests {
     send(0, good, succeeded(good, EVENT_TIME.plusSeconds(1)));
 
     awaitRows(Set.of(good), 1);
-    List<ConsumerRecord<String, byte[]>> deadLetters =
-        awaitDeadLetters(Set.of("poison", "no-task-id"));
-    ConsumerRecord<String, byte[]> deadPoison =
-        deadLetters.stream().filter(r -> "poison".equals(r.key())).findFirst().orElseThrow();
+    ConsumerRecord<String, byte[]> deadPoison;
+    ConsumerRecord<String, byte[]> deadNoTaskId;
+    try (RecordProbe<byte[]> deadLetters = RecordProbe.bytes(brokers, topics.dlq())) {
+      deadPoison = deadLetters.awaitRecord(topics.dlq(), "poison");
+      deadNoTaskId = deadLetters.awaitRecord(topics.dlq(), "no-task-id");
+    }
     assertThat(deadPoison.value()).isEqualTo(poison);
     assertThat(header(deadPoison, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(topics.results());
     assertThat(deadPoison.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET)).isNotNull();
     assertThat(header(deadPoison, KafkaHeaders.DLT_EXCEPTION_FQCN))
         .contains("DeserializationException");
-    ConsumerRecord<String, byte[]> deadNoTaskId =
-        deadLetters.stream().filter(r -> "no-task-id".equals(r.key())).findFirst().orElseThrow();
     assertThat(deadNoTaskId.value()).isEqualTo(noTaskId);
     assertThat(header(deadNoTaskId, DeadLetter.REASON_HEADER)).contains("task_id");
     // the dead-letter producer publishes its Kafka client metrics (it is this app's only producer)
@@ -181,10 +182,6 @@ class ResultProcessorApplicationTests {
               assertThat(mine).hasSize(expected);
             });
     return mine;
-  }
-
-  private List<ConsumerRecord<String, byte[]>> awaitDeadLetters(Set<String> keys) {
-    return DeadLetterRecords.await(brokers, topics.dlq(), keys);
   }
 
   private void send(String key, DownloadResult result) {

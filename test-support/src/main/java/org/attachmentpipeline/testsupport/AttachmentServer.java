@@ -29,9 +29,10 @@ import java.util.function.Function;
  * path serves scripted responses in order (the last one repeats), or, under a {@link #route routed}
  * prefix, responses made from the path; every request is recorded with the time it arrived.
  * Responses cover the faults a source shows: error statuses (503 with {@code Retry-After}),
- * redirects, a slow or held answer and no {@code Content-Length}. (A body cut off short of its
- * {@code Content-Length} needs plain sockets: the JDK's server keeps such a connection open; see
- * the download worker's {@code CuttingSource}.)
+ * redirects, a slow or held answer, no {@code Content-Length}, and a body cut off short of its
+ * {@code Content-Length} (the server then drops the connection). A cut that must be a TCP reset at
+ * a chosen byte of a ranged answer is the download worker's {@code CuttingSource}, on plain
+ * sockets.
  */
 public final class AttachmentServer implements AutoCloseable {
 
@@ -42,21 +43,38 @@ public final class AttachmentServer implements AutoCloseable {
       Map<String, String> headers,
       boolean chunked,
       CountDownLatch hold,
-      Duration delay) {
+      Duration delay,
+      Integer cutAfter) {
 
     public Response(int status, byte[] body, Map<String, String> headers, boolean chunked) {
-      this(status, body, headers, chunked, null, null);
+      this(status, body, headers, chunked, null, null, null);
+    }
+
+    /**
+     * A 200 that announces all of {@code body} as its {@code Content-Length} but sends only its
+     * first {@code sent} bytes and drops the connection: a download cut off halfway.
+     */
+    public static Response cut(byte[] body, int sent) {
+      return new Response(
+          200, body, Map.of("Content-Type", "application/octet-stream"), false, null, null, sent);
+    }
+
+    /**
+     * This response, answered after {@code delay} (a timer, no thread waits; a cut one waits on its
+     * request's thread, as the connection must end in the server's handler call).
+     */
+    public Response after(Duration delay) {
+      return new Response(status, body, headers, chunked, hold, delay, cutAfter);
     }
 
     /** A 200 sent only once {@code hold} is released: a download that stays in flight. */
     public static Response held(CountDownLatch hold, byte[] body) {
-      return new Response(200, body, Map.of(), false, hold, null);
+      return new Response(200, body, Map.of(), false, hold, null, null);
     }
 
     /** A 200 answered after {@code delay} (a timer, no thread waits): a slow source. */
     public static Response delayed(Duration delay, byte[] body) {
-      return new Response(
-          200, body, Map.of("Content-Type", "application/octet-stream"), false, null, delay);
+      return ok(body, "application/octet-stream").after(delay);
     }
 
     public static Response redirect(int status, String location) {
@@ -157,14 +175,26 @@ public final class AttachmentServer implements AutoCloseable {
     requests.add(new Request(path, Instant.now(), Map.copyOf(exchange.getRequestHeaders())));
     maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
     Response response = next(path);
-    if (response.delay() != null) {
+    if (response.delay() != null && response.cutAfter() != null) {
+      // a cut must end in the server's own handler call (see answer): the source's latency here
+      pause(response.delay());
+    } else if (response.delay() != null) {
       timer.schedule(
-          () -> answerQuietly(exchange, path, response),
+          () -> executor.execute(() -> answerQuietly(exchange, path, response)),
           response.delay().toMillis(),
           TimeUnit.MILLISECONDS);
       return;
     }
     answer(exchange, path, response);
+  }
+
+  private static void pause(Duration delay) throws IOException {
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while delaying the response", e);
+    }
   }
 
   private void answerQuietly(HttpExchange exchange, String path, Response response) {
@@ -186,6 +216,15 @@ public final class AttachmentServer implements AutoCloseable {
     }
     response.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
     byte[] body = response.body();
+    if (response.cutAfter() != null) {
+      exchange.sendResponseHeaders(response.status(), body.length);
+      OutputStream out = exchange.getResponseBody();
+      active.decrementAndGet();
+      out.write(body, 0, response.cutAfter());
+      out.flush();
+      // thrown out of the handler, the JDK server closes the connection: the client sees it end
+      throw new IOException("body cut after " + response.cutAfter() + " bytes");
+    }
     exchange.sendResponseHeaders(
         response.status(), response.chunked() ? 0 : body.length == 0 ? -1 : body.length);
     try (OutputStream out = exchange.getResponseBody()) {

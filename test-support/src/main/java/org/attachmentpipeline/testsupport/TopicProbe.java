@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.attachmentpipeline.common.json.PipelineJson;
 
@@ -20,26 +21,10 @@ import org.attachmentpipeline.common.json.PipelineJson;
  * an application wrote: "poll until these keys arrive". Values are read as JSON text and decoded
  * with the pipeline's mapper.
  */
-public final class TopicProbe implements AutoCloseable {
-
-  /** How long {@code await...} methods wait before the test fails. */
-  public static final Duration WAIT = Duration.ofSeconds(30);
-
-  private static final Duration POLL = Duration.ofMillis(200);
-
-  private final KafkaConsumer<String, String> consumer;
-  private final List<ConsumerRecord<String, String>> received = new ArrayList<>();
+public final class TopicProbe extends RecordProbe<String> {
 
   private TopicProbe(String brokers, String topic, boolean readCommitted) {
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + topic + "-" + System.nanoTime());
-    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    config.put(
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-        readCommitted ? "read_committed" : "read_uncommitted");
-    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
-    consumer.subscribe(List.of(topic));
+    super(brokers, List.of(topic), readCommitted, new StringDeserializer());
   }
 
   /** A probe of {@code topic} on the module's embedded broker. */
@@ -57,19 +42,35 @@ public final class TopicProbe implements AutoCloseable {
     return new TopicProbe(brokers, topic, true);
   }
 
-  /** One short poll: the records it brought (also kept in {@link #received()}). */
-  public List<ConsumerRecord<String, String>> poll() {
-    return poll(POLL);
-  }
-
   /**
-   * One poll of up to {@code timeout}: the records it brought (also kept in {@link #received()}).
-   * After an {@code await...}, a poll shows whether anything more (a duplicate) follows.
+   * Every record on {@code topic} now, from the beginning of each partition to its end offset as of
+   * the call, read without a consumer group (no join to wait for, nothing committed): a snapshot
+   * for counting what an application wrote.
    */
-  public List<ConsumerRecord<String, String>> poll(Duration timeout) {
+  public static List<ConsumerRecord<String, String>> readAll(String brokers, String topic) {
     List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    consumer.poll(timeout).forEach(records::add);
-    received.addAll(records);
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      await()
+          .atMost(WAIT)
+          .pollInSameThread()
+          .pollDelay(Duration.ZERO)
+          .until(
+              () -> {
+                consumer.poll(POLL).forEach(records::add);
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+              });
+    }
     return records;
   }
 
@@ -91,6 +92,7 @@ public final class TopicProbe implements AutoCloseable {
     Map<String, T> found = new LinkedHashMap<>();
     await()
         .atMost(WAIT)
+        .pollInSameThread()
         .until(
             () -> {
               found.putAll(poll(type, keys));
@@ -104,6 +106,7 @@ public final class TopicProbe implements AutoCloseable {
     List<T> seen = new ArrayList<>();
     await()
         .atMost(WAIT)
+        .pollInSameThread()
         .until(
             () -> {
               poll().forEach(record -> seen.add(decode(record, type)));
@@ -112,31 +115,16 @@ public final class TopicProbe implements AutoCloseable {
     return seen;
   }
 
-  /** Polls until {@code done} holds for every record read so far. */
-  public List<ConsumerRecord<String, String>> awaitRecords(
-      Predicate<List<ConsumerRecord<String, String>>> done) {
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              poll();
-              return done.test(received);
-            });
-    return List.copyOf(received);
-  }
-
-  /** Every record read so far, in order. */
-  public List<ConsumerRecord<String, String>> received() {
-    return List.copyOf(received);
+  /**
+   * Reads every partition up to its end offset as of now (see {@link #readToTheEnd()}); every value
+   * read so far, decoded as {@code type}: what a test counts duplicates in.
+   */
+  public <T> List<T> readToTheEnd(Class<T> type) {
+    return readToTheEnd().stream().map(record -> decode(record, type)).toList();
   }
 
   /** {@code record}'s value, decoded as {@code type}. */
   public static <T> T decode(ConsumerRecord<String, String> record, Class<T> type) {
     return PipelineJson.mapper().readValue(record.value(), type);
-  }
-
-  @Override
-  public void close() {
-    consumer.close();
   }
 }

@@ -1,12 +1,17 @@
 package org.attachmentpipeline.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +56,31 @@ class AttachmentServerTests {
 
     assertThat(get("/files/x.txt").statusCode()).isEqualTo(503);
     assertThat(get("/files/x.txt").body()).isEqualTo(bytes("x.txt"));
+  }
+
+  @Test
+  void aCutBodyEndsTheConnectionShortOfItsLengthAndADelayedAnswerWaits() throws Exception {
+    server.serve(
+        "/cut.bin",
+        Response.cut(new byte[64 * 1024], 1000).after(Duration.ofMillis(100)),
+        Response.ok(bytes("whole"), "text/plain"));
+    server.serve("/late.txt", Response.status(503).after(Duration.ofMillis(300)));
+
+    assertThatThrownBy(
+            () ->
+                client.send(
+                    HttpRequest.newBuilder(URI.create(server.url("/cut.bin")))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofByteArray()))
+        .isInstanceOf(IOException.class)
+        .isNotInstanceOf(HttpTimeoutException.class);
+    assertThat(server.completed("/cut.bin")).isFalse();
+    assertThat(get("/cut.bin").body()).isEqualTo(bytes("whole"));
+    Instant asked = Instant.now();
+    assertThat(get("/late.txt").statusCode()).isEqualTo(503);
+    assertThat(Duration.between(asked, Instant.now()))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(300));
   }
 
   private HttpResponse<byte[]> get(String path) throws Exception {

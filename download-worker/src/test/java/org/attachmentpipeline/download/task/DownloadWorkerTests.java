@@ -1,6 +1,7 @@
 package org.attachmentpipeline.download.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.attachmentpipeline.testsupport.RecordProbe.header;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,12 +13,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -25,18 +24,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.CachedDownload;
@@ -50,7 +44,9 @@ import org.attachmentpipeline.common.message.Stage;
 import org.attachmentpipeline.download.testing.CuttingSource;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
+import org.attachmentpipeline.testsupport.EmbeddedBroker;
 import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.RecordProbe;
 import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -93,8 +89,7 @@ class DownloadWorkerTests {
   @Autowired MeterRegistry meters;
   @Autowired KafkaListenerEndpointRegistry containers;
 
-  private KafkaConsumer<String, byte[]> outputs;
-  private final List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
+  private RecordProbe<byte[]> outputs;
 
   @DynamicPropertySource
   static void cacheDir(DynamicPropertyRegistry registry) {
@@ -122,19 +117,13 @@ class DownloadWorkerTests {
   @BeforeEach
   void readOutputs() {
     outputs =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                System.getProperty("spring.embedded.kafka.brokers"),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "dwt-observer-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
-    outputs.subscribe(
-        List.of("dwt.cached", "dwt.results", "dwt.dlq", "dwt.retry.1", "dwt.retry.2"));
-    received.clear();
+        RecordProbe.bytes(
+            EmbeddedBroker.brokers(),
+            "dwt.cached",
+            "dwt.results",
+            "dwt.dlq",
+            "dwt.retry.1",
+            "dwt.retry.2");
   }
 
   @AfterEach
@@ -323,14 +312,14 @@ class DownloadWorkerTests {
         .pollInSameThread()
         .until(
             () -> {
-              find("dwt.retry.1", "none");
-              return received.stream()
+              outputs.poll();
+              return outputs.received().stream()
                       .filter(
                           r -> r.topic().equals("dwt.retry.1") && r.key().equals(later.taskId()))
                       .count()
                   >= 2;
             });
-    assertThat(received)
+    assertThat(outputs.received())
         .filteredOn(r -> r.topic().equals("dwt.retry.1") && r.key().equals(later.taskId()))
         .extracting(r -> PipelineJson.mapper().readValue(r.value(), DownloadTask.class))
         .allSatisfy(
@@ -338,7 +327,7 @@ class DownloadWorkerTests {
               assertThat(task.notBefore()).isEqualTo(later.notBefore());
               assertThat(task.attempt()).isEqualTo(2);
             });
-    assertThat(received)
+    assertThat(outputs.received())
         .noneMatch(r -> r.topic().equals("dwt.dlq") && r.key().equals(later.taskId()));
     assertThat(server.requestTimes("/due-in-an-hour.pdf")).isEmpty();
   }
@@ -377,7 +366,7 @@ class DownloadWorkerTests {
         .contains("sig=REDACTED", "X-Amz-Signature=REDACTED", "token=REDACTED");
     assertThat(result.url()).contains("sig=REDACTED");
     assertThat(cached.task().url()).contains("sig=REDACTED");
-    for (ConsumerRecord<String, byte[]> record : received) {
+    for (ConsumerRecord<String, byte[]> record : outputs.received()) {
       String text = new String(record.value(), StandardCharsets.UTF_8);
       if (record.topic().startsWith("dwt.retry")) {
         // a retry tier keeps the URL whole (the worker fetches it again), nothing else
@@ -493,7 +482,7 @@ class DownloadWorkerTests {
     byte[] bytes = "not a download task".getBytes(StandardCharsets.UTF_8);
     sendRaw(key, bytes);
 
-    ConsumerRecord<String, byte[]> deadLetter = awaitRaw("dwt.dlq", key);
+    ConsumerRecord<String, byte[]> deadLetter = outputs.awaitRecord("dwt.dlq", key);
 
     assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8))
         .isEqualTo("not a download task");
@@ -536,7 +525,7 @@ class DownloadWorkerTests {
     awaitRecord("dwt.cached", valid.taskId(), CachedDownload.class);
 
     for (Map.Entry<String, byte[]> entry : sent.entrySet()) {
-      ConsumerRecord<String, byte[]> deadLetter = awaitRaw("dwt.dlq", entry.getKey());
+      ConsumerRecord<String, byte[]> deadLetter = outputs.awaitRecord("dwt.dlq", entry.getKey());
       assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8))
           .isEqualTo(new String(entry.getValue(), StandardCharsets.UTF_8));
       assertThat(header(deadLetter, "origin")).isEqualTo("tests");
@@ -548,8 +537,8 @@ class DownloadWorkerTests {
         .pollInSameThread()
         .until(
             () -> {
-              outputs.poll(Duration.ofMillis(100)).forEach(received::add);
-              return received.stream()
+              outputs.poll(Duration.ofMillis(100));
+              return outputs.received().stream()
                   .filter(r -> r.topic().equals("dwt.results"))
                   .map(r -> new String(r.value(), StandardCharsets.UTF_8))
                   .noneMatch(text -> sent.keySet().stream().anyMatch(text::contains));
@@ -573,26 +562,6 @@ class DownloadWorkerTests {
     }
   }
 
-  private ConsumerRecord<String, byte[]> awaitRaw(String topic, String key) {
-    return await()
-        .atMost(WAIT)
-        .pollInSameThread()
-        .until(
-            () -> {
-              outputs.poll(Duration.ofMillis(200)).forEach(received::add);
-              return received.stream()
-                  .filter(r -> r.topic().equals(topic) && key.equals(r.key()))
-                  .findFirst();
-            },
-            Optional::isPresent)
-        .orElseThrow();
-  }
-
-  private static String header(ConsumerRecord<String, byte[]> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-  }
-
   private DownloadTask send(String url) {
     DownloadTask task = task(url);
     template.send("dwt.pending", task.taskId(), task).join();
@@ -608,20 +577,7 @@ class DownloadWorkerTests {
   }
 
   private <T> T awaitRecord(String topic, String key, Class<T> type) {
-    return await()
-        .atMost(WAIT)
-        .pollInSameThread()
-        .until(() -> find(topic, key), Optional::isPresent)
-        .map(value -> PipelineJson.mapper().readValue(value, type))
-        .orElseThrow();
-  }
-
-  private Optional<byte[]> find(String topic, String key) {
-    outputs.poll(Duration.ofMillis(200)).forEach(received::add);
-    return received.stream()
-        .filter(r -> r.topic().equals(topic) && key.equals(r.key()))
-        .map(ConsumerRecord::value)
-        .findFirst();
+    return PipelineJson.mapper().readValue(outputs.awaitRecord(topic, key).value(), type);
   }
 
   private static byte[] randomBytes(int size) {

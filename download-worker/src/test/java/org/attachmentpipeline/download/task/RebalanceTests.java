@@ -12,23 +12,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.JsonSerde;
 import org.attachmentpipeline.common.message.DownloadTask;
@@ -36,6 +30,7 @@ import org.attachmentpipeline.download.DownloadWorkerApplication;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.attachmentpipeline.testsupport.TaskBuilder;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -177,34 +172,8 @@ class RebalanceTests {
 
   private static Map<String, Integer> countCached() {
     Map<String, Integer> counts = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                brokers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "rbt-observer-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          List.of(new TopicPartition("rbt.cached", 0), new TopicPartition("rbt.cached", 1));
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .pollInSameThread()
-          .until(
-              () -> {
-                for (ConsumerRecord<String, byte[]> record :
-                    consumer.poll(Duration.ofMillis(200))) {
-                  counts.merge(record.key(), 1, Integer::sum);
-                }
-                return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
-              });
-    }
+    TopicProbe.readAll(brokers(), "rbt.cached")
+        .forEach(record -> counts.merge(record.key(), 1, Integer::sum));
     return counts;
   }
 

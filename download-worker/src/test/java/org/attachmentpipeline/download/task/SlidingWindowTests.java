@@ -13,22 +13,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.attachmentpipeline.testsupport.TaskBuilder;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,8 +95,7 @@ class SlidingWindowTests {
     Set<String> cached = new HashSet<>();
     List<String> violations = new ArrayList<>();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()));
-        KafkaConsumer<String, byte[]> outputs = observer()) {
-      outputs.subscribe(List.of("swt.cached"));
+        TopicProbe outputs = TopicProbe.on(brokers(), "swt.cached")) {
       await()
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(20))
@@ -158,19 +153,6 @@ class SlidingWindowTests {
             .get(10, TimeUnit.SECONDS)
             .get(partition);
     return offset == null ? 0 : offset.offset();
-  }
-
-  private static KafkaConsumer<String, byte[]> observer() {
-    return new KafkaConsumer<>(
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            brokers(),
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "swt-observer-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest"),
-        new StringDeserializer(),
-        new ByteArrayDeserializer());
   }
 
   private static String brokers() {

@@ -9,26 +9,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.DeadLetter;
@@ -40,6 +34,7 @@ import org.attachmentpipeline.common.message.ResultStatus;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.RecordProbe;
 import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -69,8 +64,7 @@ class UnpublishableOutcomeTests {
   private static final Path CACHE_DIR = tempDir();
   private static AttachmentServer server;
 
-  private KafkaConsumer<String, byte[]> outputs;
-  private final List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
+  private RecordProbe<byte[]> outputs;
 
   @DynamicPropertySource
   static void cacheDir(DynamicPropertyRegistry registry) {
@@ -89,18 +83,7 @@ class UnpublishableOutcomeTests {
 
   @BeforeEach
   void readOutputs() {
-    outputs =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                brokers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "upt-observer-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
-    outputs.subscribe(List.of("upt.cached", "upt.results", "upt.dlq", "upt.retry.1"));
+    outputs = RecordProbe.bytes(brokers(), "upt.cached", "upt.results", "upt.dlq", "upt.retry.1");
   }
 
   @AfterEach
@@ -142,9 +125,9 @@ class UnpublishableOutcomeTests {
       assertThat(result.status()).isEqualTo(ResultStatus.FAILED);
       assertThat(result.lastError().message()).contains("RecordTooLargeException");
     }
-    assertThat(received)
+    assertThat(outputs.received())
         .noneMatch(r -> r.topic().equals("upt.cached") && r.key().equals(downloaded.taskId()));
-    assertThat(received)
+    assertThat(outputs.received())
         .noneMatch(r -> r.topic().equals("upt.retry.1") && r.key().equals(retried.taskId()));
     // nobody will upload it: the file does not stay in the cache
     assertThat(CACHE_DIR.resolve(downloaded.taskId())).doesNotExist();
@@ -184,18 +167,7 @@ class UnpublishableOutcomeTests {
   }
 
   private ConsumerRecord<String, byte[]> awaitRecord(String topic, String key) {
-    return await()
-        .atMost(WAIT)
-        .pollInSameThread()
-        .until(
-            () -> {
-              outputs.poll(Duration.ofMillis(200)).forEach(received::add);
-              return received.stream()
-                  .filter(r -> r.topic().equals(topic) && key.equals(r.key()))
-                  .findFirst();
-            },
-            Optional::isPresent)
-        .orElseThrow();
+    return outputs.awaitRecord(topic, key);
   }
 
   private static long committed(TopicPartition partition) throws Exception {

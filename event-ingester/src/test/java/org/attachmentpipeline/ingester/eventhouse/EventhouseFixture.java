@@ -3,11 +3,9 @@ package org.attachmentpipeline.ingester.eventhouse;
 import com.microsoft.azure.kusto.data.Client;
 import com.microsoft.azure.kusto.data.auth.ConnectionStringBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,13 +13,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.JsonSerde;
 import org.attachmentpipeline.common.topic.PipelineTopics;
@@ -29,6 +22,8 @@ import org.attachmentpipeline.ingester.IngestProperties;
 import org.attachmentpipeline.ingester.event.EventPublisher;
 import org.attachmentpipeline.ingester.event.RawEventForwarder;
 import org.attachmentpipeline.ingester.event.TestLimits;
+import org.attachmentpipeline.testsupport.RecordProbe;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -145,25 +140,14 @@ final class EventhouseFixture implements AutoCloseable {
   }
 
   private List<RawRecord> readAll(String topic) {
-    TopicPartition partition = new TopicPartition(topic, 0);
-    List<RawRecord> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new StringDeserializer())) {
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
-      long end = consumer.endOffsets(List.of(partition)).get(partition);
-      while (consumer.position(partition) < end) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-          Header source = record.headers().lastHeader(EventPublisher.SOURCE_HEADER);
-          records.add(
-              new RawRecord(
-                  record.key(),
-                  record.value(),
-                  source == null ? null : new String(source.value(), StandardCharsets.UTF_8)));
-        }
-      }
-    }
-    return records;
+    return TopicProbe.readAll(brokers, topic).stream()
+        .map(
+            record ->
+                new RawRecord(
+                    record.key(),
+                    record.value(),
+                    RecordProbe.header(record, EventPublisher.SOURCE_HEADER)))
+        .toList();
   }
 
   static KustoTestServer.Row row(Instant ingested, String traceId) {

@@ -2,23 +2,19 @@ package org.attachmentpipeline.ingester.eventhouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.attachmentpipeline.ingester.eventhouse.EventhouseFixture.row;
+import static org.attachmentpipeline.testsupport.TopicProbe.decode;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.attachmentpipeline.common.app.WorkerApplications;
-import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.ingester.EventIngesterApplication;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -34,17 +30,7 @@ class EventhouseSourceTests {
   @Test
   void polledRowsBecomeDownloadTasks() throws Exception {
     try (KustoTestServer kusto = new KustoTestServer();
-        KafkaConsumer<String, String> pending =
-            new KafkaConsumer<>(
-                Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    brokers,
-                    ConsumerConfig.GROUP_ID_CONFIG,
-                    "eventhouse-source-reader-" + id,
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                    "earliest"),
-                new StringDeserializer(),
-                new StringDeserializer())) {
+        TopicProbe pending = TopicProbe.on(brokers, "eventhouse-source-" + id + ".pending")) {
       kusto.add(row(Instant.now().minusSeconds(20), "polled-1"));
       try (ConfigurableApplicationContext ingester =
           WorkerApplications.builder(
@@ -66,17 +52,13 @@ class EventhouseSourceTests {
                       + id
                       + ".checkpoint",
                   "--pipeline.ingest.eventhouse.lease-topic=eventhouse-source-" + id + ".lease")) {
-        pending.subscribe(List.of("eventhouse-source-" + id + ".pending"));
         List<DownloadTask> tasks = new ArrayList<>();
         AtomicBoolean secondAdded = new AtomicBoolean();
         await()
             .atMost(Duration.ofSeconds(40))
             .until(
                 () -> {
-                  for (ConsumerRecord<String, String> record :
-                      pending.poll(Duration.ofMillis(200))) {
-                    tasks.add(PipelineJson.mapper().readValue(record.value(), DownloadTask.class));
-                  }
+                  pending.poll().forEach(record -> tasks.add(decode(record, DownloadTask.class)));
                   if (tasks.size() == 1 && secondAdded.compareAndSet(false, true)) {
                     // a row that lands while the source is running
                     kusto.add(row(Instant.now(), "polled-2"));

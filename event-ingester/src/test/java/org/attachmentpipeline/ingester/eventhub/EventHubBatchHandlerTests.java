@@ -17,19 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.JsonSerde;
 import org.attachmentpipeline.common.topic.PipelineTopics;
@@ -37,6 +32,7 @@ import org.attachmentpipeline.ingester.event.EventPublisher;
 import org.attachmentpipeline.ingester.event.RawEventForwarder;
 import org.attachmentpipeline.ingester.event.SourceMetrics;
 import org.attachmentpipeline.ingester.event.TestLimits;
+import org.attachmentpipeline.testsupport.TopicProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,21 +133,7 @@ class EventHubBatchHandlerTests {
   }
 
   private List<ConsumerRecord<String, String>> readAll(String topic) {
-    TopicPartition partition = new TopicPartition(topic, 0);
-    List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
-            new StringDeserializer(),
-            new StringDeserializer())) {
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
-      long end = consumer.endOffsets(List.of(partition)).get(partition);
-      while (consumer.position(partition) < end) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
+    return TopicProbe.readAll(brokers, topic);
   }
 
   @Test

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.attachmentpipeline.monitoring.testing.RealDlqHandler;
+import org.attachmentpipeline.testsupport.EmbeddedBroker;
+import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.PipelineTestNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +31,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -44,18 +47,18 @@ import org.springframework.test.context.DynamicPropertySource;
  * <p>With {@code -Dmonitoring.screenshot=docs/screenshots/monitoring.png} (a path relative to the
  * repository root, or absolute) it also lets the load run for half a minute and saves the page.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@PipelineIntegrationTest(
+    prefix = DashboardPageTests.PREFIX,
+    partitions = 4,
+    webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = {
       "spring.config.name=pipeline,monitoring-dashboard",
-      "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-      "pipeline.topics.partitions=4",
-      "pipeline.topics.raw=page.events.raw",
-      "pipeline.topics.pending=page.downloads.pending",
-      "pipeline.topics.cached=page.downloads.cached",
-      "pipeline.topics.results=page.downloads.results",
-      "pipeline.topics.retry=page.downloads.retry.5m,page.downloads.retry.10m",
-      "pipeline.topics.dlq=page.downloads.dlq",
+      // two retry tiers, as two retry delays below
+      "pipeline.topics.retry="
+          + DashboardPageTests.PREFIX
+          + ".retry.1,"
+          + DashboardPageTests.PREFIX
+          + ".retry.2",
       "pipeline.retry.delays=5m,10m",
       "pipeline.monitoring.cache-ttl=200ms",
       "pipeline.monitoring.sample-interval=1s",
@@ -66,6 +69,9 @@ import org.springframework.test.context.DynamicPropertySource;
     disabledReason =
         "no chromium or chromedriver on the PATH: apt-get install chromium chromium-driver")
 class DashboardPageTests {
+
+  static final String PREFIX = "page";
+  private static final PipelineTestNames TOPICS = new PipelineTestNames(PREFIX);
 
   private static final String SCREENSHOT = System.getProperty("monitoring.screenshot", "");
   private static final AtomicLong deadLetters = new AtomicLong(40);
@@ -147,13 +153,13 @@ class DashboardPageTests {
     browser = new ChromeDriver(service, options);
     load =
         new PipelineLoad(
-                System.getProperty("spring.embedded.kafka.brokers"),
+                EmbeddedBroker.brokers(),
                 List.of(
-                    new PipelineLoad.Flow("page.events.raw", 6, "event-ingester", 6),
-                    new PipelineLoad.Flow("page.downloads.pending", 15, "download-worker", 12),
-                    new PipelineLoad.Flow("page.downloads.retry.5m", 1, "download-worker-retry", 1),
-                    new PipelineLoad.Flow("page.downloads.cached", 12, "upload-worker", 12),
-                    new PipelineLoad.Flow("page.downloads.results", 12, "result-processor", 12)))
+                    new PipelineLoad.Flow(TOPICS.raw(), 6, "event-ingester", 6),
+                    new PipelineLoad.Flow(TOPICS.pending(), 15, "download-worker", 12),
+                    new PipelineLoad.Flow(TOPICS.retry(1), 1, "download-worker-retry", 1),
+                    new PipelineLoad.Flow(TOPICS.cached(), 12, "upload-worker", 12),
+                    new PipelineLoad.Flow(TOPICS.results(), 12, "result-processor", 12)))
             .start(Duration.ofMillis(250));
   }
 
@@ -171,8 +177,8 @@ class DashboardPageTests {
   void pageShowsCountsRisingAndReplaysADeadLetterByClicking() throws IOException {
     browser.get("http://127.0.0.1:" + port + "/");
 
-    long first = awaitRecordsOnThePage("page.downloads.pending", 1);
-    awaitRecordsOnThePage("page.downloads.pending", first + 50);
+    long first = awaitRecordsOnThePage(TOPICS.pending(), 1);
+    awaitRecordsOnThePage(TOPICS.pending(), first + 50);
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
