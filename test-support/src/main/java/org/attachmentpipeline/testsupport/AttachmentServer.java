@@ -104,6 +104,7 @@ public final class AttachmentServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
+  private final AtomicInteger abandoned = new AtomicInteger();
   private final Map<String, Deque<Response>> scripts = new ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
@@ -197,12 +198,23 @@ public final class AttachmentServer implements AutoCloseable {
     }
   }
 
+  /**
+   * A delayed answer, written on the server's pool: a client that hung up meanwhile (a download
+   * cancelled, a worker killed) is what a real source sees too, so its connection is closed and
+   * counted, as the JDK server does with a handler's own I/O error, instead of failing the thread.
+   */
   private void answerQuietly(HttpExchange exchange, String path, Response response) {
     try {
       answer(exchange, path, response);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (IOException clientGone) {
+      abandoned.incrementAndGet();
+      exchange.close();
     }
+  }
+
+  /** Delayed answers whose client had gone when they were written. */
+  public int abandoned() {
+    return abandoned.get();
   }
 
   private void answer(HttpExchange exchange, String path, Response response) throws IOException {
