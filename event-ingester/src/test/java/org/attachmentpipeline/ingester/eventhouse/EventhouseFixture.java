@@ -17,7 +17,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.JsonSerde;
-import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.ingester.IngestProperties;
 import org.attachmentpipeline.ingester.event.EventPublisher;
 import org.attachmentpipeline.ingester.event.RawEventForwarder;
@@ -104,14 +103,7 @@ final class EventhouseFixture implements AutoCloseable {
             ConnectionStringBuilder.createWithAadAccessTokenAuthentication(
                 config.clusterUrl(), config.accessToken()),
             http);
-    PipelineTopics topics =
-        new PipelineTopics(rawTopic, "p", "c", "r", List.of("t"), dlqTopic, 1, (short) 1, 1);
-    RawEventForwarder forwarder =
-        new RawEventForwarder(
-            org.attachmentpipeline.common.event.EventRules.defaults(),
-            TestLimits.defaults(),
-            new EventPublisher(kafka, topics),
-            Clock.systemUTC());
+    RawEventForwarder forwarder = TestLimits.forwarder(kafka, rawTopic, dlqTopic);
     KafkaCheckpointStore store =
         new KafkaCheckpointStore(
             kafka, consumerConfig(), checkpointTopic, config.effectiveCheckpointKey());

@@ -27,7 +27,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.JsonSerde;
-import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.ingester.event.EventPublisher;
 import org.attachmentpipeline.ingester.event.RawEventForwarder;
 import org.attachmentpipeline.ingester.event.SourceMetrics;
@@ -98,14 +97,7 @@ class EventHubBatchHandlerTests {
         new KafkaTemplate<>(
             new DefaultKafkaProducerFactory<>(
                 producerConfig, new StringSerializer(), new JsonSerde<>(Object.class)));
-    PipelineTopics topics =
-        new PipelineTopics(raw, "p", "c", "r", List.of("t"), dlq, 1, (short) 1, 1);
-    RawEventForwarder forwarder =
-        new RawEventForwarder(
-            org.attachmentpipeline.common.event.EventRules.defaults(),
-            TestLimits.defaults(),
-            new EventPublisher(kafka, topics),
-            Clock.systemUTC());
+    RawEventForwarder forwarder = TestLimits.forwarder(kafka, raw, dlq);
     return new EventHubBatchHandler(
         forwarder, new SourceMetrics(meters, "eventhub", Clock.systemUTC()), Clock.systemUTC());
   }
