@@ -3,6 +3,7 @@ package org.attachmentpipeline.observability;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.support.micrometer.KafkaRecordReceiverContext;
 import reactor.core.publisher.Mono;
@@ -37,6 +38,16 @@ public final class RecordObservation {
   public static Runnable wrap(
       Runnable work, ObservationRegistry registry, ConsumerRecord<?, ?> record, String worker) {
     return () -> start(registry, record, worker).observe(work);
+  }
+
+  /**
+   * {@code work}'s value, computed inside an observation of {@code record} on this thread: what it
+   * sends continues the record's trace. For listeners that take a poll at once, where the container
+   * observes no single record.
+   */
+  public static <T> T observe(
+      Supplier<T> work, ObservationRegistry registry, ConsumerRecord<?, ?> record, String worker) {
+    return start(registry, record, worker).observe(work);
   }
 
   private static Observation start(

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.attachmentpipeline.common.event.EventTasks.Made;
 import org.attachmentpipeline.common.event.EventTasks.RejectedAttachment;
 import org.attachmentpipeline.common.event.InvalidEventException;
@@ -33,10 +34,10 @@ public class EventIngestService {
   private static final Logger log = LoggerFactory.getLogger(EventIngestService.class);
 
   /**
-   * Events tried again are few (one per consumer at most); this only bounds leftovers of revoked
-   * partitions.
+   * Events tried again are at most a poll's per consumer (an unfinished event and those after it);
+   * this only bounds leftovers of revoked partitions.
    */
-  private static final int MAX_UNFINISHED_EVENTS = 256;
+  private static final int MAX_UNFINISHED_EVENTS = 8192;
 
   private final IngestRules rules;
   private final IngestLimits limits;
@@ -50,10 +51,10 @@ public class EventIngestService {
   private final RecentTasks recent;
 
   /** What earlier tries of an event not finished yet handled, by where the event was read. */
-  private final Map<String, Set<String>> unfinished =
+  private final Map<String, Earlier> unfinished =
       new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Earlier> eldest) {
           return size() > MAX_UNFINISHED_EVENTS;
         }
       };
@@ -116,17 +117,29 @@ public class EventIngestService {
 
   /** Ingests one raw event read at {@code origin} (topic-partition@offset). */
   public void ingest(String text, String origin) {
+    ingestAll(List.of(start(text, origin)));
+  }
+
+  /**
+   * Starts ingesting one raw event read at {@code origin} (topic-partition@offset): its tasks and
+   * dead letters are sent and not waited for; {@link #ingestAll} waits for a poll's events at once.
+   */
+  public Ingesting start(String text, String origin) {
+    Earlier earlier = takeUnfinished(origin);
+    if (earlier.complete()) {
+      // tried again only because an event before it in its poll was not finished
+      return new Ingesting(origin, earlier, null, null, 0);
+    }
     Instant now = clock.instant();
     Made made;
     try {
       made = rules.read(text, now);
     } catch (InvalidEventException e) {
       log.warn("Rejected event at {}: {}", origin, e.getMessage());
-      publisher.rejected(Rejections.of(text, e.getMessage(), now)).join();
-      rejected.increment();
-      return;
+      return new Ingesting(
+          origin, earlier, null, publisher.rejected(Rejections.of(text, e.getMessage(), now)), 1);
     }
-    Set<String> handledBefore = takeUnfinished(origin);
+    Set<String> handledBefore = earlier.handled();
     List<DownloadTask> fresh =
         made.tasks().stream()
             .filter(
@@ -153,46 +166,152 @@ public class EventIngestService {
     }
     freshRejections.forEach(
         attachment -> log.warn("Rejected attachment at {}: {}", origin, attachment.reason()));
+    if (!made.tasks().isEmpty()) {
+      log.debug("Event {} makes {} task(s)", made.tasks().get(0).traceId(), made.tasks().size());
+    }
+    return new Ingesting(
+        origin,
+        earlier,
+        TaskPublication.start(publisher, text, fresh, freshRejections, now),
+        null,
+        fresh.size() + freshRejections.size());
+  }
 
-    TaskPublication.Outcome outcome =
-        TaskPublication.publish(publisher, text, fresh, freshRejections, now);
+  /**
+   * Waits for the broker's answers to the events {@link #start started}, in their order, and
+   * returns when every one is safely published (their offsets may be committed). Otherwise it
+   * throws {@link EventNotFinishedException} naming the first event that is not: from that one on,
+   * the events are tried again, and each remembers what it published already, so that its next try
+   * publishes only the rest.
+   */
+  public void ingestAll(List<Ingesting> events) {
+    int firstUnfinished = -1;
+    Throwable firstFailure = null;
+    String message = null;
+    for (int i = 0; i < events.size(); i++) {
+      Ingesting event = events.get(i);
+      Finished finished = finish(event, firstUnfinished >= 0);
+      if (finished.failure() != null && firstUnfinished < 0) {
+        firstUnfinished = i;
+        firstFailure = finished.failure();
+        message =
+            "Event at "
+                + event.origin
+                + ": "
+                + finished.handled()
+                + " of "
+                + event.fresh
+                + " task(s) and rejections handled, the others are tried again: "
+                + PublishFailures.describe(firstFailure);
+      }
+    }
+    if (firstUnfinished >= 0) {
+      throw new EventNotFinishedException(message, firstFailure, firstUnfinished);
+    }
+  }
+
+  /**
+   * Looks at the broker's answers for one event. An event that comes after an unfinished one in its
+   * poll is read again with it, so it remembers what it published, also when that is all.
+   */
+  private Finished finish(Ingesting event, boolean readAgain) {
+    if (event.earlier.complete()) {
+      if (readAgain) {
+        keepUnfinished(event.origin, event.earlier);
+      }
+      return new Finished(0, null);
+    }
+    if (event.publication == null) {
+      Throwable error = TaskPublication.await(event.rejection);
+      if (error != null) {
+        return new Finished(0, error);
+      }
+      rejected.increment();
+      if (readAgain) {
+        keepUnfinished(event.origin, Earlier.COMPLETE);
+      }
+      return new Finished(1, null);
+    }
+    TaskPublication.Outcome outcome = event.publication.outcome();
+    Instant now = clock.instant();
     outcome.handled().forEach(taskId -> recent.remember(taskId, now));
     tasks.increment(outcome.published());
     rejectedAttachments.increment(outcome.deadLettered());
     if (outcome.failure() != null) {
-      Set<String> handled = new HashSet<>(handledBefore);
+      Set<String> handled = new HashSet<>(event.earlier.handled());
       handled.addAll(outcome.handled());
-      keepUnfinished(origin, handled);
-      throw new EventNotFinishedException(
-          "Event at "
-              + origin
-              + ": "
-              + outcome.handled().size()
-              + " of "
-              + (fresh.size() + freshRejections.size())
-              + " task(s) and rejections handled, the others are tried again: "
-              + PublishFailures.describe(outcome.failure()),
-          outcome.failure());
+      keepUnfinished(event.origin, new Earlier(handled, false));
+      return new Finished(outcome.handled().size(), outcome.failure());
     }
     accepted.increment();
-    if (!made.tasks().isEmpty()) {
-      log.debug("Event {} made {} task(s)", made.tasks().get(0).traceId(), made.tasks().size());
+    if (readAgain) {
+      keepUnfinished(event.origin, Earlier.COMPLETE);
+    }
+    return new Finished(outcome.handled().size(), null);
+  }
+
+  private synchronized Earlier takeUnfinished(String origin) {
+    Earlier earlier = unfinished.remove(origin);
+    return earlier == null ? Earlier.NONE : earlier;
+  }
+
+  private synchronized void keepUnfinished(String origin, Earlier earlier) {
+    unfinished.put(origin, earlier);
+  }
+
+  /**
+   * What earlier tries of an event handled: the ids of its tasks and dead letters the broker took,
+   * or all of it ({@code complete}).
+   */
+  private record Earlier(Set<String> handled, boolean complete) {
+    static final Earlier NONE = new Earlier(Set.of(), false);
+    static final Earlier COMPLETE = new Earlier(Set.of(), true);
+  }
+
+  private record Finished(int handled, Throwable failure) {}
+
+  /**
+   * One event on its way: its tasks and dead letters sent ({@code publication}), or, for an event
+   * that cannot be used, its dead letter ({@code rejection}).
+   */
+  public static final class Ingesting {
+    private final String origin;
+    private final Earlier earlier;
+    private final TaskPublication publication;
+    private final CompletableFuture<?> rejection;
+    private final int fresh;
+
+    private Ingesting(
+        String origin,
+        Earlier earlier,
+        TaskPublication publication,
+        CompletableFuture<?> rejection,
+        int fresh) {
+      this.origin = origin;
+      this.earlier = earlier;
+      this.publication = publication;
+      this.rejection = rejection;
+      this.fresh = fresh;
     }
   }
 
-  private synchronized Set<String> takeUnfinished(String origin) {
-    Set<String> handled = unfinished.remove(origin);
-    return handled == null ? Set.of() : handled;
-  }
+  /**
+   * Part of an event could not be published yet; it is tried again, with the events after it in its
+   * poll.
+   *
+   * @see #index()
+   */
+  public static final class EventNotFinishedException extends RuntimeException {
+    private final int index;
 
-  private synchronized void keepUnfinished(String origin, Set<String> handled) {
-    unfinished.put(origin, handled);
-  }
-
-  /** Part of an event could not be published yet; the event is tried again. */
-  static final class EventNotFinishedException extends RuntimeException {
-    EventNotFinishedException(String message, Throwable cause) {
+    EventNotFinishedException(String message, Throwable cause, int index) {
       super(message, cause);
+      this.index = index;
+    }
+
+    /** The unfinished event's place in the list given to {@link #ingestAll}. */
+    public int index() {
+      return index;
     }
   }
 }

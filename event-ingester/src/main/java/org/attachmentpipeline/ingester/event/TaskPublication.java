@@ -14,12 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes what one event makes in one go and waits once: its tasks to the pending topic, and a
- * dead letter for each attachment that cannot become a task. Every record's outcome is looked at on
- * its own. A task the broker took, or an attachment dead-lettered, counts as handled, so that a
- * later try of the same event skips it. A task that can never be published (too large, not
- * serializable) becomes a dead letter with the reason instead of failing the event again and again.
- * Only what may work later (the broker away) is left unhandled, for the event's next try.
+ * Publishes what one event makes in one go and waits once (or, for a poll of events, starts each
+ * event's sends and then waits for their answers): its tasks to the pending topic, and a dead
+ * letter for each attachment that cannot become a task. Every record's outcome is looked at on its
+ * own. A task the broker took, or an attachment dead-lettered, counts as handled, so that a later
+ * try of the same event skips it. A task that can never be published (too large, not serializable)
+ * becomes a dead letter with the reason instead of failing the event again and again. Only what may
+ * work later (the broker away) is left unhandled, for the event's next try.
  */
 final class TaskPublication {
 
@@ -35,22 +36,43 @@ final class TaskPublication {
    */
   record Outcome(List<String> handled, int published, int deadLettered, Throwable failure) {}
 
-  private TaskPublication() {}
+  private final EventPublisher publisher;
+  private final String eventText;
+  private final Instant now;
+  private final Map<DownloadTask, CompletableFuture<?>> sent = new LinkedHashMap<>();
+  private final Map<String, CompletableFuture<?>> letters = new LinkedHashMap<>();
 
-  static Outcome publish(
+  private TaskPublication(EventPublisher publisher, String eventText, Instant now) {
+    this.publisher = publisher;
+    this.eventText = eventText;
+    this.now = now;
+  }
+
+  /**
+   * Sends what one event makes without waiting: the broker's answers are looked at by {@link
+   * #outcome()}, so that the events of one poll are all on their way before the first wait.
+   */
+  static TaskPublication start(
       EventPublisher publisher,
       String eventText,
       List<DownloadTask> tasks,
       List<RejectedAttachment> rejected,
       Instant now) {
-    Map<DownloadTask, CompletableFuture<?>> sent = new LinkedHashMap<>();
-    tasks.forEach(task -> sent.put(task, publisher.task(task)));
-    Map<String, CompletableFuture<?>> letters = new LinkedHashMap<>();
+    TaskPublication publication = new TaskPublication(publisher, eventText, now);
+    tasks.forEach(task -> publication.sent.put(task, publisher.task(task)));
     rejected.forEach(
         attachment ->
-            letters.put(
+            publication.letters.put(
                 attachment.taskId(),
                 publisher.rejected(Rejections.of(eventText, attachment.reason(), now))));
+    return publication;
+  }
+
+  /**
+   * Waits for the broker's answers to what {@link #start} sent, and dead-letters the tasks that can
+   * never be published.
+   */
+  Outcome outcome() {
     awaitAll(sent.values());
 
     List<String> handled = new ArrayList<>();
@@ -96,6 +118,12 @@ final class TaskPublication {
     CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
         .handle((done, error) -> null)
         .join();
+  }
+
+  /** Waits for one send; its failure, or null. */
+  static Throwable await(CompletableFuture<?> future) {
+    awaitAll(List.of(future));
+    return errorOf(future);
   }
 
   private static Throwable errorOf(CompletableFuture<?> future) {

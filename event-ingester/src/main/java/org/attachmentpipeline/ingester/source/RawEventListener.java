@@ -1,8 +1,11 @@
 package org.attachmentpipeline.ingester.source;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -10,7 +13,10 @@ import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.ingester.event.EventIngestService;
 import org.attachmentpipeline.ingester.event.EventPublisher;
 import org.attachmentpipeline.ingester.event.SourceMetrics;
+import org.attachmentpipeline.observability.RecordObservation;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 
@@ -27,13 +33,16 @@ class RawEventListener implements ConsumerSeekAware {
   private final PipelineTopics topics;
   private final DedupeWindowLoader dedupeWindow;
   private final SourceMetrics metrics;
+  private final ObservationRegistry observations;
 
   RawEventListener(
       EventIngestService ingest,
       PipelineTopics topics,
       DedupeWindowLoader dedupeWindow,
       MeterRegistry meters,
+      ObjectProvider<ObservationRegistry> observations,
       Clock clock) {
+    this.observations = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
     this.ingest = ingest;
     this.topics = topics;
     this.dedupeWindow = dedupeWindow;
@@ -50,18 +59,36 @@ class RawEventListener implements ConsumerSeekAware {
     return topics.raw();
   }
 
+  /**
+   * A poll's events at once: every event's tasks are sent before the first acknowledgement is
+   * waited for, and the offsets are committed once all are safe. An event not finished (the broker
+   * away) is tried again from its offset, after the back-off, with the events after it; the events
+   * before it are committed.
+   */
   @KafkaListener(
       id = "event-ingester",
       topics = "#{__listener.topic()}",
       groupId = "${pipeline.ingest.group-id}",
-      concurrency = "${pipeline.ingest.concurrency:4}")
-  void onEvent(ConsumerRecord<String, String> record) {
-    if (record.headers().lastHeader(EventPublisher.SOURCE_HEADER) == null) {
-      // read here first; events bridged from another source were counted there
-      metrics.read(1);
-      metrics.seen(Instant.ofEpochMilli(record.timestamp()));
+      concurrency = "${pipeline.ingest.concurrency:4}",
+      batch = "true")
+  void onEvents(List<ConsumerRecord<String, String>> records) {
+    List<EventIngestService.Ingesting> started = new ArrayList<>(records.size());
+    for (ConsumerRecord<String, String> record : records) {
+      if (record.headers().lastHeader(EventPublisher.SOURCE_HEADER) == null) {
+        // read here first; events bridged from another source were counted there
+        metrics.read(1);
+        metrics.seen(Instant.ofEpochMilli(record.timestamp()));
+      }
+      String origin = record.topic() + "-" + record.partition() + "@" + record.offset();
+      // each event's tasks continue the trace its record carries
+      started.add(
+          RecordObservation.observe(
+              () -> ingest.start(record.value(), origin), observations, record, "event-ingester"));
     }
-    ingest.ingest(
-        record.value(), record.topic() + "-" + record.partition() + "@" + record.offset());
+    try {
+      ingest.ingestAll(started);
+    } catch (EventIngestService.EventNotFinishedException e) {
+      throw new BatchListenerFailedException(e.getMessage(), e, e.index());
+    }
   }
 }

@@ -139,4 +139,61 @@ class EventIngestServiceTests {
     assertThat(urls(publisher.published))
         .containsExactly("https://h/a.pdf", "https://h/b.pdf", "https://h/c.pdf");
   }
+
+  private static String event(String traceId, String... urls) {
+    return """
+    {"type": "verisk.claims.property.xn.documentsReceived", "traceId": "%s",
+     "data": {"attachments": [%s]}}
+    """
+        .formatted(
+            traceId,
+            String.join(", ", java.util.Arrays.stream(urls).map(u -> '"' + u + '"').toList()));
+  }
+
+  /**
+   * A poll of events is sent before anything is waited for; when the second is not finished, the
+   * poll is tried again from it, and that try publishes only its missing task: not the first event
+   * (committed), nor the third (all of it already taken), nor an unusable event's dead letter
+   * again.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"PT24H", "PT0S"})
+  void aPollIsTriedAgainFromItsFirstUnfinishedEventWithoutPublishingAnythingTwice(String window) {
+    ScriptedPublisher publisher = new ScriptedPublisher();
+    EventIngestService ingest = service(publisher, Duration.parse(window));
+    publisher.failOnce.add("https://h/2b.pdf");
+    String first = event("t-1", "https://h/1a.pdf");
+    String second = event("t-2", "https://h/2a.pdf", "https://h/2b.pdf");
+    String third = event("t-3", "https://h/3a.pdf");
+    String unusable = "{\"type\": \"x\"}";
+
+    assertThatThrownBy(
+            () ->
+                ingest.ingestAll(
+                    List.of(
+                        ingest.start(first, "raw-0@1"),
+                        ingest.start(second, "raw-0@2"),
+                        ingest.start(third, "raw-0@3"),
+                        ingest.start(unusable, "raw-0@4"))))
+        .isInstanceOfSatisfying(
+            EventIngestService.EventNotFinishedException.class,
+            e -> {
+              assertThat(e.index()).isEqualTo(1);
+              assertThat(e).hasMessageContaining("raw-0@2").hasMessageContaining("1 of 2");
+            });
+    assertThat(urls(publisher.published))
+        .containsExactly("https://h/1a.pdf", "https://h/2a.pdf", "https://h/3a.pdf");
+    assertThat(publisher.deadLetters).hasSize(1);
+
+    ingest.ingestAll(
+        List.of(
+            ingest.start(second, "raw-0@2"),
+            ingest.start(third, "raw-0@3"),
+            ingest.start(unusable, "raw-0@4")));
+
+    assertThat(urls(publisher.published))
+        .containsExactly(
+            "https://h/1a.pdf", "https://h/2a.pdf", "https://h/3a.pdf", "https://h/2b.pdf");
+    assertThat(publisher.deadLetters).as("the unusable event is dead-lettered once").hasSize(1);
+  }
 }
