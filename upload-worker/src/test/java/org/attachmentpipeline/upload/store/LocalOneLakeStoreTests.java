@@ -1,0 +1,55 @@
+package org.attachmentpipeline.upload.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.attachmentpipeline.upload.destination.OneLakePath;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded default store: whole files only, and the bytes stay when the cache lets go. */
+class LocalOneLakeStoreTests {
+
+  private static final OneLakeStore.FileMetadata METADATA =
+      new OneLakeStore.FileMetadata("application/pdf", "00", "t-1", "h");
+
+  @TempDir Path dir;
+
+  @Test
+  void aStoredFileKeepsItsBytesWhenTheCacheFileIsRemovedOrReplaced() throws Exception {
+    Path cache = Files.createDirectories(dir.resolve("cache"));
+    LocalOneLakeStore store = new LocalOneLakeStore(dir.resolve("onelake"));
+    OneLakePath destination =
+        new OneLakePath(
+            "onelake.dfs.fabric.microsoft.com", "ws", "lh.Lakehouse/Files/claims/a.pdf");
+    Path cached = Files.writeString(cache.resolve("task-1"), "first bytes");
+
+    store.put(cached, destination, METADATA);
+    Path stored = store.fileOf(destination);
+    // the download worker puts a new download of the same task in place by a rename
+    Path newer = Files.writeString(cache.resolve("task-1.part"), "other bytes, longer");
+    Files.move(newer, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+    assertThat(Files.readString(stored)).isEqualTo("first bytes");
+    Files.delete(cached);
+    assertThat(Files.readString(stored)).isEqualTo("first bytes");
+    try (var names = Files.list(stored.getParent())) {
+      assertThat(names).as("no temporary file is left").containsExactly(stored);
+    }
+  }
+
+  @Test
+  void storingTheSameTaskAgainReplacesTheFile() throws Exception {
+    LocalOneLakeStore store = new LocalOneLakeStore(dir.resolve("onelake"));
+    OneLakePath destination =
+        new OneLakePath(
+            "onelake.dfs.fabric.microsoft.com", "ws", "lh.Lakehouse/Files/claims/a.pdf");
+
+    store.put(Files.writeString(dir.resolve("one"), "one"), destination, METADATA);
+    store.put(Files.writeString(dir.resolve("two"), "two"), destination, METADATA);
+
+    assertThat(Files.readString(store.fileOf(destination))).isEqualTo("two");
+  }
+}
