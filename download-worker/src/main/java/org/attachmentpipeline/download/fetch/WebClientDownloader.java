@@ -215,16 +215,7 @@ final class WebClientDownloader implements Downloader {
             })
         .httpRequest(request -> responseTimeout(request.getNativeRequest(), host.readTimeout()))
         .exchangeToMono(
-            response ->
-                receive(
-                    task,
-                    uri,
-                    response,
-                    redirects,
-                    transfer,
-                    asking,
-                    reservation,
-                    host.readTimeout()))
+            response -> receive(task, uri, response, redirects, transfer, asking, reservation))
         .flatMap(
             step ->
                 step instanceof Redirect redirect
@@ -245,8 +236,7 @@ final class WebClientDownloader implements Downloader {
       int redirects,
       Transfer transfer,
       KeptParts.Mark asking,
-      CacheUsage.Reservation reservation,
-      Duration readTimeout) {
+      CacheUsage.Reservation reservation) {
     int status = response.statusCode().value();
     HttpHeaders headers = response.headers().asHttpHeaders();
     if (response.statusCode().is3xxRedirection()
@@ -311,16 +301,11 @@ final class WebClientDownloader implements Downloader {
       digest = new BodyDigest(limits.maxBytes());
     }
     long position = offset;
+    // a stalled body fails by the request's response timeout, which Reactor Netty applies between
+    // any two reads until the response is complete (a timer per buffer here cost CPU for nothing)
     Flux<DataBuffer> body =
         response
             .bodyToFlux(DataBuffer.class)
-            .timeout(
-                readTimeout,
-                Flux.error(
-                    () ->
-                        new BodyException(
-                            FailureKind.TIMEOUT,
-                            "the body stalled for longer than the read timeout of " + readTimeout)))
             .doOnNext(buffer -> metrics.fetched(buffer.readableByteCount()))
             .handle(digest::accept);
     return ready
