@@ -203,6 +203,9 @@ class WebClientDownloaderTests {
         RawSocketServer.answeringThenStalling(head(100_000, "x".repeat(5000)))) {
       Failure failure = failure(stalling.url("/stall"));
       assertThat(failure.kind()).isEqualTo(FailureKind.TIMEOUT);
+      assertThat(failure.message())
+          .as("the read timeout between two reads, not the total timeout")
+          .contains("read timeout");
       assertThat(failure.kind().isTransient()).isTrue();
     }
   }
