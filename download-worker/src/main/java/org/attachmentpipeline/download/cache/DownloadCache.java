@@ -116,6 +116,16 @@ public final class DownloadCache {
         .subscribeOn(Schedulers.boundedElastic());
   }
 
+  /**
+   * {@link #commit(Path, String, CacheUsage.Reservation, long) Commits} an open part file and
+   * closes it right after the rename, in the same step on the bounded-elastic scheduler: the lock
+   * covers the file's whole life, and closing costs no second hop.
+   */
+  public Mono<Path> commit(
+      PartFile file, String taskId, CacheUsage.Reservation reservation, long size) {
+    return commit(file.path(), taskId, reservation, size).doOnNext(moved -> file.close());
+  }
+
   /** Deletes a part file, if it is there. */
   public Mono<Void> discard(Path part) {
     return Mono.fromCallable(() -> Files.deleteIfExists(part))
@@ -199,8 +209,14 @@ public final class DownloadCache {
       channel.truncate(length);
     }
 
-    /** Closes the channel (and so releases the lock) on the bounded-elastic scheduler. */
+    /**
+     * Closes the channel (and so releases the lock) on the bounded-elastic scheduler; nothing to do
+     * when it is closed already (committed).
+     */
     public Mono<Void> closeLater() {
+      if (closed.get()) {
+        return Mono.empty();
+      }
       return Mono.fromRunnable(this::close).subscribeOn(Schedulers.boundedElastic()).then();
     }
 

@@ -27,6 +27,7 @@ class FetchConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(FetchConfiguration.class);
   private static final String CONNECT_GATE = "pipeline.connectGate";
+  private static final int BODY_BUFFER_BYTES = 64 * 1024;
 
   @Bean
   DownloadCache downloadCache(DownloadProperties properties) {
@@ -65,8 +66,12 @@ class FetchConfiguration {
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS,
                 Math.toIntExact(properties.connectTimeout().toMillis()))
-            // time to the response headers; a host may set its own per request
+            // the longest wait for the response headers and then between two reads of the body; a
+            // host may set its own per request
             .responseTimeout(properties.readTimeout())
+            // body buffers of up to 64 KiB (what one socket read gives at most) instead of Netty's
+            // 8 KiB: each buffer costs a hash call, a file write and a pass through the chain
+            .httpResponseDecoder(decoder -> decoder.maxChunkSize(BODY_BUFFER_BYTES))
             // the downloader follows redirects itself, checking every hop
             .followRedirect(false);
     if (properties.urlPolicy().enabled()) {

@@ -323,9 +323,7 @@ final class WebClientDownloader implements Downloader {
         .then(Mono.defer(() -> checkComplete(digest, expected)))
         .then(
             Mono.defer(
-                () ->
-                    cache.commit(
-                        transfer.file().path(), task.taskId(), reservation, digest.size())))
+                () -> cache.commit(transfer.file(), task.taskId(), reservation, digest.size())))
         .map(
             file ->
                 new DownloadOutcome.Downloaded(
