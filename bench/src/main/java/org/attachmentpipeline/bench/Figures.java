@@ -79,6 +79,9 @@ final class Figures {
     f.put("cpu_seconds", usage.cpuSeconds());
     if (scenario.kind() == Scenario.Kind.BACKLOG) {
       f.put("drain_seconds", seconds);
+      f.put(
+          "cpu_seconds_per_1000_tasks",
+          usage.cpuSeconds() * 1000.0 / Math.max(1, tracker.resultCount()));
     }
     return f;
   }
