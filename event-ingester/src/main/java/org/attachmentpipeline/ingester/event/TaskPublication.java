@@ -14,13 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes what one event makes in one go and waits once (or, for a poll of events, starts each
- * event's sends and then waits for their answers): its tasks to the pending topic, and a dead
- * letter for each attachment that cannot become a task. Every record's outcome is looked at on its
- * own. A task the broker took, or an attachment dead-lettered, counts as handled, so that a later
- * try of the same event skips it. A task that can never be published (too large, not serializable)
- * becomes a dead letter with the reason instead of failing the event again and again. Only what may
- * work later (the broker away) is left unhandled, for the event's next try.
+ * What one event makes, on its way: {@link #start} sends its tasks to the pending topic and a dead
+ * letter for each attachment that cannot become a task, without waiting, so that the events of a
+ * poll are all sent before the first wait; {@link #outcome} waits for the broker's answers. Every
+ * record's outcome is looked at on its own. A task the broker took, or an attachment dead-lettered,
+ * counts as handled, so that a later try of the same event skips it. A task that can never be
+ * published (too large, not serializable) becomes a dead letter with the reason instead of failing
+ * the event again and again. Only what may work later (the broker away) is left unhandled, for the
+ * event's next try.
  */
 final class TaskPublication {
 
