@@ -59,7 +59,7 @@ public class EventIngestService {
         }
       };
 
-  EventIngestService(
+  public EventIngestService(
       IngestProperties properties,
       IngestLimits limits,
       EventPublisher publisher,
@@ -117,14 +117,17 @@ public class EventIngestService {
 
   /** Ingests one raw event read at {@code origin} (topic-partition@offset). */
   public void ingest(String text, String origin) {
-    ingestAll(List.of(start(text, origin)));
+    ingestAll(List.of(start(text, origin, new HashSet<>())));
   }
 
   /**
    * Starts ingesting one raw event read at {@code origin} (topic-partition@offset): its tasks and
    * dead letters are sent and not waited for; {@link #ingestAll} waits for a poll's events at once.
+   * {@code sentInPoll} holds the ids sent for the poll's earlier events (one set per poll): an
+   * event delivered twice in one poll sends its tasks once. Should the first copy's send fail, the
+   * poll is tried again from that copy on, the second copy with it.
    */
-  public Ingesting start(String text, String origin) {
+  public Ingesting start(String text, String origin, Set<String> sentInPoll) {
     Earlier earlier = takeUnfinished(origin);
     if (earlier.complete()) {
       // tried again only because an event before it in its poll was not finished
@@ -145,14 +148,16 @@ public class EventIngestService {
             .filter(
                 task ->
                     !handledBefore.contains(task.taskId())
-                        && !recent.madeRecently(task.taskId(), now))
+                        && !recent.madeRecently(task.taskId(), now)
+                        && sentInPoll.add(task.taskId()))
             .toList();
     List<RejectedAttachment> freshRejections =
         made.rejected().stream()
             .filter(
                 attachment ->
                     !handledBefore.contains(attachment.taskId())
-                        && !recent.madeRecently(attachment.taskId(), now))
+                        && !recent.madeRecently(attachment.taskId(), now)
+                        && sentInPoll.add(attachment.taskId()))
             .toList();
     int repeated = made.tasks().size() - fresh.size();
     if (repeated > 0 && handledBefore.isEmpty()) {
@@ -292,6 +297,11 @@ public class EventIngestService {
       this.publication = publication;
       this.rejection = rejection;
       this.fresh = fresh;
+    }
+
+    /** How many tasks and dead letters of the event were sent (not yet acknowledged). */
+    public int sent() {
+      return fresh;
     }
   }
 

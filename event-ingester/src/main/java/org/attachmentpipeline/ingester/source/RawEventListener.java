@@ -5,8 +5,10 @@ import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.attachmentpipeline.common.topic.PipelineTopics;
@@ -28,6 +30,9 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class RawEventListener implements ConsumerSeekAware {
+
+  /** Tasks sent before the listener waits for their acknowledgements, at least. */
+  static final int MAX_TASKS_PER_WAIT = 10_000;
 
   private final EventIngestService ingest;
   private final PipelineTopics topics;
@@ -61,9 +66,10 @@ class RawEventListener implements ConsumerSeekAware {
 
   /**
    * A poll's events at once: every event's tasks are sent before the first acknowledgement is
-   * waited for, and the offsets are committed once all are safe. An event not finished (the broker
-   * away) is tried again from its offset, after the back-off, with the events after it; the events
-   * before it are committed.
+   * waited for, and the offsets are committed once all are safe. A poll of very large events waits
+   * every {@value #MAX_TASKS_PER_WAIT} tasks or so, so that what is in flight stays bounded. An
+   * event not finished (the broker away) is tried again from its offset, after the back-off, with
+   * the events after it; the events before it are committed.
    */
   @KafkaListener(
       id = "event-ingester",
@@ -72,8 +78,12 @@ class RawEventListener implements ConsumerSeekAware {
       concurrency = "${pipeline.ingest.concurrency:4}",
       batch = "true")
   void onEvents(List<ConsumerRecord<String, String>> records) {
-    List<EventIngestService.Ingesting> started = new ArrayList<>(records.size());
-    for (ConsumerRecord<String, String> record : records) {
+    List<EventIngestService.Ingesting> started = new ArrayList<>();
+    Set<String> sentInPoll = new HashSet<>();
+    int first = 0;
+    int tasks = 0;
+    for (int i = 0; i < records.size(); i++) {
+      ConsumerRecord<String, String> record = records.get(i);
       if (record.headers().lastHeader(EventPublisher.SOURCE_HEADER) == null) {
         // read here first; events bridged from another source were counted there
         metrics.read(1);
@@ -81,14 +91,29 @@ class RawEventListener implements ConsumerSeekAware {
       }
       String origin = record.topic() + "-" + record.partition() + "@" + record.offset();
       // each event's tasks continue the trace its record carries
-      started.add(
+      EventIngestService.Ingesting event =
           RecordObservation.observe(
-              () -> ingest.start(record.value(), origin), observations, record, "event-ingester"));
+              () -> ingest.start(record.value(), origin, sentInPoll),
+              observations,
+              record,
+              "event-ingester");
+      started.add(event);
+      tasks += event.sent();
+      if (tasks >= MAX_TASKS_PER_WAIT || i == records.size() - 1) {
+        finish(started, first);
+        first = i + 1;
+        started.clear();
+        tasks = 0;
+      }
     }
+  }
+
+  /** Waits for {@code started}, the events of the poll from index {@code first} on. */
+  private void finish(List<EventIngestService.Ingesting> started, int first) {
     try {
       ingest.ingestAll(started);
     } catch (EventIngestService.EventNotFinishedException e) {
-      throw new BatchListenerFailedException(e.getMessage(), e, e.index());
+      throw new BatchListenerFailedException(e.getMessage(), e, first + e.index());
     }
   }
 }

@@ -167,14 +167,15 @@ class EventIngestServiceTests {
     String third = event("t-3", "https://h/3a.pdf");
     String unusable = "{\"type\": \"x\"}";
 
+    Set<String> poll = new HashSet<>();
     assertThatThrownBy(
             () ->
                 ingest.ingestAll(
                     List.of(
-                        ingest.start(first, "raw-0@1"),
-                        ingest.start(second, "raw-0@2"),
-                        ingest.start(third, "raw-0@3"),
-                        ingest.start(unusable, "raw-0@4"))))
+                        ingest.start(first, "raw-0@1", poll),
+                        ingest.start(second, "raw-0@2", poll),
+                        ingest.start(third, "raw-0@3", poll),
+                        ingest.start(unusable, "raw-0@4", poll))))
         .isInstanceOfSatisfying(
             EventIngestService.EventNotFinishedException.class,
             e -> {
@@ -185,15 +186,31 @@ class EventIngestServiceTests {
         .containsExactly("https://h/1a.pdf", "https://h/2a.pdf", "https://h/3a.pdf");
     assertThat(publisher.deadLetters).hasSize(1);
 
+    Set<String> again = new HashSet<>();
     ingest.ingestAll(
         List.of(
-            ingest.start(second, "raw-0@2"),
-            ingest.start(third, "raw-0@3"),
-            ingest.start(unusable, "raw-0@4")));
+            ingest.start(second, "raw-0@2", again),
+            ingest.start(third, "raw-0@3", again),
+            ingest.start(unusable, "raw-0@4", again)));
 
     assertThat(urls(publisher.published))
         .containsExactly(
             "https://h/1a.pdf", "https://h/2a.pdf", "https://h/3a.pdf", "https://h/2b.pdf");
     assertThat(publisher.deadLetters).as("the unusable event is dead-lettered once").hasSize(1);
+  }
+
+  /** The same event twice in one poll (a producer's retry): its tasks are sent once. */
+  @ParameterizedTest
+  @ValueSource(strings = {"PT24H", "PT0S"})
+  void anEventDeliveredTwiceInOnePollSendsItsTasksOnce(String window) {
+    ScriptedPublisher publisher = new ScriptedPublisher();
+    EventIngestService ingest = service(publisher, Duration.parse(window));
+    Set<String> poll = new HashSet<>();
+
+    ingest.ingestAll(
+        List.of(ingest.start(EVENT, "raw-0@1", poll), ingest.start(EVENT, "raw-0@2", poll)));
+
+    assertThat(urls(publisher.published))
+        .containsExactly("https://h/a.pdf", "https://h/b.pdf", "https://h/c.pdf");
   }
 }
