@@ -22,11 +22,12 @@ import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Turns one raw event into download tasks, or into a visible rejection on the dead-letter topic.
- * Returns only when the broker has acknowledged what it published, so the event's offset is
- * committed after its tasks are safe. When part of an event could not be published yet (the broker
- * away), it throws so that the event is tried again, and that try publishes only what the earlier
- * ones did not: each task of an event is published at most once.
+ * Turns raw events into download tasks, or into visible rejections on the dead-letter topic: {@link
+ * #start} sends what each event of a poll makes, {@link #ingestAll} returns only when the broker
+ * has acknowledged all of it, so the offsets are committed after the tasks are safe. When part of
+ * an event could not be published yet (the broker away), it throws so that the event is tried
+ * again, and that try publishes only what the earlier ones did not: each task of an event is
+ * published at most once.
  */
 @Service
 public class EventIngestService {
@@ -113,11 +114,6 @@ public class EventIngestService {
     } catch (InvalidEventException e) {
       log.trace("Not remembered: {}", e.getMessage());
     }
-  }
-
-  /** Ingests one raw event read at {@code origin} (topic-partition@offset). */
-  public void ingest(String text, String origin) {
-    ingestAll(List.of(start(text, origin, new HashSet<>())));
   }
 
   /**

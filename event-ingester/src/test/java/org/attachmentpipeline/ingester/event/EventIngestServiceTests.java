@@ -84,6 +84,11 @@ class EventIngestServiceTests {
         Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
+  /** One event, as a poll of its own. */
+  private static void ingestOne(EventIngestService ingest, String text, String origin) {
+    ingest.ingestAll(List.of(ingest.start(text, origin, new HashSet<>())));
+  }
+
   private static List<String> urls(List<DownloadTask> tasks) {
     return tasks.stream().map(DownloadTask::url).toList();
   }
@@ -96,12 +101,12 @@ class EventIngestServiceTests {
     EventIngestService ingest = service(publisher, Duration.parse(window));
     publisher.failOnce.add("https://h/b.pdf");
 
-    assertThatThrownBy(() -> ingest.ingest(EVENT, "raw-0@7"))
+    assertThatThrownBy(() -> ingestOne(ingest, EVENT, "raw-0@7"))
         .hasMessageContaining("2 of 3")
         .hasRootCauseInstanceOf(TimeoutException.class);
     assertThat(urls(publisher.published)).containsExactly("https://h/a.pdf", "https://h/c.pdf");
 
-    ingest.ingest(EVENT, "raw-0@7");
+    ingestOne(ingest, EVENT, "raw-0@7");
     assertThat(urls(publisher.published))
         .containsExactly("https://h/a.pdf", "https://h/c.pdf", "https://h/b.pdf");
     assertThat(publisher.deadLetters).isEmpty();
@@ -113,7 +118,7 @@ class EventIngestServiceTests {
     EventIngestService ingest = service(publisher, Duration.ofHours(24));
     publisher.tooLarge.add("https://h/b.pdf");
 
-    ingest.ingest(EVENT, "raw-0@8");
+    ingestOne(ingest, EVENT, "raw-0@8");
 
     assertThat(urls(publisher.published)).containsExactly("https://h/a.pdf", "https://h/c.pdf");
     assertThat(publisher.deadLetters)
@@ -132,9 +137,10 @@ class EventIngestServiceTests {
     EventIngestService ingest = service(publisher, Duration.ofHours(24));
     publisher.failOnce.add("https://h/c.pdf");
 
-    assertThatThrownBy(() -> ingest.ingest(EVENT, "raw-1@3")).isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(() -> ingestOne(ingest, EVENT, "raw-1@3"))
+        .isInstanceOf(RuntimeException.class);
     // the same event delivered again, at another offset: only the task the broker did not take
-    ingest.ingest(EVENT, "raw-1@4");
+    ingestOne(ingest, EVENT, "raw-1@4");
 
     assertThat(urls(publisher.published))
         .containsExactly("https://h/a.pdf", "https://h/b.pdf", "https://h/c.pdf");
