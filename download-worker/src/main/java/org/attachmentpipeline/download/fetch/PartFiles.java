@@ -5,6 +5,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.message.FailureKind;
+import org.attachmentpipeline.common.message.Stage;
+import org.attachmentpipeline.common.message.TaskError;
 import org.attachmentpipeline.download.cache.CacheUsage;
 import org.attachmentpipeline.download.cache.DownloadCache;
 import org.attachmentpipeline.download.cache.KeptParts;
@@ -40,17 +42,31 @@ final class PartFiles {
   }
 
   /**
-   * The part file of a new attempt of {@code taskId}: a kept one taken over, or a new one; open and
-   * locked.
+   * The part file of a new attempt of {@code task}: a kept one taken over, or a new one; open and
+   * locked. Only a task whose download was cut off or busy before can have a kept part (a part is
+   * kept when such an attempt fails, before its retry is published): the first attempt of every
+   * other task goes straight to a new file, without looking through the cache directory.
    */
-  Mono<Transfer> open(String taskId) {
+  Mono<Transfer> open(DownloadTask task) {
+    String taskId = task.taskId();
     Mono<Optional<KeptParts.Adopted>> kept =
-        rules.enabled() ? cache.kept().adopt(taskId) : Mono.just(Optional.empty());
+        rules.enabled() && mayHaveKeptPart(task)
+            ? cache.kept().adopt(taskId)
+            : Mono.just(Optional.empty());
     return kept.flatMap(
         adopted ->
             adopted.isPresent()
                 ? Mono.just(Transfer.resuming(adopted.get()))
                 : cache.openPart(cache.newPartFile(taskId)).map(Transfer::fresh));
+  }
+
+  private static boolean mayHaveKeptPart(DownloadTask task) {
+    for (TaskError error : task.errors()) {
+      if (error.stage() == Stage.DOWNLOAD && CONTINUABLE.contains(error.kind())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

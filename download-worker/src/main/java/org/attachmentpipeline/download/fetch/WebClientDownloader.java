@@ -117,7 +117,7 @@ final class WebClientDownloader implements Downloader {
     // the part file stays open, and so locked against other instances' clean-up, until renamed,
     // kept or deleted
     return Mono.usingWhen(
-        parts.open(task.taskId()),
+        parts.open(task),
         transfer -> run(task, uri, transfer),
         transfer -> transfer.file().closeLater(),
         (transfer, error) -> parts.discard(task, transfer),

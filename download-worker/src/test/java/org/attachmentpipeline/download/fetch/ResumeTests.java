@@ -8,13 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
+import org.attachmentpipeline.common.message.Stage;
+import org.attachmentpipeline.common.message.TaskError;
 import org.attachmentpipeline.download.DownloadProperties;
 import org.attachmentpipeline.download.cache.DownloadCache;
 import org.attachmentpipeline.download.testing.CuttingSource;
@@ -94,14 +98,28 @@ class ResumeTests {
     return downloader(null);
   }
 
-  /** The first attempt, cut off: a transient CONNECTION failure, like today. */
+  /**
+   * The first attempt, cut off: a transient CONNECTION failure, like today. Returns the task as its
+   * retry carries it, the failed attempt in its history.
+   */
   private DownloadTask cutOff(Downloader downloader) {
-    DownloadTask task = WebClientDownloaderTests.task(source.url("/big.bin"));
+    return cutOff(downloader, WebClientDownloaderTests.task(source.url("/big.bin")));
+  }
+
+  private DownloadTask cutOff(Downloader downloader, DownloadTask task) {
     source.cutNextBodyAfter(cut);
     DownloadOutcome first = downloader.download(task).block(WAIT);
     assertThat(first).isInstanceOf(DownloadOutcome.Failed.class);
-    assertThat(((DownloadOutcome.Failed) first).failure().kind()).isEqualTo(FailureKind.CONNECTION);
-    return task;
+    Failure failure = ((DownloadOutcome.Failed) first).failure();
+    assertThat(failure.kind()).isEqualTo(FailureKind.CONNECTION);
+    return task.withError(
+        new TaskError(
+            Instant.now(),
+            task.attempt(),
+            Stage.DOWNLOAD,
+            failure.kind(),
+            failure.code(),
+            failure.message()));
   }
 
   private DownloadOutcome.Downloaded again(Downloader downloader, DownloadTask task) {
@@ -256,6 +274,25 @@ class ResumeTests {
     assertThat(requests).hasSize(3);
     assertThat(requests.get(2).range()).isNotEqualTo(requests.get(1).range());
     assertThat(fetched()).isLessThanOrEqualTo(SIZE + cut + 64 * 1024);
+  }
+
+  @Test
+  void aTaskThatWasNeverCutOffStartsFromByteZeroEvenBesideAKeptPartOfItsId() throws Exception {
+    source.serve(file, ETAG, null, true);
+    Downloader downloader = downloader();
+    DownloadTask first = WebClientDownloaderTests.task(source.url("/big.bin"));
+    cutOff(downloader, first);
+
+    // the same first attempt again (redelivered before its retry was published): nothing in its
+    // history says bytes were kept, so it does not look for them
+    DownloadOutcome again = downloader.download(first).block(WAIT);
+
+    assertThat(again).isInstanceOf(DownloadOutcome.Downloaded.class);
+    DownloadOutcome.Downloaded done = (DownloadOutcome.Downloaded) again;
+    assertThat(Files.readAllBytes(done.file())).isEqualTo(file);
+    assertThat(done.sha256()).isEqualTo(sha256(file));
+    assertThat(source.requests()).hasSize(2);
+    assertThat(source.requests().get(1)).isEqualTo(new Seen(null, null));
   }
 
   @Test
