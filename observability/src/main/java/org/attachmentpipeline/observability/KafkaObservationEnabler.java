@@ -8,7 +8,9 @@ import org.springframework.kafka.core.KafkaTemplate;
  * Turns on Micrometer observation for every Kafka template and listener container factory, also
  * those a worker builds itself (Spring Boot's {@code spring.kafka.*.observation-enabled} reaches
  * only the auto-configured ones). With it, the trace context travels in record headers, so one
- * event's path through every topic is one trace.
+ * event's path through every topic is one trace. Factories whose listeners observe each record
+ * where its work runs ({@link RecordObservingContainerFactory}) get it turned off, also when {@code
+ * spring.kafka.listener.observation-enabled} turned it on.
  */
 final class KafkaObservationEnabler implements BeanPostProcessor {
 
@@ -17,7 +19,9 @@ final class KafkaObservationEnabler implements BeanPostProcessor {
     if (bean instanceof KafkaTemplate<?, ?> template) {
       template.setObservationEnabled(true);
     } else if (bean instanceof AbstractKafkaListenerContainerFactory<?, ?, ?> factory) {
-      factory.getContainerProperties().setObservationEnabled(true);
+      factory
+          .getContainerProperties()
+          .setObservationEnabled(!(bean instanceof RecordObservingContainerFactory<?, ?>));
     }
     return bean;
   }

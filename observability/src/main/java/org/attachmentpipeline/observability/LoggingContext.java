@@ -6,15 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.slf4j.MDC;
-import reactor.core.publisher.Hooks;
 import reactor.util.context.Context;
 
 /**
  * The task fields of a log line ({@code event_trace_id}, {@code task_id}, {@code stage}) for work
- * that leaves the listener's thread. Reactor carries them in its context and, with automatic
- * context propagation (switched on with this module's auto-configuration), restores them into the
- * logging context on whichever thread runs the next step: {@code
- * mono.contextWrite(LoggingContext.of(task, "download"))}.
+ * that leaves the listener's thread. Reactor carries them in its context ({@code
+ * mono.contextWrite(LoggingContext.of(task, "download"))}), and {@link ReactorScope} puts them into
+ * the logging context for the steps that log, on whichever thread runs them. Reactor's automatic
+ * context propagation is not switched on: it restored them, and the record's observation, on every
+ * operator of every download (ADR 0027).
  */
 public final class LoggingContext {
 
@@ -28,12 +28,11 @@ public final class LoggingContext {
                 TaskLoggingContext.EVENT_TRACE_ID,
                 TaskLoggingContext.TASK_ID,
                 TaskLoggingContext.STAGE));
-    Hooks.enableAutomaticContextPropagation();
   }
 
   private LoggingContext() {}
 
-  /** Registers the fields with context propagation and turns Reactor's propagation on, once. */
+  /** Registers the fields with Micrometer's context propagation, once. */
   static void register() {
     // the static initializer does the work
   }

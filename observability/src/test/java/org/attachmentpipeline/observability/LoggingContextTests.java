@@ -3,6 +3,7 @@ package org.attachmentpipeline.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.testsupport.TaskBuilder;
@@ -14,27 +15,40 @@ import reactor.core.scheduler.Schedulers;
 class LoggingContextTests {
 
   @Test
-  void taskFieldsFollowAReactivePipelineOntoOtherThreads() {
+  void aStepOnAnotherThreadLogsWithTheTaskFieldsItsReactorContextCarriesAndLeavesNothingBehind() {
     LoggingContext.register();
     DownloadTask task =
         TaskBuilder.task().taskId("task-7").traceId("event-7").eventType("claim.created").build();
     String caller = Thread.currentThread().getName();
 
-    Map<String, String> seen =
+    List<Seen> seen =
         Mono.delay(Duration.ofMillis(10), Schedulers.parallel())
-            .map(tick -> new Seen(Thread.currentThread().getName(), MDC.getCopyOfContextMap()))
+            .flatMap(
+                tick ->
+                    Mono.deferContextual(
+                        context -> {
+                          Seen during =
+                              ReactorScope.call(
+                                  context,
+                                  () ->
+                                      new Seen(
+                                          Thread.currentThread().getName(),
+                                          MDC.getCopyOfContextMap()));
+                          Seen after =
+                              new Seen(Thread.currentThread().getName(), MDC.getCopyOfContextMap());
+                          return Mono.just(List.of(during, after));
+                        }))
             .contextWrite(LoggingContext.of(task, "download"))
-            .map(
-                s -> {
-                  assertThat(s.thread()).isNotEqualTo(caller);
-                  return s.mdc();
-                })
             .block(Duration.ofSeconds(5));
 
-    assertThat(seen)
+    assertThat(seen.get(0).thread()).isNotEqualTo(caller);
+    assertThat(seen.get(0).mdc())
         .containsEntry(TaskLoggingContext.TASK_ID, "task-7")
         .containsEntry(TaskLoggingContext.EVENT_TRACE_ID, "event-7")
         .containsEntry(TaskLoggingContext.STAGE, "download");
+    assertThat(seen.get(1).mdc() == null ? Map.<String, String>of() : seen.get(1).mdc())
+        .as("the step's thread is clean again once the step is done")
+        .doesNotContainKey(TaskLoggingContext.TASK_ID);
     assertThat(MDC.get(TaskLoggingContext.TASK_ID)).as("nothing leaks onto the caller").isNull();
   }
 

@@ -10,6 +10,7 @@ import org.attachmentpipeline.common.message.TaskError;
 import org.attachmentpipeline.download.cache.CacheUsage;
 import org.attachmentpipeline.download.cache.DownloadCache;
 import org.attachmentpipeline.download.cache.KeptParts;
+import org.attachmentpipeline.observability.ReactorScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -82,44 +83,58 @@ final class PartFiles {
     if (mark.isEmpty()) {
       return discard(outcome.task(), transfer).thenReturn(outcome);
     }
-    return cache
-        .kept()
-        .keep(transfer.file(), mark.get(), reservation)
-        .doOnNext(
-            kept -> {
-              if (kept) {
-                log.info(
-                    "Kept {} of {} bytes of task_id={} to continue on its next attempt",
-                    mark.get().length(),
-                    mark.get().total(),
-                    outcome.task().taskId());
-              }
-            })
-        .onErrorResume(
-            error -> {
-              log.warn(
-                  "Could not keep the part file of task_id={}: {}",
-                  outcome.task().taskId(),
-                  error.toString());
-              return cache
-                  .discard(transfer.file().path())
-                  .onErrorResume(ignored -> Mono.empty())
-                  .thenReturn(false);
-            })
-        .thenReturn(outcome);
+    return Mono.deferContextual(
+        context ->
+            cache
+                .kept()
+                .keep(transfer.file(), mark.get(), reservation)
+                .doOnNext(
+                    kept -> {
+                      if (kept) {
+                        ReactorScope.run(
+                            context,
+                            () ->
+                                log.info(
+                                    "Kept {} of {} bytes of task_id={} to continue on its next"
+                                        + " attempt",
+                                    mark.get().length(),
+                                    mark.get().total(),
+                                    outcome.task().taskId()));
+                      }
+                    })
+                .onErrorResume(
+                    error -> {
+                      ReactorScope.run(
+                          context,
+                          () ->
+                              log.warn(
+                                  "Could not keep the part file of task_id={}: {}",
+                                  outcome.task().taskId(),
+                                  error.toString()));
+                      return cache
+                          .discard(transfer.file().path())
+                          .onErrorResume(ignored -> Mono.empty())
+                          .thenReturn(false);
+                    })
+                .thenReturn(outcome));
   }
 
   /** Deletes the part file, then closes it. */
   Mono<Void> discard(DownloadTask task, Transfer transfer) {
-    return cache
-        .discard(transfer.file())
-        .onErrorResume(
-            error -> {
-              log.warn(
-                  "Could not delete the part file of task_id={}: {}",
-                  task.taskId(),
-                  error.toString());
-              return Mono.empty();
-            });
+    return Mono.deferContextual(
+        context ->
+            cache
+                .discard(transfer.file())
+                .onErrorResume(
+                    error -> {
+                      ReactorScope.run(
+                          context,
+                          () ->
+                              log.warn(
+                                  "Could not delete the part file of task_id={}: {}",
+                                  task.taskId(),
+                                  error.toString()));
+                      return Mono.empty();
+                    }));
   }
 }

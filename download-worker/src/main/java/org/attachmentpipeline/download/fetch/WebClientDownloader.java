@@ -13,6 +13,7 @@ import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.download.cache.CacheUsage;
 import org.attachmentpipeline.download.cache.DownloadCache;
 import org.attachmentpipeline.download.cache.KeptParts;
+import org.attachmentpipeline.observability.ReactorScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -24,6 +25,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClientRequest;
+import reactor.util.context.ContextView;
 
 /**
  * Streams a task's URL into a part file of its own with the shared WebClient, hashing and counting
@@ -215,7 +217,18 @@ final class WebClientDownloader implements Downloader {
             })
         .httpRequest(request -> responseTimeout(request.getNativeRequest(), host.readTimeout()))
         .exchangeToMono(
-            response -> receive(task, uri, response, redirects, transfer, asking, reservation))
+            response ->
+                Mono.deferContextual(
+                    context ->
+                        receive(
+                            task,
+                            uri,
+                            response,
+                            redirects,
+                            transfer,
+                            asking,
+                            reservation,
+                            context)))
         .flatMap(
             step ->
                 step instanceof Redirect redirect
@@ -236,7 +249,8 @@ final class WebClientDownloader implements Downloader {
       int redirects,
       Transfer transfer,
       KeptParts.Mark asking,
-      CacheUsage.Reservation reservation) {
+      CacheUsage.Reservation reservation,
+      ContextView context) {
     int status = response.statusCode().value();
     HttpHeaders headers = response.headers().asHttpHeaders();
     if (response.statusCode().is3xxRedirection()
@@ -245,7 +259,7 @@ final class WebClientDownloader implements Downloader {
     }
     if (asking != null && status == HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE.value()) {
       // exchangeToMono releases the unread body
-      return startOver(task, "the source cannot serve the rest (416)");
+      return startOver(task, "the source cannot serve the rest (416)", context);
     }
     if (!response.statusCode().is2xxSuccessful()) {
       Duration retryAfter =
@@ -261,7 +275,7 @@ final class WebClientDownloader implements Downloader {
     if (continues) {
       Optional<String> mismatch = Resumability.mismatch(asking, headers, announced);
       if (mismatch.isPresent()) {
-        return letGo(response).then(startOver(task, mismatch.get()));
+        return letGo(response).then(startOver(task, mismatch.get(), context));
       }
       offset = asking.length();
     }
@@ -282,16 +296,25 @@ final class WebClientDownloader implements Downloader {
     BodyDigest digest;
     if (continues) {
       metrics.continued();
-      log.info("Continuing task_id={} from byte {} of {}", task.taskId(), offset, asking.total());
+      long from = offset;
+      ReactorScope.run(
+          context,
+          () ->
+              log.info(
+                  "Continuing task_id={} from byte {} of {}", task.taskId(), from, asking.total()));
       ready = Mono.empty();
       digest = new BodyDigest(limits.maxBytes(), transfer.prefixDigest(), offset);
     } else {
       if (asking != null) {
         metrics.restarted();
-        log.info(
-            "Source sent the whole body again for task_id={} (HTTP {}): starting over from byte 0",
-            task.taskId(),
-            status);
+        ReactorScope.run(
+            context,
+            () ->
+                log.info(
+                    "Source sent the whole body again for task_id={} (HTTP {}): starting over from"
+                        + " byte 0",
+                    task.taskId(),
+                    status));
       }
       String validator =
           expected >= 0 && Resumability.acceptsByteRanges(headers)
@@ -330,9 +353,13 @@ final class WebClientDownloader implements Downloader {
                     task, file, digest.size(), digest.hex(), contentType, clock.instant()));
   }
 
-  private Mono<Object> startOver(DownloadTask task, String why) {
+  private Mono<Object> startOver(DownloadTask task, String why, ContextView context) {
     metrics.restarted();
-    log.info("Cannot continue task_id={}: {}; starting over from byte 0", task.taskId(), why);
+    ReactorScope.run(
+        context,
+        () ->
+            log.info(
+                "Cannot continue task_id={}: {}; starting over from byte 0", task.taskId(), why));
     return Mono.just(new StartOver());
   }
 

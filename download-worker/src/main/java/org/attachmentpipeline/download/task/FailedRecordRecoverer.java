@@ -1,5 +1,6 @@
 package org.attachmentpipeline.download.task;
 
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -10,10 +11,13 @@ import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.download.fetch.DownloadOutcome;
+import org.attachmentpipeline.observability.LoggingContext;
+import org.attachmentpipeline.observability.RecordObservation;
 import org.springframework.core.NestedRuntimeException;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.SeekUtils;
 import org.springframework.kafka.support.serializer.DeserializationException;
+import reactor.core.publisher.Mono;
 
 /**
  * The last step of the container's error handler, for what the listener itself throws (normally
@@ -28,10 +32,13 @@ final class FailedRecordRecoverer implements ConsumerRecordRecoverer {
 
   private final OutcomePublisher publisher;
   private final UnreadableRecords unreadable;
+  private final ObservationRegistry observations;
 
-  FailedRecordRecoverer(OutcomePublisher publisher, UnreadableRecords unreadable) {
+  FailedRecordRecoverer(
+      OutcomePublisher publisher, UnreadableRecords unreadable, ObservationRegistry observations) {
     this.publisher = publisher;
     this.unreadable = unreadable;
+    this.observations = observations;
   }
 
   @Override
@@ -43,17 +50,23 @@ final class FailedRecordRecoverer implements ConsumerRecordRecoverer {
       if (record.value() instanceof DownloadTask task && task.taskId() != null) {
         Failure failure = Failure.of(FailureKind.UNEXPECTED, FailureReasons.describe(exception));
         DownloadOutcome outcome = new DownloadOutcome.Failed(task, failure);
-        publisher
-            .publish(outcome)
-            .onErrorResume(
-                PublishFailures::isUnpublishable,
-                refused -> publisher.unpublishable(outcome, refused, TaskTrimmer.Level.BOUNDED))
+        observed(
+                publisher
+                    .publish(outcome)
+                    .onErrorResume(
+                        PublishFailures::isUnpublishable,
+                        refused ->
+                            publisher.unpublishable(outcome, refused, TaskTrimmer.Level.BOUNDED))
+                    .contextWrite(LoggingContext.of(task, "download")),
+                record)
             .toFuture()
             .get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       } else {
         DeserializationException cause = findDeserializationException(exception);
-        unreadable
-            .publish(record, FailureReasons.describe(cause == null ? exception : cause))
+        observed(
+                unreadable.publish(
+                    record, FailureReasons.describe(cause == null ? exception : cause)),
+                record)
             .toFuture()
             .get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       }
@@ -70,6 +83,11 @@ final class FailedRecordRecoverer implements ConsumerRecordRecoverer {
               + record.offset(),
           e);
     }
+  }
+
+  /** What {@code work} publishes continues the trace {@code record} carries. */
+  private <T> Mono<T> observed(Mono<T> work, ConsumerRecord<?, ?> record) {
+    return RecordObservation.around(work, observations, record, "download-worker");
   }
 
   private static DeserializationException findDeserializationException(Throwable error) {

@@ -2,6 +2,8 @@ package org.attachmentpipeline.download.task;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.attachmentpipeline.common.deadletter.FailureReasons;
 import org.attachmentpipeline.common.deadletter.TaskGiveUp;
 import org.attachmentpipeline.common.message.CachedDownload;
@@ -17,11 +19,13 @@ import org.attachmentpipeline.common.secret.UrlRedaction;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.download.cache.DownloadCache;
 import org.attachmentpipeline.download.fetch.DownloadOutcome;
+import org.attachmentpipeline.observability.ReactorScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 import reactor.util.retry.Retry;
 
 /**
@@ -81,23 +85,33 @@ final class OutcomePublisher {
             downloaded.sha256(),
             downloaded.contentType(),
             downloaded.downloadedAt());
-    return send(topics.cached(), task.taskId(), cached)
-        .doOnSuccess(
-            done -> {
-              metrics.bytes(downloaded.sizeBytes());
-              log.info(
-                  "Downloaded task_id={} trace_id={} attempt={} bytes={} sha256={} url={}",
-                  task.taskId(),
-                  task.traceId(),
-                  task.attempt(),
-                  downloaded.sizeBytes(),
-                  downloaded.sha256(),
-                  UrlRedaction.redact(task.url()));
-            })
-        .thenReturn(DownloadMetrics.Outcome.SUCCEEDED);
+    return Mono.deferContextual(
+        context ->
+            send(topics.cached(), task.taskId(), cached)
+                .doOnSuccess(
+                    done -> {
+                      metrics.bytes(downloaded.sizeBytes());
+                      ReactorScope.run(
+                          context,
+                          () ->
+                              log.info(
+                                  "Downloaded task_id={} trace_id={} attempt={} bytes={} sha256={}"
+                                      + " url={}",
+                                  task.taskId(),
+                                  task.traceId(),
+                                  task.attempt(),
+                                  downloaded.sizeBytes(),
+                                  downloaded.sha256(),
+                                  UrlRedaction.redact(task.url())));
+                    })
+                .thenReturn(DownloadMetrics.Outcome.SUCCEEDED));
   }
 
   private Mono<DownloadMetrics.Outcome> failed(DownloadOutcome.Failed failed) {
+    return Mono.deferContextual(context -> failed(failed, context));
+  }
+
+  private Mono<DownloadMetrics.Outcome> failed(DownloadOutcome.Failed failed, ContextView context) {
     Instant now = clock.instant();
     DownloadTask task = failed.task();
     Route route = router.route(task, Stage.DOWNLOAD, failed.failure(), now);
@@ -107,17 +121,20 @@ final class OutcomePublisher {
           .doOnSuccess(
               done -> {
                 metrics.retried(DownloadMetrics.tierOf(retry.topic(), topics.pending()));
-                log.info(
-                    "Download failed, retry tier {} due {} task_id={} trace_id={} attempt={}"
-                        + " kind={} reason={} url={}",
-                    retry.tier(),
-                    retry.task().notBefore(),
-                    task.taskId(),
-                    task.traceId(),
-                    task.attempt(),
-                    failed.failure().kind(),
-                    reason,
-                    UrlRedaction.redact(task.url()));
+                ReactorScope.run(
+                    context,
+                    () ->
+                        log.info(
+                            "Download failed, retry tier {} due {} task_id={} trace_id={}"
+                                + " attempt={} kind={} reason={} url={}",
+                            retry.tier(),
+                            retry.task().notBefore(),
+                            task.taskId(),
+                            task.traceId(),
+                            task.attempt(),
+                            failed.failure().kind(),
+                            reason,
+                            UrlRedaction.redact(task.url())));
               })
           .thenReturn(DownloadMetrics.Outcome.RETRIED);
     }
@@ -128,16 +145,19 @@ final class OutcomePublisher {
         .doOnSuccess(
             done -> {
               metrics.deadLettered(giveUp.reason());
-              log.warn(
-                  "Download given up ({}) task_id={} trace_id={} attempt={} kind={} reason={}"
-                      + " url={}",
-                  giveUp.reason(),
-                  task.taskId(),
-                  task.traceId(),
-                  task.attempt(),
-                  failed.failure().kind(),
-                  reason,
-                  UrlRedaction.redact(task.url()));
+              ReactorScope.run(
+                  context,
+                  () ->
+                      log.warn(
+                          "Download given up ({}) task_id={} trace_id={} attempt={} kind={}"
+                              + " reason={} url={}",
+                          giveUp.reason(),
+                          task.taskId(),
+                          task.traceId(),
+                          task.attempt(),
+                          failed.failure().kind(),
+                          reason,
+                          UrlRedaction.redact(task.url())));
             })
         // a part file kept for a next attempt that will not come goes now, not after its keep time
         .then(
@@ -146,10 +166,13 @@ final class OutcomePublisher {
                 .forget(task.taskId())
                 .onErrorResume(
                     error -> {
-                      log.warn(
-                          "Could not delete the kept part files of task_id={}: {}",
-                          task.taskId(),
-                          error.toString());
+                      ReactorScope.run(
+                          context,
+                          () ->
+                              log.warn(
+                                  "Could not delete the kept part files of task_id={}: {}",
+                                  task.taskId(),
+                                  error.toString()));
                       return Mono.just(0);
                     }))
         .thenReturn(DownloadMetrics.Outcome.DEAD_LETTERED);
@@ -187,23 +210,29 @@ final class OutcomePublisher {
    * RetryGate}). A task Kafka refuses for good ends like any unpublishable outcome.
    */
   Mono<Void> defer(DownloadTask task, String tier, Retry transientRetry) {
-    return send(tier, task.taskId(), task)
-        .retryWhen(transientRetry)
-        .onErrorResume(
-            PublishFailures::isUnpublishable,
-            refused -> giveUp(task, "deferred retry record", refused, TaskTrimmer.Level.BOUNDED))
-        .doOnSuccess(
-            done -> {
-              metrics.deferred(DownloadMetrics.tierOf(tier, topics.pending()));
-              log.debug(
-                  "Retry not due before {}: published again to {} task_id={} trace_id={}"
-                      + " attempt={}",
-                  task.notBefore(),
-                  tier,
-                  task.taskId(),
-                  task.traceId(),
-                  task.attempt());
-            });
+    return Mono.deferContextual(
+        context ->
+            send(tier, task.taskId(), task)
+                .retryWhen(transientRetry)
+                .onErrorResume(
+                    PublishFailures::isUnpublishable,
+                    refused ->
+                        giveUp(task, "deferred retry record", refused, TaskTrimmer.Level.BOUNDED))
+                .doOnSuccess(
+                    done -> {
+                      metrics.deferred(DownloadMetrics.tierOf(tier, topics.pending()));
+                      ReactorScope.run(
+                          context,
+                          () ->
+                              log.debug(
+                                  "Retry not due before {}: published again to {} task_id={}"
+                                      + " trace_id={} attempt={}",
+                                  task.notBefore(),
+                                  tier,
+                                  task.taskId(),
+                                  task.traceId(),
+                                  task.attempt()));
+                    }));
   }
 
   private Mono<Void> giveUp(
@@ -240,25 +269,28 @@ final class OutcomePublisher {
             null,
             null);
     String taskId = history.taskId();
-    return giveUp(deadLetter)
-        .doOnSuccess(
-            done -> {
-              metrics.deadLettered(DeadLetterReason.PERMANENT);
-              log.warn(
-                  "Outcome refused by Kafka, task given up (PERMANENT) task_id={} trace_id={}"
-                      + " attempt={} reason={}",
-                  taskId,
-                  FailureReasons.abbreviated(history.traceId(), 128),
-                  history.attempt(),
-                  reason);
-            });
+    return Mono.deferContextual(
+        context ->
+            giveUp(deadLetter)
+                .doOnSuccess(
+                    done -> {
+                      metrics.deadLettered(DeadLetterReason.PERMANENT);
+                      ReactorScope.run(
+                          context,
+                          () ->
+                              log.warn(
+                                  "Outcome refused by Kafka, task given up (PERMANENT) task_id={}"
+                                      + " trace_id={} attempt={} reason={}",
+                                  taskId,
+                                  FailureReasons.abbreviated(history.traceId(), 128),
+                                  history.attempt(),
+                                  reason));
+                    }));
   }
 
   /** The dead letter and its FAILED result, the one way every stage gives up on a task. */
   private Mono<Void> giveUp(DeadLetter deadLetter) {
-    // send() may wait for metadata or buffer space: never on a reactive thread
-    return Mono.fromFuture(() -> giveUp.publish(deadLetter))
-        .subscribeOn(Schedulers.boundedElastic());
+    return sending(() -> giveUp.publish(deadLetter));
   }
 
   /** {@code task} as it may leave the worker for good: URL and error messages redacted. */
@@ -308,8 +340,17 @@ final class OutcomePublisher {
   }
 
   Mono<Void> send(String topic, String key, Object value) {
-    // send() may wait for metadata or buffer space: never on a reactive thread
-    return Mono.fromFuture(() -> template.send(topic, key, value))
+    return sending(() -> template.send(topic, key, value));
+  }
+
+  /**
+   * The future of {@code send}, called with the task's observation and logging fields in scope, so
+   * that the records sent continue the event's trace. A send may wait for metadata or buffer space:
+   * never on a reactive thread, nor on the producer's own network thread (where a failed send's
+   * dead letter would be published from).
+   */
+  private static Mono<Void> sending(Supplier<? extends CompletableFuture<?>> send) {
+    return Mono.deferContextual(context -> Mono.fromFuture(ReactorScope.call(context, send::get)))
         .subscribeOn(Schedulers.boundedElastic())
         .then();
   }

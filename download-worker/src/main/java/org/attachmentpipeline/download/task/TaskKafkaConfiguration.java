@@ -1,5 +1,6 @@
 package org.attachmentpipeline.download.task;
 
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import org.attachmentpipeline.common.retry.RetryDelays;
 import org.attachmentpipeline.common.retry.RetryRouter;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.download.DownloadProperties;
+import org.attachmentpipeline.observability.RecordObservingContainerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
@@ -189,9 +191,11 @@ class TaskKafkaConfiguration {
       UnreadableRecords unreadableRecords,
       ListenerContainerPauseService downloadPauseService,
       WindowRebalanceListener windowRebalanceListener,
-      DownloadProperties properties) {
+      DownloadProperties properties,
+      ObjectProvider<ObservationRegistry> observations) {
+    // the window's TaskRunner observes each record where its download runs, the container does not
     ConcurrentKafkaListenerContainerFactory<String, Object> factory =
-        new ConcurrentKafkaListenerContainerFactory<>();
+        new RecordObservingContainerFactory<>();
     // spring.kafka.listener.* still applies
     configurer.configure(
         (ConcurrentKafkaListenerContainerFactory) factory,
@@ -206,7 +210,10 @@ class TaskKafkaConfiguration {
     // and a retry partition resumed when its record falls due, are polled again within this time
     container.setPollTimeout(properties.pollTimeout().toMillis());
     FailedRecordRecoverer recoverer =
-        new FailedRecordRecoverer(outcomePublisher, unreadableRecords);
+        new FailedRecordRecoverer(
+            outcomePublisher,
+            unreadableRecords,
+            observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     // only what the listener itself throws reaches here (the retry gate's back-off is sought back
     // to, not recovered); an unexpected failure is tried again after 1 s, 2 s, 4 s... then routed
     DownloadProperties.ErrorBackoff settings = properties.errorBackoff();

@@ -10,10 +10,13 @@ import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.download.fetch.DownloadOutcome;
 import org.attachmentpipeline.download.fetch.Downloader;
 import org.attachmentpipeline.observability.LoggingContext;
+import org.attachmentpipeline.observability.ReactorScope;
 import org.attachmentpipeline.observability.RecordObservation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 import reactor.util.retry.Retry;
 import reactor.util.retry.RetryBackoffSpec;
 
@@ -35,8 +38,8 @@ final class TaskRunner implements DownloadWindow.Work {
   private final OutcomePublisher publisher;
   private final DownloadMetrics metrics;
   private final String pendingTopic;
-  private final Retry transientRetry;
-  private final Retry anyRetry;
+  private final Duration firstRetry;
+  private final Duration maxRetry;
   private final UnreadableRecords unreadable;
   private final ObservationRegistry observations;
 
@@ -55,29 +58,39 @@ final class TaskRunner implements DownloadWindow.Work {
     this.unreadable = unreadable;
     this.metrics = metrics;
     this.pendingTopic = pendingTopic;
-    this.transientRetry =
-        retry(firstRetry, maxRetry).filter(error -> !PublishFailures.isUnpublishable(error));
-    this.anyRetry = retry(firstRetry, maxRetry);
+    this.firstRetry = firstRetry;
+    this.maxRetry = maxRetry;
   }
 
-  private static RetryBackoffSpec retry(Duration firstRetry, Duration maxRetry) {
+  /** Tries again after any failure; its log lines carry what {@code context} holds. */
+  private RetryBackoffSpec anyRetry(ContextView context) {
     return Retry.backoff(Long.MAX_VALUE, firstRetry)
         .maxBackoff(maxRetry)
         .doBeforeRetry(
             signal -> {
               String failure = FailureReasons.describe(signal.failure());
-              if (PublishFailures.isUnpublishable(signal.failure())) {
-                log.error(
-                    "Could not publish even a cut-down dead letter (try {}), trying again: {}",
-                    signal.totalRetries() + 1,
-                    failure);
-              } else {
-                log.warn(
-                    "Could not publish an outcome (try {}), trying again: {}",
-                    signal.totalRetries() + 1,
-                    failure);
-              }
+              ReactorScope.run(
+                  context,
+                  () -> {
+                    if (PublishFailures.isUnpublishable(signal.failure())) {
+                      log.error(
+                          "Could not publish even a cut-down dead letter (try {}), trying again:"
+                              + " {}",
+                          signal.totalRetries() + 1,
+                          failure);
+                    } else {
+                      log.warn(
+                          "Could not publish an outcome (try {}), trying again: {}",
+                          signal.totalRetries() + 1,
+                          failure);
+                    }
+                  });
             });
+  }
+
+  /** Tries again after a failure that may pass (not one Kafka refuses for good). */
+  private Retry transientRetry(ContextView context) {
+    return anyRetry(context).filter(error -> !PublishFailures.isUnpublishable(error));
   }
 
   @Override
@@ -89,13 +102,19 @@ final class TaskRunner implements DownloadWindow.Work {
           record.value() instanceof TaskDeserializer.Unreadable unreadable
               ? unreadable.reason()
               : "no value";
-      return this.unreadable.publish(record, reason).retryWhen(anyRetry);
+      return RecordObservation.around(
+          this.unreadable.publish(record, reason).retryWhen(anyRetry(Context.empty())),
+          observations,
+          record,
+          "download-worker");
     }
     if (job.deferred()) {
       return RecordObservation.around(
-          publisher
-              .defer(task, record.topic(), transientRetry)
-              .retryWhen(anyRetry)
+          Mono.deferContextual(
+                  context ->
+                      publisher
+                          .defer(task, record.topic(), transientRetry(context))
+                          .retryWhen(anyRetry(context)))
               .contextWrite(LoggingContext.of(task, "download")),
           observations,
           record,
@@ -116,7 +135,7 @@ final class TaskRunner implements DownloadWindow.Work {
             .doOnNext(
                 outcome ->
                     metrics.finished(tier, outcome, Duration.ofNanos(System.nanoTime() - started)))
-            // every line logged on the way, on whichever thread, carries the task's ids
+            // the steps that log or send put the task's ids and observation in scope (ReactorScope)
             .contextWrite(LoggingContext.of(task, "download"))
             .then();
     // the outcome is published inside an observation that continues the record's trace
@@ -124,20 +143,22 @@ final class TaskRunner implements DownloadWindow.Work {
   }
 
   private Mono<DownloadMetrics.Outcome> publish(DownloadOutcome outcome) {
-    return publisher
-        .publish(outcome)
-        .retryWhen(transientRetry)
-        .onErrorResume(
-            PublishFailures::isUnpublishable,
-            refused ->
-                publisher
-                    .unpublishable(outcome, refused, TaskTrimmer.Level.BOUNDED)
-                    .retryWhen(transientRetry)
-                    .onErrorResume(
-                        PublishFailures::isUnpublishable,
-                        again ->
-                            publisher
-                                .unpublishable(outcome, refused, TaskTrimmer.Level.MINIMAL)
-                                .retryWhen(anyRetry)));
+    return Mono.deferContextual(
+        context ->
+            publisher
+                .publish(outcome)
+                .retryWhen(transientRetry(context))
+                .onErrorResume(
+                    PublishFailures::isUnpublishable,
+                    refused ->
+                        publisher
+                            .unpublishable(outcome, refused, TaskTrimmer.Level.BOUNDED)
+                            .retryWhen(transientRetry(context))
+                            .onErrorResume(
+                                PublishFailures::isUnpublishable,
+                                again ->
+                                    publisher
+                                        .unpublishable(outcome, refused, TaskTrimmer.Level.MINIMAL)
+                                        .retryWhen(anyRetry(context)))));
   }
 }

@@ -4,6 +4,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.attachmentpipeline.common.deadletter.FailureReasons;
 import org.attachmentpipeline.common.deadletter.UnreadableRecordRecoverer;
 import org.attachmentpipeline.common.message.DeadLetterReason;
+import org.attachmentpipeline.observability.ReactorScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaOperations;
@@ -39,7 +40,15 @@ final class UnreadableRecords {
             + record.offset()
             + ": "
             + FailureReasons.abbreviated(reason, 1000);
-    return Mono.<Void>fromRunnable(() -> recoverer.accept(record, new UnreadableTaskException(why)))
+    // sent inside the record's observation when the caller observes it: the dead letter continues
+    // the trace the record carries
+    return Mono.deferContextual(
+            context ->
+                Mono.<Void>fromRunnable(
+                    () ->
+                        ReactorScope.run(
+                            context,
+                            () -> recoverer.accept(record, new UnreadableTaskException(why)))))
         .subscribeOn(Schedulers.boundedElastic())
         .doOnSuccess(
             done -> {
