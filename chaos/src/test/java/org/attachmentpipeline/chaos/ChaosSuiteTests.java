@@ -242,7 +242,12 @@ class ChaosSuiteTests {
 
     void finish(String name) throws Exception {
       posting.get(3, TimeUnit.MINUTES);
-      landing.awaitDone(run, RUN_LIMIT);
+      try {
+        landing.awaitDone(run, RUN_LIMIT);
+      } catch (AssertionError notDone) {
+        report.line(name + " not done: " + notDone.getMessage());
+        throw notDone;
+      }
       long seconds = (System.nanoTime() - startedNanos) / 1_000_000_000L;
       if (run.postsRepeated() > 0) {
         report.line(run.postsRepeated() + " posts of events sent again after a refusal or failure");

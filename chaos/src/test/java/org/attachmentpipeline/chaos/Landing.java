@@ -8,16 +8,17 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.attachmentpipeline.results.inventory.InventoryRow;
 import org.attachmentpipeline.results.inventory.InventoryTableReader;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * What a run must leave behind, checked from the outside: the inventory table, the local OneLake
@@ -44,6 +45,18 @@ final class Landing {
       int resultCopies,
       long seconds) {}
 
+  /** The topics an attachment's records pass through, in order. */
+  private static final List<String> FLOW_TOPICS =
+      List.of(
+          "downloads.pending",
+          "downloads.retry.5m",
+          "downloads.retry.10m",
+          "downloads.retry.20m",
+          "downloads.retry.40m",
+          "downloads.cached",
+          "downloads.results",
+          "downloads.dlq");
+
   private final Path dataDir;
   private final KafkaProbe kafka;
 
@@ -62,17 +75,14 @@ final class Landing {
    */
   void awaitDone(FileRun run, Duration atMost) {
     Set<String> expected = run.expected().keySet();
-    Awaitility.await(run.label() + ": a row for every attachment")
-        .atMost(atMost)
-        .pollInterval(Duration.ofSeconds(2))
-        .until(
-            () -> {
-              Set<String> present = new HashSet<>();
-              for (InventoryRow row : InventoryTableReader.readAll(inventory())) {
-                present.add(row.taskId());
-              }
-              return present.containsAll(expected);
-            });
+    try {
+      Awaitility.await(run.label() + ": a row for every attachment")
+          .atMost(atMost)
+          .pollInterval(Duration.ofSeconds(2))
+          .until(() -> missing(expected).isEmpty());
+    } catch (ConditionTimeoutException timedOut) {
+      throw new AssertionError(run.label() + ": " + whereAreThey(missing(expected)), timedOut);
+    }
     Awaitility.await(run.label() + ": no lag in any group and an empty cache")
         .atMost(Duration.ofMinutes(2))
         .pollInterval(Duration.ofSeconds(1))
@@ -81,6 +91,69 @@ final class Landing {
             () ->
                 kafka.lagByGroup(GROUPS).values().stream().allMatch(lag -> lag == 0)
                     && cacheFiles().isEmpty());
+  }
+
+  private Set<String> missing(Set<String> expected) {
+    Set<String> missing = new TreeSet<>(expected);
+    for (InventoryRow row : InventoryTableReader.readAll(inventory())) {
+      missing.remove(row.taskId());
+    }
+    return missing;
+  }
+
+  /**
+   * Where the attachments without a row went: how many records each topic of the flow holds for
+   * them, and every group's lag, so that a run that timed out says which stage held or dropped
+   * them.
+   */
+  private String whereAreThey(Set<String> missing) {
+    StringBuilder found =
+        new StringBuilder(missing.size() + " attachments without an inventory row, e.g. ");
+    found.append(missing.stream().limit(5).toList());
+    for (String topic : FLOW_TOPICS) {
+      Map<String, Integer> counts = kafka.countByKey(topic, missing);
+      found
+          .append("; ")
+          .append(topic)
+          .append(": ")
+          .append(counts.size())
+          .append(" of them (")
+          .append(counts.values().stream().mapToInt(Integer::intValue).sum())
+          .append(" records)");
+    }
+    try {
+      found.append("; lag by group: ").append(kafka.lagByGroup(GROUPS));
+    } catch (Exception e) {
+      found.append("; lag by group not readable: ").append(e);
+    }
+    found.append("; files in the cache: ").append(cacheFiles().size());
+    missing.stream().limit(3).forEach(taskId -> found.append(logLinesOf(taskId)));
+    return found.toString();
+  }
+
+  /** What every process logged about {@code taskId} (its first lines of each log, shortened). */
+  private String logLinesOf(String taskId) {
+    StringBuilder lines = new StringBuilder("\n  log lines of task_id=" + taskId + ":");
+    Path logs = dataDir.resolveSibling("logs");
+    try (Stream<Path> files = Files.list(logs)) {
+      for (Path log : files.sorted().toList()) {
+        try (Stream<String> content = Files.lines(log)) {
+          content
+              .filter(line -> line.contains(taskId))
+              .limit(8)
+              .forEach(
+                  line ->
+                      lines
+                          .append("\n    ")
+                          .append(log.getFileName())
+                          .append(": ")
+                          .append(line, 0, Math.min(line.length(), 400)));
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      lines.append(" not readable: ").append(e);
+    }
+    return lines.toString();
   }
 
   /**
