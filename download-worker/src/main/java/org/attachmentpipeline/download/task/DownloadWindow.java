@@ -16,11 +16,15 @@ import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.attachmentpipeline.common.deadletter.FailureReasons;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.download.fetch.HostRules;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.support.Acknowledgment;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * The sliding window of downloads in flight in this instance. Listeners hand it each record and
@@ -36,8 +40,24 @@ import reactor.core.publisher.Mono;
  */
 final class DownloadWindow {
 
-  /** One record's work: completes when its outcome is published. Never fails. */
-  interface Work extends Function<Job, Mono<Void>> {}
+  /**
+   * One record's work: emits {@link Published#OUTCOME} once the record's outcome is in Kafka. It is
+   * not meant to fail; one that fails or ends without emitting (a bug) is run again after a pause,
+   * so the record is acknowledged only after a run has published its outcome.
+   */
+  interface Work extends Function<Job, Mono<Published>> {}
+
+  /** What a {@link Work} emits when its record's outcome is safely in Kafka. */
+  enum Published {
+    OUTCOME
+  }
+
+  /** The pause before a failed work runs again: from 200 ms, doubling, at most a minute. */
+  private static final Duration FIRST_RERUN = Duration.ofMillis(200);
+
+  private static final Duration LONGEST_RERUN = Duration.ofMinutes(1);
+
+  private static final Logger log = LoggerFactory.getLogger(DownloadWindow.class);
 
   /**
    * Told after each change of the window (records taken in, started, finished, dropped), outside
@@ -296,7 +316,26 @@ final class DownloadWindow {
 
   private void start(Job job) {
     Disposable subscription =
-        Mono.defer(() -> work.apply(job)).doFinally(signal -> finish(job)).subscribe();
+        Mono.defer(() -> work.apply(job))
+            .switchIfEmpty(
+                Mono.error(
+                    () ->
+                        new IllegalStateException("the work ended without publishing an outcome")))
+            .retryWhen(
+                Retry.backoff(Long.MAX_VALUE, FIRST_RERUN)
+                    .maxBackoff(LONGEST_RERUN)
+                    .doBeforeRetry(
+                        failed ->
+                            log.error(
+                                "The work of {}-{}@{} failed (run {}), running it again: {}",
+                                job.record().topic(),
+                                job.record().partition(),
+                                job.record().offset(),
+                                failed.totalRetries() + 1,
+                                FailureReasons.describe(failed.failure()))))
+            // only a run that published passes its acknowledgement on (a cancelled one never does)
+            .doFinally(signal -> finish(job))
+            .subscribe();
     boolean stopNow;
     synchronized (this) {
       stopNow = running.subscribed(job, subscription);

@@ -94,7 +94,7 @@ final class TaskRunner implements DownloadWindow.Work {
   }
 
   @Override
-  public Mono<Void> apply(DownloadWindow.Job job) {
+  public Mono<DownloadWindow.Published> apply(DownloadWindow.Job job) {
     ConsumerRecord<String, ?> record = job.record();
     if (!(record.value() instanceof DownloadTask task)) {
       // not a task: dead-lettered as it came (the deserializer's header keeps its original bytes)
@@ -103,7 +103,10 @@ final class TaskRunner implements DownloadWindow.Work {
               ? unreadable.reason()
               : "no value";
       return RecordObservation.around(
-          this.unreadable.publish(record, reason).retryWhen(anyRetry(Context.empty())),
+          this.unreadable
+              .publish(record, reason)
+              .retryWhen(anyRetry(Context.empty()))
+              .thenReturn(DownloadWindow.Published.OUTCOME),
           observations,
           record,
           "download-worker");
@@ -114,7 +117,8 @@ final class TaskRunner implements DownloadWindow.Work {
                   context ->
                       publisher
                           .defer(task, record.topic(), transientRetry(context))
-                          .retryWhen(anyRetry(context)))
+                          .retryWhen(anyRetry(context))
+                          .thenReturn(DownloadWindow.Published.OUTCOME))
               .contextWrite(LoggingContext.of(task, "download")),
           observations,
           record,
@@ -122,7 +126,7 @@ final class TaskRunner implements DownloadWindow.Work {
     }
     String tier = DownloadMetrics.tierOf(record.topic(), pendingTopic);
     long started = System.nanoTime();
-    Mono<Void> work =
+    Mono<DownloadWindow.Published> work =
         downloader
             .download(task)
             .onErrorResume(
@@ -137,7 +141,7 @@ final class TaskRunner implements DownloadWindow.Work {
                     metrics.finished(tier, outcome, Duration.ofNanos(System.nanoTime() - started)))
             // the steps that log or send put the task's ids and observation in scope (ReactorScope)
             .contextWrite(LoggingContext.of(task, "download"))
-            .then();
+            .map(outcome -> DownloadWindow.Published.OUTCOME);
     // the outcome is published inside an observation that continues the record's trace
     return RecordObservation.around(work, observations, record, "download-worker");
   }

@@ -10,16 +10,18 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 class DownloadWindowTests {
 
-  private final Map<Long, Sinks.Empty<Void>> works = new ConcurrentHashMap<>();
+  private final Map<Long, Sinks.One<DownloadWindow.Published>> works = new ConcurrentHashMap<>();
   private final List<Long> acked = new CopyOnWriteArrayList<>();
   private final List<Long> cancelled = new CopyOnWriteArrayList<>();
   private int changes;
@@ -29,7 +31,7 @@ class DownloadWindowTests {
         max,
         host -> host.equals("slow.example") ? perHost : max,
         job -> {
-          Sinks.Empty<Void> work = Sinks.empty();
+          Sinks.One<DownloadWindow.Published> work = Sinks.one();
           works.put(job.record().offset(), work);
           return work.asMono().doOnCancel(() -> cancelled.add(job.record().offset()));
         },
@@ -47,7 +49,7 @@ class DownloadWindowTests {
   }
 
   private void finish(long offset) {
-    works.get(offset).tryEmitEmpty();
+    works.get(offset).tryEmitValue(DownloadWindow.Published.OUTCOME);
   }
 
   @Test
@@ -65,6 +67,43 @@ class DownloadWindowTests {
 
     finish(3);
     assertThat(acked).containsExactly(2L, 3L);
+    assertThat(window.inFlight()).isZero();
+  }
+
+  @Test
+  void aWorkThatFailsOrEndsWithoutPublishingIsRunAgainAndItsRecordWaitsForARunThatPublished() {
+    Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
+    DownloadWindow window =
+        new DownloadWindow(
+            10,
+            host -> 10,
+            job -> {
+              long offset = job.record().offset();
+              int run = runs.computeIfAbsent(offset, o -> new AtomicInteger()).incrementAndGet();
+              if (offset == 0 && run == 1) {
+                return Mono.error(new IllegalStateException("a bug in the work"));
+              }
+              if (offset == 0 && run == 2) {
+                return Mono.empty();
+              }
+              Sinks.One<DownloadWindow.Published> work = Sinks.one();
+              works.put(offset, work);
+              return work.asMono();
+            },
+            changed -> {});
+    submit(window, "p", 0, "files.example");
+    submit(window, "p", 1, "files.example");
+    finish(1);
+    assertThat(acked).isEmpty();
+
+    // neither the failed run nor the one that published nothing passes for a published outcome
+    await().atMost(Duration.ofSeconds(10)).until(() -> works.containsKey(0L));
+    assertThat(runs.get(0L)).hasValue(3);
+    assertThat(acked).isEmpty();
+    assertThat(window.inFlight()).isEqualTo(1);
+
+    finish(0);
+    assertThat(acked).containsExactly(1L);
     assertThat(window.inFlight()).isZero();
   }
 
