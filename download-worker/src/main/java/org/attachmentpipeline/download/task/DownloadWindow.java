@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.support.Acknowledgment;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * The sliding window of downloads in flight in this instance. Listeners hand it each record and
@@ -315,27 +314,8 @@ final class DownloadWindow {
   }
 
   private void start(Job job) {
-    Disposable subscription =
-        Mono.defer(() -> work.apply(job))
-            .switchIfEmpty(
-                Mono.error(
-                    () ->
-                        new IllegalStateException("the work ended without publishing an outcome")))
-            .retryWhen(
-                Retry.backoff(Long.MAX_VALUE, FIRST_RERUN)
-                    .maxBackoff(LONGEST_RERUN)
-                    .doBeforeRetry(
-                        failed ->
-                            log.error(
-                                "The work of {}-{}@{} failed (run {}), running it again: {}",
-                                job.record().topic(),
-                                job.record().partition(),
-                                job.record().offset(),
-                                failed.totalRetries() + 1,
-                                FailureReasons.describe(failed.failure()))))
-            // only a run that published passes its acknowledgement on (a cancelled one never does)
-            .doFinally(signal -> finish(job))
-            .subscribe();
+    // only a run that published passes its acknowledgement on (a cancelled one never does)
+    Disposable subscription = run(job, 1).doFinally(signal -> finish(job)).subscribe();
     boolean stopNow;
     synchronized (this) {
       stopNow = running.subscribed(job, subscription);
@@ -343,6 +323,35 @@ final class DownloadWindow {
     if (stopNow) {
       subscription.dispose();
     }
+  }
+
+  /**
+   * Runs {@code job}'s work (this is its {@code run}th run); a run that fails or ends without
+   * publishing is followed by another after a pause (plain operators: no retry machinery on every
+   * record's path).
+   */
+  private Mono<Published> run(Job job, int run) {
+    return Mono.defer(() -> work.apply(job))
+        .switchIfEmpty(
+            Mono.error(
+                () -> new IllegalStateException("the work ended without publishing an outcome")))
+        .onErrorResume(
+            failure -> {
+              log.error(
+                  "The work of {}-{}@{} failed (run {}), running it again: {}",
+                  job.record().topic(),
+                  job.record().partition(),
+                  job.record().offset(),
+                  run,
+                  FailureReasons.describe(failure));
+              return Mono.delay(pauseAfter(run)).then(Mono.defer(() -> run(job, run + 1)));
+            });
+  }
+
+  /** 200 ms after the first failed run, doubling, at most a minute. */
+  static Duration pauseAfter(int run) {
+    Duration pause = FIRST_RERUN.multipliedBy(1L << Math.min(run - 1, 20));
+    return pause.compareTo(LONGEST_RERUN) > 0 ? LONGEST_RERUN : pause;
   }
 
   private void finish(Job job) {

@@ -108,6 +108,15 @@ class DownloadWindowTests {
   }
 
   @Test
+  void aFailedWorkRunsAgainAfterAPauseThatDoublesUpToAMinute() {
+    assertThat(DownloadWindow.pauseAfter(1)).isEqualTo(Duration.ofMillis(200));
+    assertThat(DownloadWindow.pauseAfter(2)).isEqualTo(Duration.ofMillis(400));
+    assertThat(DownloadWindow.pauseAfter(9)).isEqualTo(Duration.ofMillis(51_200));
+    assertThat(DownloadWindow.pauseAfter(10)).isEqualTo(Duration.ofMinutes(1));
+    assertThat(DownloadWindow.pauseAfter(Integer.MAX_VALUE)).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
   void recordsBeyondTheCapQueueAndStartWhenASlotFrees() {
     DownloadWindow window = window(2, 2);
     for (long offset = 0; offset < 3; offset++) {
