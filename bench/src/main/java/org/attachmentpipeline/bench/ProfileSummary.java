@@ -12,6 +12,7 @@ import java.util.Map;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
@@ -19,6 +20,13 @@ import jdk.jfr.consumer.RecordingFile;
  * frame (the method on CPU, often a JDK one), the top non-JDK frame (the project's or a library's
  * method that led there: which code to look at) and that frame's package (which component); plus
  * every stack in the collapsed form flame graph tools read ({@code root;...;top count}).
+ *
+ * <p>Execution samples see Java code only. The CPU a thread spends in native code and in the kernel
+ * (file system calls, an {@code AsynchronousFileChannel}'s I/O threads) and the JIT compiler's
+ * threads are not in them, so the summary also adds up {@code jdk.ThreadCPULoad} (user plus system
+ * load of every thread, once per period) by thread group: the thread's name with its numbers
+ * written as {@code N}, so that {@code boundedElastic-12} and {@code boundedElastic-3} count
+ * together.
  */
 final class ProfileSummary {
 
@@ -31,9 +39,14 @@ final class ProfileSummary {
   private final Map<String, Integer> topNonJdkFrames = new HashMap<>();
   private final Map<String, Integer> packages = new HashMap<>();
   private final Map<String, Integer> stacks = new HashMap<>();
+  private final Map<String, Double> threadLoads = new HashMap<>();
+  private final double totalLoad;
 
-  private ProfileSummary(List<List<String>> sampledStacks) {
+  private ProfileSummary(List<List<String>> sampledStacks, Map<String, Double> loadsByThread) {
     this.samples = sampledStacks.size();
+    loadsByThread.forEach(
+        (thread, load) -> threadLoads.merge(threadGroup(thread), load, Double::sum));
+    this.totalLoad = threadLoads.values().stream().mapToDouble(Double::doubleValue).sum();
     for (List<String> frames : sampledStacks) {
       if (frames.isEmpty()) {
         continue;
@@ -48,11 +61,20 @@ final class ProfileSummary {
     }
   }
 
-  /** The execution samples of a recording file. */
+  /** The execution samples and thread CPU loads of a recording file. */
   static ProfileSummary read(Path jfr) throws IOException {
     List<List<String>> sampled = new ArrayList<>();
+    Map<String, Double> loads = new HashMap<>();
     for (RecordedEvent event : RecordingFile.readAllEvents(jfr)) {
-      if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+      String type = event.getEventType().getName();
+      if (type.equals("jdk.ThreadCPULoad")) {
+        loads.merge(
+            threadName(event.getThread()),
+            (double) event.getFloat("user") + event.getFloat("system"),
+            Double::sum);
+        continue;
+      }
+      if (!type.equals("jdk.ExecutionSample")) {
         continue;
       }
       RecordedStackTrace trace = event.getStackTrace();
@@ -66,12 +88,33 @@ final class ProfileSummary {
       }
       sampled.add(frames);
     }
-    return new ProfileSummary(sampled);
+    return new ProfileSummary(sampled, loads);
+  }
+
+  private static String threadName(RecordedThread thread) {
+    if (thread == null) {
+      return "(no thread)";
+    }
+    return thread.getJavaName() != null ? thread.getJavaName() : String.valueOf(thread.getOSName());
   }
 
   /** Stacks given top frame first (for tests). */
   static ProfileSummary of(List<List<String>> stacks) {
-    return new ProfileSummary(stacks);
+    return new ProfileSummary(stacks, Map.of());
+  }
+
+  /** Stacks given top frame first, and CPU loads by thread name (for tests). */
+  static ProfileSummary of(List<List<String>> stacks, Map<String, Double> loadsByThread) {
+    return new ProfileSummary(stacks, loadsByThread);
+  }
+
+  /**
+   * A thread's group: its name with the numbers that tell threads of one pool apart written as
+   * {@code N} (those after a separator, and those that end the name), so {@code upload-3} and
+   * {@code upload-7} are {@code upload-N} while {@code C2 CompilerThread0} keeps its {@code C2}.
+   */
+  static String threadGroup(String name) {
+    return name.replaceAll("(?<![A-Za-z0-9])\\d+|(?<=[A-Za-z])\\d+$", "N");
   }
 
   int samples() {
@@ -89,6 +132,21 @@ final class ProfileSummary {
 
   Map<String, Double> topPackages(int n) {
     return top(packages, n);
+  }
+
+  /**
+   * The {@code n} thread groups with the most CPU load, with their share of all threads' load in
+   * percent (empty when the recording has no {@code jdk.ThreadCPULoad}).
+   */
+  Map<String, Double> topThreads(int n) {
+    Map<String, Double> top = new LinkedHashMap<>();
+    threadLoads.entrySet().stream()
+        .sorted(
+            Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder())
+                .thenComparing(Map.Entry.comparingByKey()))
+        .limit(n)
+        .forEach(e -> top.put(e.getKey(), 100.0 * e.getValue() / totalLoad));
+    return top;
   }
 
   /** One line per distinct stack, root first, frames separated by {@code ;}, then the count. */
@@ -117,6 +175,13 @@ final class ProfileSummary {
         "Top non-JDK frames (the first frame outside java.*, javax.*, jdk.*, sun.*, com.sun.*)",
         topNonJdkFrames(n));
     table(out, "By package of the top non-JDK frame", topPackages(n));
+    if (totalLoad > 0) {
+      table(
+          out,
+          "CPU by thread group (jdk.ThreadCPULoad, user + system: also native code, the kernel and"
+              + " the JIT compiler, which the execution samples do not see)",
+          topThreads(n));
+    }
     return out.toString();
   }
 

@@ -85,6 +85,7 @@ final class Profiler {
       profile.put("top_frames", summary.topFrames(5));
       profile.put("top_non_jdk_frames", summary.topNonJdkFrames(5));
       profile.put("top_packages", summary.topPackages(5));
+      profile.put("top_threads", summary.topThreads(5));
       log.info("Profile of {}: {} samples, {}", scenario, summary.samples(), top);
       return profile;
     } catch (IOException e) {

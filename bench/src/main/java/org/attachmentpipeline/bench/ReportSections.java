@@ -152,11 +152,18 @@ final class ReportSections {
               .append(percentages((Map<String, Object>) p.get("top_non_jdk_frames")))
               .append("; packages ")
               .append(percentages((Map<String, Object>) p.get("top_packages")))
+              .append(threads((Map<String, Object>) p.get("top_threads")))
               .append('\n');
         });
     if (!section.isEmpty()) {
       md.append("\n## Profiles (JFR execution samples, whole process)\n\n").append(section);
     }
+  }
+
+  private static String threads(Map<String, Object> rows) {
+    return rows == null || rows.isEmpty()
+        ? ""
+        : "; CPU by thread group (also native, kernel and JIT time) " + percentages(rows);
   }
 
   private static String percentages(Map<String, Object> rows) {

@@ -50,4 +50,27 @@ class ProfileSummaryTests {
                 + "org.apache.kafka.clients.Producer.send;java.util.HashMap.get 2",
             "java.lang.Thread.run;sun.nio.ch.EPoll.wait 1");
   }
+
+  @Test
+  void addsUpTheThreadsCpuLoadByThreadGroupWithTheirShares() {
+    ProfileSummary summary =
+        ProfileSummary.of(
+            List.of(KAFKA_SEND),
+            java.util.Map.of(
+                "boundedElastic-3", 0.2,
+                "boundedElastic-12", 0.2,
+                "C2 CompilerThread0", 0.3,
+                "C2 CompilerThread1", 0.1,
+                "kafka-producer-network-thread | upload-worker-producer-1", 0.2));
+
+    assertThat(summary.topThreads(5))
+        .containsExactly(
+            java.util.Map.entry("C2 CompilerThreadN", 40.0),
+            java.util.Map.entry("boundedElastic-N", 40.0),
+            java.util.Map.entry("kafka-producer-network-thread | upload-worker-producer-N", 20.0));
+    assertThat(summary.text("x", 25)).contains("CPU by thread group", " 40.00 %  boundedElastic-N");
+    assertThat(ProfileSummary.of(List.of(KAFKA_SEND)).topThreads(5)).isEmpty();
+    assertThat(ProfileSummary.of(List.of(KAFKA_SEND)).text("x", 25))
+        .doesNotContain("CPU by thread group");
+  }
 }
