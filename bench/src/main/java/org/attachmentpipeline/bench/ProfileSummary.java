@@ -139,14 +139,7 @@ final class ProfileSummary {
    * percent (empty when the recording has no {@code jdk.ThreadCPULoad}).
    */
   Map<String, Double> topThreads(int n) {
-    Map<String, Double> top = new LinkedHashMap<>();
-    threadLoads.entrySet().stream()
-        .sorted(
-            Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder())
-                .thenComparing(Map.Entry.comparingByKey()))
-        .limit(n)
-        .forEach(e -> top.put(e.getKey(), 100.0 * e.getValue() / totalLoad));
-    return top;
+    return top(threadLoads, totalLoad, n);
   }
 
   /** One line per distinct stack, root first, frames separated by {@code ;}, then the count. */
@@ -192,13 +185,20 @@ final class ProfileSummary {
   }
 
   private Map<String, Double> top(Map<String, Integer> counts, int n) {
+    return top(counts, Math.max(1, samples), n);
+  }
+
+  /** The {@code n} largest of {@code amounts}, largest first, in percent of {@code total}. */
+  private static Map<String, Double> top(
+      Map<String, ? extends Number> amounts, double total, int n) {
     Map<String, Double> top = new LinkedHashMap<>();
-    counts.entrySet().stream()
+    amounts.entrySet().stream()
         .sorted(
-            Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())
-                .thenComparing(Map.Entry.comparingByKey()))
+            Comparator.<Map.Entry<String, ? extends Number>>comparingDouble(
+                    e -> -e.getValue().doubleValue())
+                .thenComparing(Map.Entry::getKey))
         .limit(n)
-        .forEach(e -> top.put(e.getKey(), 100.0 * e.getValue() / Math.max(1, samples)));
+        .forEach(e -> top.put(e.getKey(), 100.0 * e.getValue().doubleValue() / total));
     return top;
   }
 
