@@ -22,11 +22,10 @@ import jdk.jfr.consumer.RecordingFile;
  * every stack in the collapsed form flame graph tools read ({@code root;...;top count}).
  *
  * <p>Execution samples see Java code only. The CPU a thread spends in native code and in the kernel
- * (file system calls, an {@code AsynchronousFileChannel}'s I/O threads) and the JIT compiler's
- * threads are not in them, so the summary also adds up {@code jdk.ThreadCPULoad} (user plus system
- * load of every thread, once per period) by thread group: the thread's name with its numbers
- * written as {@code N}, so that {@code boundedElastic-12} and {@code boundedElastic-3} count
- * together.
+ * (file system calls, the writes of part files) and the JIT compiler's threads are not in them, so
+ * the summary also adds up {@code jdk.ThreadCPULoad} (user plus system load of every thread, once
+ * per period) by thread group: the thread's name with its numbers written as {@code N}, so that
+ * {@code boundedElastic-12} and {@code boundedElastic-3} count together.
  */
 final class ProfileSummary {
 

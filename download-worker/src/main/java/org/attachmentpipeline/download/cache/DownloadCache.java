@@ -2,7 +2,8 @@ package org.attachmentpipeline.download.cache;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.AsynchronousFileChannel;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -13,9 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
-import java.util.Optional;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -26,15 +29,16 @@ import reactor.core.scheduler.Schedulers;
  * a part file of its own ({@code <task_id>.<random>.part}), so two downloads of one task (a record
  * redelivered by a rebalance while the first is still running) never write into the same file, and
  * a complete one is renamed to {@code <task_id>} in one atomic step (a second identical completion
- * just replaces it). File-system calls that may block run on Reactor's bounded-elastic scheduler.
+ * just replaces it). File-system calls that may block run off the event loops, on Reactor's
+ * bounded-elastic scheduler.
  *
  * <p>Several instances may share the directory (scaled workers on one volume). A download holds an
- * exclusive OS lock on its part file from creation until the file is renamed or deleted ({@link
- * #openPart}); an instance that starts deletes only the part files it can lock ({@link
- * #removeStaleParts}): their writer is dead, since the OS releases the locks of a process that
- * ends, however it ends. On Linux these are POSIX record locks ({@code fcntl}), held per process
- * and seen by every process on the host, and by other hosts on file systems that pass them on
- * (NFSv4).
+ * exclusive OS lock on its part file from creation (its first write) until the file is renamed or
+ * deleted ({@link PartFile}); an instance that starts deletes only the part files it can lock
+ * ({@link #removeStaleParts}): their writer is dead, since the OS releases the locks of a process
+ * that ends, however it ends. On Linux these are POSIX record locks ({@code fcntl}), held per
+ * process and seen by every process on the host, and by other hosts on file systems that pass them
+ * on (NFSv4).
  */
 public final class DownloadCache {
 
@@ -88,7 +92,7 @@ public final class DownloadCache {
   }
 
   /** A new part file for one download attempt of {@code taskId}, unique to that attempt. */
-  public Path newPartFile(String taskId) {
+  Path newPartFile(String taskId) {
     byte[] random = new byte[6];
     ThreadLocalRandom.current().nextBytes(random);
     return directory.resolve(
@@ -97,33 +101,35 @@ public final class DownloadCache {
 
   /**
    * Moves a complete part file of {@code size} bytes to its task's final name in one atomic step;
-   * the file takes the place of the download's {@code reservation} in the cache's usage.
+   * the file takes the place of the download's {@code reservation} in the cache's usage. Blocks.
    */
-  public Mono<Path> commit(
-      Path part, String taskId, CacheUsage.Reservation reservation, long size) {
-    Path target = file(taskId);
-    return Mono.fromCallable(
-            () -> {
-              Path moved =
-                  Files.move(
-                      part,
-                      target,
-                      StandardCopyOption.ATOMIC_MOVE,
-                      StandardCopyOption.REPLACE_EXISTING);
-              usage.committed(reservation, size);
-              return moved;
-            })
-        .subscribeOn(Schedulers.boundedElastic());
+  Path commit(Path part, String taskId, CacheUsage.Reservation reservation, long size)
+      throws IOException {
+    Path moved =
+        Files.move(
+            part,
+            file(taskId),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+    usage.committed(reservation, size);
+    return moved;
   }
 
   /**
-   * {@link #commit(Path, String, CacheUsage.Reservation, long) Commits} an open part file and
-   * closes it right after the rename, in the same step on the bounded-elastic scheduler: the lock
-   * covers the file's whole life, and closing costs no second hop.
+   * Writes the last {@code buffers} of a download at {@code position}, {@link #commit(Path, String,
+   * CacheUsage.Reservation, long) commits} the part file and closes it, in one blocking step: the
+   * lock covers the file's whole life, and a body smaller than one write is created, written,
+   * renamed and closed by one thread in one go. A download of no bytes commits an empty file.
    */
-  public Mono<Path> commit(
-      PartFile file, String taskId, CacheUsage.Reservation reservation, long size) {
-    return commit(file.path(), taskId, reservation, size).doOnNext(moved -> file.close());
+  public Path commit(
+      PartFile file,
+      List<ByteBuffer> buffers,
+      long position,
+      String taskId,
+      CacheUsage.Reservation reservation,
+      long size)
+      throws Exception {
+    return file.writeLast(buffers, position, () -> commit(file.path(), taskId, reservation, size));
   }
 
   /** Deletes a part file, if it is there. */
@@ -133,26 +139,29 @@ public final class DownloadCache {
         .then();
   }
 
-  /** Deletes an open part file while it is still locked, then closes it. */
+  /**
+   * Deletes an open part file while it is still locked, then closes it; a write in progress ends
+   * first, and none starts after.
+   */
   public Mono<Void> discard(PartFile file) {
-    return Mono.fromCallable(() -> Files.deleteIfExists(file.path()))
-        .then(Mono.fromRunnable(file::close))
-        .subscribeOn(Schedulers.boundedElastic())
-        .then();
+    if (file.closeUntouched()) {
+      return Mono.empty();
+    }
+    return Mono.fromRunnable(file::delete).subscribeOn(Schedulers.boundedElastic()).then();
   }
 
   /**
-   * Creates {@code part} (it must not exist yet) for writing and locks it against other processes;
-   * the lock goes when the returned file is closed. Runs on the bounded-elastic scheduler.
+   * A new part file for one download attempt of {@code taskId}, unique to that attempt. It is
+   * created and locked against other processes by its first write (so a download that fails before
+   * its first byte touches no file), and the lock goes when it is closed.
    */
-  public Mono<PartFile> openPart(Path part) {
-    // cancelled while it was being created: close it and leave no file
-    return Handover.make(cancelled -> Optional.of(createPart(part)), DownloadCache::abandon);
+  public PartFile newPart(String taskId) {
+    return new PartFile(newPartFile(taskId), null, () -> {});
   }
 
-  private static PartFile createPart(Path part) throws IOException {
-    AsynchronousFileChannel channel =
-        AsynchronousFileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  private static FileChannel createPart(Path part) throws IOException {
+    FileChannel channel =
+        FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     try {
       if (channel.tryLock() == null) {
         throw new IOException(
@@ -162,59 +171,122 @@ public final class DownloadCache {
       channel.close();
       throw e;
     }
-    return new PartFile(part, channel, () -> {});
-  }
-
-  private static void abandon(PartFile file) {
-    try {
-      Files.deleteIfExists(file.path());
-    } catch (IOException e) {
-      // the next start's clean-up deletes it (it is not locked once closed)
-    } finally {
-      file.close();
-    }
+    return channel;
   }
 
   /**
-   * A part file open for writing and locked: no other instance's start deletes it while it is open.
-   * Close it after the rename or deletion, so that the lock covers the file's whole life.
+   * A part file, locked while open: no other instance's start deletes it. It is closed after the
+   * rename or deletion, so that the lock covers the file's whole life. Writes block and run off the
+   * event loops; one download writes it at a time, and closing waits for a write in progress. A
+   * closed file is never opened again: a write after that fails.
+   *
+   * <p>Its channel is a {@link FileChannel}, which closes itself when the thread using it is
+   * interrupted: the download writes it on threads that a cancel does not interrupt, so that a
+   * download stopped from outside still deletes its own file while it holds the lock.
    */
   public static final class PartFile implements AutoCloseable {
 
-    private final Path path;
-    private final AsynchronousFileChannel channel;
-    private final Runnable afterClose;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private static final int UNTOUCHED = 0;
+    private static final int OPEN = 1;
+    private static final int CLOSED = 2;
 
-    PartFile(Path path, AsynchronousFileChannel channel, Runnable afterClose) {
+    private final Path path;
+    private final Runnable afterClose;
+    private final AtomicInteger state;
+    private final AtomicBoolean afterCloseRun = new AtomicBoolean();
+    private FileChannel channel;
+
+    PartFile(Path path, FileChannel channel, Runnable afterClose) {
       this.path = path;
       this.channel = channel;
       this.afterClose = afterClose;
+      this.state = new AtomicInteger(channel == null ? UNTOUCHED : OPEN);
     }
 
     public Path path() {
       return path;
     }
 
-    /** The channel to write the body through. */
-    public AsynchronousFileChannel channel() {
+    /**
+     * Writes {@code buffers} one after another from {@code position}, creating and locking the file
+     * first if this is its first write. Blocks.
+     */
+    public synchronized void write(List<ByteBuffer> buffers, long position) throws IOException {
+      FileChannel open = open();
+      long at = position;
+      for (ByteBuffer buffer : buffers) {
+        while (buffer.hasRemaining()) {
+          at += open.write(buffer, at);
+        }
+      }
+    }
+
+    /**
+     * Writes the last {@code buffers} from {@code position}, then runs {@code commit} (the rename)
+     * and closes the file, all while holding it.
+     */
+    synchronized Path writeLast(List<ByteBuffer> buffers, long position, Callable<Path> commit)
+        throws Exception {
+      write(buffers, position);
+      Path committed = commit.call();
+      close();
+      return committed;
+    }
+
+    private FileChannel open() throws IOException {
+      if (channel == null) {
+        if (!state.compareAndSet(UNTOUCHED, OPEN)) {
+          throw new ClosedChannelException();
+        }
+        channel = createPart(path);
+      } else if (state.get() == CLOSED) {
+        throw new ClosedChannelException();
+      }
       return channel;
     }
 
-    /**
-     * Cuts the file to its first {@code length} bytes (to write it again from there). Blocks
-     * briefly.
-     */
-    public void truncate(long length) throws IOException {
-      channel.truncate(length);
+    /** Cuts the file to its first {@code length} bytes (to write it again from there). Blocks. */
+    public synchronized void truncate(long length) throws IOException {
+      if (channel != null) {
+        channel.truncate(length);
+      }
     }
 
     /**
-     * Closes the channel (and so releases the lock) on the bounded-elastic scheduler; nothing to do
-     * when it is closed already (committed).
+     * Closes the file at once if nothing was ever written to it (no file exists), so that no write
+     * creates it later.
+     *
+     * @return whether it was closed so; if not, it was created and must be deleted or closed
+     */
+    public boolean closeUntouched() {
+      if (state.compareAndSet(UNTOUCHED, CLOSED)) {
+        runAfterClose();
+        return true;
+      }
+      return false;
+    }
+
+    /**
+     * Deletes the file while it is still locked (if it was created and is open), then closes it.
+     */
+    synchronized void delete() {
+      try {
+        if (channel != null && state.get() == OPEN) {
+          Files.deleteIfExists(path);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete the part file " + path, e);
+      } finally {
+        close();
+      }
+    }
+
+    /**
+     * Closes the file (and so releases the lock) on the bounded-elastic scheduler; nothing to do
+     * when it was never created or is closed already (committed).
      */
     public Mono<Void> closeLater() {
-      if (closed.get()) {
+      if (closeUntouched() || state.get() == CLOSED) {
         return Mono.empty();
       }
       return Mono.fromRunnable(this::close).subscribeOn(Schedulers.boundedElastic()).then();
@@ -225,15 +297,23 @@ public final class DownloadCache {
       try {
         closeChannel();
       } finally {
-        // once only: a kept part may be another download's by the time this one closes it again
-        if (closed.compareAndSet(false, true)) {
-          afterClose.run();
-        }
+        runAfterClose();
+      }
+    }
+
+    // once only: a kept part may be another download's by the time this one closes it again
+    private void runAfterClose() {
+      if (afterCloseRun.compareAndSet(false, true)) {
+        afterClose.run();
       }
     }
 
     /** Closes the channel only: waits for a write in progress, releases the lock. */
-    void closeChannel() {
+    synchronized void closeChannel() {
+      state.set(CLOSED);
+      if (channel == null) {
+        return;
+      }
       try {
         channel.close();
       } catch (IOException e) {

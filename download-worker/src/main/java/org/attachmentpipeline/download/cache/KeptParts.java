@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -246,10 +245,9 @@ public final class KeptParts {
 
   private Optional<Adopted> tryAdopt(Path part, Path sidecar, BooleanSupplier cancelled)
       throws IOException {
-    AsynchronousFileChannel channel;
+    FileChannel channel;
     try {
-      channel =
-          AsynchronousFileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      channel = FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (NoSuchFileException gone) {
       Files.deleteIfExists(sidecar);
       return Optional.empty();
@@ -283,7 +281,7 @@ public final class KeptParts {
       try {
         hashed = hash(channel, size, cancelled);
       } catch (IOException unreadable) {
-        if (unreadable.getCause() instanceof InterruptedException) {
+        if (unreadable instanceof ClosedByInterruptException) {
           throw unreadable;
         }
         log.warn(
@@ -374,12 +372,9 @@ public final class KeptParts {
     }
   }
 
-  private static boolean lock(java.nio.channels.Channel channel) throws IOException {
+  private static boolean lock(FileChannel channel) throws IOException {
     try {
-      FileLock lock =
-          channel instanceof FileChannel file
-              ? file.tryLock()
-              : ((AsynchronousFileChannel) channel).tryLock();
+      FileLock lock = channel.tryLock();
       return lock != null;
     } catch (OverlappingFileLockException heldInThisProcess) {
       return false;
@@ -406,7 +401,7 @@ public final class KeptParts {
 
   /** The SHA-256 of the first {@code length} bytes, or empty when cancelled before the end. */
   private static Optional<MessageDigest> hash(
-      AsynchronousFileChannel channel, long length, BooleanSupplier cancelled) throws IOException {
+      FileChannel channel, long length, BooleanSupplier cancelled) throws IOException {
     MessageDigest sha256;
     try {
       sha256 = MessageDigest.getInstance("SHA-256");
@@ -415,26 +410,19 @@ public final class KeptParts {
     }
     ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
     long position = 0;
-    try {
-      while (position < length) {
-        if (cancelled.getAsBoolean()) {
-          return Optional.empty();
-        }
-        buffer.clear().limit((int) Math.min(buffer.capacity(), length - position));
-        int read = channel.read(buffer, position).get();
-        if (read < 0) {
-          throw new IOException(
-              "the kept part file ended after " + position + " of " + length + " bytes");
-        }
-        buffer.flip();
-        sha256.update(buffer);
-        position += read;
+    while (position < length) {
+      if (cancelled.getAsBoolean()) {
+        return Optional.empty();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while hashing a kept part file", e);
-    } catch (ExecutionException e) {
-      throw new IOException("cannot read a kept part file", e.getCause());
+      buffer.clear().limit((int) Math.min(buffer.capacity(), length - position));
+      int read = channel.read(buffer, position);
+      if (read < 0) {
+        throw new IOException(
+            "the kept part file ended after " + position + " of " + length + " bytes");
+      }
+      buffer.flip();
+      sha256.update(buffer);
+      position += read;
     }
     return Optional.of(sha256);
   }

@@ -43,10 +43,11 @@ final class PartFiles {
   }
 
   /**
-   * The part file of a new attempt of {@code task}: a kept one taken over, or a new one; open and
-   * locked. Only a task whose download was cut off or busy before can have a kept part (a part is
-   * kept when such an attempt fails, before its retry is published): the first attempt of every
-   * other task goes straight to a new file, without looking through the cache directory.
+   * The part file of a new attempt of {@code task}: a kept one taken over (open and locked), or a
+   * new one (created and locked by its first write). Only a task whose download was cut off or busy
+   * before can have a kept part (a part is kept when such an attempt fails, before its retry is
+   * published): the first attempt of every other task goes straight to a new file, without looking
+   * through the cache directory.
    */
   Mono<Transfer> open(DownloadTask task) {
     String taskId = task.taskId();
@@ -58,7 +59,7 @@ final class PartFiles {
         adopted ->
             adopted.isPresent()
                 ? Mono.just(Transfer.resuming(adopted.get()))
-                : cache.openPart(cache.newPartFile(taskId)).map(Transfer::fresh));
+                : Mono.just(Transfer.fresh(cache.newPart(taskId))));
   }
 
   private static boolean mayHaveKeptPart(DownloadTask task) {

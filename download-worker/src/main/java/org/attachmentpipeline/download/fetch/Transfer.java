@@ -1,11 +1,12 @@
 package org.attachmentpipeline.download.fetch;
 
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Optional;
+import org.attachmentpipeline.download.cache.CacheUsage;
 import org.attachmentpipeline.download.cache.DownloadCache;
 import org.attachmentpipeline.download.cache.KeptParts;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * One download's part file and what is known of its bytes: how many are on disk (counted only once
@@ -75,7 +76,7 @@ final class Transfer {
       this.total = total;
       return Mono.empty();
     }
-    return Mono.fromCallable(
+    return FileWork.run(
             () -> {
               if (written > 0) {
                 file.truncate(0);
@@ -86,13 +87,49 @@ final class Transfer {
               this.validator = validator;
               this.total = total;
               return true;
-            })
-        .subscribeOn(Schedulers.boundedElastic())
+            },
+            () -> {})
         .then();
   }
 
-  void wrote(long bytes) {
-    written += bytes;
+  /**
+   * Writes {@code chunk} after the bytes written so far, off the event loop; counted as written
+   * (for the next attempt to continue after) once it is on disk.
+   */
+  Mono<Void> write(Chunk chunk) {
+    return FileWork.run(
+            () -> {
+              chunk.writeWith(
+                  bytes -> {
+                    file.write(bytes, written);
+                    return null;
+                  });
+              written += chunk.bytes();
+              return true;
+            },
+            chunk::release)
+        .then();
+  }
+
+  /**
+   * Writes the body's {@code last} chunk, renames the part file to {@code taskId}'s cache file and
+   * closes it, in one step off the event loop.
+   */
+  Mono<Path> commit(
+      Chunk last,
+      DownloadCache cache,
+      String taskId,
+      CacheUsage.Reservation reservation,
+      long size) {
+    return FileWork.run(
+        () -> {
+          Path committed =
+              last.writeWith(
+                  bytes -> cache.commit(file, bytes, written, taskId, reservation, size));
+          written += last.bytes();
+          return committed;
+        },
+        last::release);
   }
 
   /**

@@ -29,13 +29,15 @@ import reactor.util.context.ContextView;
 
 /**
  * Streams a task's URL into a part file of its own with the shared WebClient, hashing and counting
- * buffer by buffer, and renames the file to {@code <cache>/<task_id>} once complete. The body is
- * never held in memory and nothing blocks inside the chain: the file is written through an {@code
- * AsynchronousFileChannel}, locked against other instances' clean-up until it is renamed; renames
- * and deletions run on the bounded-elastic scheduler. Redirects are followed here, not by Netty, so
- * that the URL policy checks every hop; per-host headers go only to their own host. A download
- * cancelled from outside deletes its part file. Before the first byte is written, the download
- * reserves room in the cache for its whole body ({@link CacheUsage}) and waits for it if needed.
+ * buffer by buffer, and renames the file to {@code <cache>/<task_id>} once complete. At most two
+ * {@link Chunk chunks} of a body (128 KiB each) are held in memory, and nothing blocks an event
+ * loop: each full chunk is written in one blocking step on the bounded-elastic scheduler, and the
+ * last one in the same step as the rename, so a small body costs one such step in all. The part
+ * file is created and locked by its first write, against other instances' clean-up, until it is
+ * renamed or deleted. Redirects are followed here, not by Netty, so that the URL policy checks
+ * every hop; per-host headers go only to their own host. A download cancelled from outside deletes
+ * its part file. Before the first byte is written, the download reserves room in the cache for its
+ * whole body ({@link CacheUsage}) and waits for it if needed.
  *
  * <p>A body cut off (connection reset, stall) from a source that can continue it (a strong
  * validator, {@code Accept-Ranges: bytes}, a known length of at least the resume minimum) keeps its
@@ -323,7 +325,6 @@ final class WebClientDownloader implements Downloader {
       ready = transfer.startOver(validator, expected);
       digest = new BodyDigest(limits.maxBytes());
     }
-    long position = offset;
     // a stalled body fails by the request's response timeout, which Reactor Netty applies between
     // any two reads until the response is complete (a timer per buffer here cost CPU for nothing)
     Flux<DataBuffer> body =
@@ -332,25 +333,48 @@ final class WebClientDownloader implements Downloader {
             .doOnNext(buffer -> metrics.fetched(buffer.readableByteCount()))
             .handle(digest::accept);
     return ready
-        .then(
-            Mono.defer(
-                () ->
-                    DataBufferUtils.write(body, transfer.file().channel(), position)
-                        .doOnNext(
-                            buffer -> {
-                              // written: the next attempt may continue after these bytes
-                              transfer.wrote(buffer.readableByteCount());
-                              DataBufferUtils.release(buffer);
-                            })
-                        .then()))
-        .then(Mono.defer(() -> checkComplete(digest, expected)))
-        .then(
-            Mono.defer(
-                () -> cache.commit(transfer.file(), task.taskId(), reservation, digest.size())))
+        .then(Mono.defer(() -> writeAllButLast(body, transfer)))
+        .flatMap(
+            last -> {
+              BodyException incomplete = incomplete(digest, expected);
+              if (incomplete != null) {
+                // the bytes that did come count for the next attempt
+                return transfer.write(last).then(Mono.error(incomplete));
+              }
+              return transfer.commit(last, cache, task.taskId(), reservation, digest.size());
+            })
         .map(
             file ->
                 new DownloadOutcome.Downloaded(
                     task, file, digest.size(), digest.hex(), contentType, clock.instant()));
+  }
+
+  /**
+   * Writes the body as it comes, a {@link Chunk} at a time, each in one blocking step off the event
+   * loop, and emits the last chunk unwritten for the commit to write with the rename. A chunk is
+   * written while the next one gathers; no more are held. A body that fails has every byte it
+   * brought written before its failure goes on, for the next attempt to continue after them. Every
+   * buffer dropped by a cancel goes back to its pool.
+   */
+  private static Mono<Chunk> writeAllButLast(Flux<DataBuffer> body, Transfer transfer) {
+    return Chunk.pieces(body)
+        .bufferUntil(Chunk.boundaries())
+        .map(Chunk::new)
+        .concatMap(
+            chunk ->
+                chunk.writtenAlone()
+                    ? transfer
+                        .write(chunk)
+                        .then(
+                            chunk.failure() == null
+                                ? Mono.<Chunk>empty()
+                                : Mono.error(chunk.failure()))
+                    : Mono.just(chunk),
+            1)
+        .singleOrEmpty()
+        .defaultIfEmpty(Chunk.EMPTY)
+        .doOnDiscard(Chunk.class, Chunk::release)
+        .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
   }
 
   private Mono<Object> startOver(DownloadTask task, String why, ContextView context) {
@@ -386,20 +410,19 @@ final class WebClientDownloader implements Downloader {
     }
   }
 
-  private static Mono<Void> checkComplete(BodyDigest digest, long expected) {
+  /** Why a body of {@code expected} bytes (-1: not announced) is not complete, or null. */
+  private static BodyException incomplete(BodyDigest digest, long expected) {
     if (expected >= 0 && digest.size() < expected) {
-      return Mono.error(
-          new BodyException(
-              FailureKind.CONNECTION,
-              "body ended after " + digest.size() + " of " + expected + " bytes"));
+      return new BodyException(
+          FailureKind.CONNECTION,
+          "body ended after " + digest.size() + " of " + expected + " bytes");
     }
     if (expected >= 0 && digest.size() > expected) {
-      return Mono.error(
-          new BodyException(
-              FailureKind.CONNECTION,
-              "body of " + digest.size() + " bytes is longer than the " + expected + " announced"));
+      return new BodyException(
+          FailureKind.CONNECTION,
+          "body of " + digest.size() + " bytes is longer than the " + expected + " announced");
     }
-    return Mono.empty();
+    return null;
   }
 
   private static Mono<DownloadOutcome> failed(DownloadTask task, Failure failure) {

@@ -55,7 +55,7 @@ class CacheUsageTests {
     assertThat(usage.reserved()).isEqualTo(400);
 
     Files.write(part, new byte[350]);
-    cache.commit(part, "task-a", writing, 350).block();
+    cache.commit(part, "task-a", writing, 350);
 
     assertThat(usage.bytes()).isEqualTo(550);
     assertThat(usage.reserved()).isZero();

@@ -1,23 +1,20 @@
 package org.attachmentpipeline.download.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import reactor.core.publisher.BaseSubscriber;
-import reactor.core.publisher.Mono;
 
 /**
  * Scaled download workers share one cache volume: an instance that starts deletes only the part
@@ -55,13 +52,83 @@ class DownloadCacheTests {
   }
 
   @Test
-  void aPartFileBeingWrittenIsLockedAgainstOtherProcesses() throws Exception {
+  void aPartFileIsCreatedAndLockedAgainstOtherProcessesByItsFirstWrite() throws Exception {
     DownloadCache cache = new DownloadCache(cacheDir);
-    Path part = cache.newPartFile("task-c");
-    try (DownloadCache.PartFile file = cache.openPart(part).block()) {
-      assertThat(firstLine(child("probe", part))).isEqualTo("busy");
+    try (DownloadCache.PartFile file = cache.newPart("task-c")) {
+      assertThat(file.path()).doesNotExist();
+
+      file.write(List.of(bytes("first bytes")), 0);
+
+      assertThat(firstLine(child("probe", file.path()))).isEqualTo("busy");
+      file.close();
+      assertThat(firstLine(child("probe", file.path()))).isEqualTo("free");
+      // read only now: with POSIX locks, closing any channel of a file in this process (as reading
+      // it does) drops this process's lock on it
+      assertThat(file.path()).hasContent("first bytes");
     }
-    assertThat(firstLine(child("probe", part))).isEqualTo("free");
+  }
+
+  @Test
+  void aPartFileClosedBeforeItsFirstWriteIsNeverCreated() throws Exception {
+    DownloadCache cache = new DownloadCache(cacheDir);
+    DownloadCache.PartFile file = cache.newPart("task-d");
+
+    // a download that failed or was stopped before its first byte was written
+    cache.discard(file).block();
+
+    // a write still on its way (a cancelled download's last chunk) creates nothing
+    assertThatThrownBy(() -> file.write(List.of(bytes("late")), 0))
+        .isInstanceOf(ClosedChannelException.class);
+    assertThat(file.path()).doesNotExist();
+    try (var files = Files.list(cacheDir)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void aDiscardedPartFileIsDeletedAndNoLaterWriteBringsItBack() throws Exception {
+    DownloadCache cache = new DownloadCache(cacheDir);
+    DownloadCache.PartFile file = cache.newPart("task-e");
+    file.write(List.of(bytes("some bytes")), 0);
+
+    cache.discard(file).block();
+
+    assertThat(file.path()).doesNotExist();
+    assertThatThrownBy(() -> file.write(List.of(bytes("more")), 10))
+        .isInstanceOf(ClosedChannelException.class);
+    assertThat(file.path()).doesNotExist();
+  }
+
+  @Test
+  void theLastWriteRenamesTheFileToItsTaskAndClosesItInOneStep() throws Exception {
+    DownloadCache cache = new DownloadCache(cacheDir);
+    DownloadCache.PartFile file = cache.newPart("task-f");
+    CacheUsage.Reservation reservation = cache.usage().open(file.path());
+    assertThat(cache.usage().tryReserve(reservation, 11)).isTrue();
+    file.write(List.of(bytes("head ")), 0);
+
+    Path committed =
+        cache.commit(file, List.of(bytes("tail"), bytes("!!")), 5, "task-f", reservation, 11);
+
+    assertThat(committed).isEqualTo(cache.file("task-f")).hasContent("head tail!!");
+    assertThat(file.path()).doesNotExist();
+    assertThat(cache.usage().bytes()).isEqualTo(11);
+    assertThat(firstLine(child("probe", committed))).isEqualTo("free");
+  }
+
+  @Test
+  void aBodyOfNoBytesCommitsAnEmptyFile() throws Exception {
+    DownloadCache cache = new DownloadCache(cacheDir);
+    DownloadCache.PartFile file = cache.newPart("task-g");
+    CacheUsage.Reservation reservation = cache.usage().open(file.path());
+
+    Path committed = cache.commit(file, List.of(), 0, "task-g", reservation, 0);
+
+    assertThat(committed).exists().isEmptyFile();
+  }
+
+  private static ByteBuffer bytes(String text) {
+    return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static Process child(String mode, Path file) throws IOException {
@@ -82,42 +149,5 @@ class DownloadCacheTests {
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     return out.readLine();
-  }
-
-  @RepeatedTest(50)
-  void aPartFileWhoseOpeningIsCancelledIsEitherHandedOverOrLeavesNoFile() {
-    DownloadCache cache = new DownloadCache(cacheDir);
-    Path part = cache.newPartFile("task-x");
-    AtomicReference<DownloadCache.PartFile> received = new AtomicReference<>();
-    BaseSubscriber<DownloadCache.PartFile> opening =
-        new BaseSubscriber<>() {
-          @Override
-          protected void hookOnNext(DownloadCache.PartFile file) {
-            received.set(file);
-          }
-        };
-    cache.openPart(part).subscribe(opening);
-    opening.dispose();
-
-    // a cancelled download owns the file it received (it deletes it on its own way out); a file
-    // nobody received must not stay behind, open and locked, until the next start: the same part
-    // can be created again
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> received.get() != null || createdAgain(cache, part));
-    if (received.get() != null) {
-      received.get().close();
-    }
-  }
-
-  private static boolean createdAgain(DownloadCache cache, Path part) throws IOException {
-    var again =
-        cache.openPart(part).onErrorResume(IOException.class, e -> Mono.empty()).blockOptional();
-    if (again.isEmpty()) {
-      return false;
-    }
-    again.get().close();
-    Files.delete(part);
-    return true;
   }
 }

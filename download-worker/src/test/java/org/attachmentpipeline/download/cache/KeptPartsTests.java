@@ -154,9 +154,9 @@ class KeptPartsTests {
    * #MARK}.
    */
   private Path keep(DownloadCache cache, String taskId) throws Exception {
-    Path part = cache.newPartFile(taskId);
-    DownloadCache.PartFile file = cache.openPart(part).block();
-    file.channel().write(ByteBuffer.wrap(written), 0).get();
+    DownloadCache.PartFile file = cache.newPart(taskId);
+    Path part = file.path();
+    file.write(List.of(ByteBuffer.wrap(written)), 0);
     CacheUsage.Reservation reservation = cache.usage().open(part);
     assertThat(cache.usage().tryReserve(reservation, MARK.total())).isTrue();
     assertThat(cache.kept().keep(file, MARK, reservation).block()).isTrue();

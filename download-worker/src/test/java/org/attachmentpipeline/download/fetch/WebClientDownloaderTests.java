@@ -112,6 +112,42 @@ class WebClientDownloaderTests {
     }
   }
 
+  /**
+   * Bodies are written a chunk at a time and the last chunk with the rename: every size around a
+   * chunk's edges lands whole, with or without a Content-Length, and leaves no part file.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      ints = {
+        0,
+        1,
+        Chunk.BYTES - 1,
+        Chunk.BYTES,
+        Chunk.BYTES + 1,
+        3 * Chunk.BYTES,
+        3 * Chunk.BYTES + 17,
+        -(Chunk.BYTES + 1),
+        -(2 * Chunk.BYTES)
+      })
+  void everyBodySizeAroundAChunksEdgeLandsWhole(int sizeOrChunkedSize) throws Exception {
+    boolean chunked = sizeOrChunkedSize < 0;
+    byte[] bytes = new byte[Math.abs(sizeOrChunkedSize)];
+    new Random(sizeOrChunkedSize).nextBytes(bytes);
+    String path = "/edge-" + sizeOrChunkedSize;
+    server.serve(path, chunked ? Response.chunked(bytes) : Response.ok(bytes, "text/plain"));
+    DownloadTask task = task(server.url(path));
+
+    DownloadOutcome outcome = downloader.download(task).block(WAIT);
+
+    assertThat(outcome).isInstanceOf(DownloadOutcome.Downloaded.class);
+    DownloadOutcome.Downloaded downloaded = (DownloadOutcome.Downloaded) outcome;
+    assertThat(downloaded.file()).hasBinaryContent(bytes);
+    assertThat(downloaded.sizeBytes()).isEqualTo(bytes.length);
+    assertThat(downloaded.sha256())
+        .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+    assertThat(partFiles()).isZero();
+  }
+
   @Test
   void twoDownloadsOfOneTaskAtOnceNeverShareAPartFileAndBothComplete() {
     byte[] bytes = new byte[64 * 1024];
@@ -219,8 +255,9 @@ class WebClientDownloaderTests {
                 "127.0.0.1",
                 new DownloadProperties.Host(Map.of(), 2, Duration.ofSeconds(30), null)));
     Downloader downloader = TestDownloaders.downloader(patient, connections);
+    // more than a chunk, so that the part file is on disk when the download is stopped
     try (RawSocketServer stalling =
-        RawSocketServer.answeringThenStalling(head(100_000, "x".repeat(5000)))) {
+        RawSocketServer.answeringThenStalling(head(500_000, "x".repeat(2 * Chunk.BYTES)))) {
       Disposable download =
           downloader.download(task(stalling.url("/stall-then-cancel"))).subscribe();
       await().atMost(WAIT).until(() -> partFiles() == 1);
