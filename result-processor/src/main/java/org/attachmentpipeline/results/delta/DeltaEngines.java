@@ -11,6 +11,9 @@ import org.apache.hadoop.conf.Configuration;
  */
 public final class DeltaEngines {
 
+  /** Delta's setting of the log store for {@code file:} paths. */
+  static final String LOCAL_LOG_STORE_KEY = "io.delta.kernel.logStore.file.impl";
+
   private DeltaEngines() {}
 
   /**
@@ -26,9 +29,14 @@ public final class DeltaEngines {
     return create(Map.of());
   }
 
-  /** Hadoop's default configuration with {@code hadoopProperties} set on top, keys as given. */
+  /**
+   * Hadoop's default configuration, with the log store of local tables set to {@link
+   * LocalFileLogStore}, and {@code hadoopProperties} set on top, keys as given (so {@code
+   * io.delta.kernel.logStore.file.impl} there picks another).
+   */
   public static Configuration hadoopConfiguration(Map<String, String> hadoopProperties) {
     Configuration configuration = new Configuration();
+    configuration.set(LOCAL_LOG_STORE_KEY, LocalFileLogStore.class.getName());
     hadoopProperties.forEach(configuration::set);
     return configuration;
   }
