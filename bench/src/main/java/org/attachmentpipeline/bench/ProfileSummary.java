@@ -2,7 +2,10 @@ package org.attachmentpipeline.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,8 +27,9 @@ import jdk.jfr.consumer.RecordingFile;
  * <p>Execution samples see Java code only. The CPU a thread spends in native code and in the kernel
  * (file system calls, the writes of part files) and the JIT compiler's threads are not in them, so
  * the summary also adds up {@code jdk.ThreadCPULoad} (user plus system load of every thread, once
- * per period) by thread group: the thread's name with its numbers written as {@code N}, so that
- * {@code boundedElastic-12} and {@code boundedElastic-3} count together.
+ * per period, each weighed by the time it covers: {@link #cpuByThread}) by thread group: the
+ * thread's name with its numbers written as {@code N}, so that {@code boundedElastic-12} and {@code
+ * boundedElastic-3} count together.
  */
 final class ProfileSummary {
 
@@ -63,14 +67,21 @@ final class ProfileSummary {
   /** The execution samples and thread CPU loads of a recording file. */
   static ProfileSummary read(Path jfr) throws IOException {
     List<List<String>> sampled = new ArrayList<>();
-    Map<String, Double> loads = new HashMap<>();
+    List<LoadReading> loads = new ArrayList<>();
+    Map<Long, Instant> started = new HashMap<>();
     for (RecordedEvent event : RecordingFile.readAllEvents(jfr)) {
       String type = event.getEventType().getName();
+      if (type.equals("jdk.ThreadStart") && event.getThread("thread") != null) {
+        started.put(threadId(event.getThread("thread")), event.getStartTime());
+        continue;
+      }
       if (type.equals("jdk.ThreadCPULoad")) {
-        loads.merge(
-            threadName(event.getThread()),
-            (double) event.getFloat("user") + event.getFloat("system"),
-            Double::sum);
+        loads.add(
+            new LoadReading(
+                threadId(event.getThread()),
+                threadName(event.getThread()),
+                event.getStartTime(),
+                (double) event.getFloat("user") + event.getFloat("system")));
         continue;
       }
       if (!type.equals("jdk.ExecutionSample")) {
@@ -87,7 +98,58 @@ final class ProfileSummary {
       }
       sampled.add(frames);
     }
-    return new ProfileSummary(sampled, loads);
+    return new ProfileSummary(sampled, cpuByThread(loads, started));
+  }
+
+  /** One {@code jdk.ThreadCPULoad} event: a thread's load since the last one it had. */
+  record LoadReading(long threadId, String threadName, Instant at, double load) {}
+
+  /**
+   * The CPU time of each thread, in load-seconds: each reading's load times the time it covers. A
+   * reading covers the time since the thread's previous one, or since the thread started, and at
+   * most one period (the usual time between two readings of one thread). Summing the loads alone
+   * would count a thread that started a few milliseconds before its only reading as if it had run
+   * for the whole period: the threads a child process brings (named {@code Thread-N}) did that.
+   */
+  static Map<String, Double> cpuByThread(List<LoadReading> readings, Map<Long, Instant> started) {
+    Map<Long, List<LoadReading>> byThread = new HashMap<>();
+    readings.forEach(
+        reading ->
+            byThread.computeIfAbsent(reading.threadId(), id -> new ArrayList<>()).add(reading));
+    byThread.values().forEach(list -> list.sort(Comparator.comparing(LoadReading::at)));
+    List<Long> gaps = new ArrayList<>();
+    byThread
+        .values()
+        .forEach(
+            list -> {
+              for (int i = 1; i < list.size(); i++) {
+                gaps.add(Duration.between(list.get(i - 1).at(), list.get(i).at()).toNanos());
+              }
+            });
+    Collections.sort(gaps);
+    double period = gaps.isEmpty() ? 1.0 : gaps.get(gaps.size() / 2) / 1e9;
+    Map<String, Double> cpu = new HashMap<>();
+    byThread.forEach(
+        (id, list) -> {
+          Instant since = started.get(id);
+          for (LoadReading reading : list) {
+            double covered =
+                since == null ? period : Duration.between(since, reading.at()).toNanos() / 1e9;
+            cpu.merge(
+                reading.threadName(),
+                reading.load() * Math.max(0, Math.min(period, covered)),
+                Double::sum);
+            since = reading.at();
+          }
+        });
+    return cpu;
+  }
+
+  private static long threadId(RecordedThread thread) {
+    if (thread == null) {
+      return -1;
+    }
+    return thread.getJavaThreadId() > 0 ? thread.getJavaThreadId() : -thread.getOSThreadId() - 2;
   }
 
   private static String threadName(RecordedThread thread) {

@@ -1,7 +1,9 @@
 package org.attachmentpipeline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +74,30 @@ class ProfileSummaryTests {
     assertThat(ProfileSummary.of(List.of(KAFKA_SEND)).topThreads(5)).isEmpty();
     assertThat(ProfileSummary.of(List.of(KAFKA_SEND)).text("x", 25))
         .doesNotContain("CPU by thread group");
+  }
+
+  @Test
+  void weighsEachLoadReadingByTheTimeItCovers() {
+    Instant t0 = Instant.parse("2026-12-06T03:00:00Z");
+    List<ProfileSummary.LoadReading> readings = new java.util.ArrayList<>();
+    // a pool thread at 20 % for a minute, read every 10 s
+    for (int i = 1; i <= 6; i++) {
+      readings.add(new ProfileSummary.LoadReading(1, "upload-1", t0.plusSeconds(10L * i), 0.2));
+    }
+    // a thread that started 5 ms before its only reading, busy 30 % of those 5 ms
+    readings.add(
+        new ProfileSummary.LoadReading(2, "Thread-7", t0.plusSeconds(30).plusMillis(5), 0.3));
+    // one whose start the recording missed counts for one period at most
+    readings.add(new ProfileSummary.LoadReading(3, "Thread-8", t0.plusSeconds(40), 0.1));
+
+    java.util.Map<String, Double> cpu =
+        ProfileSummary.cpuByThread(readings, java.util.Map.of(1L, t0, 2L, t0.plusSeconds(30)));
+
+    assertThat(cpu.get("upload-1")).isCloseTo(12.0, within(1e-9));
+    assertThat(cpu.get("Thread-7")).isCloseTo(0.0015, within(1e-9));
+    assertThat(cpu.get("Thread-8")).isCloseTo(1.0, within(1e-9));
+    assertThat(ProfileSummary.of(List.of(KAFKA_SEND), cpu).topThreads(3))
+        .containsKeys("upload-N", "Thread-N")
+        .hasEntrySatisfying("Thread-N", share -> assertThat(share).isLessThan(8.0));
   }
 }
