@@ -13,8 +13,10 @@ import reactor.core.publisher.Mono;
 /**
  * Buffers of a body gathered to be written to the part file in one blocking step: a download writes
  * a chunk once {@link #BYTES} have come in, and its last one together with the rename, so a body of
- * up to that size costs one step off the event loop in all. Released exactly once: after it is
- * written, or when it is dropped.
+ * up to that size costs one step off the event loop in all. A body that fails (cut off, stalled)
+ * ends with a chunk that carries the failure: what came before it is written first, so that every
+ * byte received counts for resuming. Released exactly once: after it is written, or when it is
+ * dropped.
  */
 final class Chunk {
 
