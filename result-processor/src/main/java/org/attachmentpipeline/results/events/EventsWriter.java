@@ -13,8 +13,8 @@ import org.attachmentpipeline.results.delta.TopicIds;
 import org.attachmentpipeline.results.delta.VersionedRow;
 
 /**
- * Writes readable raw events to the events table, one idempotent commit per topic-partition (see
- * {@link PartitionCommitter}).
+ * Writes readable raw events to the events table, one idempotent commit per batch (see {@link
+ * PartitionCommitter}).
  */
 final class EventsWriter {
 
@@ -30,9 +30,9 @@ final class EventsWriter {
   }
 
   /**
-   * Writes {@code events}, one commit per topic-partition; throws when a commit fails. An event
-   * whose row lacks a required value is not written: it is in its partition's {@link
-   * AppendResult#invalid()}, for the dead-letter topic.
+   * Writes {@code events} in one commit; throws when the commit fails. An event whose row lacks a
+   * required value is not written: it is in its partition's {@link AppendResult#invalid()}, for the
+   * dead-letter topic.
    */
   Map<TopicPartition, AppendResult> write(List<ReadEvent> events) {
     Map<TopicPartition, List<VersionedRow>> byPartition = new LinkedHashMap<>();

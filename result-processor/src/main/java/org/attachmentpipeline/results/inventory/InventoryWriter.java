@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes result records to the inventory table, one idempotent commit per topic-partition (see
- * {@link PartitionCommitter}), one row per task outcome: a result is the outcome {@code (task_id,
+ * Writes result records to the inventory table, one idempotent commit per batch (see {@link
+ * PartitionCommitter}), one row per task outcome: a result is the outcome {@code (task_id,
  * replays)}, and a copy of one already in the table (published again after a rebalance, a batch
  * done again, a crash before the cache was cleaned up) is logged and not written. Counts each row
  * that reached the table by status and latency.
@@ -41,10 +41,10 @@ final class InventoryWriter {
   }
 
   /**
-   * Writes {@code records} (readable results only), one commit per topic-partition. Throws when a
-   * commit fails; partitions committed before the failure are skipped when the batch comes again. A
-   * result whose row lacks a required value is not written: it is in its partition's {@link
-   * AppendResult#invalid()}, for the dead-letter topic.
+   * Writes {@code records} (readable results only) in one commit. Throws when the commit fails;
+   * then none of them is in the table, and the batch comes again. A result whose row lacks a
+   * required value is not written: it is in its partition's {@link AppendResult#invalid()}, for the
+   * dead-letter topic.
    */
   Map<TopicPartition, AppendResult> write(List<ConsumerRecord<String, DownloadResult>> records) {
     Map<TopicPartition, List<VersionedRow>> rows = new LinkedHashMap<>();

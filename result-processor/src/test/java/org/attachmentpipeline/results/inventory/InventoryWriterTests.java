@@ -165,16 +165,23 @@ class InventoryWriterTests {
   }
 
   @Test
-  void eachKafkaPartitionKeepsItsOwnTransactionId() {
+  void eachKafkaPartitionKeepsItsOwnOffsetInOneCommitPerBatch() {
     InventoryWriter writer = writer();
     writer.write(batch(0, 10, 2));
 
     Map<TopicPartition, AppendResult> results =
-        writer.write(Stream.concat(batch(1, 0, 2).stream(), batch(0, 10, 2).stream()).toList());
+        writer.write(
+            Stream.of(batch(1, 0, 2), batch(0, 10, 3), batch(2, 0, 1))
+                .flatMap(List::stream)
+                .toList());
 
     assertThat(results.get(new TopicPartition("results", 1)).written()).isEqualTo(2);
-    assertThat(results.get(new TopicPartition("results", 0)).written()).isZero();
-    assertThat(InventoryTableReader.readAll(table())).hasSize(4);
+    assertThat(results.get(new TopicPartition("results", 0)).written()).isEqualTo(1);
+    assertThat(results.get(new TopicPartition("results", 0)).skipped()).isEqualTo(2);
+    assertThat(results.get(new TopicPartition("results", 2)).written()).isEqualTo(1);
+    assertThat(results.values()).extracting(AppendResult::tableVersion).containsOnly(1L);
+    assertThat(InventoryTableReader.readAll(table())).hasSize(6);
+    assertThat(counter("pipeline.results.replayed", "table", "inventory")).isEqualTo(2);
   }
 
   @Test
