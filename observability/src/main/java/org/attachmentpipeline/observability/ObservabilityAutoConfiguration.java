@@ -1,9 +1,13 @@
 package org.attachmentpipeline.observability;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationPredicate;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -25,8 +29,21 @@ public class ObservabilityAutoConfiguration {
   public static final String METRICS_ALIAS = "/metrics";
 
   @Bean
-  static KafkaObservationEnabler kafkaObservationEnabler() {
-    return new KafkaObservationEnabler();
+  static KafkaObservationEnabler kafkaObservationEnabler(
+      ObjectProvider<TraceContextInjector> injector) {
+    return new KafkaObservationEnabler(injector);
+  }
+
+  @Bean
+  static TraceContextInjector traceContextInjector(
+      ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+    return new TraceContextInjector(tracer, propagator);
+  }
+
+  /** No span per record sent inside an observation: see {@link TraceContextInjector}. */
+  @Bean
+  ObservationPredicate noSpanPerRecordSentInsideAnObservation() {
+    return TraceContextInjector.PREDICATE;
   }
 
   @Bean

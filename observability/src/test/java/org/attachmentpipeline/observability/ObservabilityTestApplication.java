@@ -2,6 +2,8 @@ package org.attachmentpipeline.observability;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.slf4j.MDC;
@@ -18,7 +20,12 @@ class ObservabilityTestApplication {
   @Component
   static class RecordingListener {
 
-    final CompletableFuture<Seen> seen = new CompletableFuture<>();
+    private final ConcurrentMap<String, CompletableFuture<Seen>> seen = new ConcurrentHashMap<>();
+
+    /** What the listener saw of the task's record, once it came. */
+    CompletableFuture<Seen> seen(String taskId) {
+      return seen.computeIfAbsent(taskId, id -> new CompletableFuture<>());
+    }
 
     @KafkaListener(id = "observability-test", topics = TOPIC, groupId = "observability-test")
     void onTask(ConsumerRecord<String, DownloadTask> record) {
@@ -27,7 +34,7 @@ class ObservabilityTestApplication {
           record.headers().lastHeader("traceparent") == null
               ? null
               : new String(record.headers().lastHeader("traceparent").value());
-      seen.complete(new Seen(context == null ? Map.of() : context, traceparent));
+      seen(record.key()).complete(new Seen(context == null ? Map.of() : context, traceparent));
     }
   }
 

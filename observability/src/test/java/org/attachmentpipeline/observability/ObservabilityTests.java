@@ -2,11 +2,16 @@ package org.attachmentpipeline.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.junit.jupiter.api.Test;
@@ -33,6 +38,10 @@ class ObservabilityTests {
   @LocalServerPort int port;
 
   @Autowired KafkaTemplate<Object, Object> template;
+
+  @Autowired ObservationRegistry observations;
+
+  @Autowired Tracer tracer;
 
   @Autowired ObservabilityTestApplication.RecordingListener listener;
 
@@ -81,7 +90,7 @@ class ObservabilityTests {
     template
         .send(ObservabilityTestApplication.TOPIC, task.taskId(), task)
         .get(10, TimeUnit.SECONDS);
-    ObservabilityTestApplication.Seen seen = listener.seen.get(30, TimeUnit.SECONDS);
+    ObservabilityTestApplication.Seen seen = listener.seen(task.taskId()).get(30, TimeUnit.SECONDS);
 
     assertThat(seen.traceparent())
         .as("the producer's trace context travels in a header")
@@ -93,6 +102,32 @@ class ObservabilityTests {
         .containsEntry(TaskLoggingContext.EVENT_TRACE_ID, "event-trace-9")
         .containsEntry(TaskLoggingContext.TASK_ID, "task-1")
         .containsEntry(TaskLoggingContext.STAGE, "download");
+  }
+
+  @Test
+  void aRecordSentInsideAnObservationCarriesItsSpanAndMakesNoSpanOfItsOwn() throws Exception {
+    DownloadTask task =
+        TaskBuilder.task()
+            .taskId("task-2")
+            .traceId("event-trace-10")
+            .eventType("claim.created")
+            .build();
+    AtomicReference<TraceContext> work = new AtomicReference<>();
+
+    Observation.createNotStarted("test.work", observations)
+        .observeChecked(
+            () -> {
+              work.set(tracer.currentSpan().context());
+              template
+                  .send(ObservabilityTestApplication.TOPIC, task.taskId(), task)
+                  .get(10, TimeUnit.SECONDS);
+            });
+    ObservabilityTestApplication.Seen seen = listener.seen(task.taskId()).get(30, TimeUnit.SECONDS);
+
+    assertThat(seen.traceparent())
+        .as("the span in scope when the record was sent is its parent: no span per send")
+        .startsWith("00-" + work.get().traceId() + "-" + work.get().spanId() + "-");
+    assertThat(seen.mdc()).containsEntry("traceId", work.get().traceId());
   }
 
   private HttpResponse<String> get(String path) throws Exception {
