@@ -48,21 +48,12 @@ final class TraceContextInjector implements ProducerInterceptor<Object, Object> 
       propagator = propagators.getIfAvailable(() -> Propagator.NOOP);
     }
     Span span = tracer.currentSpan();
-    if (span == null || carriesContext(record.headers())) {
-      return record;
+    if (span != null) {
+      // Replaces a context the record already carries (a copy sent to a retry or dead-letter
+      // topic), as the template's observation did: the span in scope is the record's parent.
+      propagator.inject(span.context(), record.headers(), TraceContextInjector::set);
     }
-    propagator.inject(span.context(), record.headers(), TraceContextInjector::set);
     return record;
-  }
-
-  /** Whether the template's own observation already wrote the context. */
-  private boolean carriesContext(Headers headers) {
-    for (String field : propagator.fields()) {
-      if (headers.lastHeader(field) != null) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static void set(Headers headers, String key, String value) {

@@ -250,6 +250,8 @@ class IdempotentDeltaAppenderTests {
         .containsExactlyInAnyOrder("w-6-a", "w-6-b");
     assertThat(latest().getDomainMetadata("app")).contains("{\"version\":6}");
     assertThat(latest().getProtocol().getMinReaderVersion()).isEqualTo(1);
+    assertThat(latest().getProtocol().getMinWriterVersion()).isEqualTo(7);
+    assertThat(latest().getProtocol().getWriterFeatures()).contains("domainMetadata");
   }
 
   @Test
