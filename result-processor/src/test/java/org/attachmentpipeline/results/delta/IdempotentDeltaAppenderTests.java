@@ -63,32 +63,21 @@ class IdempotentDeltaAppenderTests {
   @Test
   void twoWritersAppendingToOneTableAtOnceBothLandEveryRowOnce() throws Exception {
     int commits = 20;
-    AtomicLong conflicts = new AtomicLong();
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      List<Future<Integer>> results = new ArrayList<>();
-      for (String writer : List.of("w0", "w1")) {
-        IdempotentDeltaAppender appender = appender(conflicts);
-        Callable<Integer> work =
-            () -> {
-              start.await();
-              int written = 0;
-              for (long version = 0; version < commits; version++) {
-                written += appender.append("app-" + writer, rows(writer, version)).written();
-              }
-              return written;
-            };
-        results.add(pool.submit(work));
-      }
-      start.countDown();
-      for (Future<Integer> result : results) {
-        assertThat(result.get(60, TimeUnit.SECONDS)).isEqualTo(2 * commits);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    List<String> writers = List.of("w0", "w1");
 
+    List<Integer> written =
+        atOnce(
+            writers.size(),
+            (writer, appender) -> {
+              String name = writers.get(writer);
+              int rows = 0;
+              for (long version = 0; version < commits; version++) {
+                rows += appender.append("app-" + name, rows(name, version)).written();
+              }
+              return rows;
+            });
+
+    assertThat(written).containsExactly(2 * commits, 2 * commits);
     List<Map<String, Object>> read = DeltaTableScanner.readAll(DeltaEngines.create(), table());
     List<String> expected =
         Stream.of("w0", "w1")
@@ -154,34 +143,19 @@ class IdempotentDeltaAppenderTests {
     // same versions, at once. The table has no outcome key, so only the recorded versions keep
     // the second copy out.
     int commits = 20;
-    AtomicLong conflicts = new AtomicLong();
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      List<Future<Integer>> results = new ArrayList<>();
-      for (int writer = 0; writer < 2; writer++) {
-        IdempotentDeltaAppender appender = appender(conflicts);
-        Callable<Integer> work =
-            () -> {
-              start.await();
-              int written = 0;
-              for (long version = 0; version < commits; version++) {
-                written += appender.append("shared", rows("shared", version)).written();
-              }
-              return written;
-            };
-        results.add(pool.submit(work));
-      }
-      start.countDown();
-      int written = 0;
-      for (Future<Integer> result : results) {
-        written += result.get(60, TimeUnit.SECONDS);
-      }
-      assertThat(written).isEqualTo(2 * commits);
-    } finally {
-      pool.shutdownNow();
-    }
 
+    List<Integer> written =
+        atOnce(
+            2,
+            (writer, appender) -> {
+              int rows = 0;
+              for (long version = 0; version < commits; version++) {
+                rows += appender.append("shared", rows("shared", version)).written();
+              }
+              return rows;
+            });
+
+    assertThat(written.stream().mapToInt(Integer::intValue).sum()).isEqualTo(2 * commits);
     assertThat(DeltaTableScanner.readAll(DeltaEngines.create(), table()))
         .extracting(row -> (String) row.get("id"))
         .doesNotHaveDuplicates()
@@ -277,5 +251,37 @@ class IdempotentDeltaAppenderTests {
   private Snapshot latest() {
     Engine engine = DeltaEngines.create();
     return Table.forPath(engine, table()).getLatestSnapshot(engine);
+  }
+
+  /** What each of {@code writers} appenders (engines of their own) wrote, all started at once. */
+  private List<Integer> atOnce(int writers, Writer work) throws Exception {
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      List<Future<Integer>> results = new ArrayList<>();
+      for (int writer = 0; writer < writers; writer++) {
+        int index = writer;
+        IdempotentDeltaAppender appender = appender(new AtomicLong());
+        Callable<Integer> task =
+            () -> {
+              start.await();
+              return work.write(index, appender);
+            };
+        results.add(pool.submit(task));
+      }
+      start.countDown();
+      List<Integer> written = new ArrayList<>();
+      for (Future<Integer> result : results) {
+        written.add(result.get(60, TimeUnit.SECONDS));
+      }
+      return written;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** One writer's appends; returns how many rows it wrote. */
+  private interface Writer {
+    int write(int writer, IdempotentDeltaAppender appender) throws Exception;
   }
 }
