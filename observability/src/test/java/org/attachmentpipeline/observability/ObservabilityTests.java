@@ -80,16 +80,9 @@ class ObservabilityTests {
 
   @Test
   void aListenerSeesTheProducersTraceAndTheTaskInItsLoggingContext() throws Exception {
-    DownloadTask task =
-        TaskBuilder.task()
-            .taskId("task-1")
-            .traceId("event-trace-9")
-            .eventType("claim.created")
-            .build();
+    DownloadTask task = task("task-1", "event-trace-9");
 
-    template
-        .send(ObservabilityTestApplication.TOPIC, task.taskId(), task)
-        .get(10, TimeUnit.SECONDS);
+    send(task);
     ObservabilityTestApplication.Seen seen = listener.seen(task.taskId()).get(30, TimeUnit.SECONDS);
 
     assertThat(seen.traceparent())
@@ -106,21 +99,14 @@ class ObservabilityTests {
 
   @Test
   void aRecordSentInsideAnObservationCarriesItsSpanAndMakesNoSpanOfItsOwn() throws Exception {
-    DownloadTask task =
-        TaskBuilder.task()
-            .taskId("task-2")
-            .traceId("event-trace-10")
-            .eventType("claim.created")
-            .build();
+    DownloadTask task = task("task-2", "event-trace-10");
     AtomicReference<TraceContext> work = new AtomicReference<>();
 
     Observation.createNotStarted("test.work", observations)
         .observeChecked(
             () -> {
               work.set(tracer.currentSpan().context());
-              template
-                  .send(ObservabilityTestApplication.TOPIC, task.taskId(), task)
-                  .get(10, TimeUnit.SECONDS);
+              send(task);
             });
     ObservabilityTestApplication.Seen seen = listener.seen(task.taskId()).get(30, TimeUnit.SECONDS);
 
@@ -128,6 +114,16 @@ class ObservabilityTests {
         .as("the span in scope when the record was sent is its parent: no span per send")
         .startsWith("00-" + work.get().traceId() + "-" + work.get().spanId() + "-");
     assertThat(seen.mdc()).containsEntry("traceId", work.get().traceId());
+  }
+
+  private static DownloadTask task(String taskId, String traceId) {
+    return TaskBuilder.task().taskId(taskId).traceId(traceId).eventType("claim.created").build();
+  }
+
+  private void send(DownloadTask task) throws Exception {
+    template
+        .send(ObservabilityTestApplication.TOPIC, task.taskId(), task)
+        .get(10, TimeUnit.SECONDS);
   }
 
   private HttpResponse<String> get(String path) throws Exception {
