@@ -63,16 +63,16 @@ public record ResultProcessorProperties(
   }
 
   /**
-   * One poll of the results topic is one Delta commit (per partition). The broker answers a fetch
-   * when it has {@code minBytes} or after {@code maxWait}, whichever comes first, so a commit holds
-   * up to {@code maxRecords} results or what arrived within about {@code maxWait}.
+   * One poll of the results topic is one Delta commit. The broker answers a fetch when it has
+   * {@code minBytes} or after {@code maxWait}, whichever comes first, so a commit holds up to
+   * {@code maxRecords} results or what arrived within about {@code maxWait}.
    *
    * @param maxRecords the most records in one commit ({@code max.poll.records})
    * @param maxWait how long the broker may wait to fill a fetch ({@code fetch.max.wait.ms})
    * @param minBytes how much the broker waits for ({@code fetch.min.bytes})
    */
   public record Batch(
-      @DefaultValue("500") int maxRecords,
+      @DefaultValue("2000") int maxRecords,
       @DefaultValue("1s") Duration maxWait,
       @DefaultValue("1MB") DataSize minBytes) {
 

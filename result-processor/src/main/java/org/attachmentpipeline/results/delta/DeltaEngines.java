@@ -14,6 +14,9 @@ public final class DeltaEngines {
   /** Delta's setting of the log store for {@code file:} paths. */
   static final String LOCAL_LOG_STORE_KEY = "io.delta.kernel.logStore.file.impl";
 
+  /** Hadoop's setting of the file system class for {@code file:} paths. */
+  static final String LOCAL_FILE_SYSTEM_KEY = "fs.file.impl";
+
   private DeltaEngines() {}
 
   /**
@@ -31,12 +34,14 @@ public final class DeltaEngines {
 
   /**
    * Hadoop's default configuration, with the log store of local tables set to {@link
-   * LocalFileLogStore}, and {@code hadoopProperties} set on top, keys as given (so {@code
-   * io.delta.kernel.logStore.file.impl} there picks another).
+   * LocalFileLogStore} and their file system to {@link NioLocalFileSystem}, and {@code
+   * hadoopProperties} set on top, keys as given (so {@code io.delta.kernel.logStore.file.impl} or
+   * {@code fs.file.impl} there picks another).
    */
   public static Configuration hadoopConfiguration(Map<String, String> hadoopProperties) {
     Configuration configuration = new Configuration();
     configuration.set(LOCAL_LOG_STORE_KEY, LocalFileLogStore.class.getName());
+    configuration.set(LOCAL_FILE_SYSTEM_KEY, NioLocalFileSystem.class.getName());
     hadoopProperties.forEach(configuration::set);
     return configuration;
   }
