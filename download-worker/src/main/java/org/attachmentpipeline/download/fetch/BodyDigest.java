@@ -6,7 +6,6 @@ import java.util.HexFormat;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import reactor.core.publisher.SynchronousSink;
 
 /**
  * Counts and hashes a response body buffer by buffer as it passes to the file, and stops it as soon
@@ -42,21 +41,22 @@ final class BodyDigest {
   }
 
   /**
-   * A {@code Flux.handle} step: passes {@code buffer} on, or fails the body when it is too large.
+   * A {@code Flux.map} step: returns {@code buffer}, counted and hashed, or releases it and throws
+   * when the body has grown past the limit. A map, not a {@code handle}: Reactor wraps every {@code
+   * handle} step in a restore of the thread locals from the subscriber's context, for each buffer.
    */
-  void accept(DataBuffer buffer, SynchronousSink<DataBuffer> sink) {
+  DataBuffer accept(DataBuffer buffer) {
     size += buffer.readableByteCount();
     if (size > maxBytes) {
       DataBufferUtils.release(buffer);
-      sink.error(tooLarge(maxBytes));
-      return;
+      throw tooLarge(maxBytes);
     }
     try (DataBuffer.ByteBufferIterator views = buffer.readableByteBuffers()) {
       while (views.hasNext()) {
         sha256.update(views.next());
       }
     }
-    sink.next(buffer);
+    return buffer;
   }
 
   long size() {

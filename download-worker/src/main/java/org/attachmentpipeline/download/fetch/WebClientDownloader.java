@@ -331,7 +331,7 @@ final class WebClientDownloader implements Downloader {
         response
             .bodyToFlux(DataBuffer.class)
             .doOnNext(buffer -> metrics.fetched(buffer.readableByteCount()))
-            .handle(digest::accept);
+            .map(digest::accept);
     return ready
         .then(Mono.defer(() -> writeAllButLast(body, transfer)))
         .flatMap(

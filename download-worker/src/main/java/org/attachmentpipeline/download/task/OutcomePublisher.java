@@ -91,18 +91,21 @@ final class OutcomePublisher {
                 .doOnSuccess(
                     done -> {
                       metrics.bytes(downloaded.sizeBytes());
-                      ReactorScope.run(
-                          context,
-                          () ->
-                              log.info(
-                                  "Downloaded task_id={} trace_id={} attempt={} bytes={} sha256={}"
-                                      + " url={}",
-                                  task.taskId(),
-                                  task.traceId(),
-                                  task.attempt(),
-                                  downloaded.sizeBytes(),
-                                  downloaded.sha256(),
-                                  UrlRedaction.redact(task.url())));
+                      // the one line of every file: no scope to open when INFO is off
+                      if (log.isInfoEnabled()) {
+                        ReactorScope.run(
+                            context,
+                            () ->
+                                log.info(
+                                    "Downloaded task_id={} trace_id={} attempt={} bytes={}"
+                                        + " sha256={} url={}",
+                                    task.taskId(),
+                                    task.traceId(),
+                                    task.attempt(),
+                                    downloaded.sizeBytes(),
+                                    downloaded.sha256(),
+                                    UrlRedaction.redact(task.url())));
+                      }
                     })
                 .thenReturn(DownloadMetrics.Outcome.SUCCEEDED));
   }
