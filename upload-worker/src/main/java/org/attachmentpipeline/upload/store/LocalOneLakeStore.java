@@ -3,8 +3,10 @@ package org.attachmentpipeline.upload.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
@@ -18,11 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default: a local directory laid out like OneLake ({@code
- * <root>/<workspace>/<item>/Files/...}). Writes go to a temporary file in the target folder, then
- * an atomic rename, so a reader never sees half a file. When the cache is on the same file system,
- * the temporary file is a hard link to the cached file: the bytes are not copied. A cached file is
- * never written again once complete (a new download of the same task renames a new file over its
- * name), so the stored file keeps its bytes.
+ * <root>/<workspace>/<item>/Files/...}). A reader never sees half a file. When the cache is on the
+ * same file system, a new file is a hard link to the cached file, made under its final name in one
+ * step (the bytes are not copied); a file that is already there is replaced by the atomic rename of
+ * such a link (or, across file systems, of a copy) from a temporary name in the target folder. A
+ * cached file is never written again once complete (a new download of the same task renames a new
+ * file over its name), so the stored file keeps its bytes.
  */
 public final class LocalOneLakeStore implements OneLakeStore {
 
@@ -50,15 +53,44 @@ public final class LocalOneLakeStore implements OneLakeStore {
   @Override
   public void put(Path source, OneLakePath destination, FileMetadata metadata) throws IOException {
     Path target = fileOf(destination);
-    Files.createDirectories(target.getParent());
+    Path folder = target.getParent();
+    // a look first: a mkdir of a folder that exists throws, and waits for the folder's lock, which
+    // every upload into that folder takes
+    if (!Files.isDirectory(folder)) {
+      Files.createDirectories(folder);
+    }
+    if (linking && linkNew(source, target)) {
+      return;
+    }
     Path temporary =
         target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    boolean moved = false;
     try {
       place(source, temporary);
       Files.move(
           temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      moved = true;
     } finally {
-      Files.deleteIfExists(temporary);
+      if (!moved) {
+        Files.deleteIfExists(temporary);
+      }
+    }
+  }
+
+  /**
+   * Gives the cached file the new name {@code target} at once (a hard link names a complete file,
+   * as the rename of a temporary one does): true when done. False when {@code target} exists, to be
+   * replaced through a temporary name, or when the two cannot share files.
+   */
+  private boolean linkNew(Path source, Path target) throws IOException {
+    try {
+      Files.createLink(target, source);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      stopLinking(source, e);
+      return false;
     }
   }
 
@@ -73,15 +105,22 @@ public final class LocalOneLakeStore implements OneLakeStore {
         Files.createLink(temporary, source);
         return;
       } catch (UnsupportedOperationException | FileSystemException e) {
-        linking = false;
-        log.info(
-            "The cache and the local OneLake directory {} cannot share files ({}): files are"
-                + " copied",
-            root,
-            e.toString());
+        stopLinking(source, e);
       }
     }
     Files.copy(source, temporary, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Copies from now on, unless the link failed because the cached file is gone. */
+  private void stopLinking(Path source, Exception e) throws IOException {
+    if (e instanceof NoSuchFileException && !Files.exists(source)) {
+      throw (NoSuchFileException) e;
+    }
+    linking = false;
+    log.info(
+        "The cache and the local OneLake directory {} cannot share files ({}): files are copied",
+        root,
+        e.toString());
   }
 
   /** The same size and the same bytes: the digest is computed, the local disk is cheap to read. */

@@ -1,8 +1,10 @@
 package org.attachmentpipeline.upload.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.attachmentpipeline.upload.destination.OneLakePath;
@@ -51,5 +53,29 @@ class LocalOneLakeStoreTests {
     store.put(Files.writeString(dir.resolve("two"), "two"), destination, METADATA);
 
     assertThat(Files.readString(store.fileOf(destination))).isEqualTo("two");
+    try (var names = Files.list(store.fileOf(destination).getParent())) {
+      assertThat(names).as("no temporary file is left").containsExactly(store.fileOf(destination));
+    }
+  }
+
+  @Test
+  void aMissingCachedFileFailsThatPutAndTheNextFilesAreStillNotCopied() throws Exception {
+    Path cache = Files.createDirectories(dir.resolve("cache"));
+    LocalOneLakeStore store = new LocalOneLakeStore(dir.resolve("onelake"));
+    OneLakePath gone = destination("gone.pdf");
+    OneLakePath next = destination("next.pdf");
+
+    assertThatThrownBy(() -> store.put(cache.resolve("not-there"), gone, METADATA))
+        .isInstanceOf(NoSuchFileException.class);
+    Path cached = Files.writeString(cache.resolve("task-2"), "bytes");
+    store.put(cached, next, METADATA);
+
+    assertThat(Files.exists(store.fileOf(gone))).isFalse();
+    assertThat(Files.isSameFile(store.fileOf(next), cached)).as("a second name, no copy").isTrue();
+  }
+
+  private static OneLakePath destination(String name) {
+    return new OneLakePath(
+        "onelake.dfs.fabric.microsoft.com", "ws", "lh.Lakehouse/Files/claims/" + name);
   }
 }
