@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.UUID;
 import org.attachmentpipeline.upload.destination.OneLakePath;
@@ -54,11 +56,7 @@ public final class LocalOneLakeStore implements OneLakeStore {
   public void put(Path source, OneLakePath destination, FileMetadata metadata) throws IOException {
     Path target = fileOf(destination);
     Path folder = target.getParent();
-    // a look first: a mkdir of a folder that exists throws, and waits for the folder's lock, which
-    // every upload into that folder takes
-    if (!Files.isDirectory(folder)) {
-      Files.createDirectories(folder);
-    }
+    createFolders(folder);
     if (linking && linkNew(source, target)) {
       return;
     }
@@ -73,6 +71,31 @@ public final class LocalOneLakeStore implements OneLakeStore {
     } finally {
       if (!moved) {
         Files.deleteIfExists(temporary);
+      }
+    }
+  }
+
+  /**
+   * Creates {@code folder} and the folders above it that are missing, looking before each mkdir.
+   * {@code Files.createDirectories} throws and catches an exception with its stack trace for each
+   * level that is missing and for a folder that exists, and a mkdir of an existing folder waits for
+   * the lock of the folder above, which every upload into it takes: with a new folder per event,
+   * that was several exceptions per file.
+   */
+  private static void createFolders(Path folder) throws IOException {
+    Deque<Path> missing = new ArrayDeque<>();
+    for (Path at = folder; at != null && !Files.isDirectory(at); at = at.getParent()) {
+      missing.push(at);
+    }
+    while (!missing.isEmpty()) {
+      Path next = missing.pop();
+      try {
+        Files.createDirectory(next);
+      } catch (FileAlreadyExistsException e) {
+        // made by another upload since the look, or a file in the way
+        if (!Files.isDirectory(next)) {
+          throw e;
+        }
       }
     }
   }

@@ -3,6 +3,7 @@ package org.attachmentpipeline.upload.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -72,6 +73,23 @@ class LocalOneLakeStoreTests {
 
     assertThat(Files.exists(store.fileOf(gone))).isFalse();
     assertThat(Files.isSameFile(store.fileOf(next), cached)).as("a second name, no copy").isTrue();
+  }
+
+  @Test
+  void missingFoldersAreMadeAndAFileInTheWayOfOneFailsThePut() throws Exception {
+    LocalOneLakeStore store = new LocalOneLakeStore(dir.resolve("onelake"));
+    OneLakePath deep =
+        new OneLakePath("onelake.dfs.fabric.microsoft.com", "ws", "lh.Lakehouse/Files/a/b/c/d.pdf");
+    store.put(Files.writeString(dir.resolve("one"), "one"), deep, METADATA);
+    assertThat(Files.readString(store.fileOf(deep))).isEqualTo("one");
+
+    Files.writeString(store.fileOf(deep).getParent().resolveSibling("x"), "a file, not a folder");
+    OneLakePath blocked =
+        new OneLakePath(
+            "onelake.dfs.fabric.microsoft.com", "ws", "lh.Lakehouse/Files/a/b/x/y/e.pdf");
+    assertThatThrownBy(
+            () -> store.put(Files.writeString(dir.resolve("two"), "two"), blocked, METADATA))
+        .isInstanceOf(FileAlreadyExistsException.class);
   }
 
   private static OneLakePath destination(String name) {
