@@ -62,16 +62,14 @@ public final class LocalOneLakeStore implements OneLakeStore {
     }
     Path temporary =
         target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-    boolean moved = false;
     try {
       place(source, temporary);
       Files.move(
           temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      moved = true;
     } finally {
-      if (!moved) {
-        Files.deleteIfExists(temporary);
-      }
+      // also after a move: a rename between two names of one file does nothing (POSIX), and
+      // leaves the temporary name
+      Files.deleteIfExists(temporary);
     }
   }
 
@@ -102,15 +100,16 @@ public final class LocalOneLakeStore implements OneLakeStore {
 
   /**
    * Gives the cached file the new name {@code target} at once (a hard link names a complete file,
-   * as the rename of a temporary one does): true when done. False when {@code target} exists, to be
-   * replaced through a temporary name, or when the two cannot share files.
+   * as the rename of a temporary one does): true when done, also when {@code target} is that file
+   * already (an upload done again after a crash before its result). False when another file is
+   * there, to be replaced through a temporary name, or when the two cannot share files.
    */
   private boolean linkNew(Path source, Path target) throws IOException {
     try {
       Files.createLink(target, source);
       return true;
     } catch (FileAlreadyExistsException e) {
-      return false;
+      return Files.isSameFile(target, source);
     } catch (UnsupportedOperationException | FileSystemException e) {
       stopLinking(source, e);
       return false;

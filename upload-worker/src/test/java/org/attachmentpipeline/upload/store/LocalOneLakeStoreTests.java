@@ -60,6 +60,24 @@ class LocalOneLakeStoreTests {
   }
 
   @Test
+  void storingTheSameCachedFileAgainLeavesOneNameAndNoTemporaryFile() throws Exception {
+    // an upload done again after a crash between the store write and the result: the cached file
+    // is still there, and the stored file is a second name of it
+    Path cache = Files.createDirectories(dir.resolve("cache"));
+    LocalOneLakeStore store = new LocalOneLakeStore(dir.resolve("onelake"));
+    OneLakePath destination = destination("again.pdf");
+    Path cached = Files.writeString(cache.resolve("task-3"), "bytes");
+
+    store.put(cached, destination, METADATA);
+    store.put(cached, destination, METADATA);
+
+    assertThat(Files.readString(store.fileOf(destination))).isEqualTo("bytes");
+    try (var names = Files.list(store.fileOf(destination).getParent())) {
+      assertThat(names).as("no temporary file is left").containsExactly(store.fileOf(destination));
+    }
+  }
+
+  @Test
   void aMissingCachedFileFailsThatPutAndTheNextFilesAreStillNotCopied() throws Exception {
     Path cache = Files.createDirectories(dir.resolve("cache"));
     LocalOneLakeStore store = new LocalOneLakeStore(dir.resolve("onelake"));
