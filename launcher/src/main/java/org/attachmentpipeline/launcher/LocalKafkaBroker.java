@@ -57,7 +57,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
     Path dir = dataDir.toAbsolutePath().normalize();
     try {
       Files.createDirectories(dir);
-      KafkaConfig config = KafkaConfig.fromProps(brokerProperties(dir, port, freePort()));
+      KafkaConfig config =
+          KafkaConfig.fromProps(
+              brokerProperties(dir, port, controllerPort(port, LocalKafkaBroker::freePort)));
       boolean firstStart = !Files.exists(dir.resolve(META_PROPERTIES));
       if (firstStart) {
         format(config, dir);
@@ -192,6 +194,27 @@ public final class LocalKafkaBroker implements AutoCloseable {
       meta.load(in);
     }
     return meta.getProperty("cluster.id");
+  }
+
+  /**
+   * A free port for the controller other than the broker's {@code port}: the system hands a port it
+   * has just freed out again, so a caller that chose {@code port} the same way (a test, the
+   * benchmark) can get the same one back here, and Kafka refuses two listeners on one port.
+   */
+  static int controllerPort(int port, PortSource ports) throws IOException {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      int candidate = ports.next();
+      if (candidate != port) {
+        return candidate;
+      }
+    }
+    throw new IOException("no free port for the controller other than the broker's " + port);
+  }
+
+  /** Where {@link #controllerPort} gets its candidates. */
+  @FunctionalInterface
+  interface PortSource {
+    int next() throws IOException;
   }
 
   private static int freePort() throws IOException {

@@ -34,6 +34,14 @@ class LocalKafkaBrokerTests {
   @TempDir Path dataDir;
 
   @Test
+  void theControllerNeverGetsTheBrokersPortWhenTheSystemHandsItOutAgain() throws Exception {
+    java.util.Iterator<Integer> handedOut = List.of(40001, 40001, 40002).iterator();
+
+    assertThat(LocalKafkaBroker.controllerPort(40001, handedOut::next)).isEqualTo(40002);
+    assertThat(LocalKafkaBroker.controllerPort(40001, () -> 40003)).isEqualTo(40003);
+  }
+
+  @Test
   void restartOnTheSameDirectoryKeepsTopicsRecordsAndClusterId() throws Exception {
     int port = freePort();
     String firstClusterId;
