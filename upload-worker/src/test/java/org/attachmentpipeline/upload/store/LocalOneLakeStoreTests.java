@@ -38,25 +38,19 @@ class LocalOneLakeStoreTests {
     assertThat(Files.readString(stored)).isEqualTo("first bytes");
     Files.delete(cached);
     assertThat(Files.readString(stored)).isEqualTo("first bytes");
-    try (var names = Files.list(stored.getParent())) {
-      assertThat(names).as("no temporary file is left").containsExactly(stored);
-    }
+    assertAloneInItsFolder(stored);
   }
 
   @Test
   void storingTheSameTaskAgainReplacesTheFile() throws Exception {
     LocalOneLakeStore store = new LocalOneLakeStore(dir.resolve("onelake"));
-    OneLakePath destination =
-        new OneLakePath(
-            "onelake.dfs.fabric.microsoft.com", "ws", "lh.Lakehouse/Files/claims/a.pdf");
+    OneLakePath destination = destination("a.pdf");
 
     store.put(Files.writeString(dir.resolve("one"), "one"), destination, METADATA);
     store.put(Files.writeString(dir.resolve("two"), "two"), destination, METADATA);
 
     assertThat(Files.readString(store.fileOf(destination))).isEqualTo("two");
-    try (var names = Files.list(store.fileOf(destination).getParent())) {
-      assertThat(names).as("no temporary file is left").containsExactly(store.fileOf(destination));
-    }
+    assertAloneInItsFolder(store.fileOf(destination));
   }
 
   @Test
@@ -72,9 +66,7 @@ class LocalOneLakeStoreTests {
     store.put(cached, destination, METADATA);
 
     assertThat(Files.readString(store.fileOf(destination))).isEqualTo("bytes");
-    try (var names = Files.list(store.fileOf(destination).getParent())) {
-      assertThat(names).as("no temporary file is left").containsExactly(store.fileOf(destination));
-    }
+    assertAloneInItsFolder(store.fileOf(destination));
   }
 
   @Test
@@ -108,6 +100,12 @@ class LocalOneLakeStoreTests {
     assertThatThrownBy(
             () -> store.put(Files.writeString(dir.resolve("two"), "two"), blocked, METADATA))
         .isInstanceOf(FileAlreadyExistsException.class);
+  }
+
+  private static void assertAloneInItsFolder(Path stored) throws Exception {
+    try (var names = Files.list(stored.getParent())) {
+      assertThat(names).as("no temporary file is left").containsExactly(stored);
+    }
   }
 
   private static OneLakePath destination(String name) {
