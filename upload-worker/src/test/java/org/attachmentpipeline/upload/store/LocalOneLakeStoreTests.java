@@ -43,30 +43,32 @@ class LocalOneLakeStoreTests {
 
   @Test
   void storingTheSameTaskAgainReplacesTheFile() throws Exception {
-    LocalOneLakeStore store = new LocalOneLakeStore(dir.resolve("onelake"));
-    OneLakePath destination = destination("a.pdf");
+    Path one = Files.writeString(dir.resolve("one"), "one");
+    Path two = Files.writeString(dir.resolve("two"), "two");
 
-    store.put(Files.writeString(dir.resolve("one"), "one"), destination, METADATA);
-    store.put(Files.writeString(dir.resolve("two"), "two"), destination, METADATA);
-
-    assertThat(Files.readString(store.fileOf(destination))).isEqualTo("two");
-    assertAloneInItsFolder(store.fileOf(destination));
+    assertThat(storedAfter(one, two)).isEqualTo("two");
   }
 
   @Test
   void storingTheSameCachedFileAgainLeavesOneNameAndNoTemporaryFile() throws Exception {
     // an upload done again after a crash between the store write and the result: the cached file
     // is still there, and the stored file is a second name of it
-    Path cache = Files.createDirectories(dir.resolve("cache"));
+    Path cached =
+        Files.writeString(Files.createDirectories(dir.resolve("cache")).resolve("t"), "b");
+
+    assertThat(storedAfter(cached, cached)).isEqualTo("b");
+  }
+
+  /**
+   * The stored file's content after {@code first}, then {@code second}, went to one destination.
+   */
+  private String storedAfter(Path first, Path second) throws Exception {
     LocalOneLakeStore store = new LocalOneLakeStore(dir.resolve("onelake"));
-    OneLakePath destination = destination("again.pdf");
-    Path cached = Files.writeString(cache.resolve("task-3"), "bytes");
-
-    store.put(cached, destination, METADATA);
-    store.put(cached, destination, METADATA);
-
-    assertThat(Files.readString(store.fileOf(destination))).isEqualTo("bytes");
+    OneLakePath destination = destination("a.pdf");
+    store.put(first, destination, METADATA);
+    store.put(second, destination, METADATA);
     assertAloneInItsFolder(store.fileOf(destination));
+    return Files.readString(store.fileOf(destination));
   }
 
   @Test
