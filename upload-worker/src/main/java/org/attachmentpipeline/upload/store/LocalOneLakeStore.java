@@ -105,15 +105,7 @@ public final class LocalOneLakeStore implements OneLakeStore {
    * there, to be replaced through a temporary name, or when the two cannot share files.
    */
   private boolean linkNew(Path source, Path target) throws IOException {
-    try {
-      Files.createLink(target, source);
-      return true;
-    } catch (FileAlreadyExistsException e) {
-      return Files.isSameFile(target, source);
-    } catch (UnsupportedOperationException | FileSystemException e) {
-      stopLinking(source, e);
-      return false;
-    }
+    return link(source, target) || (Files.exists(target) && Files.isSameFile(target, source));
   }
 
   /**
@@ -122,15 +114,26 @@ public final class LocalOneLakeStore implements OneLakeStore {
    * store's stays), else a copy.
    */
   private void place(Path source, Path temporary) throws IOException {
-    if (linking) {
-      try {
-        Files.createLink(temporary, source);
-        return;
-      } catch (UnsupportedOperationException | FileSystemException e) {
-        stopLinking(source, e);
-      }
+    if (linking && link(source, temporary)) {
+      return;
     }
     Files.copy(source, temporary, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Makes {@code name} a second name of {@code source}: false when {@code name} exists, or when the
+   * two cannot share files (and from then on, files are copied).
+   */
+  private boolean link(Path source, Path name) throws IOException {
+    try {
+      Files.createLink(name, source);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      stopLinking(source, e);
+      return false;
+    }
   }
 
   /** Copies from now on, unless the link failed because the cached file is gone. */
