@@ -1,7 +1,6 @@
 package org.attachmentpipeline.download.task;
 
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.attachmentpipeline.download.cache.CacheUsage;
@@ -11,9 +10,12 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
- * Pauses both task containers while records wait for a download slot or while the cache has no room
+ * Pauses the task containers while records wait for a download slot or while the cache has no room
  * (its files and the reservations of downloads in flight over its limit, or downloads waiting for
- * room), and resumes them when neither holds. Pausing a container keeps its consumer polling (no
+ * room), and resumes them when neither holds. The pending container pauses while any record waits;
+ * the retry container only while retry records wait, because those start before queued first
+ * attempts: a retry that falls due while the window is full of first attempts is read and started
+ * at the next free slot, not after the queue. Pausing a container keeps its consumer polling (no
  * rebalance) and leaves partitions that the retry gate paused on their own paused.
  */
 final class ConsumptionThrottle implements DownloadWindow.ChangeListener {
@@ -21,7 +23,8 @@ final class ConsumptionThrottle implements DownloadWindow.ChangeListener {
   private static final Logger log = LoggerFactory.getLogger(ConsumptionThrottle.class);
 
   private final KafkaListenerEndpointRegistry registry;
-  private final List<String> containerIds;
+  private final String pendingContainer;
+  private final String retryContainer;
   private final CacheUsage cache;
   private boolean cacheFull;
 
@@ -31,19 +34,26 @@ final class ConsumptionThrottle implements DownloadWindow.ChangeListener {
   private final Set<String> pausedHere = new HashSet<>();
 
   ConsumptionThrottle(
-      KafkaListenerEndpointRegistry registry, List<String> containerIds, CacheUsage cache) {
+      KafkaListenerEndpointRegistry registry,
+      String pendingContainer,
+      String retryContainer,
+      CacheUsage cache) {
     this.registry = registry;
-    this.containerIds = List.copyOf(containerIds);
+    this.pendingContainer = pendingContainer;
+    this.retryContainer = retryContainer;
     this.cache = cache;
   }
 
   @Override
   public void changed(DownloadWindow window) {
-    reconcile(window::hasBacklog);
+    reconcile(window::hasBacklog, window::hasRetryBacklog);
   }
 
-  /** Brings the containers' pause state in line with the window's {@code backlog} and the cache. */
-  synchronized void reconcile(BooleanSupplier backlog) {
+  /**
+   * Brings the containers' pause state in line with the window's {@code backlog} (any record
+   * waiting), its {@code retryBacklog} (a retry record waiting) and the cache.
+   */
+  synchronized void reconcile(BooleanSupplier backlog, BooleanSupplier retryBacklog) {
     boolean full = cache.overLimit();
     if (full != cacheFull) {
       cacheFull = full;
@@ -63,18 +73,21 @@ final class ConsumptionThrottle implements DownloadWindow.ChangeListener {
             cache.limit());
       }
     }
-    boolean pause = full || backlog.getAsBoolean();
-    for (String id : containerIds) {
-      MessageListenerContainer container = registry.getListenerContainer(id);
-      if (container == null) {
-        continue;
-      }
-      if (pause && !container.isPauseRequested()) {
-        container.pause();
-        pausedHere.add(id);
-      } else if (!pause && pausedHere.remove(id) && container.isPauseRequested()) {
-        container.resume();
-      }
+    boolean retriesWait = retryBacklog.getAsBoolean();
+    apply(pendingContainer, full || retriesWait || backlog.getAsBoolean());
+    apply(retryContainer, full || retriesWait);
+  }
+
+  private void apply(String id, boolean pause) {
+    MessageListenerContainer container = registry.getListenerContainer(id);
+    if (container == null) {
+      return;
+    }
+    if (pause && !container.isPauseRequested()) {
+      container.pause();
+      pausedHere.add(id);
+    } else if (!pause && pausedHere.remove(id) && container.isPauseRequested()) {
+      container.resume();
     }
   }
 

@@ -29,13 +29,13 @@ import reactor.core.publisher.Mono;
  * The sliding window of downloads in flight in this instance. Listeners hand it each record and
  * return at once; it starts a record's work as soon as a slot is free (at most {@code max} at once,
  * and at most each host's own cap for one host), otherwise queues it. A queue that is not empty is
- * the signal to pause consumption ({@link #hasBacklog()}), so memory stays bounded by one poll per
- * container. Retry-tier records start before first attempts: they are already due. A record's
- * acknowledgement is passed to the container only when every earlier record of its partition is
- * finished ({@link PartitionProgress}). A revoked partition's running downloads get a grace period
- * to finish and be acknowledged before the container commits ({@link #revoked}); after that, and
- * for a lost partition at once, they are cancelled and never acknowledged: the new owner reads them
- * again.
+ * the signal to pause consumption ({@link #hasBacklog()}, {@link #hasRetryBacklog()}), so memory
+ * stays bounded by one poll per container. Retry-tier records start before first attempts: they are
+ * already due, and a queue of first attempts does not keep them out. A record's acknowledgement is
+ * passed to the container only when every earlier record of its partition is finished ({@link
+ * PartitionProgress}). A revoked partition's running downloads get a grace period to finish and be
+ * acknowledged before the container commits ({@link #revoked}); after that, and for a lost
+ * partition at once, they are cancelled and never acknowledged: the new owner reads them again.
  */
 final class DownloadWindow {
 
@@ -219,6 +219,14 @@ final class DownloadWindow {
   /** Whether records wait for a slot: consumption should pause until they have started. */
   synchronized boolean hasBacklog() {
     return !retryQueue.isEmpty() || !pendingQueue.isEmpty();
+  }
+
+  /**
+   * Whether retry-tier records wait for a slot. Only these need pause the retry tiers: a due retry
+   * starts at the next free slot, before any queued first attempt.
+   */
+  synchronized boolean hasRetryBacklog() {
+    return !retryQueue.isEmpty();
   }
 
   synchronized int inFlight() {

@@ -3,7 +3,6 @@ package org.attachmentpipeline.download.task;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
-import java.util.List;
 import org.attachmentpipeline.common.retry.RetryRouter;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.download.DownloadProperties;
@@ -78,13 +77,17 @@ class DownloadWindowConfiguration {
         observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
   }
 
-  /** Pauses both task containers while the window has a backlog or the cache no room. */
+  /**
+   * Pauses the task containers while the window has a backlog (the retry container only for queued
+   * retries) or the cache no room.
+   */
   @Bean
   ConsumptionThrottle consumptionThrottle(
       KafkaListenerEndpointRegistry registry, DownloadCache downloadCache) {
     return new ConsumptionThrottle(
         registry,
-        List.of(TaskListeners.PENDING_LISTENER_ID, TaskListeners.RETRY_LISTENER_ID),
+        TaskListeners.PENDING_LISTENER_ID,
+        TaskListeners.RETRY_LISTENER_ID,
         downloadCache.usage());
   }
 

@@ -8,12 +8,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -29,15 +31,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.SendResult;
+import org.springframework.kafka.test.utils.ContainerTestUtils;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The issue's scenario: one partition, 500 tasks, every 50th served slowly (1.5 s). All finish, no
  * more than max-concurrency (50) are ever in flight, and the committed offset, watched with an
- * admin client all along, never passes a task whose download has not even been fully served.
+ * admin client all along, never passes a task whose download has not even been fully served. And a
+ * full window with first attempts queued still reads a due retry and starts it first.
  */
 @PipelineIntegrationTest(
     prefix = "swt",
@@ -56,6 +62,7 @@ class SlidingWindowTests {
 
   @Autowired KafkaTemplate<String, Object> template;
   @Autowired DownloadWindow window;
+  @Autowired KafkaListenerEndpointRegistry containers;
 
   @DynamicPropertySource
   static void cacheDir(DynamicPropertyRegistry registry) {
@@ -134,6 +141,74 @@ class SlidingWindowTests {
     assertThat(window.highWater()).isLessThanOrEqualTo(CAP);
     assertThat(window.inFlight()).isZero();
     assertThat(window.queued()).isZero();
+  }
+
+  /**
+   * A retry that falls due while every slot is busy and first attempts are queued is still read,
+   * and takes the first slot that frees, before those first attempts.
+   */
+  @Test
+  void aDueRetryTakesTheNextFreeSlotBeforeQueuedFirstAttempts() throws Exception {
+    ContainerTestUtils.waitForAssignment(
+        containers.getListenerContainer(TaskListeners.RETRY_LISTENER_ID), 4);
+    MessageListenerContainer pending =
+        containers.getListenerContainer(TaskListeners.PENDING_LISTENER_ID);
+    CountDownLatch freeOne = new CountDownLatch(1);
+    CountDownLatch freeTheRest = new CountDownLatch(1);
+    try {
+      server.serve("/full/freed", Response.held(freeOne, new byte[64]));
+      sendPending("/full/freed");
+      for (int i = 0; i < CAP - 1; i++) {
+        server.serve("/full/busy-" + i, Response.held(freeTheRest, new byte[64]));
+        sendPending("/full/busy-" + i);
+      }
+      List<String> queued = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        queued.add("/full/queued-" + i);
+        server.serve("/full/queued-" + i, Response.ok(new byte[64], "text/plain"));
+        sendPending("/full/queued-" + i);
+      }
+      // every slot busy, first attempts queued, and no more read: the pending container paused
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> window.inFlight() == CAP && window.queued() > 0 && pending.isContainerPaused());
+      int firstAttemptsQueued = window.queued();
+
+      server.serve("/full/retry", Response.ok(new byte[64], "text/plain"));
+      DownloadTask retry =
+          TaskBuilder.task(server.url("/full/retry"))
+              .uniqueTrace()
+              .fileName("f.bin")
+              .attempt(2)
+              .notBefore(Instant.now())
+              .build();
+      template.send("swt.retry.1", 0, retry.taskId(), retry).join();
+      // read although first attempts are queued: the window holds it ahead of them
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> window.queued() == firstAttemptsQueued + 1);
+
+      // one slot frees: the retry takes it, and the queued first attempts follow it through that
+      // slot
+      freeOne.countDown();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> queued.stream().allMatch(path -> server.requestCount(path) == 1));
+      Instant retried = server.requestTimes("/full/retry").get(0);
+      assertThat(queued)
+          .allSatisfy(path -> assertThat(server.requestTimes(path).get(0)).isAfter(retried));
+    } finally {
+      freeOne.countDown();
+      freeTheRest.countDown();
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> window.inFlight() == 0);
+    assertThat(window.queued()).isZero();
+  }
+
+  private void sendPending(String path) {
+    DownloadTask task = task(server.url(path));
+    template.send("swt.pending", 0, task.taskId(), task).join();
   }
 
   private static long lowestUnserved(List<String> paths, long[] offsets) {
