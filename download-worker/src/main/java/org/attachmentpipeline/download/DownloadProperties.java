@@ -32,8 +32,7 @@ import org.springframework.validation.annotation.Validated;
  * @param groupId the consumer group of the pending topic ({@code <group-id>-retry} reads the tiers)
  * @param userAgent the User-Agent header sent to the sources
  * @param pollTimeout the containers' poll timeout: bounds how late a paused container, or a retry
- *     partition whose record falls due, is resumed; also the retry consumer's {@code
- *     fetch.max.wait.ms}
+ *     partition whose record falls due, is resumed
  * @param revokeGrace how long a revoked partition's running downloads may take to finish (and be
  *     committed) before the partition goes to its new owner; later ones are cancelled and done
  *     again there. At most half of {@code max.poll.interval.ms}.

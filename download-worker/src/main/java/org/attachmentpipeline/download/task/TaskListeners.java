@@ -1,7 +1,6 @@
 package org.attachmentpipeline.download.task;
 
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.download.DownloadProperties;
@@ -51,8 +50,7 @@ class TaskListeners {
       id = RETRY_LISTENER_ID,
       topics = "#{__listener.retryTopics()}",
       groupId = "#{__listener.retryGroupId()}",
-      containerFactory = TaskKafkaConfiguration.CONTAINER_FACTORY,
-      properties = "#{__listener.retryConsumerProperties()}")
+      containerFactory = TaskKafkaConfiguration.CONTAINER_FACTORY)
   void onRetry(ConsumerRecord<String, Object> record, Acknowledgment ack, Consumer<?, ?> consumer) {
     if (retryGate.admit(record, RETRY_LISTENER_ID, consumer) == RetryGate.Verdict.DEFER) {
       window.defer(record, ack);
@@ -67,17 +65,6 @@ class TaskListeners {
 
   public String[] retryTopics() {
     return topics.retry().toArray(String[]::new);
-  }
-
-  /**
-   * The retry consumer's fetches wait for data no longer than the poll timeout. A consumer has one
-   * fetch in flight per broker, so a partition resumed when its record falls due is fetched only
-   * after the fetch already waiting on the other partitions returns: with Kafka's default of 500
-   * ms, a due retry could be half a second late for that alone. An idle retry consumer asks the
-   * broker once per poll timeout instead.
-   */
-  public String retryConsumerProperties() {
-    return ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG + "=" + properties.pollTimeout().toMillis();
   }
 
   public String groupId() {

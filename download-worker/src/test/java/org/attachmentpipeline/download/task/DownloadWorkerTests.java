@@ -24,7 +24,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -275,22 +274,6 @@ class DownloadWorkerTests {
                 }
               });
     }
-  }
-
-  @Test
-  void theRetryConsumersFetchesWaitForDataNoLongerThanThePollTimeout() {
-    assertThat(
-            containers
-                .getListenerContainer(TaskListeners.RETRY_LISTENER_ID)
-                .getContainerProperties()
-                .getKafkaConsumerProperties())
-        .containsEntry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-    assertThat(
-            containers
-                .getListenerContainer(TaskListeners.PENDING_LISTENER_ID)
-                .getContainerProperties()
-                .getKafkaConsumerProperties())
-        .doesNotContainKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
   }
 
   @Test
