@@ -77,6 +77,11 @@ final class Figures {
     f.put("rss_hwm_mib", usage.hwmRss() / MIB);
     f.put("rss_hwm_reset_per_scenario", usage.hwmReset());
     f.put("cpu_seconds", usage.cpuSeconds());
+    // the JIT compiler's share: it takes whatever CPU the pipeline leaves, so on a trickle the
+    // process looks busy whatever the rate
+    f.put(
+        "jit_cpu_seconds",
+        Double.isNaN(usage.compilerCpuSeconds()) ? null : usage.compilerCpuSeconds());
     if (scenario.kind() == Scenario.Kind.BACKLOG) {
       f.put("drain_seconds", seconds);
       f.put(

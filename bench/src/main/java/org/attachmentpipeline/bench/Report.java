@@ -167,6 +167,7 @@ final class Report {
                     || key.startsWith("rss_")
                     || key.equals("drain_seconds")
                     || key.equals("cpu_seconds_per_1000_tasks")
+                    || key.equals("jit_cpu_seconds")
                     || key.equals("wall_seconds")
                     || key.equals("rate_events_per_second")
                     || key.equals("failed")

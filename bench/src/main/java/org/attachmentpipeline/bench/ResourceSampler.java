@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
@@ -33,6 +34,7 @@ final class ResourceSampler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResourceSampler.class);
   private static final Path STATUS = Path.of("/proc/self/status");
   private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
+  private static final Path TASKS = Path.of("/proc/self/task");
 
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -81,10 +83,12 @@ final class ResourceSampler implements AutoCloseable {
       long peakRss,
       long hwmRss,
       boolean hwmReset,
-      double cpuSeconds) {}
+      double cpuSeconds,
+      double compilerCpuSeconds) {}
 
   /** The start of a measured phase. */
-  record Window(long baselineHeap, long baselineRss, boolean hwmReset, long cpuNanos) {}
+  record Window(
+      long baselineHeap, long baselineRss, boolean hwmReset, long cpuNanos, double compilerCpu) {}
 
   ResourceSampler() {
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -117,7 +121,8 @@ final class ResourceSampler implements AutoCloseable {
     peakRss.set(rss);
     peakLive.set(-1);
     probeLive = probeLiveHeap;
-    return new Window(heap, rss, resetHighWaterMark(), os.getProcessCpuTime());
+    return new Window(
+        heap, rss, resetHighWaterMark(), os.getProcessCpuTime(), compilerCpuSeconds());
   }
 
   Usage end(Window window) {
@@ -131,7 +136,10 @@ final class ResourceSampler implements AutoCloseable {
         peakRss.get(),
         status("VmHWM:"),
         window.hwmReset(),
-        (os.getProcessCpuTime() - window.cpuNanos()) / 1e9);
+        (os.getProcessCpuTime() - window.cpuNanos()) / 1e9,
+        Double.isNaN(window.compilerCpu())
+            ? Double.NaN
+            : Math.max(0, compilerCpuSeconds() - window.compilerCpu()));
   }
 
   /** Process CPU seconds so far. */
@@ -159,6 +167,37 @@ final class ResourceSampler implements AutoCloseable {
   }
 
   /** A size in bytes from /proc/self/status (reported there in kB), or 0 off Linux. */
+  /**
+   * CPU seconds the JIT compiler threads of this process have used so far, from {@code
+   * /proc/self/task/<tid>/stat} (user + system ticks, at Linux's fixed 100 ticks a second); NaN
+   * where that cannot be read. The JDK may stop a compiler thread it no longer needs, and its time
+   * then leaves the sum: a difference of two readings is at least what the compiler took meanwhile.
+   */
+  static double compilerCpuSeconds() {
+    long ticks = 0;
+    try (Stream<Path> threads = Files.list(TASKS)) {
+      for (Path thread : threads.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(thread.resolve("stat"));
+        } catch (IOException ended) {
+          continue;
+        }
+        int nameEnd = stat.lastIndexOf(')');
+        String name = stat.substring(stat.indexOf('(') + 1, nameEnd);
+        if (name.contains("CompilerThre")) {
+          // after the name: state is field 3 of stat, utime field 14, stime field 15
+          String[] fields = stat.substring(nameEnd + 2).split(" ");
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.debug("No compiler thread CPU from {}: {}", TASKS, e.toString());
+      return Double.NaN;
+    }
+    return ticks / 100.0;
+  }
+
   static long status(String field) {
     try {
       for (String line : Files.readAllLines(STATUS)) {

@@ -72,6 +72,10 @@ class QuickModeTests {
       assertThat(figures.has(key)).as("figures." + key).isTrue();
     }
     assertThat(figures.get("files").asInt()).isEqualTo(200);
+    // the JIT compiler's part of the process's CPU, read from /proc (CI runs on Linux)
+    assertThat(figures.get("jit_cpu_seconds").isNumber()).as("figures.jit_cpu_seconds").isTrue();
+    assertThat(figures.get("jit_cpu_seconds").asDouble())
+        .isBetween(0.0, figures.get("cpu_seconds").asDouble());
     JsonNode target = scenario.get("targets").get(0);
     for (String key : List.of("figure", "target", "value", "met")) {
       assertThat(target.has(key)).as("targets[0]." + key).isTrue();
