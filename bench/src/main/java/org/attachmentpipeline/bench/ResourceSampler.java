@@ -180,22 +180,38 @@ final class ResourceSampler implements AutoCloseable {
         String stat;
         try {
           stat = Files.readString(thread.resolve("stat"));
-        } catch (IOException ended) {
+        } catch (IOException | RuntimeException ended) {
           continue;
         }
-        int nameEnd = stat.lastIndexOf(')');
-        String name = stat.substring(stat.indexOf('(') + 1, nameEnd);
-        if (name.contains("CompilerThre")) {
-          // after the name: state is field 3 of stat, utime field 14, stime field 15
-          String[] fields = stat.substring(nameEnd + 2).split(" ");
-          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        }
+        ticks += compilerTicks(stat);
       }
     } catch (IOException | RuntimeException e) {
-      log.debug("No compiler thread CPU from {}: {}", TASKS, e.toString());
+      log.warn("No JIT compiler CPU figure: cannot list {}: {}", TASKS, e.toString());
       return Double.NaN;
     }
     return ticks / 100.0;
+  }
+
+  /**
+   * The user + system ticks in one thread's {@code stat} line when it is a JIT compiler thread; 0
+   * for any other thread, and for a line that is not whole (a thread that is ending).
+   */
+  static long compilerTicks(String stat) {
+    int nameStart = stat.indexOf('(');
+    int nameEnd = stat.lastIndexOf(')');
+    if (nameStart < 0 || nameEnd < nameStart) {
+      return 0;
+    }
+    if (!stat.substring(nameStart + 1, nameEnd).contains("CompilerThre")) {
+      return 0;
+    }
+    // after the name: state is field 3 of stat, utime field 14, stime field 15
+    String[] fields = stat.substring(nameEnd + 1).trim().split(" ");
+    try {
+      return fields.length > 12 ? Long.parseLong(fields[11]) + Long.parseLong(fields[12]) : 0;
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   static long status(String field) {
