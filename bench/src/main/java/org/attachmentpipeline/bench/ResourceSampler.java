@@ -166,7 +166,6 @@ final class ResourceSampler implements AutoCloseable {
         .sum();
   }
 
-  /** A size in bytes from /proc/self/status (reported there in kB), or 0 off Linux. */
   /**
    * CPU seconds the JIT compiler threads of this process have used so far, from {@code
    * /proc/self/task/<tid>/stat} (user + system ticks, at Linux's fixed 100 ticks a second); NaN
@@ -180,7 +179,8 @@ final class ResourceSampler implements AutoCloseable {
         String stat;
         try {
           stat = Files.readString(thread.resolve("stat"));
-        } catch (IOException | RuntimeException ended) {
+        } catch (IOException ended) {
+          // the thread ended between the listing and the read
           continue;
         }
         ticks += compilerTicks(stat);
@@ -214,6 +214,7 @@ final class ResourceSampler implements AutoCloseable {
     }
   }
 
+  /** A size in bytes from /proc/self/status (reported there in kB), or 0 off Linux. */
   static long status(String field) {
     try {
       for (String line : Files.readAllLines(STATUS)) {
