@@ -3,6 +3,7 @@ package org.attachmentpipeline.upload.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -60,8 +61,7 @@ public final class LocalOneLakeStore implements OneLakeStore {
     if (linking && linkNew(source, target)) {
       return;
     }
-    Path temporary =
-        target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    Path temporary = target.resolveSibling(temporaryName(target, UUID.randomUUID()));
     try {
       place(source, temporary);
       Files.move(
@@ -70,6 +70,35 @@ public final class LocalOneLakeStore implements OneLakeStore {
       // also after a move: a rename between two names of one file does nothing (POSIX), and
       // leaves the temporary name
       Files.deleteIfExists(temporary);
+    }
+    removeLeftovers(target);
+  }
+
+  private static String temporaryName(Path target, UUID id) {
+    return "." + target.getFileName() + "." + id + ".tmp";
+  }
+
+  /**
+   * Removes the temporary names of {@code target} that earlier writers left: an upload worker
+   * killed between its copy and the rename leaves one, and its record is uploaded again, to this
+   * target, after the restart. A writer of the same target still at work (two instances, just after
+   * a rebalance) loses its temporary name: its rename fails and it tries again, finding this file.
+   */
+  private static void removeLeftovers(Path target) throws IOException {
+    String prefix = "." + target.getFileName() + ".";
+    int length = temporaryName(target, new UUID(0, 0)).length();
+    try (DirectoryStream<Path> siblings =
+        Files.newDirectoryStream(
+            target.getParent(),
+            sibling -> {
+              String name = sibling.getFileName().toString();
+              return name.length() == length && name.startsWith(prefix) && name.endsWith(".tmp");
+            })) {
+      for (Path leftover : siblings) {
+        if (Files.deleteIfExists(leftover)) {
+          log.info("Removed {}, left by an earlier upload of {}", leftover.getFileName(), target);
+        }
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.UUID;
 import org.attachmentpipeline.upload.destination.OneLakePath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +58,23 @@ class LocalOneLakeStoreTests {
         Files.writeString(Files.createDirectories(dir.resolve("cache")).resolve("t"), "b");
 
     assertThat(storedAfter(cached, cached)).isEqualTo("b");
+  }
+
+  @Test
+  void aTemporaryFileLeftByAKilledUploadIsRemovedWhenItsFileIsStoredAgain() throws Exception {
+    LocalOneLakeStore store = new LocalOneLakeStore(dir.resolve("onelake"));
+    OneLakePath destination = destination("a.pdf");
+    store.put(Files.writeString(dir.resolve("one"), "one"), destination, METADATA);
+    Path folder = store.fileOf(destination).getParent();
+    // what a writer killed between its copy and the rename leaves, and a file of someone else's
+    Path leftover = Files.writeString(folder.resolve(".a.pdf." + UUID.randomUUID() + ".tmp"), "o");
+    Path unrelated = Files.writeString(folder.resolve(".a.pdf.notes.tmp"), "keep");
+
+    store.put(Files.writeString(dir.resolve("two"), "two"), destination, METADATA);
+
+    assertThat(Files.readString(store.fileOf(destination))).isEqualTo("two");
+    assertThat(leftover).doesNotExist();
+    assertThat(unrelated).exists();
   }
 
   /**
