@@ -11,10 +11,12 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -186,6 +188,7 @@ public final class ComposeCheck {
       }
     });
     int landed = 0;
+    Set<Path> stored = new HashSet<>();
     for (Expected x : expected.values()) {
       List<InventoryRow> found = byTask.get(x.taskId());
       if (found == null) {
@@ -204,6 +207,7 @@ public final class ComposeCheck {
       }
       URI uri = URI.create(row.onelakePath());
       Path local = onelake.resolve(uri.getUserInfo()).resolve(uri.getPath().substring(1));
+      stored.add(local);
       if (!Files.isRegularFile(local)) {
         problems.add(x.name() + ": not in OneLake at " + local);
       } else if (!x.sha256().equals(sha256(Files.readAllBytes(local)))) {
@@ -218,7 +222,8 @@ public final class ComposeCheck {
       runFiles = walk.filter(Files::isRegularFile).filter(p -> p.toString().contains("/" + run + "-A")).toList();
     }
     if (runFiles.size() != succeeded) {
-      problems.add(runFiles.size() + " files under the run's OneLake folders, expected " + succeeded);
+      problems.add(runFiles.size() + " files under the run's OneLake folders, expected " + succeeded
+          + "; not named by a row: " + runFiles.stream().filter(f -> !stored.contains(f)).limit(5).toList());
     }
     System.out.printf("%s: %d attachments, %d inventory rows for them, %d in OneLake with the source's SHA-256, "
             + "%d files under the run's folders, waited %d s%n",
