@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -57,20 +55,17 @@ class CommitOnTimerTests {
             DownloadTask.class,
             seen -> seen.stream().anyMatch(task -> task.traceId().equals(traceId)));
       }
-      long end =
-          admin
-              .listOffsets(Map.of(partition, OffsetSpec.latest()))
-              .partitionResult(partition)
-              .get()
-              .offset();
+      long end = GroupOffsets.end(admin, partition);
       assertThat(end).isEqualTo(3);
-      assertThat(committed(admin, partition))
+      assertThat(GroupOffsets.committed(admin, GROUP, partition))
           .as("nothing committed before the timer is due")
           .isEqualTo(-1);
 
       ingester.close();
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> committed(admin, partition) == end);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> GroupOffsets.committed(admin, GROUP, partition) == end);
       assertThat(pending.readToTheEnd(DownloadTask.class)).hasSize(3);
     } finally {
       ingester.close();
@@ -84,13 +79,6 @@ class CommitOnTimerTests {
         + "\"A1\",\"attachments\":[\"https://h/"
         + traceId
         + ".pdf\"]}}";
-  }
-
-  /** The offset the ingester has committed on {@code partition}, or -1. */
-  private static long committed(Admin admin, TopicPartition partition) throws Exception {
-    OffsetAndMetadata offset =
-        admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get().get(partition);
-    return offset == null ? -1 : offset.offset();
   }
 
   private static void send(String key, String value) {

@@ -10,8 +10,6 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -174,21 +172,11 @@ class OversizedAttachmentTests {
   private static void awaitCommittedToTheEnd() throws Exception {
     TopicPartition partition = new TopicPartition(RAW, 0);
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-      long end =
-          admin
-              .listOffsets(Map.of(partition, OffsetSpec.latest()))
-              .partitionResult(partition)
-              .get()
-              .offset();
-      await().atMost(Duration.ofSeconds(30)).until(() -> committed(admin, partition) == end);
+      long end = GroupOffsets.end(admin, partition);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> GroupOffsets.committed(admin, GROUP, partition) == end);
     }
-  }
-
-  /** The offset the ingester has committed on {@code partition}, or -1. */
-  private static long committed(Admin admin, TopicPartition partition) throws Exception {
-    OffsetAndMetadata offset =
-        admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get().get(partition);
-    return offset == null ? -1 : offset.offset();
   }
 
   /**
