@@ -13,6 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.app.WorkerApplications;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.GroupOffsets;
 import org.attachmentpipeline.testsupport.TopicProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;

@@ -23,7 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.support.Acknowledgment;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The sliding window of downloads in flight in this instance. Listeners hand it each record and
@@ -36,6 +38,11 @@ import reactor.core.publisher.Mono;
  * PartitionProgress}). A revoked partition's running downloads get a grace period to finish and be
  * acknowledged before the container commits ({@link #revoked}); after that, and for a lost
  * partition at once, they are cancelled and never acknowledged: the new owner reads them again.
+ *
+ * <p>With an acknowledgement interval, a partition's acknowledgement is held and passed on every
+ * interval (the latest covers all before it, so a trickle costs a commit per interval, not one per
+ * record), and at once for a revoked partition, before {@link #revoked} returns. A lost partition's
+ * held acknowledgement is dropped; a worker killed outright does its last interval's records again.
  */
 final class DownloadWindow {
 
@@ -100,15 +107,50 @@ final class DownloadWindow {
   private final Map<String, Integer> hostInFlight = new HashMap<>();
   private final Map<TopicPartition, PartitionProgress> partitions = new HashMap<>();
   private final RunningJobs running = new RunningJobs();
+  private final boolean holdAcknowledgements;
+  private final Disposable acknowledgementTimer;
   private int inFlight;
   private int highWater;
   private boolean closed;
 
-  DownloadWindow(int max, ToIntFunction<String> hostCap, Work work, ChangeListener onChange) {
+  /**
+   * @param acknowledgeEvery how often held acknowledgements are passed on; zero passes each on as
+   *     soon as it is earned
+   */
+  DownloadWindow(
+      int max,
+      ToIntFunction<String> hostCap,
+      Work work,
+      ChangeListener onChange,
+      Duration acknowledgeEvery) {
     this.max = max;
     this.hostCap = hostCap;
     this.work = work;
     this.onChange = onChange;
+    this.holdAcknowledgements = !acknowledgeEvery.isNegative() && !acknowledgeEvery.isZero();
+    long every = acknowledgeEvery.toNanos();
+    this.acknowledgementTimer =
+        holdAcknowledgements
+            ? Schedulers.parallel()
+                .schedulePeriodically(
+                    this::passHeldAcknowledgementsOn, every, every, TimeUnit.NANOSECONDS)
+            : Disposables.disposed();
+  }
+
+  /**
+   * Passes every partition's held acknowledgement on (to the container, which commits it after its
+   * next poll); called every acknowledgement interval.
+   */
+  synchronized void passHeldAcknowledgementsOn() {
+    partitions.values().forEach(DownloadWindow::passHeldOn);
+  }
+
+  private static void passHeldOn(PartitionProgress progress) {
+    Acknowledgment ack = progress == null ? null : progress.takeHeld();
+    if (ack != null) {
+      // with AckMode.MANUAL this only queues the acknowledgement for the consumer thread
+      ack.acknowledge();
+    }
   }
 
   /** Takes {@code record} into the window; its work starts now or when a slot is free. */
@@ -154,11 +196,11 @@ final class DownloadWindow {
   /**
    * Hands revoked partitions over; called on the consumer thread before the container commits.
    * Their queued records are dropped at once. Their running downloads get up to {@code grace} to
-   * finish: the acknowledgements they pass on reach the container before this returns, so the
-   * container commits them and the new owner does not download those records again. A running
-   * download that could never be acknowledged (a dropped record comes before it), or that is still
-   * running when the grace is over, is cancelled: it publishes nothing and its record is read again
-   * by the new owner. Returns at once when the window is closed (shutdown).
+   * finish: their acknowledgements, and those held for the partitions, reach the container before
+   * this returns, so the container commits them and the new owner does not download those records
+   * again. A running download that could never be acknowledged (a dropped record comes before it),
+   * or that is still running when the grace is over, is cancelled: it publishes nothing and its
+   * record is read again by the new owner. Returns at once when the window is closed (shutdown).
    */
   Revocation revoked(Collection<TopicPartition> revoked, Duration grace) {
     long deadline = System.nanoTime() + grace.toNanos();
@@ -185,6 +227,7 @@ final class DownloadWindow {
     int late;
     synchronized (this) {
       awaitSettled(mine, deadline);
+      mine.forEach(partition -> passHeldOn(partitions.get(partition)));
       partitions.keySet().removeAll(mine);
       List<Job> overdue = running.cancel(job -> mine.contains(partitionOf(job)));
       late = overdue.size();
@@ -197,7 +240,8 @@ final class DownloadWindow {
 
   /**
    * Drops lost partitions at once (another member may own them already): their queued records are
-   * dropped and their running downloads cancelled, so they publish nothing.
+   * dropped, their running downloads cancelled, so they publish nothing, and their held
+   * acknowledgements dropped.
    */
   Revocation lost(Collection<TopicPartition> lost) {
     List<Disposable> stop;
@@ -242,8 +286,12 @@ final class DownloadWindow {
     return retryQueue.size() + pendingQueue.size();
   }
 
-  /** Stops every download (at shutdown); their records stay unacknowledged and are read again. */
+  /**
+   * Stops every download (at shutdown); their records stay unacknowledged and are read again. A
+   * graceful stop has revoked every partition before this (passing held acknowledgements on).
+   */
   void close() {
+    acknowledgementTimer.dispose();
     List<Disposable> stop;
     synchronized (this) {
       closed = true;
@@ -370,10 +418,13 @@ final class DownloadWindow {
       PartitionProgress owner = job.entry().owner();
       if (running.finished(job) && partitions.get(partitionOf(job)) == owner) {
         Acknowledgment ack = owner.finish(job.entry());
-        if (ack != null) {
-          // under the lock, so that a revocation sees a job either acknowledged or cancelled, never
-          // in between; with AckMode.MANUAL this only queues the acknowledgement for the consumer
-          // thread (it never calls back into the window)
+        // under the lock, so that a revocation sees a job either acknowledged (or its
+        // acknowledgement held) or cancelled, never in between; with AckMode.MANUAL acknowledging
+        // only queues the acknowledgement for the consumer thread (it never calls back into the
+        // window)
+        if (ack != null && holdAcknowledgements) {
+          owner.hold(ack);
+        } else if (ack != null) {
           ack.acknowledge();
         }
       }

@@ -3,6 +3,7 @@ package org.attachmentpipeline.download.task;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import org.attachmentpipeline.common.retry.RetryRouter;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.download.DownloadProperties;
@@ -10,6 +11,7 @@ import org.attachmentpipeline.download.cache.DownloadCache;
 import org.attachmentpipeline.download.fetch.Downloader;
 import org.attachmentpipeline.download.fetch.HostRules;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -91,20 +93,27 @@ class DownloadWindowConfiguration {
         downloadCache.usage());
   }
 
-  /** Closed with the context: every download still in flight stops, its record unacknowledged. */
+  /**
+   * Closed with the context: every download still in flight stops, its record unacknowledged.
+   * Finished records are acknowledged every {@code spring.kafka.listener.ack-time}, as the other
+   * workers' containers commit (unset: each at once).
+   */
   @Bean(destroyMethod = "close")
   DownloadWindow downloadWindow(
       TaskRunner taskRunner,
       ConsumptionThrottle consumptionThrottle,
       HostRules hostRules,
       DownloadMetrics downloadMetrics,
-      DownloadProperties properties) {
+      DownloadProperties properties,
+      KafkaProperties kafkaProperties) {
+    Duration ackTime = kafkaProperties.getListener().getAckTime();
     DownloadWindow window =
         new DownloadWindow(
             properties.maxConcurrency(),
             host -> hostRules.forHost(host).maxConcurrency(),
             taskRunner,
-            consumptionThrottle);
+            consumptionThrottle,
+            ackTime == null ? Duration.ZERO : ackTime);
     downloadMetrics.inFlightOf(window);
     return window;
   }

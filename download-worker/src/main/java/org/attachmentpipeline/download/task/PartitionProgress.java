@@ -36,6 +36,9 @@ final class PartitionProgress {
 
   private final TreeMap<Long, Entry> entries = new TreeMap<>();
 
+  /** The acknowledgement finished records earned and the window has not passed on yet. */
+  private Acknowledgment held;
+
   /** Records {@code offset} as started; null when that offset is already in the window. */
   Entry add(long offset, Acknowledgment ack) {
     if (entries.containsKey(offset)) {
@@ -58,6 +61,18 @@ final class PartitionProgress {
       last = first.getValue().ack;
     }
     return last;
+  }
+
+  /** Keeps {@code ack} to pass on later; it covers every acknowledgement held before it. */
+  void hold(Acknowledgment ack) {
+    held = ack;
+  }
+
+  /** The held acknowledgement, now no longer held; null when there is none. */
+  Acknowledgment takeHeld() {
+    Acknowledgment ack = held;
+    held = null;
+    return ack;
   }
 
   int size() {

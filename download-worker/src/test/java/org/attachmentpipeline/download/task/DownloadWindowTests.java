@@ -27,6 +27,10 @@ class DownloadWindowTests {
   private int changes;
 
   private DownloadWindow window(int max, int perHost) {
+    return window(max, perHost, Duration.ZERO);
+  }
+
+  private DownloadWindow window(int max, int perHost, Duration acknowledgeEvery) {
     return new DownloadWindow(
         max,
         host -> host.equals("slow.example") ? perHost : max,
@@ -35,15 +39,21 @@ class DownloadWindowTests {
           works.put(job.record().offset(), work);
           return work.asMono().doOnCancel(() -> cancelled.add(job.record().offset()));
         },
-        window -> changes++);
+        window -> changes++,
+        acknowledgeEvery);
   }
 
   private void submit(DownloadWindow window, String topic, long offset, String host) {
+    submit(window, topic, 0, offset, host);
+  }
+
+  private void submit(
+      DownloadWindow window, String topic, int partition, long offset, String host) {
     String url = "https://" + host + "/" + offset;
     DownloadTask task =
         TaskBuilder.task(url).taskId("t" + offset).eventType("a.b.c").fileName("f").build();
     window.submit(
-        new ConsumerRecord<>(topic, 0, offset, task.taskId(), task),
+        new ConsumerRecord<>(topic, partition, offset, task.taskId(), task),
         () -> acked.add(offset),
         false);
   }
@@ -71,6 +81,84 @@ class DownloadWindowTests {
   }
 
   @Test
+  void withAnIntervalOnlyEachPartitionsLatestAcknowledgementIsPassedOnWhenTheIntervalIsDue() {
+    DownloadWindow window = window(10, 10, Duration.ofHours(1));
+    for (long offset = 0; offset < 3; offset++) {
+      submit(window, "p", offset, "files.example");
+    }
+    submit(window, "p", 1, 10, "files.example");
+    submit(window, "p", 1, 11, "files.example");
+    finish(0);
+    finish(1);
+    finish(10);
+    assertThat(acked).isEmpty();
+
+    window.passHeldAcknowledgementsOn();
+    assertThat(acked).containsExactlyInAnyOrder(1L, 10L);
+
+    // nothing new finished: nothing passed on again
+    window.passHeldAcknowledgementsOn();
+    assertThat(acked).containsExactlyInAnyOrder(1L, 10L);
+
+    finish(2);
+    finish(11);
+    window.passHeldAcknowledgementsOn();
+    assertThat(acked).containsExactlyInAnyOrder(1L, 10L, 2L, 11L);
+    window.close();
+  }
+
+  @Test
+  void heldAcknowledgementsArePassedOnByTheTimer() {
+    DownloadWindow window = window(10, 10, Duration.ofMillis(50));
+    submit(window, "p", 0, "files.example");
+    submit(window, "p", 1, "files.example");
+    finish(0);
+    finish(1);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> acked.contains(1L));
+    assertThat(acked).containsExactly(1L);
+    window.close();
+  }
+
+  @Test
+  void aRevokedPartitionsHeldAcknowledgementIsPassedOnBeforeTheRevocationReturns() {
+    DownloadWindow window = window(10, 10, Duration.ofHours(1));
+    submit(window, "p", 0, "files.example");
+    submit(window, "p", 1, "files.example");
+    submit(window, "p", 1, 7, "files.example");
+    finish(0);
+    finish(7);
+
+    CompletableFuture<DownloadWindow.Revocation> revocation =
+        CompletableFuture.supplyAsync(
+            () -> window.revoked(List.of(new TopicPartition("p", 0)), Duration.ofMinutes(1)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> works.containsKey(1L));
+    assertThat(acked).isEmpty();
+    finish(1);
+
+    // the one finished before the revocation and the one finished within its grace: the latest
+    // covers both; the partition that stays keeps its acknowledgement held
+    assertThat(revocation.join()).isEqualTo(new DownloadWindow.Revocation(1, 0, 0));
+    assertThat(acked).containsExactly(1L);
+    window.passHeldAcknowledgementsOn();
+    assertThat(acked).containsExactly(1L, 7L);
+    window.close();
+  }
+
+  @Test
+  void aLostPartitionsHeldAcknowledgementIsDropped() {
+    DownloadWindow window = window(10, 10, Duration.ofHours(1));
+    submit(window, "p", 0, "files.example");
+    finish(0);
+
+    window.lost(List.of(new TopicPartition("p", 0)));
+    window.passHeldAcknowledgementsOn();
+
+    assertThat(acked).isEmpty();
+    window.close();
+  }
+
+  @Test
   void aWorkThatFailsOrEndsWithoutPublishingIsRunAgainAndItsRecordWaitsForARunThatPublished() {
     Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
     DownloadWindow window =
@@ -90,7 +178,8 @@ class DownloadWindowTests {
               works.put(offset, work);
               return work.asMono();
             },
-            changed -> {});
+            changed -> {},
+            Duration.ZERO);
     submit(window, "p", 0, "files.example");
     submit(window, "p", 1, "files.example");
     finish(1);

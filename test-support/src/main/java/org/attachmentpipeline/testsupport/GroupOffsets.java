@@ -1,4 +1,4 @@
-package org.attachmentpipeline.ingester;
+package org.attachmentpipeline.testsupport;
 
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -7,11 +7,11 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /** A partition's end offset and a group's committed offset on it, read through an admin client. */
-final class GroupOffsets {
+public final class GroupOffsets {
 
   private GroupOffsets() {}
 
-  static long end(Admin admin, TopicPartition partition) throws Exception {
+  public static long end(Admin admin, TopicPartition partition) throws Exception {
     return admin
         .listOffsets(Map.of(partition, OffsetSpec.latest()))
         .partitionResult(partition)
@@ -20,7 +20,8 @@ final class GroupOffsets {
   }
 
   /** The offset {@code group} has committed on {@code partition}, or -1. */
-  static long committed(Admin admin, String group, TopicPartition partition) throws Exception {
+  public static long committed(Admin admin, String group, TopicPartition partition)
+      throws Exception {
     OffsetAndMetadata offset =
         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(partition);
     return offset == null ? -1 : offset.offset();
