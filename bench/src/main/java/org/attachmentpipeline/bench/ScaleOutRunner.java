@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.slf4j.Logger;
@@ -230,7 +232,11 @@ final class ScaleOutRunner {
 
   /**
    * Creates the instances' own topics before the feeder writes to them (the broker creates none by
-   * itself; each instance would create them at start, too late for a backlog waiting).
+   * itself; each instance would create them at start, too late for a backlog waiting), and waits
+   * until the broker leads every new partition: an idempotent producer that writes to a partition
+   * the broker has not applied yet can have its first request refused and a later one taken, and
+   * then retries the first with an out-of-order sequence until its delivery timeout drops it
+   * (KAFKA-15591); a scale-out run lost 7 tasks that way.
    */
   private void createTopics() {
     PipelineTopics topics = pipeline.topics();
@@ -248,11 +254,35 @@ final class ScaleOutRunner {
               .map(name -> new NewTopic(name, topics.partitions(), topics.replication()))
               .toList();
       admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+      Map<TopicPartition, OffsetSpec> partitions = new LinkedHashMap<>();
+      for (String name : names) {
+        for (int partition = 0; partition < topics.partitions(); partition++) {
+          partitions.put(new TopicPartition(name, partition), OffsetSpec.latest());
+        }
+      }
+      // the leader's replica manager answers a partition's offsets only once it leads it
+      Waiting.until(
+          Duration.ofSeconds(30),
+          () -> offsetsAnswered(admin, partitions),
+          "a leader for every partition of " + names);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Waiting.HarnessException("interrupted creating the scale-out topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new Waiting.HarnessException("Cannot create the scale-out topics " + names, e);
+    }
+  }
+
+  private static boolean offsetsAnswered(Admin admin, Map<TopicPartition, OffsetSpec> partitions) {
+    try {
+      admin.listOffsets(partitions).all().get(10, TimeUnit.SECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Waiting.HarnessException("interrupted reading the scale-out topics' offsets", e);
+    } catch (ExecutionException | TimeoutException e) {
+      log.debug("scale-out topics not led yet: {}", e.toString());
+      return false;
     }
   }
 
