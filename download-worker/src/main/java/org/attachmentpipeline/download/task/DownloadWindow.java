@@ -146,7 +146,7 @@ final class DownloadWindow {
   }
 
   private static void passHeldOn(PartitionProgress progress) {
-    Acknowledgment ack = progress == null ? null : progress.takeHeld();
+    Acknowledgment ack = progress.takeHeld();
     if (ack != null) {
       // with AckMode.MANUAL this only queues the acknowledgement for the consumer thread
       ack.acknowledge();

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -29,6 +28,7 @@ import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.download.DownloadWorkerApplication;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
+import org.attachmentpipeline.testsupport.GroupOffsets;
 import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.testsupport.TopicProbe;
 import org.junit.jupiter.api.AfterEach;
@@ -107,9 +107,11 @@ class RebalanceTests {
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
               () -> {
-                assertThat(committed(admin, new TopicPartition("rbt.pending", 0)))
+                assertThat(
+                        GroupOffsets.committed(admin, GROUP, new TopicPartition("rbt.pending", 0)))
                     .isEqualTo(PER_PARTITION);
-                assertThat(committed(admin, new TopicPartition("rbt.pending", 1)))
+                assertThat(
+                        GroupOffsets.committed(admin, GROUP, new TopicPartition("rbt.pending", 1)))
                     .isEqualTo(PER_PARTITION);
               });
       for (String group : List.of(GROUP, GROUP + "-retry")) {
@@ -175,16 +177,6 @@ class RebalanceTests {
     TopicProbe.readAll(brokers(), "rbt.cached")
         .forEach(record -> counts.merge(record.key(), 1, Integer::sum));
     return counts;
-  }
-
-  private static long committed(Admin admin, TopicPartition partition) throws Exception {
-    OffsetAndMetadata offset =
-        admin
-            .listConsumerGroupOffsets(GROUP)
-            .partitionsToOffsetAndMetadata()
-            .get(10, TimeUnit.SECONDS)
-            .get(partition);
-    return offset == null ? 0 : offset.offset();
   }
 
   private static Admin admin() {
