@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The cache directory that the download worker fills: the one place this worker reads files from
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 public final class CacheDirectory {
 
   private final Path root;
+  private volatile Path realRoot;
 
   public CacheDirectory(Path root) {
     this.root = root.toAbsolutePath().normalize();
@@ -54,18 +57,34 @@ public final class CacheDirectory {
     }
     Path file = named.normalize();
     try {
-      Path realRoot = Files.exists(root) ? root.toRealPath() : root;
+      Path realRoot = realRoot();
       if (!under(file, root) && !under(file, realRoot)) {
         throw refused(cacheFile, "not under it");
       }
       Path parent = file.getParent();
-      if (Files.exists(parent) && !parent.toRealPath().startsWith(realRoot)) {
+      if (!parent.equals(root)
+          && !parent.equals(realRoot)
+          && Files.exists(parent)
+          && !parent.toRealPath().startsWith(realRoot)) {
         throw refused(cacheFile, "a folder on the way is a link out of it");
       }
-      if (Files.isSymbolicLink(file) && !linkTarget(file).startsWith(realRoot)) {
-        throw refused(cacheFile, "it is a link out of it");
+      BasicFileAttributes attributes;
+      try {
+        attributes =
+            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        return file;
       }
-      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file)) {
+      if (attributes.isSymbolicLink()) {
+        // a link to nowhere resolves to nothing: refused like a link out of the directory
+        Path target = file.toRealPath();
+        if (!target.startsWith(realRoot)) {
+          throw refused(cacheFile, "it is a link out of it");
+        }
+        if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+          throw refused(cacheFile, "not a regular file");
+        }
+      } else if (!attributes.isRegularFile()) {
         throw refused(cacheFile, "not a regular file");
       }
     } catch (IOException e) {
@@ -74,13 +93,25 @@ public final class CacheDirectory {
     return file;
   }
 
-  private static boolean under(Path file, Path directory) {
-    return file.startsWith(directory) && !file.equals(directory);
+  /**
+   * The cache directory's real path (links resolved), looked up once it exists: it is the worker's
+   * own directory and does not move while the worker runs. Every upload checks its file against it,
+   * and resolving it again each time cost a system call per folder on the way.
+   */
+  private Path realRoot() throws IOException {
+    Path known = realRoot;
+    if (known == null) {
+      if (!Files.exists(root)) {
+        return root;
+      }
+      known = root.toRealPath();
+      realRoot = known;
+    }
+    return known;
   }
 
-  private static Path linkTarget(Path link) throws IOException {
-    // a link to nowhere resolves to nothing: refused like a link out of the directory
-    return link.toRealPath();
+  private static boolean under(Path file, Path directory) {
+    return file.startsWith(directory) && !file.equals(directory);
   }
 
   private OutsideCacheException refused(String cacheFile, String why) {

@@ -74,7 +74,10 @@ class CacheDirectoryTests {
   void aFolderIsNotACacheFile() throws Exception {
     CacheDirectory cache = cache();
     Path folder = Files.createDirectories(data.resolve("cache/sub"));
+    Path linkToFolder = Files.createSymbolicLink(data.resolve("cache/to-sub"), folder);
     assertThatThrownBy(() -> cache.fileOf(folder.toString()))
+        .hasMessageContaining("not a regular file");
+    assertThatThrownBy(() -> cache.fileOf(linkToFolder.toString()))
         .hasMessageContaining("not a regular file");
   }
 }
