@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
@@ -72,7 +71,9 @@ public final class CacheDirectory {
       try {
         attributes =
             Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      } catch (NoSuchFileException e) {
+      } catch (IOException e) {
+        // not there (a redelivered record), or hidden from this worker: nothing here to follow
+        // out of the directory, and the upload finds no file to read
         return file;
       }
       if (attributes.isSymbolicLink()) {
