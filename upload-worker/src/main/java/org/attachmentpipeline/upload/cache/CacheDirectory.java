@@ -31,12 +31,27 @@ public final class CacheDirectory {
   }
 
   /**
+   * A cache file the worker may touch, and its size as the check read it: {@link #ABSENT} when
+   * there is no file (a redelivered record whose file was already uploaded and removed), or when it
+   * cannot be read. The upload asks nothing more of the file system before it stores the file.
+   */
+  public record CacheFile(Path path, long size) {
+
+    /** The size of a file that is not there. */
+    public static final long ABSENT = -1;
+
+    public boolean present() {
+      return size != ABSENT;
+    }
+  }
+
+  /**
    * The file {@code cacheFile} names, once it is known to lie inside the cache directory. It may
    * not exist (a redelivered record whose file was already uploaded and removed).
    *
    * @throws OutsideCacheException when the path is not one the worker may touch
    */
-  public Path fileOf(String cacheFile) throws OutsideCacheException {
+  public CacheFile fileOf(String cacheFile) throws OutsideCacheException {
     if (cacheFile == null || cacheFile.isBlank()) {
       throw refused(cacheFile, "no path");
     }
@@ -74,7 +89,7 @@ public final class CacheDirectory {
       } catch (IOException e) {
         // not there (a redelivered record), or hidden from this worker: nothing here to follow
         // out of the directory, and the upload finds no file to read
-        return file;
+        return new CacheFile(file, CacheFile.ABSENT);
       }
       if (attributes.isSymbolicLink()) {
         // a link to nowhere resolves to nothing: refused like a link out of the directory
@@ -82,16 +97,16 @@ public final class CacheDirectory {
         if (!target.startsWith(realRoot)) {
           throw refused(cacheFile, "it is a link out of it");
         }
-        if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-          throw refused(cacheFile, "not a regular file");
-        }
-      } else if (!attributes.isRegularFile()) {
+        attributes =
+            Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      }
+      if (!attributes.isRegularFile()) {
         throw refused(cacheFile, "not a regular file");
       }
+      return new CacheFile(file, attributes.size());
     } catch (IOException e) {
       throw refused(cacheFile, "cannot be resolved: " + e.getMessage());
     }
-    return file;
   }
 
   /**

@@ -130,10 +130,10 @@ public class UploadService implements DisposableBean {
     Instant started = clock.instant();
     metrics.started();
     try {
-      Path file;
+      CacheDirectory.CacheFile cacheFile;
       OneLakePath destination;
       try {
-        file = cache.fileOf(cached.cacheFile());
+        cacheFile = cache.fileOf(cached.cacheFile());
         destination = destinations.of(task);
       } catch (OutsideCacheException e) {
         giveUp(
@@ -148,7 +148,8 @@ public class UploadService implements DisposableBean {
             Failure.of(FailureKind.UNKNOWN_DOMAIN, e.getMessage()));
         return;
       }
-      boolean cachedFilePresent = Files.exists(file);
+      Path file = cacheFile.path();
+      boolean cachedFilePresent = cacheFile.present();
       boolean landed = false;
       try {
         if (cachedFilePresent) {
@@ -189,7 +190,8 @@ public class UploadService implements DisposableBean {
               topics.results(),
               task.taskId(),
               DownloadResult.succeeded(cached, destination.toAbfss(), clock.instant())));
-      long freed = removeCacheFile(file);
+      removeCacheFile(file);
+      long freed = cacheFile.size();
       metrics.succeeded(cached.sizeBytes(), Duration.between(started, clock.instant()), freed);
       log.info(
           "Uploaded task {} ({} bytes) to {}",
@@ -284,11 +286,9 @@ public class UploadService implements DisposableBean {
         cached.cacheFile());
   }
 
-  private static long removeCacheFile(Path file) {
+  private static void removeCacheFile(Path file) {
     try {
-      long size = Files.size(file);
       Files.delete(file);
-      return size;
     } catch (IOException e) {
       throw new UncheckedIOException(
           "uploaded and recorded, but cannot remove the cache file " + file, e);

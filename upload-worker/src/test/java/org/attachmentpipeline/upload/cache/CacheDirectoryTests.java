@@ -20,10 +20,13 @@ class CacheDirectoryTests {
   @Test
   void aFileInTheCacheDirectoryIsAcceptedWhetherOrNotItIsThere() throws Exception {
     CacheDirectory cache = cache();
-    Path file = Files.writeString(data.resolve("cache/task1"), "x");
-    assertThat(cache.fileOf(file.toString())).isEqualTo(file);
-    assertThat(cache.fileOf(data.resolve("cache/gone").toString()))
-        .isEqualTo(data.resolve("cache/gone"));
+    Path file = Files.writeString(data.resolve("cache/task1"), "three");
+    assertThat(cache.fileOf(file.toString()))
+        .isEqualTo(new CacheDirectory.CacheFile(file, 5))
+        .matches(CacheDirectory.CacheFile::present);
+    CacheDirectory.CacheFile gone = cache.fileOf(data.resolve("cache/gone").toString());
+    assertThat(gone.path()).isEqualTo(data.resolve("cache/gone"));
+    assertThat(gone.present()).as("no file there").isFalse();
   }
 
   @Test
@@ -67,7 +70,9 @@ class CacheDirectoryTests {
         .isInstanceOf(OutsideCacheException.class);
     assertThatThrownBy(() -> cache.fileOf(folderOut.resolve("secret").toString()))
         .hasMessageContaining("folder");
-    assertThat(cache.fileOf(linkIn.toString())).isEqualTo(linkIn);
+    // a link within the directory is the file it leads to: its size, and the link is what is
+    // removed
+    assertThat(cache.fileOf(linkIn.toString())).isEqualTo(new CacheDirectory.CacheFile(linkIn, 1));
   }
 
   @Test
