@@ -41,6 +41,8 @@ import org.springframework.validation.annotation.Validated;
  * @param resume whether a cut-off download continues from the bytes already in the cache
  * @param errorBackoff how an unexpected failure thrown by a task listener itself is tried again
  * @param publishBackoff how an outcome that Kafka does not take yet is published again
+ * @param ioThreads the HTTP client's event-loop threads; 0 (the default) for one per processor the
+ *     JVM may use (Reactor Netty's own default is at least 4)
  */
 @Validated
 @ConfigurationProperties("pipeline.download")
@@ -62,7 +64,8 @@ public record DownloadProperties(
     Map<String, @Valid Host> hosts,
     @Valid Resume resume,
     @Valid ErrorBackoff errorBackoff,
-    @Valid PublishBackoff publishBackoff) {
+    @Valid PublishBackoff publishBackoff,
+    @Min(0) int ioThreads) {
 
   @ConstructorBinding
   public DownloadProperties {
@@ -75,7 +78,7 @@ public record DownloadProperties(
 
   /**
    * The settings with the default back-offs ({@link ErrorBackoff#DEFAULT}, {@link
-   * PublishBackoff#DEFAULT}).
+   * PublishBackoff#DEFAULT}) and event loops.
    */
   public DownloadProperties(
       Path cacheDir,
@@ -112,7 +115,16 @@ public record DownloadProperties(
         hosts,
         resume,
         null,
-        null);
+        null,
+        0);
+  }
+
+  /**
+   * How many event-loop threads the HTTP client runs on: {@link #ioThreads()}, or one per
+   * processor.
+   */
+  public int eventLoopThreads() {
+    return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
   }
 
   /**

@@ -112,7 +112,7 @@ class GuardNeverConnectsTests {
     AddressRules rules = configuration.downloadAddressRules(properties);
     Downloader policyOff =
         configuration.downloader(
-            configuration.downloadWebClient(connections, rules, properties),
+            configuration.downloadWebClient(connections, TestDownloaders.LOOPS, rules, properties),
             new DownloadCache(cacheDir),
             UrlPolicy.allowAll(),
             configuration.hostRules(properties),

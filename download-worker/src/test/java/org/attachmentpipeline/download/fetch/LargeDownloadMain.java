@@ -85,7 +85,8 @@ public final class LargeDownloadMain {
       AddressRules rules = configuration.downloadAddressRules(properties);
       Downloader downloader =
           configuration.downloader(
-              configuration.downloadWebClient(connections, rules, properties),
+              configuration.downloadWebClient(
+                  connections, TestDownloaders.LOOPS, rules, properties),
               new DownloadCache(cacheDir),
               configuration.urlPolicy(rules, properties),
               configuration.hostRules(properties),

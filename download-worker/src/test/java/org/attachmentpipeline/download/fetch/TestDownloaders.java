@@ -10,9 +10,13 @@ import org.attachmentpipeline.download.DownloadProperties;
 import org.attachmentpipeline.download.cache.DownloadCache;
 import org.springframework.util.unit.DataSize;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /** Builds downloaders for tests the way the application does, with small limits. */
 final class TestDownloaders {
+
+  /** Event loops shared by the tests' clients (daemon threads, as the application's). */
+  static final LoopResources LOOPS = LoopResources.create("test-downloads", 2, true);
 
   private TestDownloaders() {}
 
@@ -62,7 +66,7 @@ final class TestDownloaders {
     FetchConfiguration configuration = new FetchConfiguration();
     AddressRules rules = configuration.downloadAddressRules(properties);
     return configuration.downloader(
-        configuration.downloadWebClient(connections, rules, properties),
+        configuration.downloadWebClient(connections, LOOPS, rules, properties),
         cache,
         configuration.urlPolicy(rules, properties),
         configuration.hostRules(properties),
