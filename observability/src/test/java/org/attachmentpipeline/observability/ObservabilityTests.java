@@ -20,6 +20,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 
 @SpringBootTest(
     classes = ObservabilityTestApplication.class,
@@ -31,6 +32,9 @@ import org.springframework.kafka.core.KafkaTemplate;
       "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
       "spring.kafka.consumer.value-deserializer=org.attachmentpipeline.observability.DownloadTaskDeserializer"
     })
+// closed after this class, while the module's broker still runs: closed at the JVM's exit instead,
+// after the broker had stopped, it kept the fork alive until Surefire killed it 30 s later
+@DirtiesContext
 class ObservabilityTests {
 
   private final HttpClient http = HttpClient.newHttpClient();
