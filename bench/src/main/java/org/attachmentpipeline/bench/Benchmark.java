@@ -2,6 +2,7 @@ package org.attachmentpipeline.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,11 +78,15 @@ final class Benchmark {
                     : runner.run(scenario, rate);
             Object timeline = figures.remove("timeline");
             Object profile = figures.remove("profile");
+            Object threads = figures.remove(Figures.CPU_BY_THREAD_GROUP);
             entry.put("figures", figures);
             entry.put("targets", targets(scenario, figures));
             entry.put("timeline", timeline);
             if (profile != null) {
               entry.put("profile", profile);
+            }
+            if (threads != null) {
+              entry.put(Figures.CPU_BY_THREAD_GROUP, threads);
             }
             if (scenario.name().equals("files-64k")) {
               saturated = (Double) figures.get("files_per_second");
@@ -166,6 +171,11 @@ final class Benchmark {
             + System.getProperty("os.arch"));
     m.put("max_heap_mib", Runtime.getRuntime().maxMemory() / (1024.0 * 1024));
     m.put("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments());
+    m.put(
+        "gc",
+        ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .map(GarbageCollectorMXBean::getName)
+            .toList());
     return m;
   }
 

@@ -16,6 +16,9 @@ import org.attachmentpipeline.common.message.ResultStatus;
  */
 final class Figures {
 
+  /** The key of the CPU seconds by thread group, which the report moves out of the figures. */
+  static final String CPU_BY_THREAD_GROUP = "cpu_by_thread_group";
+
   private static final double MB = 1e6;
   private static final double MIB = 1024.0 * 1024.0;
 
@@ -82,6 +85,8 @@ final class Figures {
     f.put(
         "jit_cpu_seconds",
         Double.isNaN(usage.compilerCpuSeconds()) ? null : usage.compilerCpuSeconds());
+    // where the CPU went, by thread group (the report's own section, not a figure)
+    f.put(CPU_BY_THREAD_GROUP, top(usage.cpuByThreadGroup(), 10));
     if (scenario.kind() == Scenario.Kind.BACKLOG) {
       f.put("drain_seconds", seconds);
       f.put(
@@ -219,5 +224,12 @@ final class Figures {
     if (from != null && to != null) {
       into.add(to.toEpochMilli() - from.toEpochMilli());
     }
+  }
+
+  /** The first {@code n} entries of a map ordered largest first. */
+  private static Map<String, Double> top(Map<String, Double> ordered, int n) {
+    Map<String, Double> first = new LinkedHashMap<>();
+    ordered.entrySet().stream().limit(n).forEach(e -> first.put(e.getKey(), e.getValue()));
+    return first;
   }
 }

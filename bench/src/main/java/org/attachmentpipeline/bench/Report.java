@@ -86,12 +86,15 @@ final class Report {
     md.append(
         String.format(
             Locale.ROOT,
-            "Machine: %s cores, %.1f GiB RAM, %s, %s, max heap %.0f MiB.%n%n",
+            "Machine: %s cores, %.1f GiB RAM, %s, %s, max heap %.0f MiB; collectors %s; JVM"
+                + " options %s.%n%n",
             machine.get("cores"),
             machine.get("ram_gib"),
             machine.get("jdk"),
             machine.get("os"),
-            machine.get("max_heap_mib")));
+            machine.get("max_heap_mib"),
+            machine.getOrDefault("gc", List.of()),
+            machine.getOrDefault("jvm_args", List.of())));
     md.append("Run: ").append(run).append("\n\n");
     md.append("## Targets\n\n| scenario | target | measured | |\n|---|---|---|---|\n");
     scenarios.forEach(

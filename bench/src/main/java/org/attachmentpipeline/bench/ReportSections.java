@@ -16,6 +16,7 @@ final class ReportSections {
   static void append(StringBuilder md, Map<String, Object> scenarios) {
     peers(md, scenarios);
     scaleOut(md, scenarios);
+    cpuByThreadGroup(md, scenarios);
     profiles(md, scenarios);
   }
 
@@ -126,6 +127,35 @@ final class ReportSections {
                 .append(" |\n");
           }
         });
+  }
+
+  /**
+   * Each scenario's CPU seconds by thread group, from {@code /proc} at its start and end: every
+   * run, not only profiled ones, so that two runs can be compared group by group.
+   */
+  @SuppressWarnings("unchecked")
+  private static void cpuByThreadGroup(StringBuilder md, Map<String, Object> scenarios) {
+    StringBuilder section = new StringBuilder();
+    scenarios.forEach(
+        (name, value) -> {
+          Object groups = ((Map<String, Object>) value).get(Figures.CPU_BY_THREAD_GROUP);
+          if (!(groups instanceof Map<?, ?> g) || g.isEmpty()) {
+            return;
+          }
+          StringBuilder line = new StringBuilder();
+          g.forEach(
+              (group, seconds) ->
+                  line.append(group).append(' ').append(Report.format(seconds)).append(", "));
+          section
+              .append("- **")
+              .append(name)
+              .append("**: ")
+              .append(line, 0, line.length() - 2)
+              .append('\n');
+        });
+    if (!section.isEmpty()) {
+      md.append("\n## CPU s by thread group (the 10 largest, from /proc)\n\n").append(section);
+    }
   }
 
   @SuppressWarnings("unchecked")

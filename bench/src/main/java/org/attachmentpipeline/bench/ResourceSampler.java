@@ -10,6 +10,8 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -84,11 +86,19 @@ final class ResourceSampler implements AutoCloseable {
       long hwmRss,
       boolean hwmReset,
       double cpuSeconds,
-      double compilerCpuSeconds) {}
+      double compilerCpuSeconds,
+      Map<String, Double> cpuByThreadGroup) {}
 
   /** The start of a measured phase. */
   record Window(
-      long baselineHeap, long baselineRss, boolean hwmReset, long cpuNanos, double compilerCpu) {}
+      long baselineHeap,
+      long baselineRss,
+      boolean hwmReset,
+      long cpuNanos,
+      Map<String, ThreadTicks> threadTicks) {}
+
+  /** One thread's name and CPU ticks so far. */
+  record ThreadTicks(String name, long ticks) {}
 
   ResourceSampler() {
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -121,13 +131,13 @@ final class ResourceSampler implements AutoCloseable {
     peakRss.set(rss);
     peakLive.set(-1);
     probeLive = probeLiveHeap;
-    return new Window(
-        heap, rss, resetHighWaterMark(), os.getProcessCpuTime(), compilerCpuSeconds());
+    return new Window(heap, rss, resetHighWaterMark(), os.getProcessCpuTime(), threadTicks());
   }
 
   Usage end(Window window) {
     probeLive = false;
     sample();
+    Map<String, Double> byGroup = cpuByThreadGroup(window.threadTicks(), threadTicks());
     return new Usage(
         window.baselineHeap(),
         peakHeap.get(),
@@ -137,9 +147,39 @@ final class ResourceSampler implements AutoCloseable {
         status("VmHWM:"),
         window.hwmReset(),
         (os.getProcessCpuTime() - window.cpuNanos()) / 1e9,
-        Double.isNaN(window.compilerCpu())
+        byGroup == null
             ? Double.NaN
-            : Math.max(0, compilerCpuSeconds() - window.compilerCpu()));
+            : byGroup.entrySet().stream()
+                .filter(group -> group.getKey().contains("CompilerThre"))
+                .mapToDouble(Map.Entry::getValue)
+                .sum(),
+        byGroup == null ? Map.of() : byGroup);
+  }
+
+  /**
+   * CPU seconds of each thread group between two readings of {@link #threadTicks()}, largest first,
+   * threads grouped as in profiles ({@link ProfileSummary#threadGroup}); null when either reading
+   * failed. A thread that ended before the second reading is missing from it, and so is its time in
+   * between: a group's figure is at most what it used.
+   */
+  static Map<String, Double> cpuByThreadGroup(
+      Map<String, ThreadTicks> before, Map<String, ThreadTicks> after) {
+    if (before == null || after == null) {
+      return null;
+    }
+    Map<String, Long> groups = new HashMap<>();
+    after.forEach(
+        (tid, thread) -> {
+          ThreadTicks earlier = before.get(tid);
+          long used = thread.ticks() - (earlier == null ? 0 : earlier.ticks());
+          groups.merge(ProfileSummary.threadGroup(thread.name()), used, Long::sum);
+        });
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    groups.entrySet().stream()
+        .filter(group -> group.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(group -> seconds.put(group.getKey(), group.getValue() / 100.0));
+    return seconds;
   }
 
   /** Process CPU seconds so far. */
@@ -167,42 +207,44 @@ final class ResourceSampler implements AutoCloseable {
   }
 
   /**
-   * CPU seconds the JIT compiler threads of this process have used so far, from {@code
-   * /proc/self/task/<tid>/stat} (user + system ticks, at Linux's fixed 100 ticks a second); NaN
-   * where that cannot be read. The JDK may stop a compiler thread it no longer needs, and its time
-   * then leaves the sum: a difference of two readings is at least what the compiler took meanwhile.
+   * Each thread of this process by id, with its name and the ticks of CPU (user + system, at
+   * Linux's fixed 100 a second) it has used so far, from {@code /proc/self/task/<tid>/stat}; null
+   * where that cannot be read. Names are as the kernel keeps them: at most 15 characters.
    */
-  static double compilerCpuSeconds() {
-    long ticks = 0;
-    try (Stream<Path> threads = Files.list(TASKS)) {
-      for (Path thread : threads.toList()) {
+  static Map<String, ThreadTicks> threadTicks() {
+    Map<String, ThreadTicks> threads = new HashMap<>();
+    try (Stream<Path> tasks = Files.list(TASKS)) {
+      for (Path task : tasks.toList()) {
         String stat;
         try {
-          stat = Files.readString(thread.resolve("stat"));
+          stat = Files.readString(task.resolve("stat"));
         } catch (IOException ended) {
           // the thread ended between the listing and the read
           continue;
         }
-        ticks += compilerTicks(stat);
+        String name = threadName(stat);
+        if (name != null) {
+          threads.put(task.getFileName().toString(), new ThreadTicks(name, ticks(stat)));
+        }
       }
     } catch (IOException | RuntimeException e) {
-      log.warn("No JIT compiler CPU figure: cannot list {}: {}", TASKS, e.toString());
-      return Double.NaN;
+      log.warn("No CPU figures by thread: cannot list {}: {}", TASKS, e.toString());
+      return null;
     }
-    return ticks / 100.0;
+    return threads;
   }
 
-  /**
-   * The user + system ticks in one thread's {@code stat} line when it is a JIT compiler thread; 0
-   * for any other thread, and for a line that is not whole (a thread that is ending).
-   */
-  static long compilerTicks(String stat) {
+  /** The thread's name in one {@code stat} line, or null for a line that is not whole. */
+  static String threadName(String stat) {
     int nameStart = stat.indexOf('(');
     int nameEnd = stat.lastIndexOf(')');
-    if (nameStart < 0 || nameEnd < nameStart) {
-      return 0;
-    }
-    if (!stat.substring(nameStart + 1, nameEnd).contains("CompilerThre")) {
+    return nameStart < 0 || nameEnd < nameStart ? null : stat.substring(nameStart + 1, nameEnd);
+  }
+
+  /** The user + system ticks in one thread's {@code stat} line; 0 for a line that is not whole. */
+  static long ticks(String stat) {
+    int nameEnd = stat.lastIndexOf(')');
+    if (nameEnd < 0) {
       return 0;
     }
     // after the name: state is field 3 of stat, utime field 14, stime field 15

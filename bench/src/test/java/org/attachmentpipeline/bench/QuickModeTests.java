@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +43,7 @@ class QuickModeTests {
       assertThat(report.has(key)).as(key).isTrue();
     }
     assertThat(report.get("harness_ok").asBoolean()).isTrue();
-    for (String key : List.of("cores", "ram_gib", "jdk", "os")) {
+    for (String key : List.of("cores", "ram_gib", "jdk", "os", "gc", "jvm_args")) {
       assertThat(report.get("machine").has(key)).as("machine." + key).isTrue();
     }
     JsonNode scenario = report.get("scenarios").get("files-64k");
@@ -81,11 +82,20 @@ class QuickModeTests {
       assertThat(target.has(key)).as("targets[0]." + key).isTrue();
     }
     assertThat(scenario.get("timeline").isArray()).isTrue();
+    // where the scenario's CPU went, by thread group, largest first, and none of it in the figures
+    JsonNode threads = scenario.get("cpu_by_thread_group");
+    assertThat(threads.isObject() && !threads.isEmpty()).as("cpu_by_thread_group").isTrue();
+    assertThat(figures.has("cpu_by_thread_group")).isFalse();
+    List<Double> seconds =
+        threads.properties().stream().map(group -> group.getValue().asDouble()).toList();
+    assertThat(seconds).isSortedAccordingTo(Comparator.reverseOrder()).allMatch(s -> s > 0);
     profileOfTheScenarioIsWrittenAndSummarised(scenario);
     curlPeerIsReportedOrSkippedWithANote(figures);
     assertThat(out.resolve("bench.md")).exists();
     assertThat(out.resolve("files-64k.png")).exists();
-    assertThat(Files.readString(out.resolve("bench.md"))).contains("| files-64k |");
+    assertThat(Files.readString(out.resolve("bench.md")))
+        .contains("| files-64k |")
+        .contains("## CPU s by thread group");
   }
 
   /** The same run's --profile output: the recording, its top frames, and the report's section. */
