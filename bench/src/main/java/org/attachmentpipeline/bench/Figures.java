@@ -86,7 +86,9 @@ final class Figures {
         "jit_cpu_seconds",
         Double.isNaN(usage.compilerCpuSeconds()) ? null : usage.compilerCpuSeconds());
     // where the CPU went, by thread group (the report's own section, not a figure)
-    f.put(CPU_BY_THREAD_GROUP, top(usage.cpuByThreadGroup(), 10));
+    if (usage.cpuByThreadGroup() != null) {
+      f.put(CPU_BY_THREAD_GROUP, top(usage.cpuByThreadGroup(), 10));
+    }
     if (scenario.kind() == Scenario.Kind.BACKLOG) {
       f.put("drain_seconds", seconds);
       f.put(

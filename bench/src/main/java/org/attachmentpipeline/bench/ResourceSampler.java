@@ -75,7 +75,8 @@ final class ResourceSampler implements AutoCloseable {
   /**
    * Figures of one phase; memory in bytes, CPU in seconds. {@code peakHeap} counts garbage not yet
    * collected; {@code peakLiveHeap} is the most the heap held right after a collection (what was
-   * really kept), -1 when no collection happened in the phase.
+   * really kept), -1 when no collection happened in the phase. {@code cpuByThreadGroup} is null
+   * where {@code /proc} cannot be read.
    */
   record Usage(
       long baselineHeap,
@@ -86,8 +87,18 @@ final class ResourceSampler implements AutoCloseable {
       long hwmRss,
       boolean hwmReset,
       double cpuSeconds,
-      double compilerCpuSeconds,
-      Map<String, Double> cpuByThreadGroup) {}
+      Map<String, Double> cpuByThreadGroup) {
+
+    /** The JIT compiler threads' part of the CPU seconds; NaN without the figures by thread. */
+    double compilerCpuSeconds() {
+      return cpuByThreadGroup == null
+          ? Double.NaN
+          : cpuByThreadGroup.entrySet().stream()
+              .filter(group -> group.getKey().contains("CompilerThre"))
+              .mapToDouble(Map.Entry::getValue)
+              .sum();
+    }
+  }
 
   /** The start of a measured phase. */
   record Window(
@@ -137,7 +148,6 @@ final class ResourceSampler implements AutoCloseable {
   Usage end(Window window) {
     probeLive = false;
     sample();
-    Map<String, Double> byGroup = cpuByThreadGroup(window.threadTicks(), threadTicks());
     return new Usage(
         window.baselineHeap(),
         peakHeap.get(),
@@ -147,13 +157,7 @@ final class ResourceSampler implements AutoCloseable {
         status("VmHWM:"),
         window.hwmReset(),
         (os.getProcessCpuTime() - window.cpuNanos()) / 1e9,
-        byGroup == null
-            ? Double.NaN
-            : byGroup.entrySet().stream()
-                .filter(group -> group.getKey().contains("CompilerThre"))
-                .mapToDouble(Map.Entry::getValue)
-                .sum(),
-        byGroup == null ? Map.of() : byGroup);
+        cpuByThreadGroup(window.threadTicks(), threadTicks()));
   }
 
   /**
