@@ -30,6 +30,18 @@ public final class PipelineRunner {
           "logging.include-application-name", "false",
           "logging.register-shutdown-hook", "false");
 
+  /**
+   * Micrometer's Logback binder puts a turbo filter in front of every level check of the one
+   * Logback, and counts every line of the process: bound in every context, each worker's {@code
+   * logback.events} would count every worker's lines, and every log call (a Kafka client's trace
+   * check among them) would pass one filter per worker. Only the first worker started binds it.
+   */
+  static final String LOGBACK_METRICS =
+      "org.springframework.boot.micrometer.metrics.autoconfigure.logging.logback"
+          + ".LogbackMetricsAutoConfiguration";
+
+  private static final String EXCLUDE = "spring.autoconfigure.exclude";
+
   private PipelineRunner() {}
 
   /** Starts the workers with these properties and arguments; see the class comment. */
@@ -70,6 +82,9 @@ public final class PipelineRunner {
       Map<String, ?> own =
           workerProperties.containsKey(worker) ? workerProperties.get(worker) : Map.of();
       String[] contextArgs = arguments(properties, own, args);
+      if (!pipeline.workers().isEmpty()) {
+        contextArgs = withoutLogbackMetrics(contextArgs);
+      }
       log.info("Starting {} ({})", worker.cliName(), worker.applicationClass().getSimpleName());
       try {
         ConfigurableApplicationContext context =
@@ -89,6 +104,25 @@ public final class PipelineRunner {
         throw e;
       }
     }
+  }
+
+  /**
+   * {@code args} with Spring Boot's Logback metrics excluded, added to any exclusion given (see
+   * {@link #LOGBACK_METRICS}).
+   */
+  static String[] withoutLogbackMetrics(String[] args) {
+    List<String> result = new ArrayList<>(List.of(args));
+    String prefix = "--" + EXCLUDE + "=";
+    for (int i = 0; i < result.size(); i++) {
+      String arg = result.get(i);
+      if (arg.startsWith(prefix)) {
+        String given = arg.substring(prefix.length());
+        result.set(i, prefix + (given.isBlank() ? "" : given + ",") + LOGBACK_METRICS);
+        return result.toArray(String[]::new);
+      }
+    }
+    result.add(0, prefix + LOGBACK_METRICS);
+    return result.toArray(String[]::new);
   }
 
   /** The command line of one worker's context: every property once, as {@code --key=value}. */

@@ -118,6 +118,18 @@ class LauncherOptionsTests {
   }
 
   @Test
+  void laterContextsLeaveLogbackMetricsOutAndKeepTheExclusionsGiven() {
+    assertThat(PipelineRunner.withoutLogbackMetrics(new String[] {"--a=1", "--debug"}))
+        .containsExactly(
+            "--spring.autoconfigure.exclude=" + PipelineRunner.LOGBACK_METRICS, "--a=1", "--debug");
+    assertThat(
+            PipelineRunner.withoutLogbackMetrics(
+                new String[] {"--a=1", "--spring.autoconfigure.exclude=x.Given"}))
+        .containsExactly(
+            "--a=1", "--spring.autoconfigure.exclude=x.Given," + PipelineRunner.LOGBACK_METRICS);
+  }
+
+  @Test
   void eachContextGetsEveryPropertyOnceWithTheLastValueWinning() {
     String[] args =
         PipelineRunner.arguments(

@@ -2,6 +2,8 @@ package org.attachmentpipeline.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.LoggerContext;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -28,8 +31,18 @@ class RunningPipelineTests {
   void everyWorkerRunsInItsOwnContextAndAnswersHealthOverHttp(CapturedOutput output)
       throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    long logbackFiltersBefore = logbackMetricsFilters();
     try (RunningPipeline pipeline =
         PipelineRunner.start(EnumSet.allOf(Worker.class), properties())) {
+      // the one Logback of the process is counted once, by the first worker, not once per worker
+      assertThat(logbackMetricsFilters()).isEqualTo(logbackFiltersBefore + 1);
+      Worker first = Worker.values()[0];
+      for (Worker worker : Worker.values()) {
+        MeterRegistry registry = pipeline.context(worker).getBean(MeterRegistry.class);
+        assertThat(registry.find("logback.events").meters())
+            .as(worker.cliName())
+            .hasSize(worker == first ? 5 : 0);
+      }
       assertThat(pipeline.workers()).containsExactly(Worker.values());
       for (Worker worker : Worker.values()) {
         int port = pipeline.port(worker);
@@ -56,6 +69,13 @@ class RunningPipelineTests {
           .contains("Started " + worker.applicationClass().getSimpleName())
           .contains("Stopping " + worker.cliName());
     }
+  }
+
+  private static long logbackMetricsFilters() {
+    LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
+    return logback.getTurboFilterList().stream()
+        .filter(filter -> filter.getClass().getSimpleName().equals("MetricsTurboFilter"))
+        .count();
   }
 
   private Map<String, Object> properties() {
