@@ -72,9 +72,9 @@ public record ResultProcessorProperties(
    * @param minBytes how much the broker waits for ({@code fetch.min.bytes})
    */
   public record Batch(
-      @DefaultValue("2000") int maxRecords,
+      @DefaultValue("5000") int maxRecords,
       @DefaultValue("1s") Duration maxWait,
-      @DefaultValue("1MB") DataSize minBytes) {
+      @DefaultValue("8MB") DataSize minBytes) {
 
     public Batch {
       if (maxRecords < 1) {
