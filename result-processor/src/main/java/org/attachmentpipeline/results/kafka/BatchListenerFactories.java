@@ -44,7 +44,16 @@ public final class BatchListenerFactories {
     ResultProcessorProperties.Batch batch = properties.batch();
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batch.maxRecords());
     config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) batch.maxWait().toMillis());
-    config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, (int) batch.minBytes().toBytes());
+    int minBytes = (int) batch.minBytes().toBytes();
+    config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, minBytes);
+    // a partition's share of a fetch is capped (1 MB by default) and the broker counts only that
+    // share towards min-bytes: one busy partition alone must be able to fill a fetch, or a
+    // consumer of few partitions would wait max-wait for every 1 MB
+    int partitionBytes = Math.max(ConsumerConfig.DEFAULT_MAX_PARTITION_FETCH_BYTES, minBytes);
+    config.merge(
+        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+        partitionBytes,
+        (given, ours) -> Math.max(Integer.parseInt(given.toString()), partitionBytes));
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     DefaultKafkaConsumerFactory<String, V> consumerFactory =
         new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(), values);
