@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param help whether only the usage was asked for
  * @param pipelineProperties extra properties for every worker
  * @param profile a JDK Flight Recorder recording of each scenario's measured part, summarised
+ * @param warmUp how many files the warm-up moves before the first scenario; empty for the default
+ *     ({@link #warmUpFiles()})
  */
 public record BenchOptions(
     boolean quick,
@@ -33,7 +35,13 @@ public record BenchOptions(
     String label,
     boolean help,
     Map<String, String> pipelineProperties,
-    boolean profile) {
+    boolean profile,
+    Optional<Integer> warmUp) {
+
+  /** The warm-up's files by default: 3,000 of 64 KiB, 30 in quick mode. */
+  static final int WARM_UP_FILES = 3_000;
+
+  static final int QUICK_WARM_UP_FILES = 30;
 
   static final String USAGE =
       """
@@ -47,6 +55,8 @@ public record BenchOptions(
         --seed N                    seed of the generated corpus (default 42)
         --label TEXT                recorded in the report, e.g. which snapshots were measured
         --profile                   a JFR recording per scenario and its top frames, under OUT/profiles
+        --warm-up N                 files of 64 KiB moved by the pipeline and the plain downloader
+                                    before the first scenario, not reported (default 3000, 30 quick)
         --help                      this text
         --key=value                 given to every worker, e.g. --pipeline.download.max-concurrency=100
 
@@ -58,6 +68,14 @@ public record BenchOptions(
   public BenchOptions {
     scenarios = List.copyOf(scenarios);
     pipelineProperties = Map.copyOf(pipelineProperties);
+    if (warmUp.isPresent() && warmUp.get() < 0) {
+      throw new IllegalArgumentException("--warm-up must be 0 or more files");
+    }
+  }
+
+  /** How many files the warm-up moves: as given, else the default for the mode. */
+  int warmUpFiles() {
+    return warmUp.orElse(quick ? QUICK_WARM_UP_FILES : WARM_UP_FILES);
   }
 
   /** Parses the command line; throws {@link IllegalArgumentException} for a usage error. */
@@ -69,6 +87,7 @@ public record BenchOptions(
     String servers = null;
     Path out = Path.of("bench/target/bench-results");
     Double rate = null;
+    Integer warmUp = null;
     long seed = 42;
     String label = "";
     Map<String, String> properties = new LinkedHashMap<>();
@@ -106,6 +125,10 @@ public record BenchOptions(
           rate = Double.parseDouble(value(args, i, inline, name));
           i += inline == null ? 1 : 0;
         }
+        case "--warm-up" -> {
+          warmUp = Integer.parseInt(value(args, i, inline, name));
+          i += inline == null ? 1 : 0;
+        }
         case "--label" -> {
           label = value(args, i, inline, name);
           i += inline == null ? 1 : 0;
@@ -132,7 +155,8 @@ public record BenchOptions(
         label,
         help,
         properties,
-        profile);
+        profile,
+        Optional.ofNullable(warmUp));
   }
 
   private static String value(String[] args, int i, String inline, String name) {

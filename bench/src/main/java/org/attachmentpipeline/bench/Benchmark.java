@@ -61,7 +61,7 @@ final class Benchmark {
                 pipeline, server, publisher, watcher, sampler, runId, Profiler.of(options));
         ResumeScenario resume =
             new ResumeScenario(pipeline, publisher, watcher, sampler, runId, options.seed());
-        runner.warmUp(options.quick() ? 30 : 300);
+        runner.warmUp(options.warmUpFiles());
         Double saturated = null;
         for (Scenario scenario : Scenarios.select(options.scenarios(), options.quick())) {
           double rate =

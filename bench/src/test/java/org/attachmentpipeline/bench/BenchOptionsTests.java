@@ -40,6 +40,16 @@ class BenchOptionsTests {
   }
 
   @Test
+  void theWarmUpIsThreeThousandFilesFullThirtyQuickOrAsGiven() {
+    assertThat(BenchOptions.parse().warmUpFiles()).isEqualTo(3_000);
+    assertThat(BenchOptions.parse("--quick").warmUpFiles()).isEqualTo(30);
+    assertThat(BenchOptions.parse("--warm-up", "300").warmUpFiles()).isEqualTo(300);
+    assertThat(BenchOptions.parse("--quick", "--warm-up=0").warmUpFiles()).isZero();
+    assertThatThrownBy(() -> BenchOptions.parse("--warm-up", "-1"))
+        .hasMessageContaining("--warm-up");
+  }
+
+  @Test
   void refusesAnUnknownScenarioOrOption() {
     assertThatThrownBy(() -> BenchOptions.parse("--scenario", "nope")).hasMessageContaining("nope");
     assertThatThrownBy(() -> BenchOptions.parse("--fast")).hasMessageContaining("--fast");
