@@ -147,6 +147,7 @@ final class Benchmark {
     s.put("workers", List.of("event-ingester", "download", "upload", "result-processor"));
     s.put("retry_delays", BenchPipeline.RETRY_DELAYS);
     s.put("plain_concurrency", PlainDownloader.CONCURRENCY);
+    s.put("warm_up_files", options.warmUpFiles());
     s.put("seed", options.seed());
     s.put("profile", options.profile());
     s.put("extra_properties", options.pipelineProperties());

@@ -96,6 +96,12 @@ final class Report {
             machine.getOrDefault("gc", List.of()),
             machine.getOrDefault("jvm_args", List.of())));
     md.append("Run: ").append(run).append("\n\n");
+    Map<String, Object> settings = (Map<String, Object>) report.getOrDefault("settings", Map.of());
+    if (settings.get("warm_up_files") != null) {
+      md.append("Warm-up (not reported): ")
+          .append(settings.get("warm_up_files"))
+          .append(" files of 64 KiB, plain downloader then pipeline.\n\n");
+    }
     md.append("## Targets\n\n| scenario | target | measured | |\n|---|---|---|---|\n");
     scenarios.forEach(
         (name, value) -> {

@@ -43,6 +43,7 @@ class QuickModeTests {
       assertThat(report.has(key)).as(key).isTrue();
     }
     assertThat(report.get("harness_ok").asBoolean()).isTrue();
+    assertThat(report.get("settings").get("warm_up_files").asInt()).isEqualTo(30);
     for (String key : List.of("cores", "ram_gib", "jdk", "os", "gc", "jvm_args")) {
       assertThat(report.get("machine").has(key)).as("machine." + key).isTrue();
     }
@@ -95,7 +96,8 @@ class QuickModeTests {
     assertThat(out.resolve("files-64k.png")).exists();
     assertThat(Files.readString(out.resolve("bench.md")))
         .contains("| files-64k |")
-        .contains("## CPU s by thread group");
+        .contains("## CPU s by thread group")
+        .contains("Warm-up (not reported): 30 files of 64 KiB");
   }
 
   /** The same run's --profile output: the recording, its top frames, and the report's section. */
