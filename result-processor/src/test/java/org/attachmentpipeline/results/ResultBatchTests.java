@@ -17,11 +17,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.JsonSerde;
+import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DownloadResult;
-import org.attachmentpipeline.common.message.ResultStatus;
+import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.results.delta.DeltaMetrics;
 import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
+import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -92,29 +94,14 @@ class ResultBatchTests {
         .summary();
   }
 
+  /** What the upload worker sends for a stored file. */
   private static DownloadResult succeeded(String taskId) {
-    return new DownloadResult(
-        1,
-        taskId,
-        "trace-" + taskId,
-        "a.b.documentsReceived",
-        "claims",
-        "https://files.example.com/" + taskId + ".pdf",
-        taskId + ".pdf",
-        ResultStatus.SUCCEEDED,
-        "Files/claims/" + taskId + ".pdf",
-        2048L,
-        "ab",
-        "application/pdf",
-        1,
-        null,
-        null,
-        AT,
-        AT,
-        AT.plusMillis(100),
-        AT.plusMillis(200),
-        AT.plusMillis(300),
-        0);
+    DownloadTask task =
+        TaskBuilder.task("https://files.example.com/" + taskId + ".pdf").taskId(taskId).build();
+    CachedDownload cached =
+        new CachedDownload(
+            CachedDownload.SCHEMA_VERSION, task, taskId, 2048L, "ab", "application/pdf", AT);
+    return DownloadResult.succeeded(cached, "Files/claims/" + taskId + ".pdf", AT.plusMillis(100));
   }
 
   private static Path newTempDir() {
