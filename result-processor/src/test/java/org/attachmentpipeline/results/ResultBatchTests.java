@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,13 +22,12 @@ import org.attachmentpipeline.common.topic.PipelineTopics;
 import org.attachmentpipeline.results.delta.DeltaMetrics;
 import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.attachmentpipeline.testsupport.TaskBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.FileSystemUtils;
 
 /**
  * How many results one Delta commit takes, with the default batch settings: a fetch waits for
@@ -41,7 +38,6 @@ import org.springframework.util.FileSystemUtils;
     properties = "spring.config.name=pipeline,result-processor")
 class ResultBatchTests {
 
-  private static final Path DELTA_DIR = newTempDir();
   private static final Instant AT = Instant.parse("2026-12-07T10:00:00Z");
 
   @Value("${spring.embedded.kafka.brokers}")
@@ -50,14 +46,12 @@ class ResultBatchTests {
   @Autowired PipelineTopics topics;
   @Autowired MeterRegistry meters;
 
+  // made before the application context, removed after it is closed
+  @TempDir static Path tables;
+
   @DynamicPropertySource
   static void deltaDir(DynamicPropertyRegistry registry) {
-    registry.add("pipeline.results.delta-dir", DELTA_DIR::toString);
-  }
-
-  @AfterAll
-  static void removeTables() throws IOException {
-    FileSystemUtils.deleteRecursively(DELTA_DIR);
+    registry.add("pipeline.results.delta-dir", () -> tables.toString());
   }
 
   @Test
@@ -102,13 +96,5 @@ class ResultBatchTests {
         new CachedDownload(
             CachedDownload.SCHEMA_VERSION, task, taskId, 2048L, "ab", "application/pdf", AT);
     return DownloadResult.succeeded(cached, "Files/claims/" + taskId + ".pdf", AT.plusMillis(100));
-  }
-
-  private static Path newTempDir() {
-    try {
-      return Files.createTempDirectory("result-batch-delta");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
