@@ -1,9 +1,11 @@
 package org.attachmentpipeline.upload.destination;
 
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.attachmentpipeline.common.message.DownloadTask;
@@ -12,16 +14,25 @@ import org.attachmentpipeline.common.message.DownloadTask;
  * Where each task's file lands: its domain's OneLake path (from {@code ONELAKE_<DOMAIN>_PATH} or
  * {@code pipeline.upload.destinations}) plus the path template filled from the task. Every value
  * put into the path is sanitised, so the same task always lands on the same path and no value can
- * climb out of its domain's folder.
+ * climb out of its domain's folder. The template is split into its parts once, and the path of a
+ * domain that only the default destination covers is parsed once per domain (up to {@value
+ * #MAX_DEFAULT_DOMAINS} domains; past that, again for every task), not once per file.
  */
 public final class Destinations {
 
   private static final Pattern ENV_KEY = Pattern.compile("ONELAKE_(.+)_PATH");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z0-9_]+)}");
 
+  /** How many domains' default destinations are kept parsed; domains come from the events. */
+  static final int MAX_DEFAULT_DOMAINS = 1024;
+
   private final Map<String, OneLakePath> byDomain;
   private final String defaultDestination;
-  private final String template;
+  private final Map<String, OneLakePath> defaultByDomain = new ConcurrentHashMap<>();
+  private final List<Part> template;
+
+  /** A piece of the path template: literal text, or a placeholder's name (its text null). */
+  private record Part(String text, String placeholder) {}
 
   /**
    * Validates every configured path at start, naming the bad key.
@@ -55,7 +66,24 @@ public final class Destinations {
     }
     this.byDomain = Map.copyOf(paths);
     this.defaultDestination = defaultDestination;
-    this.template = template;
+    this.template = parts(template);
+  }
+
+  private static List<Part> parts(String template) {
+    List<Part> parts = new ArrayList<>();
+    Matcher m = PLACEHOLDER.matcher(template);
+    int at = 0;
+    while (m.find()) {
+      if (m.start() > at) {
+        parts.add(new Part(template.substring(at, m.start()), null));
+      }
+      parts.add(new Part(null, m.group(1)));
+      at = m.end();
+    }
+    if (at < template.length()) {
+      parts.add(new Part(template.substring(at), null));
+    }
+    return List.copyOf(parts);
   }
 
   /** The file's location in OneLake. */
@@ -66,10 +94,16 @@ public final class Destinations {
       if (defaultDestination.isBlank()) {
         throw new UnknownDomainException(task.domain());
       }
-      base =
-          OneLakePath.parse(
-              defaultDestination.replace("{domain}", FileNames.segment(domain)),
-              "pipeline.upload.default-destination");
+      base = defaultByDomain.get(domain);
+      if (base == null) {
+        base =
+            OneLakePath.parse(
+                defaultDestination.replace("{domain}", FileNames.segment(domain)),
+                "pipeline.upload.default-destination");
+        if (defaultByDomain.size() < MAX_DEFAULT_DOMAINS) {
+          defaultByDomain.putIfAbsent(domain, base);
+        }
+      }
     }
     return base.resolve(render(task));
   }
@@ -81,21 +115,28 @@ public final class Destinations {
 
   private String render(DownloadTask task) {
     String fileName = FileNames.sanitise(task.fileName());
-    Map<String, String> values = new HashMap<>(task.attributes());
-    values.put("file_name", fileName);
-    values.put("file_type", FileNames.type(fileName));
-    values.put("domain", task.domain());
-    values.put("task_id", task.taskId());
-    values.put("trace_id", task.traceId());
-    StringBuilder out = new StringBuilder();
-    Matcher m = PLACEHOLDER.matcher(template);
-    while (m.find()) {
-      String value = values.get(m.group(1));
-      String safe = m.group(1).equals("file_name") ? fileName : FileNames.segment(value);
-      m.appendReplacement(out, Matcher.quoteReplacement(safe));
+    StringBuilder out = new StringBuilder(64 + fileName.length());
+    for (Part part : template) {
+      if (part.text() != null) {
+        out.append(part.text());
+      } else if (part.placeholder().equals("file_name")) {
+        out.append(fileName);
+      } else {
+        out.append(FileNames.segment(value(part.placeholder(), task, fileName)));
+      }
     }
-    m.appendTail(out);
     return out.toString();
+  }
+
+  /** A placeholder's value: the task's own fields first, then its attributes. */
+  private static String value(String placeholder, DownloadTask task, String fileName) {
+    return switch (placeholder) {
+      case "file_type" -> FileNames.type(fileName);
+      case "domain" -> task.domain();
+      case "task_id" -> task.taskId();
+      case "trace_id" -> task.traceId();
+      default -> task.attributes().get(placeholder);
+    };
   }
 
   private static String normalise(String domain) {

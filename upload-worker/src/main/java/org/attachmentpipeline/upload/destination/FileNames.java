@@ -1,12 +1,14 @@
 package org.attachmentpipeline.upload.destination;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** Makes file names and path segments safe and deterministic. */
 public final class FileNames {
 
   static final int MAX_LENGTH = 180;
   private static final String FALLBACK = "attachment";
+  private static final Pattern NOT_TYPE = Pattern.compile("[^a-z0-9]");
 
   private FileNames() {}
 
@@ -39,7 +41,7 @@ public final class FileNames {
   public static String type(String fileName) {
     int dot = fileName.lastIndexOf('.');
     String ext = dot > 0 && dot < fileName.length() - 1 ? fileName.substring(dot + 1) : "";
-    ext = ext.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    ext = NOT_TYPE.matcher(ext.toLowerCase(Locale.ROOT)).replaceAll("");
     return ext.isEmpty() ? "bin" : ext;
   }
 

@@ -59,9 +59,16 @@ public record OneLakePath(String endpoint, String workspace, String path) {
     return new OneLakePath(endpoint, workspace, path.isEmpty() ? tail : path + "/" + tail);
   }
 
-  /** The endpoint's host (and port, when it has one). */
+  /**
+   * The endpoint's host (and port, when it has one): what follows the scheme, up to a path if the
+   * endpoint has one. Read without parsing the endpoint again: every upload names its destination
+   * in this form.
+   */
   public String host() {
-    return URI.create(endpoint).getRawAuthority();
+    int start = endpoint.indexOf("://");
+    start = start < 0 ? 0 : start + 3;
+    int end = endpoint.indexOf('/', start);
+    return end < 0 ? endpoint.substring(start) : endpoint.substring(start, end);
   }
 
   /** The abfss form, as recorded in the inventory. */

@@ -131,4 +131,49 @@ class DestinationsTests {
     assertThat(FileNames.type("Report.PDF")).isEqualTo("pdf");
     assertThat(FileNames.type("README")).isEqualTo("bin");
   }
+
+  @Test
+  void theDefaultDestinationGivesEachDomainItsOwnFolderEveryTime() {
+    Destinations destinations =
+        new Destinations(
+            Map.of(),
+            Map.of(),
+            "abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/{domain}",
+            TEMPLATE);
+    Map<String, String> attributes = Map.of("status_subtype", "received", "assignment_id", "A1");
+    OneLakePath claims = destinations.of(task("claims", "a.pdf", attributes));
+    OneLakePath auto = destinations.of(task("auto", "a.pdf", attributes));
+    assertThat(claims.toAbfss())
+        .isEqualTo(
+            "abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/claims/received/A1/pdf/a.pdf");
+    assertThat(auto.path()).isEqualTo("lh.Lakehouse/Files/auto/received/A1/pdf/a.pdf");
+    assertThat(destinations.of(task("claims", "a.pdf", attributes))).isEqualTo(claims);
+    assertThat(destinations.of(task("../up", "a.pdf", attributes)).path())
+        .startsWith("lh.Lakehouse/Files/__up/");
+  }
+
+  @Test
+  void moreDomainsThanAreKeptParsedStillLandInTheirOwnFolders() {
+    Destinations destinations =
+        new Destinations(
+            Map.of(), Map.of(), "abfss://ws@h/lh.Lakehouse/Files/{domain}", "{file_name}");
+    for (int i = 0; i < Destinations.MAX_DEFAULT_DOMAINS + 10; i++) {
+      assertThat(destinations.of(task("d" + i, "a.pdf", Map.of())).path())
+          .isEqualTo("lh.Lakehouse/Files/d" + i + "/a.pdf");
+    }
+  }
+
+  @Test
+  void theTemplateKeepsItsTextAndTheTasksOwnFieldsComeBeforeItsAttributes() {
+    Destinations destinations =
+        new Destinations(
+            Map.of("claims", "abfss://ws@h/lh.Lakehouse/Files/claims"),
+            Map.of(),
+            "",
+            "in-{domain}/{task_id}.{trace_id}/{missing}/x{file_type}-{file_name}");
+    OneLakePath path =
+        destinations.of(task("claims", "Scan.PDF", Map.of("task_id", "spoofed", "missing", "")));
+    assertThat(path.path())
+        .isEqualTo("lh.Lakehouse/Files/claims/in-claims/task1.trace1/unknown/xpdf-Scan.PDF");
+  }
 }
