@@ -56,10 +56,18 @@ final class DownloadMetrics {
         .register(registry);
   }
 
-  /** Reads the downloads in flight from {@code window} (registered once the window exists). */
+  /**
+   * Reads the downloads in flight, and the records waiting for their outcome's send, from {@code
+   * window} (registered once the window exists).
+   */
   void inFlightOf(DownloadWindow window) {
     Gauge.builder("pipeline.downloads.in.flight", window, DownloadWindow::inFlight)
         .description("downloads in flight in this instance")
+        .register(registry);
+    Gauge.builder("pipeline.downloads.publishing", window, DownloadWindow::publishing)
+        .description(
+            "records downloaded (or failed) whose outcome Kafka has not acknowledged yet; no"
+                + " download starts while there are as many as download slots")
         .register(registry);
   }
 

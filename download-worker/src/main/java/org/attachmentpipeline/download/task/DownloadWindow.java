@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -30,8 +29,12 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The sliding window of downloads in flight in this instance. Listeners hand it each record and
  * return at once; it starts a record's work as soon as a slot is free (at most {@code max} at once,
- * and at most each host's own cap for one host), otherwise queues it. A queue that is not empty is
- * the signal to pause consumption ({@link #hasBacklog()}, {@link #hasRetryBacklog()}), so memory
+ * and at most each host's own cap for one host), otherwise queues it. A slot is the download's: its
+ * work gives it back once the download is over ({@link Work}), and the record then waits for its
+ * outcome to be in Kafka without one, so a producer's batching delay or a slow acknowledgement does
+ * not keep the next download out. Those records are bounded too: while {@code max} of them wait, no
+ * download starts (a broker that does not answer holds downloads back). A queue that is not empty
+ * is the signal to pause consumption ({@link #hasBacklog()}, {@link #hasRetryBacklog()}), so memory
  * stays bounded by one poll per container. Retry-tier records start before first attempts: they are
  * already due, and a queue of first attempts does not keep them out. A record's acknowledgement is
  * passed to the container only when every earlier record of its partition is finished ({@link
@@ -47,11 +50,16 @@ import reactor.core.scheduler.Schedulers;
 final class DownloadWindow {
 
   /**
-   * One record's work: emits {@link Published#OUTCOME} once the record's outcome is in Kafka. It is
-   * not meant to fail; one that fails or ends without emitting (a bug) is run again after a pause,
-   * so the record is acknowledged only after a run has published its outcome.
+   * One record's work: emits {@link Published#OUTCOME} once the record's outcome is in Kafka, and
+   * runs {@code downloaded} as soon as the download itself is over (before the outcome is
+   * published), which gives the record's slot and its host's slot to the next download; a work that
+   * does not run it holds them until it ends. It is not meant to fail; one that fails or ends
+   * without emitting (a bug) is run again after a pause, so the record is acknowledged only after a
+   * run has published its outcome.
    */
-  interface Work extends Function<Job, Mono<Published>> {}
+  interface Work {
+    Mono<Published> run(Job job, Runnable downloaded);
+  }
 
   /** What a {@link Work} emits when its record's outcome is safely in Kafka. */
   enum Published {
@@ -107,9 +115,14 @@ final class DownloadWindow {
   private final Map<String, Integer> hostInFlight = new HashMap<>();
   private final Map<TopicPartition, PartitionProgress> partitions = new HashMap<>();
   private final RunningJobs running = new RunningJobs();
+
+  /** The running jobs that hold a download slot (the others wait for their outcome's send). */
+  private final Set<Job> downloading = new HashSet<>();
+
   private final boolean holdAcknowledgements;
   private final Disposable acknowledgementTimer;
   private int inFlight;
+  private int publishing;
   private int highWater;
   private boolean closed;
 
@@ -273,8 +286,14 @@ final class DownloadWindow {
     return !retryQueue.isEmpty();
   }
 
+  /** Downloads in flight: the jobs that hold a slot. */
   synchronized int inFlight() {
     return inFlight;
+  }
+
+  /** Records whose download is over and whose outcome is not in Kafka yet. */
+  synchronized int publishing() {
+    return publishing;
   }
 
   /** The most downloads ever in flight at once. */
@@ -354,7 +373,8 @@ final class DownloadWindow {
   }
 
   private void take(Deque<Job> queue, List<Job> start) {
-    for (Iterator<Job> jobs = queue.iterator(); jobs.hasNext() && inFlight < max; ) {
+    for (Iterator<Job> jobs = queue.iterator();
+        jobs.hasNext() && inFlight < max && publishing < max; ) {
       Job job = jobs.next();
       int onHost = hostInFlight.getOrDefault(job.host(), 0);
       if (!job.host().isEmpty() && onHost >= hostCap.applyAsInt(job.host())) {
@@ -364,6 +384,7 @@ final class DownloadWindow {
       hostInFlight.merge(job.host(), 1, Integer::sum);
       inFlight++;
       highWater = Math.max(highWater, inFlight);
+      downloading.add(job);
       running.start(job);
       start.add(job);
     }
@@ -371,7 +392,8 @@ final class DownloadWindow {
 
   private void start(Job job) {
     // only a run that published passes its acknowledgement on (a cancelled one never does)
-    Disposable subscription = run(job, 1).doFinally(signal -> finish(job)).subscribe();
+    Runnable downloaded = () -> downloaded(job);
+    Disposable subscription = run(job, downloaded, 1).doFinally(signal -> finish(job)).subscribe();
     boolean stopNow;
     synchronized (this) {
       stopNow = running.subscribed(job, subscription);
@@ -384,10 +406,10 @@ final class DownloadWindow {
   /**
    * Runs {@code job}'s work (this is its {@code run}th run); a run that fails or ends without
    * publishing is followed by another after a pause (plain operators: no retry machinery on every
-   * record's path).
+   * record's path). A run after the first may download without a slot (its first gave it back).
    */
-  private Mono<Published> run(Job job, int run) {
-    return Mono.defer(() -> work.apply(job))
+  private Mono<Published> run(Job job, Runnable downloaded, int run) {
+    return Mono.defer(() -> work.run(job, downloaded))
         .switchIfEmpty(
             Mono.error(
                 () -> new IllegalStateException("the work ended without publishing an outcome")))
@@ -400,7 +422,8 @@ final class DownloadWindow {
                   job.record().offset(),
                   run,
                   FailureReasons.describe(failure));
-              return Mono.delay(pauseAfter(run)).then(Mono.defer(() -> run(job, run + 1)));
+              return Mono.delay(pauseAfter(run))
+                  .then(Mono.defer(() -> run(job, downloaded, run + 1)));
             });
   }
 
@@ -410,11 +433,39 @@ final class DownloadWindow {
     return pause.compareTo(LONGEST_RERUN) > 0 ? LONGEST_RERUN : pause;
   }
 
+  /**
+   * {@code job}'s download is over: its slot and its host's slot go to the next download, and it
+   * waits for its outcome's send among those counted apart. Once per job; nothing after it has
+   * finished.
+   */
+  private void downloaded(Job job) {
+    List<Job> start;
+    synchronized (this) {
+      if (!downloading.contains(job)) {
+        return;
+      }
+      giveSlotBack(job);
+      publishing++;
+      start = closed ? List.of() : startable();
+    }
+    start.forEach(this::start);
+    onChange.changed(this);
+  }
+
+  private void giveSlotBack(Job job) {
+    downloading.remove(job);
+    inFlight--;
+    hostInFlight.computeIfPresent(job.host(), (host, count) -> count > 1 ? count - 1 : null);
+  }
+
   private void finish(Job job) {
     List<Job> start;
     synchronized (this) {
-      inFlight--;
-      hostInFlight.computeIfPresent(job.host(), (host, count) -> count > 1 ? count - 1 : null);
+      if (downloading.contains(job)) {
+        giveSlotBack(job);
+      } else {
+        publishing--;
+      }
       PartitionProgress owner = job.entry().owner();
       if (running.finished(job) && partitions.get(partitionOf(job)) == owner) {
         Acknowledgment ack = owner.finish(job.entry());

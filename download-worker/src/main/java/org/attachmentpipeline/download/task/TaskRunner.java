@@ -21,14 +21,15 @@ import reactor.util.retry.Retry;
 import reactor.util.retry.RetryBackoffSpec;
 
 /**
- * One record's work in the window: download, then publish the outcome. A publish that fails for a
- * while (Kafka unreachable) is tried again with a growing pause, at most {@code maxRetry} apart,
- * until it succeeds, since the record may only be acknowledged after its outcome is safely in
- * Kafka. An outcome that Kafka can never take (too large, not serializable) is not tried forever,
- * which would hold its window slot and its partition's commits: the task ends as a dead letter cut
- * down to fit, with its FAILED result. A record that is not a usable task goes to the dead-letter
- * topic as it came. Never fails: a failure of the downloader itself is routed like any other failed
- * attempt, and what cannot even be dead-lettered is tried again until it can.
+ * One record's work in the window: download, give the download slot back, then publish the outcome
+ * (a record that needs no download gives it back at once). A publish that fails for a while (Kafka
+ * unreachable) is tried again with a growing pause, at most {@code maxRetry} apart, until it
+ * succeeds, since the record may only be acknowledged after its outcome is safely in Kafka. An
+ * outcome that Kafka can never take (too large, not serializable) is not tried forever, which would
+ * hold its window slot and its partition's commits: the task ends as a dead letter cut down to fit,
+ * with its FAILED result. A record that is not a usable task goes to the dead-letter topic as it
+ * came. Never fails: a failure of the downloader itself is routed like any other failed attempt,
+ * and what cannot even be dead-lettered is tried again until it can.
  */
 final class TaskRunner implements DownloadWindow.Work {
 
@@ -94,8 +95,12 @@ final class TaskRunner implements DownloadWindow.Work {
   }
 
   @Override
-  public Mono<DownloadWindow.Published> apply(DownloadWindow.Job job) {
+  public Mono<DownloadWindow.Published> run(DownloadWindow.Job job, Runnable downloaded) {
     ConsumerRecord<String, ?> record = job.record();
+    if (!(record.value() instanceof DownloadTask) || job.deferred()) {
+      // nothing to download: only a record to publish
+      downloaded.run();
+    }
     if (!(record.value() instanceof DownloadTask task)) {
       // not a task: dead-lettered as it came (the deserializer's header keeps its original bytes)
       String reason =
@@ -135,6 +140,7 @@ final class TaskRunner implements DownloadWindow.Work {
                         new DownloadOutcome.Failed(
                             task,
                             Failure.of(FailureKind.UNEXPECTED, FailureReasons.describe(error)))))
+            .doOnNext(outcome -> downloaded.run())
             .flatMap(this::publish)
             .doOnNext(
                 outcome ->

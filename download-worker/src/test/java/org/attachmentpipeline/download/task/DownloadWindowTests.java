@@ -22,6 +22,7 @@ import reactor.core.publisher.Sinks;
 class DownloadWindowTests {
 
   private final Map<Long, Sinks.One<DownloadWindow.Published>> works = new ConcurrentHashMap<>();
+  private final Map<Long, Runnable> downloads = new ConcurrentHashMap<>();
   private final List<Long> acked = new CopyOnWriteArrayList<>();
   private final List<Long> cancelled = new CopyOnWriteArrayList<>();
   private int changes;
@@ -34,9 +35,10 @@ class DownloadWindowTests {
     return new DownloadWindow(
         max,
         host -> host.equals("slow.example") ? perHost : max,
-        job -> {
+        (job, downloaded) -> {
           Sinks.One<DownloadWindow.Published> work = Sinks.one();
           works.put(job.record().offset(), work);
+          downloads.put(job.record().offset(), downloaded);
           return work.asMono().doOnCancel(() -> cancelled.add(job.record().offset()));
         },
         window -> changes++,
@@ -60,6 +62,11 @@ class DownloadWindowTests {
 
   private void finish(long offset) {
     works.get(offset).tryEmitValue(DownloadWindow.Published.OUTCOME);
+  }
+
+  /** The download of {@code offset} is over; its outcome is not published yet. */
+  private void downloaded(long offset) {
+    downloads.get(offset).run();
   }
 
   @Test
@@ -165,7 +172,7 @@ class DownloadWindowTests {
         new DownloadWindow(
             10,
             host -> 10,
-            job -> {
+            (job, downloaded) -> {
               long offset = job.record().offset();
               int run = runs.computeIfAbsent(offset, o -> new AtomicInteger()).incrementAndGet();
               if (offset == 0 && run == 1) {
@@ -220,6 +227,84 @@ class DownloadWindowTests {
     assertThat(window.hasBacklog()).isFalse();
     assertThat(window.highWater()).isEqualTo(2);
     assertThat(changes).isPositive();
+  }
+
+  @Test
+  void aDownloadThatIsOverGivesItsSlotsToTheNextWhileItsOutcomeIsPublished() {
+    DownloadWindow window = window(2, 1);
+    submit(window, "p", 0, "slow.example");
+    submit(window, "p", 1, "slow.example");
+    assertThat(works).doesNotContainKey(1L);
+
+    downloaded(0);
+    // the host's slot is free; the record waits for its outcome without it
+    assertThat(works).containsKey(1L);
+    assertThat(window.inFlight()).isEqualTo(1);
+    assertThat(window.publishing()).isEqualTo(1);
+    assertThat(acked).isEmpty();
+
+    // saying it twice frees nothing more
+    submit(window, "p", 2, "slow.example");
+    downloaded(0);
+    assertThat(works).doesNotContainKey(2L);
+
+    finish(0);
+    assertThat(acked).containsExactly(0L);
+    assertThat(window.publishing()).isZero();
+    assertThat(works).doesNotContainKey(2L);
+    downloaded(1);
+    assertThat(works).containsKey(2L);
+    finish(1);
+    assertThat(acked).containsExactly(0L, 1L);
+    assertThat(window.highWater()).isEqualTo(1);
+  }
+
+  @Test
+  void noDownloadStartsWhileAsManyRecordsAsSlotsWaitForTheirOutcomesSend() {
+    DownloadWindow window = window(2, 2);
+    for (long offset = 0; offset < 5; offset++) {
+      submit(window, "p", offset, "files.example");
+    }
+    downloaded(0);
+    downloaded(1);
+    // two wait for Kafka (a slow broker): no download starts, although a slot is free
+    assertThat(works.keySet()).containsExactlyInAnyOrder(0L, 1L, 2L);
+    downloaded(2);
+    assertThat(window.inFlight()).isZero();
+    assertThat(window.publishing()).isEqualTo(3);
+    assertThat(window.hasBacklog()).isTrue();
+
+    finish(0);
+    assertThat(works).doesNotContainKey(3L);
+    finish(1);
+    assertThat(works).containsKeys(3L, 4L);
+    assertThat(acked).containsExactly(0L, 1L);
+  }
+
+  @Test
+  void aRevokedPartitionsRecordsWaitingForTheirOutcomesSendAreAwaitedWithinTheGrace() {
+    DownloadWindow window = window(2, 2);
+    for (long offset = 0; offset < 4; offset++) {
+      submit(window, "p", offset, "files.example");
+    }
+    downloaded(0);
+    downloaded(1);
+    assertThat(works.keySet()).containsExactlyInAnyOrder(0L, 1L, 2L);
+
+    CompletableFuture<DownloadWindow.Revocation> revocation =
+        CompletableFuture.supplyAsync(
+            () -> window.revoked(List.of(new TopicPartition("p", 0)), Duration.ofSeconds(2)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !window.hasBacklog());
+    finish(0);
+
+    // the one published within the grace is acknowledged before the partition goes; the one still
+    // waiting for Kafka and the one still downloading after it are cancelled (the new owner does
+    // them again)
+    assertThat(revocation.join()).isEqualTo(new DownloadWindow.Revocation(1, 2, 1));
+    assertThat(acked).containsExactly(0L);
+    assertThat(cancelled).containsExactlyInAnyOrder(1L, 2L);
+    assertThat(window.inFlight()).isZero();
+    assertThat(window.publishing()).isZero();
   }
 
   @Test
