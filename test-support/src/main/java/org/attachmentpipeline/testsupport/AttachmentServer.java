@@ -23,6 +23,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real HTTP source of attachments on 127.0.0.1 and a free port, for every module's tests: each
@@ -33,8 +35,12 @@ import java.util.function.Function;
  * {@code Content-Length} (the server then drops the connection). A cut that must be a TCP reset at
  * a chosen byte of a ranged answer is the download worker's {@code CuttingSource}, on plain
  * sockets.
+ *
+ * <p>A test class that shares one server among its tests registers it on a static field, and it is
+ * closed after the class: {@code @RegisterExtension static final AttachmentServer server =
+ * AttachmentServer.start();}.
  */
-public final class AttachmentServer implements AutoCloseable {
+public final class AttachmentServer implements AutoCloseable, AfterAllCallback {
 
   /** One scripted response. */
   public record Response(
@@ -258,6 +264,12 @@ public final class AttachmentServer implements AutoCloseable {
     synchronized (script) {
       return script.size() > 1 ? script.pollFirst() : script.peekFirst();
     }
+  }
+
+  /** Registered as an extension: closed after the test class. */
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   @Override

@@ -83,9 +83,24 @@ class AttachmentServerTests {
         .isGreaterThanOrEqualTo(Duration.ofMillis(300));
   }
 
+  @Test
+  void registeredAsAnExtensionItStopsListeningAfterTheClass() throws Exception {
+    AttachmentServer registered = AttachmentServer.start();
+    registered.serve("/kept.txt", Response.ok(bytes("kept"), "text/plain"));
+    assertThat(get(registered, "/kept.txt").body()).isEqualTo(bytes("kept"));
+
+    registered.afterAll(null);
+
+    assertThatThrownBy(() -> get(registered, "/kept.txt")).isInstanceOf(IOException.class);
+  }
+
   private HttpResponse<byte[]> get(String path) throws Exception {
+    return get(server, path);
+  }
+
+  private HttpResponse<byte[]> get(AttachmentServer from, String path) throws Exception {
     return client.send(
-        HttpRequest.newBuilder(URI.create(server.url(path))).build(),
+        HttpRequest.newBuilder(URI.create(from.url(path))).build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 

@@ -22,11 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.attachmentpipeline.download.cache.DownloadCache;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -41,7 +40,7 @@ class CacheReservationTests {
   private static final long LIMIT = 1024 * 1024;
   private static final int SIZE = 400 * 1024;
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static AttachmentServer server;
+  @RegisterExtension static final AttachmentServer server = AttachmentServer.start();
 
   @TempDir Path cacheDir;
   private ConnectionProvider connections;
@@ -49,16 +48,6 @@ class CacheReservationTests {
   private Downloader downloader;
   private ScheduledExecutorService background;
   private final AtomicLong peakOnDisk = new AtomicLong();
-
-  @BeforeAll
-  static void startServer() {
-    server = AttachmentServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
 
   @BeforeEach
   void createDownloader() {

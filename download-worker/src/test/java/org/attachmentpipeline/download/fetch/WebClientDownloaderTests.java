@@ -26,11 +26,10 @@ import org.attachmentpipeline.download.testing.RawSocketServer;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.attachmentpipeline.testsupport.TaskBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,21 +41,11 @@ class WebClientDownloaderTests {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String TOKEN = "Bearer header-secret-6b1f";
-  private static AttachmentServer server;
+  @RegisterExtension static final AttachmentServer server = AttachmentServer.start();
 
   @TempDir Path cacheDir;
   private ConnectionProvider connections;
   private Downloader downloader;
-
-  @BeforeAll
-  static void startServer() {
-    server = AttachmentServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
 
   @BeforeEach
   void createDownloader() {

@@ -5,18 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.download.testing.CacheDirs;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.attachmentpipeline.testsupport.TaskBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -37,8 +36,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class CacheBackpressureTests {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final Path CACHE_DIR = tempDir();
-  private static AttachmentServer server;
+  private static final Path CACHE_DIR = CacheDirs.of(CacheBackpressureTests.class);
+  @RegisterExtension static final AttachmentServer server = AttachmentServer.start();
 
   @Autowired KafkaTemplate<String, Object> template;
   @Autowired KafkaListenerEndpointRegistry containers;
@@ -46,17 +45,7 @@ class CacheBackpressureTests {
 
   @DynamicPropertySource
   static void cacheDir(DynamicPropertyRegistry registry) {
-    registry.add("pipeline.download.cache-dir", CACHE_DIR::toString);
-  }
-
-  @BeforeAll
-  static void startServer() {
-    server = AttachmentServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
+    registry.add(CacheDirs.PROPERTY, CACHE_DIR::toString);
   }
 
   @Test
@@ -94,13 +83,5 @@ class CacheBackpressureTests {
     DownloadTask task = TaskBuilder.task(url).uniqueTrace().fileName("f.bin").build();
     template.send("cbt.pending", task.taskId(), task).join();
     return task;
-  }
-
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("cache-backpressure-tests");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

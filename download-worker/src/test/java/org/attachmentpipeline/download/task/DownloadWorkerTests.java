@@ -5,8 +5,6 @@ import static org.attachmentpipeline.testsupport.RecordProbe.header;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +39,7 @@ import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.common.message.ResultStatus;
 import org.attachmentpipeline.common.message.Stage;
+import org.attachmentpipeline.download.testing.CacheDirs;
 import org.attachmentpipeline.download.testing.CuttingSource;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
@@ -48,12 +47,11 @@ import org.attachmentpipeline.testsupport.EmbeddedBroker;
 import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.attachmentpipeline.testsupport.RecordProbe;
 import org.attachmentpipeline.testsupport.TaskBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -82,8 +80,8 @@ class DownloadWorkerTests {
   static final String HEADER_SECRET = "Bearer hdr-4c0ffee5-secret";
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final Path CACHE_DIR = tempDir();
-  private static AttachmentServer server;
+  private static final Path CACHE_DIR = CacheDirs.of(DownloadWorkerTests.class);
+  @RegisterExtension static final AttachmentServer server = AttachmentServer.start();
 
   @Autowired KafkaTemplate<String, Object> template;
   @Autowired MeterRegistry meters;
@@ -93,17 +91,7 @@ class DownloadWorkerTests {
 
   @DynamicPropertySource
   static void cacheDir(DynamicPropertyRegistry registry) {
-    registry.add("pipeline.download.cache-dir", CACHE_DIR::toString);
-  }
-
-  @BeforeAll
-  static void startServer() {
-    server = AttachmentServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
+    registry.add(CacheDirs.PROPERTY, CACHE_DIR::toString);
   }
 
   @BeforeEach
@@ -591,14 +579,6 @@ class DownloadWorkerTests {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("download-worker-tests");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

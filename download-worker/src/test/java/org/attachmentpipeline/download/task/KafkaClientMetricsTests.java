@@ -5,10 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -21,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.attachmentpipeline.download.testing.CacheDirs;
 import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -40,13 +38,13 @@ import org.springframework.test.context.DynamicPropertySource;
     })
 class KafkaClientMetricsTests {
 
-  private static final Path CACHE_DIR = tempDir();
+  private static final Path CACHE_DIR = CacheDirs.of(KafkaClientMetricsTests.class);
 
   @Autowired MeterRegistry meters;
 
   @DynamicPropertySource
   static void cacheDir(DynamicPropertyRegistry registry) {
-    registry.add("pipeline.download.cache-dir", CACHE_DIR::toString);
+    registry.add(CacheDirs.PROPERTY, CACHE_DIR::toString);
   }
 
   @Test
@@ -91,13 +89,5 @@ class KafkaClientMetricsTests {
     Set<String> ids = new TreeSet<>();
     found.forEach(meter -> ids.add(meter.getId().getTag("client.id")));
     return ids;
-  }
-
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("kafka-client-metrics-tests");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -3,9 +3,6 @@ package org.attachmentpipeline.download.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +23,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.attachmentpipeline.common.json.JsonSerde;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.download.DownloadWorkerApplication;
+import org.attachmentpipeline.download.testing.CacheDirs;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.attachmentpipeline.testsupport.GroupOffsets;
@@ -137,7 +135,7 @@ class RebalanceTests {
   }
 
   private ConfigurableApplicationContext startWorker() {
-    Path cacheDir = tempDir();
+    Path cacheDir = CacheDirs.of(RebalanceTests.class);
     ConfigurableApplicationContext context =
         new SpringApplicationBuilder(DownloadWorkerApplication.class)
             .run(
@@ -155,7 +153,7 @@ class RebalanceTests {
                 "--pipeline.download.group-id=" + GROUP,
                 "--pipeline.download.revoke-grace=10s",
                 "--pipeline.download.url-policy.allow=127.0.0.1",
-                "--pipeline.download.cache-dir=" + cacheDir);
+                "--" + CacheDirs.PROPERTY + "=" + cacheDir);
     workers.add(context);
     return context;
   }
@@ -196,13 +194,5 @@ class RebalanceTests {
 
   private static String brokers() {
     return System.getProperty("spring.embedded.kafka.brokers");
-  }
-
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("rebalance-tests");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

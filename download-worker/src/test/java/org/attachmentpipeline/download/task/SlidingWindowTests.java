@@ -3,9 +3,6 @@ package org.attachmentpipeline.download.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,14 +19,14 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.download.testing.CacheDirs;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.testsupport.TopicProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -57,8 +54,8 @@ class SlidingWindowTests {
 
   private static final int TASKS = 500;
   private static final int CAP = 50;
-  private static final Path CACHE_DIR = tempDir();
-  private static AttachmentServer server;
+  private static final Path CACHE_DIR = CacheDirs.of(SlidingWindowTests.class);
+  @RegisterExtension static final AttachmentServer server = AttachmentServer.start();
 
   @Autowired KafkaTemplate<String, Object> template;
   @Autowired DownloadWindow window;
@@ -66,17 +63,7 @@ class SlidingWindowTests {
 
   @DynamicPropertySource
   static void cacheDir(DynamicPropertyRegistry registry) {
-    registry.add("pipeline.download.cache-dir", CACHE_DIR::toString);
-  }
-
-  @BeforeAll
-  static void startServer() {
-    server = AttachmentServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
+    registry.add(CacheDirs.PROPERTY, CACHE_DIR::toString);
   }
 
   @Test
@@ -236,13 +223,5 @@ class SlidingWindowTests {
 
   private static DownloadTask task(String url) {
     return TaskBuilder.task(url).uniqueTrace().fileName("f.bin").build();
-  }
-
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("sliding-window-tests");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

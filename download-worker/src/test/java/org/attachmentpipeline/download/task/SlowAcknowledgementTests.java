@@ -3,9 +3,6 @@ package org.attachmentpipeline.download.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,14 +10,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.attachmentpipeline.common.message.CachedDownload;
 import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.download.testing.CacheDirs;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.attachmentpipeline.testsupport.TopicProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -43,25 +40,15 @@ import org.springframework.test.context.DynamicPropertySource;
 class SlowAcknowledgementTests {
 
   private static final int TASKS = 6;
-  private static final Path CACHE_DIR = tempDir();
-  private static AttachmentServer server;
+  private static final Path CACHE_DIR = CacheDirs.of(SlowAcknowledgementTests.class);
+  @RegisterExtension static final AttachmentServer server = AttachmentServer.start();
 
   @Autowired KafkaTemplate<String, Object> template;
   @Autowired DownloadWindow window;
 
   @DynamicPropertySource
   static void cacheDir(DynamicPropertyRegistry registry) {
-    registry.add("pipeline.download.cache-dir", CACHE_DIR::toString);
-  }
-
-  @BeforeAll
-  static void startServer() {
-    server = AttachmentServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
+    registry.add(CacheDirs.PROPERTY, CACHE_DIR::toString);
   }
 
   @Test
@@ -103,13 +90,5 @@ class SlowAcknowledgementTests {
 
   private static String brokers() {
     return System.getProperty("spring.embedded.kafka.brokers");
-  }
-
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("slow-acknowledgement-tests");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -3,10 +3,7 @@ package org.attachmentpipeline.download.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,16 +28,16 @@ import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.message.FailureKind;
 import org.attachmentpipeline.common.message.ResultStatus;
+import org.attachmentpipeline.download.testing.CacheDirs;
 import org.attachmentpipeline.testsupport.AttachmentServer;
 import org.attachmentpipeline.testsupport.AttachmentServer.Response;
 import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.attachmentpipeline.testsupport.RecordProbe;
 import org.attachmentpipeline.testsupport.TaskBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -61,24 +58,14 @@ import org.springframework.test.context.DynamicPropertySource;
 class UnpublishableOutcomeTests {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final Path CACHE_DIR = tempDir();
-  private static AttachmentServer server;
+  private static final Path CACHE_DIR = CacheDirs.of(UnpublishableOutcomeTests.class);
+  @RegisterExtension static final AttachmentServer server = AttachmentServer.start();
 
   private RecordProbe<byte[]> outputs;
 
   @DynamicPropertySource
   static void cacheDir(DynamicPropertyRegistry registry) {
-    registry.add("pipeline.download.cache-dir", CACHE_DIR::toString);
-  }
-
-  @BeforeAll
-  static void startServer() {
-    server = AttachmentServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
+    registry.add(CacheDirs.PROPERTY, CACHE_DIR::toString);
   }
 
   @BeforeEach
@@ -189,13 +176,5 @@ class UnpublishableOutcomeTests {
 
   private static String brokers() {
     return System.getProperty("spring.embedded.kafka.brokers");
-  }
-
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("unpublishable-outcome-tests");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
