@@ -117,16 +117,24 @@ public final class EventParser {
     return new Event.Attachment(url, fileName);
   }
 
+  /**
+   * The value at the domain pointer, else the type's domain segment, trimmed and lower-cased; the
+   * default domain when neither is there or both are blank ({@code a..b}), so that no task leaves
+   * the ingester without a domain.
+   */
   private String domain(JsonNode event, String type) {
     if (!rules.domainPointer().isBlank()) {
       JsonNode value = event.at(rules.domainPointer());
       if (value.isValueNode() && !value.asString().isBlank()) {
-        return value.asString().toLowerCase(Locale.ROOT);
+        return value.asString().strip().toLowerCase(Locale.ROOT);
       }
     }
     String[] segments = type.split("\\.");
     if (segments.length > 1 && rules.domainTypeSegment() < segments.length - 1) {
-      return segments[rules.domainTypeSegment()].toLowerCase(Locale.ROOT);
+      String segment = segments[rules.domainTypeSegment()].strip();
+      if (!segment.isEmpty()) {
+        return segment.toLowerCase(Locale.ROOT);
+      }
     }
     return rules.defaultDomain();
   }

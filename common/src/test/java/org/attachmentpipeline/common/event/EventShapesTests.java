@@ -97,6 +97,42 @@ class EventShapesTests {
         .hasMessageStartingWith(reason);
   }
 
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          verisk.claims.property.xn.documentsReceived | claims
+          verisk.CLAIMS.property.xn.documentsReceived | claims
+          verisk. Claims .property.documentsReceived  | claims
+          verisk..property.xn.documentsReceived       | default
+          verisk.  .property.xn.documentsReceived     | default
+          verisk.claims                               | default
+          documentsReceived                           | default
+          """)
+  void theDomainIsTheTypesSecondSegmentAndNeverBlank(String type, String domain) {
+    String text = "{\"type\": \"" + type + "\", \"traceId\": \"t\", \"data\": {}}";
+
+    assertThat(new EventParser(EventRules.defaults()).parse(text).domain()).isEqualTo(domain);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          {"lob": " Motor "}  | motor
+          {"lob": "  "}       | claims
+          {}                  | claims
+          """)
+  void aDomainFieldIsTrimmedAndABlankOneFallsBackToTheType(String data, String domain) {
+    EventRules byField =
+        new EventRules("/data/attachments", "url", "fileName", "/data/lob", 1, "default", null);
+    String text = "{\"type\": \"verisk.claims.x.y\", \"traceId\": \"t\", \"data\": " + data + "}";
+
+    assertThat(new EventParser(byField).parse(text).domain()).isEqualTo(domain);
+  }
+
   private static List<String> lines(String resource) throws IOException {
     try (InputStream in = EventShapesTests.class.getResourceAsStream(resource)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8)
