@@ -23,11 +23,21 @@ public final class Destinations {
   private static final Pattern ENV_KEY = Pattern.compile("ONELAKE_(.+)_PATH");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z0-9_]+)}");
 
-  /** How many domains' default destinations are kept parsed; domains come from the events. */
+  /** How many domains' default destinations are kept made; domains come from the events. */
   static final int MAX_DEFAULT_DOMAINS = 1024;
 
+  /**
+   * Stands for {@code {domain}} while the default destination is parsed: characters a URI keeps as
+   * they are, so that the domain goes in after parsing, where no character of it can change what
+   * the rest of the path means.
+   */
+  private static final String DOMAIN_MARK = "pipeline-domain-7d1c";
+
   private final Map<String, OneLakePath> byDomain;
-  private final String defaultDestination;
+
+  /** The default destination, {@code {domain}} marked; null when there is none. */
+  private final OneLakePath defaultDestination;
+
   private final Map<String, OneLakePath> defaultByDomain = new ConcurrentHashMap<>();
   private final List<Part> template;
 
@@ -60,12 +70,13 @@ public final class Destinations {
             paths.put(normalise(m.group(1)), OneLakePath.parse(value, key));
           }
         });
-    if (!defaultDestination.isBlank()) {
-      OneLakePath.parse(
-          defaultDestination.replace("{domain}", "x"), "pipeline.upload.default-destination");
-    }
     this.byDomain = Map.copyOf(paths);
-    this.defaultDestination = defaultDestination;
+    this.defaultDestination =
+        defaultDestination.isBlank()
+            ? null
+            : OneLakePath.parse(
+                defaultDestination.replace("{domain}", DOMAIN_MARK),
+                "pipeline.upload.default-destination");
     this.template = parts(template);
   }
 
@@ -91,21 +102,30 @@ public final class Destinations {
     String domain = normalise(task.domain() == null ? "" : task.domain());
     OneLakePath base = byDomain.get(domain);
     if (base == null) {
-      if (defaultDestination.isBlank()) {
+      if (defaultDestination == null) {
         throw new UnknownDomainException(task.domain());
       }
       base = defaultByDomain.get(domain);
       if (base == null) {
-        base =
-            OneLakePath.parse(
-                defaultDestination.replace("{domain}", FileNames.segment(domain)),
-                "pipeline.upload.default-destination");
+        base = defaultFor(FileNames.segment(domain));
         if (defaultByDomain.size() < MAX_DEFAULT_DOMAINS) {
           defaultByDomain.putIfAbsent(domain, base);
         }
       }
     }
     return base.resolve(render(task));
+  }
+
+  /**
+   * The default destination with {@code segment} in place of {@code {domain}}: put in after
+   * parsing, so a domain of any characters (a space, {@code #}, {@code %}) is a name in the path,
+   * never a URI's fragment, query or escape.
+   */
+  private OneLakePath defaultFor(String segment) {
+    return new OneLakePath(
+        defaultDestination.endpoint().replace(DOMAIN_MARK, segment),
+        defaultDestination.workspace().replace(DOMAIN_MARK, segment),
+        defaultDestination.path().replace(DOMAIN_MARK, segment));
   }
 
   /** The configured domains, for the start-up log. */

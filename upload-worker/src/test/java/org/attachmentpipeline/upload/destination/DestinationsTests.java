@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.testsupport.TaskBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DestinationsTests {
 
@@ -150,6 +153,24 @@ class DestinationsTests {
     assertThat(destinations.of(task("claims", "a.pdf", attributes))).isEqualTo(claims);
     assertThat(destinations.of(task("../up", "a.pdf", attributes)).path())
         .startsWith("lh.Lakehouse/Files/__up/");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"clä ims", "a#b", "a?b", "50%", "a%41b", "a%zz", "ws@x"})
+  void aDomainOfAnyCharactersIsAFolderNameOfTheDefaultDestination(String domain) {
+    Destinations destinations =
+        new Destinations(
+            Map.of(),
+            Map.of(),
+            "abfss://{domain}@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/{domain}",
+            "{file_name}");
+
+    OneLakePath path = destinations.of(task(domain, "a.pdf", Map.of()));
+
+    String folder = FileNames.segment(domain.toLowerCase(Locale.ROOT));
+    assertThat(path.workspace()).isEqualTo(folder);
+    assertThat(path.path()).isEqualTo("lh.Lakehouse/Files/" + folder + "/a.pdf");
+    assertThat(path.endpoint()).isEqualTo("https://onelake.dfs.fabric.microsoft.com");
   }
 
   @Test
