@@ -14,16 +14,17 @@ import org.attachmentpipeline.common.message.DownloadTask;
  * Where each task's file lands: its domain's OneLake path (from {@code ONELAKE_<DOMAIN>_PATH} or
  * {@code pipeline.upload.destinations}) plus the path template filled from the task. Every value
  * put into the path is sanitised, so the same task always lands on the same path and no value can
- * climb out of its domain's folder. The template is split into its parts once, and the path of a
- * domain that only the default destination covers is parsed once per domain (up to {@value
- * #MAX_DEFAULT_DOMAINS} domains; past that, again for every task), not once per file.
+ * climb out of its domain's folder. The template is split into its parts once, the default
+ * destination is parsed once (with a mark where the domain goes), and the path of a domain that
+ * only the default destination covers is kept once made (up to {@value #MAX_DEFAULT_DOMAINS}
+ * domains; past that, made again for every task).
  */
 public final class Destinations {
 
   private static final Pattern ENV_KEY = Pattern.compile("ONELAKE_(.+)_PATH");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z0-9_]+)}");
 
-  /** How many domains' default destinations are kept made; domains come from the events. */
+  /** How many domains' default destinations are kept; domains come from the events. */
   static final int MAX_DEFAULT_DOMAINS = 1024;
 
   /**
