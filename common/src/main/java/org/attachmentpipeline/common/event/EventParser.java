@@ -102,9 +102,9 @@ public final class EventParser {
     if (item.isString()) {
       url = item.asString();
     } else if (item.isObject() && item.hasNonNull(rules.urlField())) {
-      url = item.get(rules.urlField()).asString();
+      url = attachmentText(item, rules.urlField());
       if (item.hasNonNull(rules.fileNameField())) {
-        fileName = item.get(rules.fileNameField()).asString();
+        fileName = attachmentText(item, rules.fileNameField());
       }
     } else {
       throw new InvalidEventException(
@@ -167,8 +167,25 @@ public final class EventParser {
     }
   }
 
+  /**
+   * A field's text: a string, number or boolean; null when absent; an object or list is refused.
+   */
   private static String text(JsonNode node, String field) {
     JsonNode value = node.get(field);
-    return value == null || value.isNull() ? null : value.asString();
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isValueNode()) {
+      throw new InvalidEventException(field + " is not text");
+    }
+    return value.asString();
+  }
+
+  private static String attachmentText(JsonNode attachment, String field) {
+    JsonNode value = attachment.get(field);
+    if (!value.isValueNode()) {
+      throw new InvalidEventException("an attachment's '" + field + "' is not text");
+    }
+    return value.asString();
   }
 }

@@ -90,6 +90,12 @@ class EventShapesTests {
           {"type": "a.b.c", "traceId": "t", "data": {"attachments": [42]}}        | an attachment is neither a URL nor an object with 'url'
           {"type": "a.b.c", "traceId": "t", "data": {"attachments": [{"u": 1}]}}  | an attachment is neither a URL nor an object with 'url'
           {"type": "a.b.c", "traceId": "t", "data": {"attachments": ["  "]}}      | an attachment URL is empty
+          {"type": "a.b.c", "traceId": {"id": "t"}}                               | traceId is not text
+          {"type": ["a", "b"], "traceId": "t"}                                    | type is not text
+          {"type": "a.b.c", "traceId": "t", "utcDateTime": {}}                    | utcDateTime is not text
+          {"type": "a.b.c", "traceId": "t", "data": {"attachments": [{"url": {}}]}} | an attachment's 'url' is not text
+          {"type": "a.b.c", "traceId": "t", "data": {"attachments": [{"url": "http://h/x", "fileName": {"a": 1}}]}} | an attachment's 'fileName' is not text
+          {"type": "a.b.c", "traceId": "t", "data": {"attachments": [{"url": "http://h/x", "fileName": ["x"]}]}}   | an attachment's 'fileName' is not text
           """)
   void rejectsAnUnusableEventWithItsReason(String text, String reason) {
     assertThatThrownBy(() -> new EventParser(EventRules.defaults()).parse(text))
