@@ -441,6 +441,11 @@ final class WebClientDownloader implements Downloader {
     if (UrlPolicy.hostOf(uri) == null || UrlPolicy.hostOf(uri).isEmpty()) {
       throw new URISyntaxException("(redacted)", "no host");
     }
+    // the URI takes any number for a port; no connection can be made to 0 or past 65535, so a
+    // retry would only fail again
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      throw new URISyntaxException("(redacted)", "port " + uri.getPort() + " is not 1 to 65535");
+    }
     return uri;
   }
 

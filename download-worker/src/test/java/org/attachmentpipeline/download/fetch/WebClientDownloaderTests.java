@@ -289,6 +289,20 @@ class WebClientDownloaderTests {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"http://127.0.0.1:0/x.pdf", "http://127.0.0.1:65536/x.pdf"})
+  void aPortNoConnectionCanUseIsABadUrlAtOnce(String url) {
+    Failure failure = failure(url);
+    assertThat(failure.kind()).isEqualTo(FailureKind.BAD_URL);
+    assertThat(failure.message()).contains("is not 1 to 65535");
+  }
+
+  @Test
+  void aRedirectToAPortNoConnectionCanUseIsABadUrl() {
+    server.serve("/to-port", Response.redirect(302, "http://127.0.0.1:99999/x.pdf"));
+    assertThat(failure(server.url("/to-port")).kind()).isEqualTo(FailureKind.BAD_URL);
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"../escape", "..", "a/b", "/etc/passwd", "x.part", ""})
   void aTaskIdThatCouldNameAFileOutsideItsOwnIsRefusedBeforeAnyRequest(String taskId) {
     server.serve("/never.pdf", Response.ok(new byte[] {1}, "application/pdf"));
