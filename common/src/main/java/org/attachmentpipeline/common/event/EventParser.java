@@ -102,10 +102,9 @@ public final class EventParser {
     if (item.isString()) {
       url = item.asString();
     } else if (item.isObject() && item.hasNonNull(rules.urlField())) {
-      url = attachmentText(item, rules.urlField());
-      if (item.hasNonNull(rules.fileNameField())) {
-        fileName = attachmentText(item, rules.fileNameField());
-      }
+      url = text(item, rules.urlField(), "an attachment's '" + rules.urlField() + "'");
+      fileName =
+          text(item, rules.fileNameField(), "an attachment's '" + rules.fileNameField() + "'");
     } else {
       throw new InvalidEventException(
           "an attachment is neither a URL nor an object with '" + rules.urlField() + "'");
@@ -167,24 +166,21 @@ public final class EventParser {
     }
   }
 
-  /**
-   * A field's text: a string, number or boolean; null when absent; an object or list is refused.
-   */
   private static String text(JsonNode node, String field) {
+    return text(node, field, field);
+  }
+
+  /**
+   * A field's text: a string, number or boolean; null when absent or null; an object or list is
+   * refused, the reason naming the field as {@code name}.
+   */
+  private static String text(JsonNode node, String field, String name) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return null;
     }
     if (!value.isValueNode()) {
-      throw new InvalidEventException(field + " is not text");
-    }
-    return value.asString();
-  }
-
-  private static String attachmentText(JsonNode attachment, String field) {
-    JsonNode value = attachment.get(field);
-    if (!value.isValueNode()) {
-      throw new InvalidEventException("an attachment's '" + field + "' is not text");
+      throw new InvalidEventException(name + " is not text");
     }
     return value.asString();
   }
