@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.attachmentpipeline.common.message.DownloadTask;
@@ -14,18 +13,14 @@ import org.attachmentpipeline.common.message.DownloadTask;
  * Where each task's file lands: its domain's OneLake path (from {@code ONELAKE_<DOMAIN>_PATH} or
  * {@code pipeline.upload.destinations}) plus the path template filled from the task. Every value
  * put into the path is sanitised, so the same task always lands on the same path and no value can
- * climb out of its domain's folder. The template is split into its parts once, the default
- * destination is parsed once (with a mark where the domain goes), and the path of a domain that
- * only the default destination covers is kept once made (up to {@value #MAX_DEFAULT_DOMAINS}
- * domains; past that, made again for every task).
+ * climb out of its domain's folder. The template is split into its parts once, and the default
+ * destination is parsed once, with a mark where the domain goes: a domain's path is then a few
+ * string replacements, not a parse per file.
  */
 public final class Destinations {
 
   private static final Pattern ENV_KEY = Pattern.compile("ONELAKE_(.+)_PATH");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z0-9_]+)}");
-
-  /** How many domains' default destinations are kept; domains come from the events. */
-  static final int MAX_DEFAULT_DOMAINS = 1024;
 
   /**
    * Stands for {@code {domain}} while the default destination is parsed: characters a URI keeps as
@@ -39,7 +34,6 @@ public final class Destinations {
   /** The default destination, {@code {domain}} marked; null when there is none. */
   private final OneLakePath defaultDestination;
 
-  private final Map<String, OneLakePath> defaultByDomain = new ConcurrentHashMap<>();
   private final List<Part> template;
 
   /** A piece of the path template: literal text, or a placeholder's name (its text null). */
@@ -106,13 +100,7 @@ public final class Destinations {
       if (defaultDestination == null) {
         throw new UnknownDomainException(task.domain());
       }
-      base = defaultByDomain.get(domain);
-      if (base == null) {
-        base = defaultFor(FileNames.segment(domain));
-        if (defaultByDomain.size() < MAX_DEFAULT_DOMAINS) {
-          defaultByDomain.putIfAbsent(domain, base);
-        }
-      }
+      base = defaultFor(FileNames.segment(domain));
     }
     return base.resolve(render(task));
   }
