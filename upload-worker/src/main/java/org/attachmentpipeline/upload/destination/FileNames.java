@@ -1,12 +1,19 @@
 package org.attachmentpipeline.upload.destination;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Makes file names and path segments safe and deterministic. */
+/**
+ * Makes file names and path segments safe and deterministic: valid Unicode (half of a surrogate
+ * pair, which JSON can spell, becomes {@code _}), and short enough for any file system, at most
+ * {@value #MAX_LENGTH} characters and {@value #MAX_BYTES} bytes in UTF-8 (a file system counts
+ * bytes, 255 at most, and the local store adds 42 characters for a temporary name).
+ */
 public final class FileNames {
 
   static final int MAX_LENGTH = 180;
+  static final int MAX_BYTES = 200;
   private static final String FALLBACK = "attachment";
   private static final Pattern NOT_TYPE = Pattern.compile("[^a-z0-9]");
 
@@ -21,12 +28,13 @@ public final class FileNames {
     if (cleaned.isEmpty()) {
       return FALLBACK;
     }
-    if (cleaned.length() <= MAX_LENGTH) {
+    if (fits(cleaned)) {
       return cleaned;
     }
     int dot = cleaned.lastIndexOf('.');
     String extension = dot > 0 && cleaned.length() - dot <= 16 ? cleaned.substring(dot) : "";
-    return cleaned.substring(0, MAX_LENGTH - extension.length()) + extension;
+    return cut(cleaned, MAX_LENGTH - extension.length(), MAX_BYTES - utf8Length(extension))
+        + extension;
   }
 
   /** A path segment from a template value: sanitised, {@code unknown} when absent. */
@@ -34,7 +42,7 @@ public final class FileNames {
     String cleaned = value == null ? "" : clean(value);
     return cleaned.isEmpty()
         ? "unknown"
-        : cleaned.length() > MAX_LENGTH ? cleaned.substring(0, MAX_LENGTH) : cleaned;
+        : fits(cleaned) ? cleaned : cut(cleaned, MAX_LENGTH, MAX_BYTES);
   }
 
   /** The file's type: its extension in lower case, or {@code bin}. */
@@ -45,6 +53,43 @@ public final class FileNames {
     return ext.isEmpty() ? "bin" : ext;
   }
 
+  private static boolean fits(String name) {
+    return name.length() <= MAX_LENGTH && utf8Length(name) <= MAX_BYTES;
+  }
+
+  /**
+   * The longest start of {@code name} within both limits, never half of a character, without the
+   * dots and spaces it may then end with.
+   */
+  private static String cut(String name, int maxChars, int maxBytes) {
+    int chars = 0;
+    int bytes = 0;
+    int end = 0;
+    while (end < name.length()) {
+      int c = name.codePointAt(end);
+      int width = Character.charCount(c);
+      int encoded = utf8Length(c);
+      if (chars + width > maxChars || bytes + encoded > maxBytes) {
+        break;
+      }
+      chars += width;
+      bytes += encoded;
+      end += width;
+    }
+    while (end > 0 && (name.charAt(end - 1) == '.' || name.charAt(end - 1) == ' ')) {
+      end--;
+    }
+    return name.substring(0, end);
+  }
+
+  private static int utf8Length(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private static int utf8Length(int codePoint) {
+    return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+  }
+
   private static String clean(String raw) {
     StringBuilder out = new StringBuilder(raw.length());
     raw.codePoints()
@@ -53,7 +98,10 @@ public final class FileNames {
               if (Character.isISOControl(c) || c == 0x7f) {
                 return;
               }
-              out.appendCodePoint("/\\:*?\"<>|".indexOf(c) >= 0 ? '_' : c);
+              // a surrogate on its own (codePoints() pairs the rest) cannot be written as UTF-8
+              boolean replaced =
+                  "/\\:*?\"<>|".indexOf(c) >= 0 || Character.getType(c) == Character.SURROGATE;
+              out.appendCodePoint(replaced ? '_' : c);
             });
     String s = out.toString().strip().replace("..", "_");
     while (s.startsWith(".") || s.startsWith(" ")) {

@@ -3,6 +3,9 @@ package org.attachmentpipeline.upload.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -29,23 +32,61 @@ import org.slf4j.LoggerFactory;
  * such a link (or, across file systems, of a copy) from a temporary name in the target folder. A
  * cached file is never written again once complete (a new download of the same task renames a new
  * file over its name), so the stored file keeps its bytes.
+ *
+ * <p>Java writes a file name in the locale's encoding ({@code sun.jnu.encoding}), UTF-8 under a
+ * UTF-8 locale. Under another (a service started without {@code LANG}: ASCII), a name with a
+ * character that encoding cannot spell is stored with that character, and {@code %}, as {@code %XX}
+ * of its UTF-8 bytes, so that it lands instead of failing every attempt, and two names stay two
+ * files; a start-up warning says so.
  */
 public final class LocalOneLakeStore implements OneLakeStore {
 
   private static final Logger log = LoggerFactory.getLogger(LocalOneLakeStore.class);
 
+  private static final int MAX_ESCAPED_LENGTH = 200;
+
   private final Path root;
+
+  /** How the platform encodes file names; null when UTF-8, which spells every name. */
+  private final Charset narrowNames;
 
   /** False once a link failed: the cache is on another file system. */
   private volatile boolean linking = true;
 
   public LocalOneLakeStore(Path root) {
+    this(root, platformNames());
+  }
+
+  /**
+   * A store whose file names are encoded in {@code names}, as the platform's are.
+   *
+   * @param root the folder that stands for OneLake
+   * @param names the platform's encoding of file names
+   */
+  LocalOneLakeStore(Path root, Charset names) {
     this.root = root.toAbsolutePath().normalize();
+    this.narrowNames = names.equals(StandardCharsets.UTF_8) ? null : names;
+    if (narrowNames != null) {
+      log.warn(
+          "File names are encoded in {} here (the locale's encoding): a character it cannot"
+              + " spell is stored in the local OneLake folder as %XX of its UTF-8 bytes; start the"
+              + " worker with LANG=C.UTF-8 to keep every name as it is",
+          names);
+    }
+  }
+
+  private static Charset platformNames() {
+    try {
+      return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+    } catch (IllegalArgumentException e) {
+      return StandardCharsets.UTF_8;
+    }
   }
 
   /** The local file that stands for {@code destination}. */
   public Path fileOf(OneLakePath destination) {
-    Path file = root.resolve(destination.workspace()).resolve(destination.path()).normalize();
+    Path file =
+        root.resolve(local(destination.workspace())).resolve(local(destination.path())).normalize();
     if (!file.startsWith(root)) {
       throw new IllegalArgumentException(
           "destination escapes the local OneLake root: " + destination);
@@ -72,6 +113,66 @@ public final class LocalOneLakeStore implements OneLakeStore {
       Files.deleteIfExists(temporary);
     }
     removeLeftovers(target);
+  }
+
+  /** {@code path} as the platform can spell it: itself under UTF-8, else escaped where needed. */
+  private String local(String path) {
+    if (narrowNames == null) {
+      return path;
+    }
+    CharsetEncoder encoder = narrowNames.newEncoder();
+    StringBuilder out = new StringBuilder(path.length());
+    for (String segment : path.split("/", -1)) {
+      if (!out.isEmpty()) {
+        out.append('/');
+      }
+      out.append(
+          segment.indexOf('%') < 0 && encoder.canEncode(segment)
+              ? segment
+              : escaped(segment, encoder));
+    }
+    return out.toString();
+  }
+
+  /**
+   * {@code %} and every character the encoder cannot spell as {@code %XX} of its UTF-8 bytes; cut
+   * short, with a digest of the whole segment, when longer than a file system takes.
+   */
+  private static String escaped(String segment, CharsetEncoder encoder) {
+    StringBuilder out = new StringBuilder(segment.length() * 3);
+    segment
+        .codePoints()
+        .forEach(
+            c -> {
+              String character = Character.toString(c);
+              if (c != '%' && encoder.canEncode(character)) {
+                out.append(character);
+              } else {
+                for (byte b : character.getBytes(StandardCharsets.UTF_8)) {
+                  out.append('%').append(HexFormat.of().withUpperCase().toHexDigits(b));
+                }
+              }
+            });
+    if (out.length() <= MAX_ESCAPED_LENGTH) {
+      return out.toString();
+    }
+    int end = MAX_ESCAPED_LENGTH - 17;
+    // not inside a %XX
+    while (end > 0 && (out.charAt(end - 1) == '%' || out.charAt(Math.max(0, end - 2)) == '%')) {
+      end--;
+    }
+    return out.substring(0, end) + "~" + digest(segment).substring(0, 16);
+  }
+
+  private static String digest(String segment) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(segment.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 
   private static String temporaryName(Path target, UUID id) {

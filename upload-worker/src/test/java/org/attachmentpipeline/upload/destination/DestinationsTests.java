@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -129,6 +130,16 @@ class DestinationsTests {
         .hasSize(FileNames.MAX_LENGTH)
         .endsWith(".pdf")
         .isEqualTo(FileNames.sanitise(longName));
+    // a file system counts bytes: a name of two-byte letters is cut by its UTF-8 length
+    String letters = FileNames.sanitise("\u00e4".repeat(300) + ".pdf");
+    assertThat(letters).endsWith(".pdf").startsWith("\u00e4\u00e4");
+    assertThat(letters.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(200);
+    // never half of a character: a cut keeps surrogate pairs whole, and half of one is replaced
+    assertThat(FileNames.sanitise("\ud83d\ude00".repeat(200)))
+        .hasSize(100)
+        .isEqualTo("\ud83d\ude00".repeat(50));
+    assertThat(FileNames.sanitise("\ud800x.pdf")).isEqualTo("_x.pdf");
+    assertThat(FileNames.segment("x\udc00")).isEqualTo("x_");
     assertThat(FileNames.sanitise("a\\b/c:d.txt")).isEqualTo("a_b_c_d.txt");
     assertThat(FileNames.sanitise("  ")).isEqualTo("attachment");
     assertThat(FileNames.type("Report.PDF")).isEqualTo("pdf");

@@ -3,15 +3,26 @@ package org.attachmentpipeline.upload.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
+import org.attachmentpipeline.common.message.DownloadTask;
+import org.attachmentpipeline.testsupport.TaskBuilder;
+import org.attachmentpipeline.upload.destination.Destinations;
 import org.attachmentpipeline.upload.destination.OneLakePath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The embedded default store: whole files only, and the bytes stay when the cache lets go. */
 class LocalOneLakeStoreTests {
@@ -120,6 +131,83 @@ class LocalOneLakeStoreTests {
     assertThatThrownBy(
             () -> store.put(Files.writeString(dir.resolve("two"), "two"), blocked, METADATA))
         .isInstanceOf(FileAlreadyExistsException.class);
+  }
+
+  /**
+   * Names a source may send that a file system cannot take as they are: longer than 255 bytes in
+   * UTF-8 though not in characters, or with half of a surrogate pair (JSON can spell one); each
+   * under this machine's locale and under one without {@code LANG} (ASCII).
+   */
+  static Stream<Arguments> namesOfAnyCharacters() {
+    return Stream.of(
+            "\u00e4".repeat(300) + ".pdf",
+            "\u65e5\u672c".repeat(100),
+            "\ud83d\ude00".repeat(200) + ".docx",
+            "a".repeat(170) + "\ud83d\ude00".repeat(20) + ".pdf",
+            "b".repeat(179) + "\ud83d\ude00" + ".pdf",
+            "\ud800x.pdf",
+            "x\udc00",
+            "report.\u00e4".repeat(40) + "\u00e4".repeat(15),
+            "100% \u00e4.pdf")
+        .flatMap(
+            name ->
+                Stream.of(Arguments.of(name, null), Arguments.of(name, StandardCharsets.US_ASCII)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("namesOfAnyCharacters")
+  void aFileNameDomainOrValueOfAnyCharactersIsStored(String name, Charset names) throws Exception {
+    LocalOneLakeStore store =
+        names == null
+            ? new LocalOneLakeStore(dir.resolve("onelake"))
+            : new LocalOneLakeStore(dir.resolve("onelake"), names);
+    OneLakePath destination = DESTINATIONS.of(taskNamed(name));
+
+    store.put(Files.writeString(dir.resolve("one"), "one"), destination, METADATA);
+
+    assertThat(Files.readString(store.fileOf(destination))).isEqualTo("one");
+    assertThat(DESTINATIONS.of(taskNamed(name)))
+        .as("the same task, the same path")
+        .isEqualTo(destination);
+    assertThat(store.holds(destination, 3, "ignored")).isFalse();
+  }
+
+  @Test
+  void underAnAsciiLocaleNamesThatOnlyDifferInLettersItCannotSpellStayTwoFiles() throws Exception {
+    LocalOneLakeStore store =
+        new LocalOneLakeStore(dir.resolve("onelake"), StandardCharsets.US_ASCII);
+    OneLakePath umlaut = destination("\u00e4.pdf");
+    OneLakePath spelled = destination("%C3%A4.pdf");
+    OneLakePath other = destination("\u00f6.pdf");
+
+    store.put(Files.writeString(dir.resolve("one"), "one"), umlaut, METADATA);
+    store.put(Files.writeString(dir.resolve("two"), "two"), spelled, METADATA);
+    store.put(Files.writeString(dir.resolve("three"), "three"), other, METADATA);
+
+    assertThat(Files.readString(store.fileOf(umlaut))).isEqualTo("one");
+    assertThat(Files.readString(store.fileOf(spelled))).isEqualTo("two");
+    assertThat(Files.readString(store.fileOf(other))).isEqualTo("three");
+    assertThat(store.fileOf(umlaut).getFileName().toString()).isEqualTo("%C3%A4.pdf");
+    assertThat(store.fileOf(destination("plain name.pdf")).getFileName().toString())
+        .isEqualTo("plain name.pdf");
+  }
+
+  private static final Destinations DESTINATIONS =
+      new Destinations(
+          Map.of(),
+          Map.of(),
+          "abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/{domain}",
+          "{status_subtype}/{file_type}/{file_name}");
+
+  private static DownloadTask taskNamed(String name) {
+    return TaskBuilder.task("https://h/x")
+        .taskId("task1")
+        .traceId("trace1")
+        .domain(name)
+        .fileName(name)
+        .attributes(Map.of("status_subtype", name))
+        .at(Instant.EPOCH)
+        .build();
   }
 
   private static void assertAloneInItsFolder(Path stored) throws Exception {
