@@ -147,6 +147,18 @@ public class UploadService implements DisposableBean {
             DeadLetterReason.PERMANENT,
             Failure.of(FailureKind.UNKNOWN_DOMAIN, e.getMessage()));
         return;
+      } catch (RuntimeException e) {
+        // where a file goes is worked out from the record alone: trying again gives the same
+        // answer, so a failure here is the record's, not the store's, and must not hold up the
+        // records behind it for the whole backoff
+        giveUp(
+            cached,
+            DeadLetterReason.PERMANENT,
+            Failure.of(
+                FailureKind.INVALID_RECORD,
+                "cannot place the file: "
+                    + UrlRedaction.redactUrlsIn(String.valueOf(e.getMessage()))));
+        return;
       }
       Path file = cacheFile.path();
       boolean cachedFilePresent = cacheFile.present();
