@@ -135,33 +135,31 @@ public final class LocalOneLakeStore implements OneLakeStore {
   }
 
   /**
-   * {@code %} and every character the encoder cannot spell as {@code %XX} of its UTF-8 bytes; cut
-   * short, with a digest of the whole segment, when longer than a file system takes.
+   * {@code %} and every character the encoder cannot spell as {@code %XX} of its UTF-8 bytes; when
+   * longer than a file system takes, cut between two characters and ended with a digest of the
+   * whole segment.
    */
   private static String escaped(String segment, CharsetEncoder encoder) {
     StringBuilder out = new StringBuilder(segment.length() * 3);
-    segment
-        .codePoints()
-        .forEach(
-            c -> {
-              String character = Character.toString(c);
-              if (c != '%' && encoder.canEncode(character)) {
-                out.append(character);
-              } else {
-                for (byte b : character.getBytes(StandardCharsets.UTF_8)) {
-                  out.append('%').append(HexFormat.of().withUpperCase().toHexDigits(b));
-                }
-              }
-            });
-    if (out.length() <= MAX_ESCAPED_LENGTH) {
-      return out.toString();
+    int fits = 0;
+    for (int i = 0; i < segment.length(); ) {
+      int c = segment.codePointAt(i);
+      String character = Character.toString(c);
+      if (c != '%' && encoder.canEncode(character)) {
+        out.append(character);
+      } else {
+        for (byte b : character.getBytes(StandardCharsets.UTF_8)) {
+          out.append('%').append(HexFormat.of().withUpperCase().toHexDigits(b));
+        }
+      }
+      if (out.length() <= MAX_ESCAPED_LENGTH - 17) {
+        fits = out.length();
+      }
+      i += character.length();
     }
-    int end = MAX_ESCAPED_LENGTH - 17;
-    // not inside a %XX
-    while (end > 0 && (out.charAt(end - 1) == '%' || out.charAt(Math.max(0, end - 2)) == '%')) {
-      end--;
-    }
-    return out.substring(0, end) + "~" + digest(segment).substring(0, 16);
+    return out.length() <= MAX_ESCAPED_LENGTH
+        ? out.toString()
+        : out.substring(0, fits) + "~" + digest(segment).substring(0, 16);
   }
 
   private static String digest(String segment) {

@@ -190,6 +190,10 @@ class LocalOneLakeStoreTests {
     assertThat(store.fileOf(umlaut).getFileName().toString()).isEqualTo("%C3%A4.pdf");
     assertThat(store.fileOf(destination("plain name.pdf")).getFileName().toString())
         .isEqualTo("plain name.pdf");
+    // escaped past what a file system takes: cut between two characters, a digest of the whole
+    assertThat(store.fileOf(destination("\ud83d\ude00".repeat(50))).getFileName().toString())
+        .hasSizeLessThanOrEqualTo(200)
+        .matches("(%F0%9F%98%80)+~[0-9a-f]{16}");
   }
 
   private static final Destinations DESTINATIONS =
