@@ -23,6 +23,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class EventParser {
 
+  /** The earliest {@code utcDateTime} taken: the first instant of the year 1. */
+  public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+  /** The latest {@code utcDateTime} taken: the last instant of the year 9999. */
+  public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
   /** Attribute name of the event type's last segment, always present. */
   public static final String STATUS_SUBTYPE = "status_subtype";
 
@@ -159,11 +165,17 @@ public final class EventParser {
     if (time == null || time.isBlank()) {
       return null;
     }
+    Instant instant;
     try {
-      return Instant.parse(time);
+      instant = Instant.parse(time);
     } catch (DateTimeParseException e) {
       throw new InvalidEventException("utcDateTime is not an ISO-8601 instant: " + time);
     }
+    // the tables keep a time as microseconds, and readers (Spark, Fabric) take the years 1 to 9999
+    if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+      throw new InvalidEventException("utcDateTime is not in the years 1 to 9999: " + time);
+    }
+    return instant;
   }
 
   private static String text(JsonNode node, String field) {

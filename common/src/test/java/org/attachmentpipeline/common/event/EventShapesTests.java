@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -86,6 +87,9 @@ class EventShapesTests {
           {"traceId": "t", "data": {}}                                            | no type
           {"type": "a.b.c", "traceId": "t", "data": "{not json"}                  | data is a string but not JSON
           {"type": "a.b.c", "traceId": "t", "utcDateTime": "yesterday"}           | utcDateTime is not an ISO-8601 instant: yesterday
+          {"type": "a.b.c", "traceId": "t", "utcDateTime": "+999999999-12-31T23:59:59Z"} | utcDateTime is not in the years 1 to 9999: +999999999-12-31T23:59:59Z
+          {"type": "a.b.c", "traceId": "t", "utcDateTime": "+10000-01-01T00:00:00Z"} | utcDateTime is not in the years 1 to 9999
+          {"type": "a.b.c", "traceId": "t", "utcDateTime": "-0001-12-31T23:59:59Z"} | utcDateTime is not in the years 1 to 9999
           {"type": "a.b.c", "traceId": "t", "data": {"attachments": "x"}}         | /data/attachments is not a list
           {"type": "a.b.c", "traceId": "t", "data": {"attachments": [42]}}        | an attachment is neither a URL nor an object with 'url'
           {"type": "a.b.c", "traceId": "t", "data": {"attachments": [{"u": 1}]}}  | an attachment is neither a URL nor an object with 'url'
@@ -101,6 +105,16 @@ class EventShapesTests {
     assertThatThrownBy(() -> new EventParser(EventRules.defaults()).parse(text))
         .isInstanceOf(InvalidEventException.class)
         .hasMessageStartingWith(reason);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "1970-01-01T00:00:00Z"})
+  void anEventTimeInTheYears1To9999IsTaken(String time) {
+    String text = "{\"type\": \"a.b.c\", \"traceId\": \"t\", \"utcDateTime\": \"" + time + "\"}";
+
+    assertThat(new EventParser(EventRules.defaults()).parse(text).time())
+        .isEqualTo(Instant.parse(time));
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
