@@ -4,9 +4,9 @@ import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.Function;
+import org.attachmentpipeline.common.event.EventParser;
 
 /**
  * A Delta table's columns, each read from a field of a row record: gives the table's schema and a
@@ -36,16 +36,33 @@ public final class TableColumns<R> {
     return schema;
   }
 
-  /** The row's values in schema order, timestamps as microseconds since the epoch. */
+  /**
+   * The row's values in schema order, timestamps as microseconds since the epoch. A time outside
+   * the years 1 to 9999 (what Spark and Fabric read; far enough out, its microseconds do not fit a
+   * long) has no value: a nullable column is written empty, a required one makes the row invalid,
+   * so that one record can never hold up its partition.
+   */
   public Object[] values(R row) {
     Object[] values = new Object[columns.size()];
     for (int i = 0; i < values.length; i++) {
       Object value = columns.get(i).value().apply(row);
       values[i] =
-          value instanceof Instant instant
-              ? ChronoUnit.MICROS.between(Instant.EPOCH, instant)
-              : value;
+          value instanceof Instant instant ? storable(instant) ? micros(instant) : null : value;
     }
     return values;
+  }
+
+  /**
+   * Microseconds since the epoch, from seconds and nanoseconds: {@code ChronoUnit.MICROS.between}
+   * counts nanoseconds first, which overflow a long 292 years from 1970.
+   */
+  private static long micros(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+  }
+
+  /** Whether a table can hold {@code instant}: the years 1 to 9999. */
+  public static boolean storable(Instant instant) {
+    // the same years as an event's time may be in
+    return !instant.isBefore(EventParser.EARLIEST) && !instant.isAfter(EventParser.LATEST);
   }
 }

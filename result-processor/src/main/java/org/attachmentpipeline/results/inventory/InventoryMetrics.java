@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.attachmentpipeline.results.delta.DeltaMetrics;
+import org.attachmentpipeline.results.delta.TableColumns;
 
 /**
  * The inventory's meters: the shared Delta table meters tagged {@code table=inventory}, plus the
@@ -50,10 +52,16 @@ final class InventoryMetrics {
   void rowWritten(InventoryRow row) {
     table.rowsWritten(row.status(), 1);
     Instant end = row.uploadedAt() != null ? row.uploadedAt() : row.completedAt();
-    if (row.eventTime() == null || end == null || end.isBefore(row.eventTime())) {
+    if (row.eventTime() == null
+        || end == null
+        || end.isBefore(row.eventTime())
+        || !TableColumns.storable(row.eventTime())
+        || !TableColumns.storable(end)) {
       return;
     }
-    timer(row.domain(), row.status()).record(Duration.between(row.eventTime(), end));
+    // in milliseconds: nanoseconds overflow a long after 292 years, and an event may be that old
+    timer(row.domain(), row.status())
+        .record(Duration.between(row.eventTime(), end).toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private Timer timer(String domain, String status) {

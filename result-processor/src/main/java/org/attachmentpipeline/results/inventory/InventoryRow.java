@@ -8,6 +8,7 @@ import org.attachmentpipeline.common.message.DownloadResult;
 import org.attachmentpipeline.common.message.ResultStatus;
 import org.attachmentpipeline.common.message.TaskError;
 import org.attachmentpipeline.common.secret.UrlRedaction;
+import org.attachmentpipeline.results.delta.TableColumns;
 
 /**
  * One row of the Delta inventory table: the final outcome of one attachment, as the table stores it
@@ -76,7 +77,10 @@ public record InventoryRow(
     TaskError lastError = result.lastError();
     Instant completedAt = result.completedAt();
     Long latency =
-        completedAt == null || result.eventTime() == null
+        completedAt == null
+                || result.eventTime() == null
+                || !TableColumns.storable(completedAt)
+                || !TableColumns.storable(result.eventTime())
             ? null
             : completedAt.toEpochMilli() - result.eventTime().toEpochMilli();
     Instant filedAt = completedAt != null ? completedAt : fallbackTime;

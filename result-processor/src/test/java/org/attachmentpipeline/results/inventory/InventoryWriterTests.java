@@ -6,6 +6,7 @@ import static org.attachmentpipeline.results.inventory.TestResults.failed;
 import static org.attachmentpipeline.results.inventory.TestResults.record;
 import static org.attachmentpipeline.results.inventory.TestResults.replayed;
 import static org.attachmentpipeline.results.inventory.TestResults.succeeded;
+import static org.attachmentpipeline.results.inventory.TestResults.withEventTime;
 import static org.attachmentpipeline.results.inventory.TestResults.withoutTaskId;
 
 import io.delta.kernel.Table;
@@ -16,8 +17,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -286,6 +289,48 @@ class InventoryWriterTests {
     assertThat(InventoryTableReader.readAll(table()))
         .extracting(InventoryRow::taskId)
         .containsExactlyInAnyOrder("before", "after", "later");
+  }
+
+  @Test
+  void aResultWhoseEventTimeNoTableCanHoldIsWrittenWithoutIt() {
+    InventoryWriter writer = writer();
+    Instant farOut = Instant.parse("+999999999-12-31T23:59:59Z");
+
+    writer.write(
+        List.of(
+            record("results", 0, 0, succeeded("before", DAY_1)),
+            record("results", 0, 1, withEventTime(succeeded("far-out", DAY_1), farOut)),
+            record("results", 0, 2, withEventTime(succeeded("far-back", DAY_1), Instant.MIN)),
+            record(
+                "results",
+                0,
+                3,
+                withEventTime(
+                    succeeded("year-10000", DAY_1), Instant.parse("+10000-01-01T00:00:00Z"))),
+            record(
+                "results",
+                0,
+                4,
+                withEventTime(succeeded("year-1", DAY_1), Instant.parse("0001-01-01T00:00:00Z"))),
+            record("results", 0, 5, succeeded("after", DAY_1))));
+
+    Map<String, InventoryRow> rows =
+        InventoryTableReader.readAll(table()).stream()
+            .collect(Collectors.toMap(InventoryRow::taskId, row -> row));
+    assertThat(rows)
+        .containsOnlyKeys("before", "far-out", "far-back", "year-10000", "year-1", "after");
+    assertThat(List.of(rows.get("far-out"), rows.get("far-back"), rows.get("year-10000")))
+        .allSatisfy(
+            row -> {
+              assertThat(row.eventTime()).isNull();
+              assertThat(row.latencyMs()).isNull();
+              assertThat(row.completedAt()).isEqualTo(DAY_1.truncatedTo(ChronoUnit.MICROS));
+            });
+    assertThat(rows.get("after").eventTime()).isNotNull();
+    // two thousand years: more nanoseconds than a long holds, as many milliseconds as it does
+    assertThat(rows.get("year-1").eventTime()).isEqualTo(Instant.parse("0001-01-01T00:00:00Z"));
+    assertThat(rows.get("year-1").latencyMs())
+        .isEqualTo(DAY_1.toEpochMilli() - Instant.parse("0001-01-01T00:00:00Z").toEpochMilli());
   }
 
   @Test

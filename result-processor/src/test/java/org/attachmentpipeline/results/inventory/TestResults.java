@@ -84,7 +84,17 @@ final class TestResults {
     return copy(result, null, result.replays());
   }
 
+  /** {@code result} of an event that says it happened at {@code eventTime}. */
+  static DownloadResult withEventTime(DownloadResult result, Instant eventTime) {
+    return copy(result, result.taskId(), result.replays(), eventTime);
+  }
+
   private static DownloadResult copy(DownloadResult result, String taskId, int replays) {
+    return copy(result, taskId, replays, result.eventTime());
+  }
+
+  private static DownloadResult copy(
+      DownloadResult result, String taskId, int replays, Instant eventTime) {
     return new DownloadResult(
         result.schemaVersion(),
         taskId,
@@ -101,7 +111,7 @@ final class TestResults {
         result.attempts(),
         result.lastError(),
         result.stage(),
-        result.eventTime(),
+        eventTime,
         result.enqueuedAt(),
         result.downloadedAt(),
         result.uploadedAt(),
