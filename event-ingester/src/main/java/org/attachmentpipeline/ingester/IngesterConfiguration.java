@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.attachmentpipeline.ingester.event.IngestLimits;
 import org.attachmentpipeline.ingester.event.RecentTasks;
+import org.attachmentpipeline.observability.RedeliveryLog;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -102,6 +103,8 @@ class IngesterConfiguration {
     IngestProperties.PublishBackoff settings = properties.publishBackoff();
     ExponentialBackOff backOff = new ExponentialBackOff(settings.initial().toMillis(), 2.0);
     backOff.setMaxInterval(settings.max().toMillis());
-    return new DefaultErrorHandler(backOff);
+    DefaultErrorHandler handler = new DefaultErrorHandler(backOff);
+    handler.setRetryListeners(new RedeliveryLog());
+    return handler;
   }
 }

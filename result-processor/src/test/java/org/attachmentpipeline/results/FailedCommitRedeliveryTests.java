@@ -25,8 +25,11 @@ import org.attachmentpipeline.results.inventory.InventoryTableReader;
 import org.attachmentpipeline.testsupport.PipelineIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
@@ -40,6 +43,7 @@ import org.springframework.util.FileSystemUtils;
       "pipeline.results.commit.retry-initial=100ms",
       "pipeline.results.commit.retry-max=500ms"
     })
+@ExtendWith(OutputCaptureExtension.class)
 class FailedCommitRedeliveryTests {
 
   private static final Path ROOT = newTempDir();
@@ -65,7 +69,8 @@ class FailedCommitRedeliveryTests {
   }
 
   @Test
-  void aBatchWhoseCommitFailsIsDeliveredAgainUntilItLands() throws IOException {
+  void aBatchWhoseCommitFailsIsDeliveredAgainUntilItLands(CapturedOutput output)
+      throws IOException {
     Files.writeString(BLOCKED_DELTA_DIR, "not a directory");
     String taskId = "retried-" + UUID.randomUUID();
     Instant now = Instant.parse("2026-11-23T12:00:00Z");
@@ -102,6 +107,17 @@ class FailedCommitRedeliveryTests {
     }
 
     await().atMost(Duration.ofSeconds(30)).until(() -> failures() >= 2);
+    // each failed delivery says so, and why, at WARN (Spring Kafka's own line is DEBUG)
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(output.getOut())
+                    .containsPattern(
+                        "WARN .*Could not handle 1 record\\(s\\) from \\["
+                            + topics.results()
+                            + "-0\\] \\(delivery 2\\).*"
+                            + BLOCKED_DELTA_DIR.getFileName()));
     Files.delete(BLOCKED_DELTA_DIR);
 
     await()

@@ -89,14 +89,9 @@ public final class PartitionCommitter {
     try {
       results = appender.append(bySource);
     } catch (RuntimeException e) {
-      // Handled by the listener container's error handler, which delivers the batch again.
+      // handled by the listener container's error handler, which logs it and delivers the batch
+      // again
       metrics.commitFailed();
-      log.warn(
-          "{} commit of {} record(s) from {} failed; the batch will be delivered again",
-          label,
-          records,
-          byPartition.keySet(),
-          e);
       throw e;
     }
     Map<String, AppendResult.PropertyChange> changes = new LinkedHashMap<>();

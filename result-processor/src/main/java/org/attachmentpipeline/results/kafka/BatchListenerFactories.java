@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.attachmentpipeline.observability.RedeliveryLog;
 import org.attachmentpipeline.results.ResultProcessorProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
@@ -71,7 +72,9 @@ public final class BatchListenerFactories {
     ExponentialBackOff backOff =
         new ExponentialBackOff(properties.commit().retryInitial().toMillis(), 2.0);
     backOff.setMaxInterval(properties.commit().retryMax().toMillis());
-    factory.setCommonErrorHandler(new DefaultErrorHandler(backOff));
+    DefaultErrorHandler errorHandler = new DefaultErrorHandler(backOff);
+    errorHandler.setRetryListeners(new RedeliveryLog());
+    factory.setCommonErrorHandler(errorHandler);
     return factory;
   }
 
