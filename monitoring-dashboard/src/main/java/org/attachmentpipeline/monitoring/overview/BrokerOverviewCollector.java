@@ -49,11 +49,14 @@ final class BrokerOverviewCollector {
   private final Admin admin;
   private final PipelineTopics topics;
   private final Duration timeout;
+  private final MarkerOnlyGaps markerOnlyGaps;
 
-  BrokerOverviewCollector(Admin admin, PipelineTopics topics, Duration timeout) {
+  BrokerOverviewCollector(
+      Admin admin, PipelineTopics topics, Duration timeout, MarkerOnlyGaps markerOnlyGaps) {
     this.admin = admin;
     this.topics = topics;
     this.timeout = timeout;
+    this.markerOnlyGaps = markerOnlyGaps;
   }
 
   /** The topics (with their consumers) and the groups, as the broker reports them now. */
@@ -131,7 +134,9 @@ final class BrokerOverviewCollector {
                     Collectors.toMap(
                         Function.identity(), id -> new ListConsumerGroupOffsetsSpec())),
             options(new ListConsumerGroupOffsetsOptions()));
-    List<Overview.GroupStats> groups = new ArrayList<>();
+    Map<String, ConsumerGroupDescription> descriptions = new LinkedHashMap<>();
+    Map<String, Map<TopicPartition, OffsetAndMetadata>> committedOffsets = new LinkedHashMap<>();
+    List<MarkerOnlyGaps.Gap> gaps = new ArrayList<>();
     for (String id : ids) {
       ConsumerGroupDescription description = orNull(described.get(id), id);
       Map<TopicPartition, OffsetAndMetadata> offsets =
@@ -139,6 +144,21 @@ final class BrokerOverviewCollector {
       if (description == null || offsets == null) {
         continue;
       }
+      descriptions.put(id, description);
+      committedOffsets.put(id, offsets);
+      offsets.forEach(
+          (tp, at) -> {
+            if (at != null && latest.containsKey(tp)) {
+              gaps.add(new MarkerOnlyGaps.Gap(tp, at.offset(), latest.get(tp)));
+            }
+          });
+    }
+    // a transaction's commit marker takes an offset no consumer is given: not lag
+    Set<MarkerOnlyGaps.Gap> markersOnly = markerOnlyGaps.withoutRecords(gaps);
+    List<Overview.GroupStats> groups = new ArrayList<>();
+    for (String id : descriptions.keySet()) {
+      ConsumerGroupDescription description = descriptions.get(id);
+      Map<TopicPartition, OffsetAndMetadata> offsets = committedOffsets.get(id);
       Set<String> read = new LinkedHashSet<>();
       offsets.keySet().forEach(tp -> read.add(tp.topic()));
       for (MemberDescription member : description.members()) {
@@ -153,7 +173,10 @@ final class BrokerOverviewCollector {
         if (read.contains(tp.topic())) {
           OffsetAndMetadata at = offsets.get(tp);
           long from = Math.max(at == null ? earliest.get(tp) : at.offset(), earliest.get(tp));
-          lag.merge(tp.topic(), Math.max(latest.get(tp) - from, 0), Long::sum);
+          boolean onlyMarkers =
+              at != null
+                  && markersOnly.contains(new MarkerOnlyGaps.Gap(tp, at.offset(), latest.get(tp)));
+          lag.merge(tp.topic(), onlyMarkers ? 0 : Math.max(latest.get(tp) - from, 0), Long::sum);
         }
       }
       Map<String, Long> ordered = new LinkedHashMap<>();

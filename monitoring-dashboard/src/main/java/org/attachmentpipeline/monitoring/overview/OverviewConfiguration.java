@@ -44,12 +44,17 @@ public class OverviewConfiguration {
   @Bean
   OverviewService overviewService(
       Admin monitoringAdmin,
+      KafkaAdmin kafkaAdmin,
       PipelineTopics topics,
       MonitoringProperties properties,
       DlqSource dlqSource,
       MeterRegistry meterRegistry) {
     BrokerOverviewCollector collector =
-        new BrokerOverviewCollector(monitoringAdmin, topics, properties.adminTimeout());
+        new BrokerOverviewCollector(
+            monitoringAdmin,
+            topics,
+            properties.adminTimeout(),
+            new MarkerOnlyGaps(kafkaAdmin.getConfigurationProperties(), properties.adminTimeout()));
     WorkerScraper scraper = new WorkerScraper(properties.workers(), properties.httpTimeout());
     List<String> names = new ArrayList<>(properties.workers().keySet());
     OverviewService.Sources sources =
