@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -20,9 +21,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -164,6 +167,101 @@ class EventIngesterTests {
         .filteredOn(t -> t.traceId().startsWith("posted-"))
         .extracting(DownloadTask::fileName)
         .containsExactlyInAnyOrder("a.pdf", "b.pdf", "c.pdf");
+  }
+
+  @Test
+  void aGzipBodyAndABodyInTheCharsetItDeclaresAreRead() throws Exception {
+    TopicProbe pending = reader("ingest-it.pending");
+    String gzipped =
+        """
+        {"type": "verisk.claims.property.xn.documentsReceived", "traceId": "gzip-1",
+         "data": {"attachments": [{"url": "https://h/g.pdf", "fileName": "Größe.pdf"}]}}
+        """;
+    ByteArrayOutputStream packed = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(packed)) {
+      gzip.write(gzipped.getBytes(StandardCharsets.UTF_8));
+    }
+    HttpResponse<String> gzipAnswer =
+        send(
+            request()
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(packed.toByteArray())));
+    String latin1 =
+        """
+        {"type": "verisk.claims.property.xn.documentsReceived", "traceId": "latin1-1",
+         "data": {"attachments": [{"url": "https://h/l.pdf", "fileName": "café.pdf"}]}}
+        """;
+    HttpResponse<String> latin1Answer =
+        send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events"))
+                .header("Content-Type", "application/json; charset=ISO-8859-1")
+                .POST(
+                    HttpRequest.BodyPublishers.ofByteArray(
+                        latin1.getBytes(StandardCharsets.ISO_8859_1))));
+
+    assertThat(gzipAnswer.statusCode()).as(gzipAnswer.body()).isEqualTo(202);
+    assertThat(latin1Answer.statusCode()).as(latin1Answer.body()).isEqualTo(202);
+    List<DownloadTask> tasks =
+        pending.awaitValues(
+            DownloadTask.class,
+            seen ->
+                seen.stream()
+                        .filter(t -> Set.of("gzip-1", "latin1-1").contains(t.traceId()))
+                        .count()
+                    >= 2);
+    assertThat(tasks)
+        .filteredOn(t -> Set.of("gzip-1", "latin1-1").contains(t.traceId()))
+        .extracting(DownloadTask::fileName)
+        .containsExactlyInAnyOrder("Größe.pdf", "café.pdf");
+  }
+
+  @Test
+  void anEncodingOrCharsetThatCannotBeReadIsSaidSo() throws Exception {
+    String event = "{\"type\": \"a.b.c\", \"traceId\": \"enc\"}";
+    HttpResponse<String> brotli =
+        send(
+            request()
+                .header("Content-Encoding", "br")
+                .POST(HttpRequest.BodyPublishers.ofString(event)));
+    HttpResponse<String> notGzip =
+        send(
+            request()
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofString(event)));
+    HttpResponse<String> unknownCharset =
+        send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events"))
+                .header("Content-Type", "application/json; charset=no-such-charset")
+                .POST(HttpRequest.BodyPublishers.ofString(event)));
+
+    assertThat(brotli.statusCode()).isEqualTo(415);
+    assertThat(brotli.body()).contains("Content-Encoding br is not supported");
+    assertThat(notGzip.statusCode()).isEqualTo(400);
+    assertThat(notGzip.body()).contains("not gzip");
+    assertThat(unknownCharset.statusCode()).isEqualTo(415);
+  }
+
+  /** A gzip body that unpacks to more than the limit is cut off as any body would be. */
+  @Test
+  void aGzipBodyUnpackingPastTheLimitIs413() throws Exception {
+    ByteArrayOutputStream packed = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(packed)) {
+      gzip.write("[".getBytes(StandardCharsets.UTF_8));
+      byte[] spaces = new byte[1024 * 1024];
+      Arrays.fill(spaces, (byte) ' ');
+      for (int i = 0; i < 64; i++) {
+        gzip.write(spaces);
+      }
+    }
+    HttpResponse<String> answer =
+        send(
+            request()
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(packed.toByteArray())));
+
+    assertThat(packed.size()).isLessThan(1024 * 1024);
+    assertThat(answer.statusCode()).isEqualTo(413);
+    assertThat(answer.body()).contains("max-body-size");
   }
 
   @Test
@@ -333,6 +431,10 @@ class EventIngesterTests {
   private HttpRequest.Builder request() {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events"))
         .header("Content-Type", "application/json");
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> post(String body) throws Exception {

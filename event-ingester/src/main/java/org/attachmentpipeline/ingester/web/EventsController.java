@@ -5,12 +5,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import org.attachmentpipeline.common.event.InvalidEventException;
 import org.attachmentpipeline.common.json.PipelineJson;
 import org.attachmentpipeline.ingester.event.EventIngestService;
@@ -37,6 +44,8 @@ class EventsController {
   private final EventIngestService ingest;
   private final EventPublisher publisher;
   private final IngestLimits limits;
+  private static final Set<String> GZIP = Set.of("gzip", "x-gzip");
+
   private final IngestToken token;
   private final Counter eventsRead;
 
@@ -70,9 +79,27 @@ class EventsController {
               + limits.maxBodyBytes()
               + " bytes (pipeline.ingest.limits.max-body-size)");
     }
+    String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+    boolean gzip = encoding != null && GZIP.contains(encoding.trim().toLowerCase(Locale.ROOT));
+    if (encoding != null && !gzip && !encoding.trim().equalsIgnoreCase("identity")) {
+      return json(
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+          error(
+              "Content-Encoding " + encoding + " is not supported: send gzip or none", List.of()));
+    }
+    Charset charset = charsetOf(request.getContentType());
     List<JsonNode> events;
-    try (InputStream body = new BoundedBody(request.getInputStream(), limits.maxBodyBytes())) {
-      events = RequestEvents.read(body, limits.maxEventsPerRequest());
+    // the limit holds for the bytes as sent and, for gzip, for the bytes they unpack to
+    try (InputStream sent = new BoundedBody(request.getInputStream(), limits.maxBodyBytes());
+        InputStream body =
+            gzip ? new BoundedBody(new GZIPInputStream(sent), limits.maxBodyBytes()) : sent) {
+      events =
+          charset == null
+              ? RequestEvents.read(body, limits.maxEventsPerRequest())
+              : RequestEvents.read(
+                  new InputStreamReader(body, charset), limits.maxEventsPerRequest());
+    } catch (ZipException e) {
+      return badRequest("not gzip: " + e.getMessage(), List.of());
     } catch (BoundedBody.TooLarge | RequestEvents.TooMany e) {
       return tooLarge(e.getMessage());
     } catch (RequestEvents.NotJson e) {
@@ -111,6 +138,24 @@ class EventsController {
     answer.put("attachments", tasks);
     answer.put("trace_ids", traceIds);
     return json(HttpStatus.ACCEPTED, PipelineJson.mapper().writeValueAsString(answer));
+  }
+
+  /**
+   * The charset the Content-Type declares when it is not UTF-8 (JSON's own, which the parser
+   * detects, as it does UTF-16 and UTF-32); null otherwise. Spring answers 415 to a charset Java
+   * does not know before the request gets here.
+   */
+  private static Charset charsetOf(String contentType) {
+    if (contentType == null) {
+      return null;
+    }
+    Charset declared;
+    try {
+      declared = MediaType.parseMediaType(contentType).getCharset();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    return declared == null || declared.equals(StandardCharsets.UTF_8) ? null : declared;
   }
 
   private static <T extends Throwable> T causeOf(Throwable failure, Class<T> type) {

@@ -1,6 +1,7 @@
 package org.attachmentpipeline.ingester.web;
 
 import java.io.InputStream;
+import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
 import org.attachmentpipeline.common.json.PipelineJson;
@@ -29,8 +30,17 @@ final class RequestEvents {
    * exception for a body that is not JSON.
    */
   static List<JsonNode> read(InputStream body, int maxEvents) {
+    return read(PipelineJson.mapper().createParser(body), maxEvents);
+  }
+
+  /** {@link #read(InputStream, int)} of a body in a charset the request declared. */
+  static List<JsonNode> read(Reader body, int maxEvents) {
+    return read(PipelineJson.mapper().createParser(body), maxEvents);
+  }
+
+  private static List<JsonNode> read(JsonParser body, int maxEvents) {
     List<JsonNode> events = new ArrayList<>();
-    try (JsonParser parser = PipelineJson.mapper().createParser(body)) {
+    try (JsonParser parser = body) {
       JsonToken first = parser.nextToken();
       if (first == null) {
         throw new NotJson("the body is empty");
