@@ -400,7 +400,8 @@ final class WebClientDownloader implements Downloader {
               FailureKind.HTTP_PERMANENT, "more than " + limits.maxRedirects() + " redirects"));
     }
     try {
-      return new Redirect(parse(from.resolve(location.trim()).toString()));
+      return new Redirect(
+          parse(from.resolve(new URI(UrlEscaping.escape(location.trim()))).toString()));
     } catch (URISyntaxException | IllegalArgumentException e) {
       return new DownloadOutcome.Failed(
           task,
@@ -433,7 +434,7 @@ final class WebClientDownloader implements Downloader {
     if (url == null || url.isBlank()) {
       throw new URISyntaxException(String.valueOf(url), "no URL");
     }
-    URI uri = new URI(url.trim());
+    URI uri = new URI(UrlEscaping.escape(url.trim()));
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new URISyntaxException("(redacted)", "only http and https are downloaded");

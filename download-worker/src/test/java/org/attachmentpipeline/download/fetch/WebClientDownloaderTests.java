@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.message.Failure;
 import org.attachmentpipeline.common.message.FailureKind;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
 import reactor.netty.resources.ConnectionProvider;
@@ -284,8 +287,45 @@ class WebClientDownloaderTests {
   void urlsThatAreNotHttpOrCannotBeParsedAreBadUrls() {
     assertThat(failure("ftp://127.0.0.1/file").kind()).isEqualTo(FailureKind.BAD_URL);
     assertThat(failure("http://").kind()).isEqualTo(FailureKind.BAD_URL);
-    assertThat(failure("http://host/a b").kind()).isEqualTo(FailureKind.BAD_URL);
+    assertThat(failure("http://ho st/a.pdf").kind()).isEqualTo(FailureKind.BAD_URL);
     assertThat(failure("file:///etc/passwd").kind()).isEqualTo(FailureKind.BAD_URL);
+  }
+
+  /**
+   * Links as sources hand them out, with characters a URI may not hold as they are: fetched as a
+   * browser fetches them (the server reads the path they stand for).
+   */
+  static Stream<Arguments> linksABrowserFetches() {
+    return Stream.of(
+        Arguments.of("/odd/a b.pdf", "/odd/a b.pdf"),
+        Arguments.of("/odd/a|b^c{d}[e]`.pdf", "/odd/a|b^c{d}[e]`.pdf"),
+        Arguments.of("/odd/na\u00efve \u65e5\u672c.pdf", "/odd/na\u00efve \u65e5\u672c.pdf"),
+        Arguments.of("/odd/100%.pdf", "/odd/100%.pdf"),
+        Arguments.of("/odd/%zz.pdf", "/odd/%zz.pdf"),
+        Arguments.of("/odd/cr\r\nHost: evil\r\n.pdf", "/odd/cr\r\nHost: evil\r\n.pdf"),
+        Arguments.of("/odd/quote\"<x>.pdf", "/odd/quote\"<x>.pdf"),
+        Arguments.of("/odd/kept%20escape%7C.pdf", "/odd/kept escape|.pdf"),
+        Arguments.of("/odd\\back\\slash.pdf", "/odd/back/slash.pdf"),
+        Arguments.of("/odd/q.pdf?sig=a|b c&x=\"y\"\\z#frag", "/odd/q.pdf"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("linksABrowserFetches")
+  void aLinkABrowserFetchesIsDownloaded(String link, String path) {
+    server.serve(path, Response.ok(new byte[] {7, 7}, "application/pdf"));
+
+    DownloadOutcome outcome = download(server.url(link));
+
+    assertThat(outcome).isInstanceOf(DownloadOutcome.Downloaded.class);
+    assertThat(server.requestCount(path)).isEqualTo(1);
+  }
+
+  @Test
+  void aRedirectToALinkABrowserFetchesIsFollowed() {
+    server.serve("/to-odd", Response.redirect(302, "/odd/re direct|\u00e9.pdf"));
+    server.serve("/odd/re direct|\u00e9.pdf", Response.ok(new byte[] {7}, "application/pdf"));
+
+    assertThat(download(server.url("/to-odd"))).isInstanceOf(DownloadOutcome.Downloaded.class);
   }
 
   @ParameterizedTest
