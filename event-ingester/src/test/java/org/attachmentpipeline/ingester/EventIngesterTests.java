@@ -228,6 +228,11 @@ class EventIngesterTests {
             request()
                 .header("Content-Encoding", "gzip")
                 .POST(HttpRequest.BodyPublishers.ofString(event)));
+    HttpResponse<String> emptyGzip =
+        send(
+            request()
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[0])));
     HttpResponse<String> unknownCharset =
         send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events"))
@@ -238,6 +243,8 @@ class EventIngesterTests {
     assertThat(brotli.body()).contains("Content-Encoding br is not supported");
     assertThat(notGzip.statusCode()).isEqualTo(400);
     assertThat(notGzip.body()).contains("not gzip");
+    assertThat(emptyGzip.statusCode()).isEqualTo(400);
+    assertThat(emptyGzip.body()).contains("not gzip");
     assertThat(unknownCharset.statusCode()).isEqualTo(415);
   }
 

@@ -3,6 +3,7 @@ package org.attachmentpipeline.ingester.web;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -98,7 +99,8 @@ class EventsController {
               ? RequestEvents.read(body, limits.maxEventsPerRequest())
               : RequestEvents.read(
                   new InputStreamReader(body, charset), limits.maxEventsPerRequest());
-    } catch (ZipException e) {
+    } catch (ZipException | EOFException e) {
+      // not a gzip header, or no bytes at all
       return badRequest("not gzip: " + e.getMessage(), List.of());
     } catch (BoundedBody.TooLarge | RequestEvents.TooMany e) {
       return tooLarge(e.getMessage());
