@@ -17,8 +17,10 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import org.attachmentpipeline.upload.destination.OneLakePath;
 import org.slf4j.Logger;
@@ -121,17 +123,14 @@ public final class LocalOneLakeStore implements OneLakeStore {
       return path;
     }
     CharsetEncoder encoder = narrowNames.newEncoder();
-    StringBuilder out = new StringBuilder(path.length());
+    List<String> segments = new ArrayList<>();
     for (String segment : path.split("/", -1)) {
-      if (!out.isEmpty()) {
-        out.append('/');
-      }
-      out.append(
+      segments.add(
           segment.indexOf('%') < 0 && encoder.canEncode(segment)
               ? segment
               : escaped(segment, encoder));
     }
-    return out.toString();
+    return String.join("/", segments);
   }
 
   /**
