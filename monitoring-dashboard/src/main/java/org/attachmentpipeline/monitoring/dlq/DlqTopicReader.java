@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -20,6 +19,7 @@ import org.attachmentpipeline.common.kafka.TopicReader;
 import org.attachmentpipeline.common.message.DeadLetter;
 import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.secret.UrlRedaction;
+import org.attachmentpipeline.monitoring.ReaderSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,15 +40,7 @@ public class DlqTopicReader {
 
   public DlqTopicReader(
       Map<String, Object> kafkaConfig, String topic, int latest, Duration timeout) {
-    this.config = new HashMap<>();
-    kafkaConfig.forEach(
-        (key, value) -> {
-          if (ConsumerConfig.configNames().contains(key)) {
-            config.put(key, value);
-          }
-        });
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "monitoring-dashboard-dlq-reader");
+    this.config = ReaderSettings.of(kafkaConfig, "monitoring-dashboard-dlq-reader");
     this.topic = topic;
     this.latest = latest;
     this.timeout = timeout;

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.attachmentpipeline.monitoring.ReaderSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,16 +48,8 @@ final class MarkerOnlyGaps {
    * @param timeout how long one round of reading may take
    */
   MarkerOnlyGaps(Map<String, Object> kafkaConfig, Duration timeout) {
-    this.config = new HashMap<>();
-    kafkaConfig.forEach(
-        (key, value) -> {
-          if (ConsumerConfig.configNames().contains(key)) {
-            config.put(key, value);
-          }
-        });
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    this.config = ReaderSettings.of(kafkaConfig, "monitoring-dashboard-lag-check");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "monitoring-dashboard-lag-check");
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     this.timeout = timeout;
   }
