@@ -82,6 +82,21 @@ class UploadBatchTests {
     @Override
     public void put(Path source, OneLakePath destination, FileMetadata metadata)
         throws IOException {
+      flaky(destination);
+      local.put(source, destination, metadata);
+      writes.merge(destination.path(), 1, Integer::sum);
+    }
+
+    @Override
+    public boolean putIfFree(Path source, OneLakePath destination, FileMetadata metadata)
+        throws IOException {
+      flaky(destination);
+      boolean stored = local.putIfFree(source, destination, metadata);
+      writes.merge(destination.path(), 1, Integer::sum);
+      return stored;
+    }
+
+    private void flaky(OneLakePath destination) throws IOException {
       int attempt = attempts.merge(destination.path(), 1, Integer::sum);
       if (destination.path().contains("fail-once")) {
         if (attempt == 1) {
@@ -96,8 +111,6 @@ class UploadBatchTests {
           Thread.currentThread().interrupt();
         }
       }
-      local.put(source, destination, metadata);
-      writes.merge(destination.path(), 1, Integer::sum);
     }
 
     @Override

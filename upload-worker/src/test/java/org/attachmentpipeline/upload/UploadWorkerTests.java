@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.attachmentpipeline.common.json.PipelineJson;
@@ -82,6 +85,57 @@ class UploadWorkerTests {
         data.resolve("onelake/ws/lh.Lakehouse/Files/claims/documentsReceived/A1/pdf/estimate.pdf");
     assertThat(TestTopics.sha256(Files.readAllBytes(landed))).isEqualTo(cached.sha256());
     await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(Path.of(cached.cacheFile())));
+  }
+
+  @Test
+  void filesOfOtherTasksWhosePathsAreTheSameNeverReplaceEachOther() throws Exception {
+    // two events' photo.jpg for one assignment, the same photo sent again by a third, and two
+    // names that sanitise alike: every file lands, each result names a path holding its bytes
+    TopicProbe results = reader("upload-it.results");
+    List<CachedDownload> files =
+        List.of(
+            cachedFile("claims", "photo.jpg", 1000, "SAME"),
+            cachedFile("claims", "photo.jpg", 1001, "SAME"),
+            cachedFile("claims", "photo.jpg", 1000, "SAME"),
+            cachedFile("claims", "a:b.pdf", 2000, "SAME"),
+            cachedFile("claims", "a_b.pdf", 2001, "SAME"));
+    for (CachedDownload cached : files) {
+      kafka.send("upload-it.cached", cached.taskId(), cached).get();
+    }
+
+    Map<String, DownloadResult> byTask = new HashMap<>();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              for (ConsumerRecord<String, String> record : results.poll()) {
+                byTask.put(
+                    record.key(),
+                    PipelineJson.mapper().readValue(record.value(), DownloadResult.class));
+              }
+              return byTask.keySet().containsAll(TestTopics.keys(files));
+            });
+    Map<String, String> pathBySha = new HashMap<>();
+    for (CachedDownload cached : files) {
+      DownloadResult result = byTask.get(cached.taskId());
+      assertThat(result.status()).isEqualTo(ResultStatus.SUCCEEDED);
+      Path landed =
+          data.resolve(
+              "onelake/ws/"
+                  + result.onelakePath().substring(result.onelakePath().indexOf(".com/") + 5));
+      assertThat(TestTopics.sha256(Files.readAllBytes(landed)))
+          .as("the file at %s", result.onelakePath())
+          .isEqualTo(cached.sha256());
+      pathBySha.merge(cached.sha256(), result.onelakePath(), (a, b) -> a);
+    }
+    assertThat(pathBySha).hasSize(4);
+    assertThat(new HashSet<>(pathBySha.values())).as("four files, four paths").hasSize(4);
+    assertThat(pathBySha.values())
+        .allMatch(p -> p.contains("/documentsReceived/SAME/"))
+        .anyMatch(p -> p.endsWith("/jpg/photo.jpg"))
+        .anyMatch(p -> p.matches(".*/jpg/photo-[0-9a-f]{12}\\.jpg"))
+        .anyMatch(p -> p.endsWith("/pdf/a_b.pdf"))
+        .anyMatch(p -> p.matches(".*/pdf/a_b-[0-9a-f]{12}\\.pdf"));
   }
 
   @Test

@@ -22,6 +22,9 @@ public final class Destinations {
   private static final Pattern ENV_KEY = Pattern.compile("ONELAKE_(.+)_PATH");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z0-9_]+)}");
 
+  /** Hex digits of the task id that tell a task's own path from another's: 48 bits. */
+  private static final int OWN_TOKEN_LENGTH = 12;
+
   /**
    * Stands for {@code {domain}} while the default destination is parsed: characters a URI keeps as
    * they are, so that the domain goes in after parsing, where no character of it can change what
@@ -103,6 +106,22 @@ public final class Destinations {
       base = defaultFor(FileNames.segment(domain));
     }
     return base.resolve(render(task));
+  }
+
+  /**
+   * Where {@code task}'s file goes when {@code shared}, its {@link #of} path, holds another file:
+   * the same path with the start of the task id before the extension of its last name ({@code
+   * photo.jpg} becomes {@code photo-1a2b3c4d5e6f.jpg}), the same for the task every time.
+   */
+  public static OneLakePath ownOf(DownloadTask task, OneLakePath shared) {
+    String path = shared.path();
+    int slash = path.lastIndexOf('/');
+    String token = task.taskId().substring(0, Math.min(OWN_TOKEN_LENGTH, task.taskId().length()));
+    return new OneLakePath(
+        shared.endpoint(),
+        shared.workspace(),
+        path.substring(0, slash + 1)
+            + FileNames.withSuffix(path.substring(slash + 1), "-" + FileNames.segment(token)));
   }
 
   /**

@@ -37,6 +37,19 @@ public final class FileNames {
         + extension;
   }
 
+  /**
+   * {@code name}, a name {@link #sanitise} gave, with {@code suffix} put before its extension, its
+   * start cut so that the whole stays within the limits ({@code photo.jpg} and {@code -1a2b} give
+   * {@code photo-1a2b.jpg}).
+   */
+  public static String withSuffix(String name, String suffix) {
+    int dot = name.lastIndexOf('.');
+    String extension = dot > 0 && name.length() - dot <= 16 ? name.substring(dot) : "";
+    String base = name.substring(0, name.length() - extension.length());
+    String end = suffix + extension;
+    return cut(base, MAX_LENGTH - end.length(), MAX_BYTES - utf8Length(end)) + end;
+  }
+
   /** A path segment from a template value: sanitised, {@code unknown} when absent. */
   public static String segment(String value) {
     String cleaned = value == null ? "" : clean(value);

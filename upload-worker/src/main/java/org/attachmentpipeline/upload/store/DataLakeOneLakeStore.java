@@ -8,10 +8,12 @@ import com.azure.core.util.Context;
 import com.azure.storage.common.ParallelTransferOptions;
 import com.azure.storage.file.datalake.DataLakeFileClient;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
+import com.azure.storage.file.datalake.models.DataLakeRequestConditions;
 import com.azure.storage.file.datalake.models.DataLakeStorageException;
 import com.azure.storage.file.datalake.models.PathHttpHeaders;
 import com.azure.storage.file.datalake.models.PathProperties;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * OneLake, or any ADLS Gen2 account, through the DataLake client. A file goes up in parallel chunks
  * of {@code block-size} under a temporary name in its target folder, with its content type and
- * metadata, and is then renamed over the target: a reader sees the old file or the whole new one,
- * never half a file, and a re-upload overwrites the same path.
+ * metadata, and is then renamed to the target: a reader sees the old file or the whole new one,
+ * never half a file. {@link #putIfFree} renames only where no file is; {@link #put} over one.
  */
 public final class DataLakeOneLakeStore implements OneLakeStore {
 
@@ -73,6 +75,37 @@ public final class DataLakeOneLakeStore implements OneLakeStore {
 
   @Override
   public void put(Path source, OneLakePath destination, FileMetadata metadata) throws IOException {
+    place(source, destination, metadata, null);
+  }
+
+  /**
+   * The rename that names the uploaded file asks for {@code If-None-Match: *}, so that it fails
+   * (409, or 412 from a service that reads it as a failed condition) when a file has the name; that
+   * file is this one only when it carries the same {@code sha256} metadata and size.
+   */
+  @Override
+  public boolean putIfFree(Path source, OneLakePath destination, FileMetadata metadata)
+      throws IOException {
+    if (place(source, destination, metadata, new DataLakeRequestConditions().setIfNoneMatch("*"))) {
+      return true;
+    }
+    Stored stored = stored(destination);
+    return stored != null
+        && stored.size() == Files.size(source)
+        && stored.sha256() != null
+        && stored.sha256().equalsIgnoreCase(metadata.sha256());
+  }
+
+  /**
+   * Uploads {@code source} under a temporary name and renames it to {@code destination} on the
+   * {@code conditions}; false when they did not hold.
+   */
+  private boolean place(
+      Path source,
+      OneLakePath destination,
+      FileMetadata metadata,
+      DataLakeRequestConditions conditions)
+      throws IOException {
     DataLakeFileSystemClient fileSystem = clients.fileSystem(destination);
     String target = destination.path();
     int slash = target.lastIndexOf('/');
@@ -94,8 +127,14 @@ public final class DataLakeOneLakeStore implements OneLakeStore {
           metadataOf(metadata),
           null,
           settings.uploadTimeout());
-      temporary.rename(null, target);
+      temporary.renameWithResponse(null, target, null, conditions, null, Context.NONE);
       renamed = true;
+      return true;
+    } catch (DataLakeStorageException e) {
+      if (conditions != null && (e.getStatusCode() == 409 || e.getStatusCode() == 412)) {
+        return false;
+      }
+      throw new StoreException(e);
     } catch (RuntimeException e) {
       throw new StoreException(e);
     } finally {
@@ -105,29 +144,38 @@ public final class DataLakeOneLakeStore implements OneLakeStore {
     }
   }
 
-  /**
-   * The same size and, when the file carries the {@code sha256} metadata this store writes, the
-   * same digest; a file written by something else (no metadata) is judged by its size alone.
-   */
-  @Override
-  public boolean holds(OneLakePath destination, long size, String sha256) throws IOException {
+  /** The size and {@code sha256} metadata of the file at {@code destination}. */
+  private record Stored(long size, String sha256) {}
+
+  /** What is stored at {@code destination}: null when nothing is. */
+  private Stored stored(OneLakePath destination) throws IOException {
     try {
       Response<PathProperties> response =
           clients
               .fileSystem(destination)
               .getFileClient(destination.path())
               .getPropertiesWithResponse(null, null, Context.NONE);
-      String stored = storedSha256(response);
-      return response.getValue().getFileSize() == size
-          && (stored == null || stored.equalsIgnoreCase(sha256));
+      return new Stored(response.getValue().getFileSize(), storedSha256(response));
     } catch (DataLakeStorageException e) {
       if (e.getStatusCode() == 404) {
-        return false;
+        return null;
       }
       throw new StoreException(e);
     } catch (RuntimeException e) {
       throw new StoreException(e);
     }
+  }
+
+  /**
+   * The same size and, when the file carries the {@code sha256} metadata this store writes, the
+   * same digest; a file written by something else (no metadata) is judged by its size alone.
+   */
+  @Override
+  public boolean holds(OneLakePath destination, long size, String sha256) throws IOException {
+    Stored stored = stored(destination);
+    return stored != null
+        && stored.size() == size
+        && (stored.sha256() == null || stored.sha256().equalsIgnoreCase(sha256));
   }
 
   /**

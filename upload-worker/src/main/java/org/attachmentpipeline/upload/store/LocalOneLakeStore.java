@@ -10,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -53,7 +54,7 @@ public final class LocalOneLakeStore implements OneLakeStore {
   private final Charset narrowNames;
 
   /** False once a link failed: the cache is on another file system. */
-  private volatile boolean linking = true;
+  private volatile boolean linking;
 
   public LocalOneLakeStore(Path root) {
     this(root, platformNames());
@@ -66,6 +67,15 @@ public final class LocalOneLakeStore implements OneLakeStore {
    * @param names the platform's encoding of file names
    */
   LocalOneLakeStore(Path root, Charset names) {
+    this(root, names, true);
+  }
+
+  /**
+   * A store that copies every file when {@code linking} is false, as it does when the cache is on
+   * another file system.
+   */
+  LocalOneLakeStore(Path root, Charset names, boolean linking) {
+    this.linking = linking;
     this.root = root.toAbsolutePath().normalize();
     this.narrowNames = names.equals(StandardCharsets.UTF_8) ? null : names;
     if (narrowNames != null) {
@@ -115,6 +125,64 @@ public final class LocalOneLakeStore implements OneLakeStore {
       Files.deleteIfExists(temporary);
     }
     removeLeftovers(target);
+  }
+
+  /**
+   * A hard link is made under the target's name only if no file has it, so the first writer of a
+   * path keeps it; a copy (the cache on another file system) is made under a temporary name and
+   * then linked, or, where the file system has no hard links, moved without replacing.
+   */
+  @Override
+  public boolean putIfFree(Path source, OneLakePath destination, FileMetadata metadata)
+      throws IOException {
+    Path target = fileOf(destination);
+    createFolders(target.getParent());
+    if (linking && link(source, target)) {
+      return true;
+    }
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      Path temporary = target.resolveSibling(temporaryName(target, UUID.randomUUID()));
+      try {
+        Files.copy(source, temporary, StandardCopyOption.REPLACE_EXISTING);
+        if (claim(temporary, target)) {
+          return true;
+        }
+      } finally {
+        Files.deleteIfExists(temporary);
+      }
+      removeLeftovers(target);
+    }
+    return holdsSame(target, source, metadata.sha256());
+  }
+
+  /** Gives {@code temporary} the name {@code target} unless a file has it: false when one does. */
+  private static boolean claim(Path temporary, Path target) throws IOException {
+    try {
+      Files.createLink(target, temporary);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      // no hard links here: a move that looks first, and so may lose a race by a moment
+      try {
+        Files.move(temporary, target);
+        return true;
+      } catch (FileAlreadyExistsException taken) {
+        return false;
+      }
+    }
+  }
+
+  /** Whether {@code target} is {@code source}, or a regular file of its size and digest. */
+  private static boolean holdsSame(Path target, Path source, String sha256) throws IOException {
+    if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    if (Files.isSameFile(target, source)) {
+      return true;
+    }
+    return Files.size(target) == Files.size(source)
+        && sha256(target).equalsIgnoreCase(sha256 == null ? sha256(source) : sha256);
   }
 
   /** {@code path} as the platform can spell it: itself under UTF-8, else escaped where needed. */

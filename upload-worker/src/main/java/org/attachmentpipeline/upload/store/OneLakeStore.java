@@ -5,17 +5,30 @@ import java.nio.file.Path;
 import org.attachmentpipeline.upload.destination.OneLakePath;
 
 /**
- * Where uploaded files go: OneLake, or the local directory that stands in for it. An implementation
- * overwrites the same path when the same file is uploaded again.
+ * Where uploaded files go: OneLake, or the local directory that stands in for it. A file is first
+ * offered to its path with {@link #putIfFree}, which never replaces another file; {@link #put}
+ * overwrites, for a path that only one task's file can take.
  */
 public interface OneLakeStore {
 
   /**
-   * Stores {@code source} at {@code destination}; returns when the file is durably there.
+   * Stores {@code source} at {@code destination}, replacing what is there; returns when the file is
+   * durably there.
    *
    * @throws IOException when the store fails; the upload is tried again later
    */
   void put(Path source, OneLakePath destination, FileMetadata metadata) throws IOException;
+
+  /**
+   * Stores {@code source} at {@code destination} unless another file is there, in one step that two
+   * writers of the same path cannot both win.
+   *
+   * @return true when {@code destination} holds this file now: stored, or there already with the
+   *     same size and SHA-256 ({@code metadata}'s); false when it holds other bytes (or bytes this
+   *     store cannot prove the same), which are left as they were
+   * @throws IOException when the store fails; the upload is tried again later
+   */
+  boolean putIfFree(Path source, OneLakePath destination, FileMetadata metadata) throws IOException;
 
   /**
    * Whether {@code destination} already holds this very file: {@code size} bytes and, where the

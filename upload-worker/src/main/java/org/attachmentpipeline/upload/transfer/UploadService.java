@@ -165,13 +165,15 @@ public class UploadService implements DisposableBean {
       boolean landed = false;
       try {
         if (cachedFilePresent) {
-          store.put(
-              file,
-              destination,
-              new OneLakeStore.FileMetadata(
-                  cached.contentType(), cached.sha256(), task.traceId(), hostOf(task.url())));
+          destination = store(file, destination, cached);
         } else {
-          landed = store.holds(destination, cached.sizeBytes(), cached.sha256());
+          OneLakePath own = Destinations.ownOf(task, destination);
+          if (store.holds(own, cached.sizeBytes(), cached.sha256())) {
+            destination = own;
+            landed = true;
+          } else {
+            landed = store.holds(destination, cached.sizeBytes(), cached.sha256());
+          }
         }
       } catch (IOException | RuntimeException e) {
         String reason = UrlRedaction.redactUrlsIn(String.valueOf(e.getMessage()));
@@ -213,6 +215,33 @@ public class UploadService implements DisposableBean {
     } finally {
       metrics.finished();
     }
+  }
+
+  /**
+   * Stores the cached file at {@code destination}, unless another file is there: two tasks whose
+   * paths are the same (two events' {@code photo.jpg} for one assignment, two names that sanitise
+   * alike) have different bytes, and neither may replace the other. Then the file goes to the
+   * task's own path ({@link Destinations#ownOf}), which no other task's file takes.
+   *
+   * @return where the file is
+   */
+  private OneLakePath store(Path file, OneLakePath destination, CachedDownload cached)
+      throws IOException {
+    DownloadTask task = cached.task();
+    OneLakeStore.FileMetadata metadata =
+        new OneLakeStore.FileMetadata(
+            cached.contentType(), cached.sha256(), task.traceId(), hostOf(task.url()));
+    if (store.putIfFree(file, destination, metadata)) {
+      return destination;
+    }
+    OneLakePath own = Destinations.ownOf(task, destination);
+    log.info(
+        "{} holds another file: task {} is stored at {}",
+        destination.toAbfss(),
+        task.taskId(),
+        own.toAbfss());
+    store.put(file, own, metadata);
+    return own;
   }
 
   /**

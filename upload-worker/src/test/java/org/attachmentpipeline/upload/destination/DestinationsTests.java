@@ -208,4 +208,36 @@ class DestinationsTests {
     assertThat(path.path())
         .isEqualTo("lh.Lakehouse/Files/claims/in-claims/task1.trace1/unknown/xpdf-Scan.PDF");
   }
+
+  @Test
+  void aTasksOwnPathPutsTheStartOfItsIdBeforeTheExtensionWithinTheLimits() {
+    Destinations destinations =
+        new Destinations(
+            Map.of("claims", "abfss://ws@h/lh.Lakehouse/Files/claims"), Map.of(), "", TEMPLATE);
+    DownloadTask task =
+        TaskBuilder.task("https://h/x")
+            .taskId("0123456789abcdef0123456789abcdef")
+            .traceId("trace1")
+            .domain("claims")
+            .fileName("photo.jpg")
+            .attributes(Map.of("status_subtype", "documentsReceived", "assignment_id", "A1"))
+            .at(Instant.EPOCH)
+            .build();
+    OneLakePath shared = destinations.of(task);
+
+    OneLakePath own = Destinations.ownOf(task, shared);
+
+    assertThat(own.path())
+        .isEqualTo("lh.Lakehouse/Files/claims/documentsReceived/A1/jpg/photo-0123456789ab.jpg");
+    assertThat(own.endpoint()).isEqualTo(shared.endpoint());
+    assertThat(own.workspace()).isEqualTo(shared.workspace());
+    assertThat(Destinations.ownOf(task, shared)).isEqualTo(own);
+    // a name already at the limits is cut before the suffix, keeping the extension
+    String name = FileNames.sanitise("\u00e4".repeat(300) + ".pdf");
+    String longOwn = FileNames.withSuffix(name, "-0123456789ab");
+    assertThat(longOwn).endsWith("-0123456789ab.pdf").startsWith("\u00e4");
+    assertThat(longOwn.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(200);
+    assertThat(longOwn.length()).isLessThanOrEqualTo(FileNames.MAX_LENGTH);
+    assertThat(FileNames.withSuffix("README", "-1a")).isEqualTo("README-1a");
+  }
 }

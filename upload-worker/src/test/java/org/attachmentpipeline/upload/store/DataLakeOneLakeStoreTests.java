@@ -110,6 +110,54 @@ class DataLakeOneLakeStoreTests {
   }
 
   @Test
+  void putIfFreeNeverReplacesAnotherFileAndTakesItsOwnAgain() throws Exception {
+    DataLakeOneLakeStore store = store(1);
+    Path first = file(1000);
+    Path second = file(2000);
+    OneLakeStore.FileMetadata secondMetadata =
+        new OneLakeStore.FileMetadata("application/pdf", "def456", "trace-2", "files.example.com");
+
+    assertThat(store.putIfFree(first, destination("photo.jpg"), METADATA)).isTrue();
+    assertThat(store.putIfFree(second, destination("photo.jpg"), secondMetadata))
+        .as("another file has the path")
+        .isFalse();
+    assertThat(store.putIfFree(first, destination("photo.jpg"), METADATA))
+        .as("the same file again, as after a crash before its result")
+        .isTrue();
+    Path sameSizeOtherBytes = Files.write(dir.resolve("other"), new byte[1000]);
+    assertThat(
+            store.putIfFree(
+                sameSizeOtherBytes,
+                destination("photo.jpg"),
+                new OneLakeStore.FileMetadata("image/jpeg", "0ther", null, null)))
+        .as("same size, another digest")
+        .isFalse();
+
+    assertThat(server.file("ws", "lh.Lakehouse/Files/claims/photo.jpg").content())
+        .isEqualTo(Files.readAllBytes(first));
+    assertThat(server.paths())
+        .as("no temporary file is left behind")
+        .containsExactly("ws/lh.Lakehouse/Files/claims/photo.jpg");
+    assertThat(server.requests())
+        .filteredOn(r -> r.startsWith("DELETE") && r.contains(".uploading"))
+        .hasSize(3);
+  }
+
+  @Test
+  void aFileWithoutTheDigestInItsMetadataIsNeverTakenForAnothersByPutIfFree() throws Exception {
+    DataLakeOneLakeStore store = store(1);
+    Path bare = file(1500);
+    store.put(
+        bare,
+        destination("bare.pdf"),
+        new OneLakeStore.FileMetadata("application/pdf", null, null, null));
+
+    assertThat(store.putIfFree(bare, destination("bare.pdf"), METADATA)).isFalse();
+    assertThat(server.file("ws", "lh.Lakehouse/Files/claims/bare.pdf").metadata())
+        .doesNotContainKey("sha256");
+  }
+
+  @Test
   void aFileWithoutTheDigestInItsMetadataIsJudgedByItsSize() throws Exception {
     DataLakeOneLakeStore store = store(1);
     store.put(

@@ -29,10 +29,10 @@ import javax.net.ssl.SSLContext;
  * A local server that speaks the part of the ADLS Gen2 (DFS) REST protocol that the DataLake client
  * uses to upload a file: create ({@code PUT ?resource=file}, metadata in {@code x-ms-properties}),
  * append ({@code PATCH ?action=append&position=N}), flush ({@code PATCH ?action=flush&position=N}),
- * rename ({@code PUT} with {@code x-ms-rename-source}), get properties ({@code HEAD}) and delete.
- * It keeps files in memory and can fail on demand: an outage (503 on everything), the next N
- * requests failing, a connection dropped in the middle of an append, flushes held back, a failing
- * token endpoint.
+ * rename ({@code PUT} with {@code x-ms-rename-source}, refused with 409 under {@code If-None-Match:
+ * *} where a file has the name), get properties ({@code HEAD}) and delete. It keeps files in memory
+ * and can fail on demand: an outage (503 on everything), the next N requests failing, a connection
+ * dropped in the middle of an append, flushes held back, a failing token endpoint.
  */
 public final class FakeDfsServer implements AutoCloseable {
 
@@ -211,12 +211,20 @@ public final class FakeDfsServer implements AutoCloseable {
       source =
           URLDecoder.decode(
               source.startsWith("/") ? source.substring(1) : source, StandardCharsets.UTF_8);
-      StoredFile moved = files.remove(source);
-      if (moved == null) {
-        DfsResponses.error(exchange, 404, "SourcePathNotFound", "no " + source);
-        return;
+      // If-None-Match: * asks the rename to fail where a file has the name, as the service does
+      boolean mustBeFree = "*".equals(exchange.getRequestHeaders().getFirst("If-None-Match"));
+      synchronized (files) {
+        if (mustBeFree && files.containsKey(path)) {
+          DfsResponses.error(exchange, 409, "PathAlreadyExists", "The path already exists.");
+          return;
+        }
+        StoredFile moved = files.remove(source);
+        if (moved == null) {
+          DfsResponses.error(exchange, 404, "SourcePathNotFound", "no " + source);
+          return;
+        }
+        files.put(path, moved);
       }
-      files.put(path, moved);
       DfsResponses.respond(exchange, 201, Map.of());
       return;
     }

@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The embedded default store: whole files only, and the bytes stay when the cache lets go. */
 class LocalOneLakeStoreTests {
@@ -86,6 +89,53 @@ class LocalOneLakeStoreTests {
     assertThat(Files.readString(store.fileOf(destination))).isEqualTo("two");
     assertThat(leftover).doesNotExist();
     assertThat(unrelated).exists();
+  }
+
+  @ParameterizedTest(name = "linking {0}")
+  @ValueSource(booleans = {true, false})
+  void putIfFreeNeverReplacesAnotherFileAndTakesTheSameBytesAgain(boolean linking)
+      throws Exception {
+    Path cache = Files.createDirectories(dir.resolve("cache"));
+    LocalOneLakeStore store =
+        new LocalOneLakeStore(dir.resolve("onelake"), StandardCharsets.UTF_8, linking);
+    OneLakePath destination = destination("photo.jpg");
+    Path first = Files.writeString(cache.resolve("task-1"), "first photo");
+    Path second = Files.writeString(cache.resolve("task-2"), "other photo");
+    Path firstAgain = Files.writeString(cache.resolve("task-1-again"), "first photo");
+
+    assertThat(store.putIfFree(first, destination, metadataOf(first))).isTrue();
+    assertThat(store.putIfFree(second, destination, metadataOf(second)))
+        .as("another file of the same size has the path")
+        .isFalse();
+    assertThat(store.putIfFree(first, destination, metadataOf(first)))
+        .as("the same cached file again, after a crash before its result")
+        .isTrue();
+    assertThat(store.putIfFree(firstAgain, destination, metadataOf(firstAgain)))
+        .as("the same bytes downloaded again")
+        .isTrue();
+
+    assertThat(Files.readString(store.fileOf(destination))).isEqualTo("first photo");
+    assertThat(Files.isSameFile(store.fileOf(destination), first)).isEqualTo(linking);
+    assertAloneInItsFolder(store.fileOf(destination));
+  }
+
+  @Test
+  void putIfFreeNeverTakesAFolderForAFile() throws Exception {
+    LocalOneLakeStore store = new LocalOneLakeStore(dir.resolve("onelake"));
+    Path cached = Files.writeString(dir.resolve("task-1"), "bytes");
+    Files.createDirectories(store.fileOf(destination("taken")));
+
+    assertThat(store.putIfFree(cached, destination("taken"), metadataOf(cached))).isFalse();
+    assertThat(store.fileOf(destination("taken"))).isDirectory();
+  }
+
+  private static OneLakeStore.FileMetadata metadataOf(Path file) throws Exception {
+    return new OneLakeStore.FileMetadata(
+        "image/jpeg",
+        HexFormat.of()
+            .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))),
+        "t-1",
+        "h");
   }
 
   /**
