@@ -1,8 +1,17 @@
 package org.attachmentpipeline.common.event;
 
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.chrono.IsoChronology;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -33,6 +42,28 @@ public final class EventParser {
   public static final String STATUS_SUBTYPE = "status_subtype";
 
   private static final int MAX_TRACE_ID_LENGTH = 256;
+
+  /** A date, {@code T}, a time, and an optional offset or zone (see {@link #leniently}). */
+  private static final DateTimeFormatter LENIENT_TIME =
+      new DateTimeFormatterBuilder()
+          .parseCaseInsensitive()
+          .append(DateTimeFormatter.ISO_LOCAL_DATE)
+          .appendLiteral('T')
+          .append(DateTimeFormatter.ISO_LOCAL_TIME)
+          .optionalStart()
+          .appendOffset("+HH:MM:ss", "Z")
+          .optionalEnd()
+          .optionalStart()
+          .appendOffset("+HHmm", "Z")
+          .optionalEnd()
+          .optionalStart()
+          .appendLiteral('[')
+          .appendZoneRegionId()
+          .appendLiteral(']')
+          .optionalEnd()
+          .toFormatter(Locale.ROOT)
+          .withChronology(IsoChronology.INSTANCE)
+          .withResolverStyle(ResolverStyle.STRICT);
 
   private final EventRules rules;
 
@@ -169,13 +200,35 @@ public final class EventParser {
     try {
       instant = Instant.parse(time);
     } catch (DateTimeParseException e) {
-      throw new InvalidEventException("utcDateTime is not an ISO-8601 instant: " + time);
+      instant = leniently(time);
     }
     // the tables keep a time as microseconds, and readers (Spark, Fabric) take the years 1 to 9999
     if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
       throw new InvalidEventException("utcDateTime is not in the years 1 to 9999: " + time);
     }
     return instant;
+  }
+
+  /**
+   * A date and time as producers write them besides the ISO-8601 instant: without an offset (UTC,
+   * as the field's name says; .NET's round-trip format of a time of unspecified kind), with a space
+   * for the {@code T} (SQL), with {@code +0100} or {@code +01} for the offset ({@code strftime}'s
+   * {@code %z}), or with a zone name.
+   */
+  private static Instant leniently(String time) {
+    String text = time.strip();
+    if (text.length() > 10 && text.charAt(10) == ' ') {
+      text = text.substring(0, 10) + 'T' + text.substring(11);
+    }
+    try {
+      TemporalAccessor parsed =
+          LENIENT_TIME.parseBest(text, ZonedDateTime::from, LocalDateTime::from);
+      return parsed instanceof ZonedDateTime zoned
+          ? zoned.toInstant()
+          : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeException e) {
+      throw new InvalidEventException("utcDateTime is not an ISO-8601 instant: " + time);
+    }
   }
 
   private static String text(JsonNode node, String field) {

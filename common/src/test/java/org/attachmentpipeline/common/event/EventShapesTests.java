@@ -117,6 +117,50 @@ class EventShapesTests {
         .isEqualTo(Instant.parse(time));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          2024-12-25T10:30:00Z                        | 2024-12-25T10:30:00Z
+          2024-12-25t10:30:00z                        | 2024-12-25T10:30:00Z
+          2024-12-25T10:30:00.1234567Z                | 2024-12-25T10:30:00.1234567Z
+          2024-12-25T11:30:00+01:00                   | 2024-12-25T10:30:00Z
+          2024-12-25T10:30:00                         | 2024-12-25T10:30:00Z
+          2024-12-25T10:30:00.0000000                 | 2024-12-25T10:30:00Z
+          2024-12-25T10:30                            | 2024-12-25T10:30:00Z
+          2024-12-25 10:30:00                         | 2024-12-25T10:30:00Z
+          2024-12-25 10:30:00.5Z                      | 2024-12-25T10:30:00.5Z
+          2024-12-25T11:30:00+0100                    | 2024-12-25T10:30:00Z
+          2024-12-25T05:30:00-05                      | 2024-12-25T10:30:00Z
+          2024-12-25T11:30:00+01:00[Europe/Paris]     | 2024-12-25T10:30:00Z
+          """)
+  void anEventTimeAsProducersWriteItIsReadAsItsInstant(String time, Instant instant) {
+    String text = "{\"type\": \"a.b.c\", \"traceId\": \"t\", \"utcDateTime\": \"" + time + "\"}";
+
+    assertThat(new EventParser(EventRules.defaults()).parse(text).time()).isEqualTo(instant);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "2024-12-25",
+        "2024-13-01T00:00:00Z",
+        "2024-02-30T10:00:00",
+        "2024-12-25T25:00:00",
+        "2024-12-25T10:30:00+25:00",
+        "2024-12-25T10:30:00 UTC+1",
+        "2024-12-2510:30:00",
+        "1735122600"
+      })
+  void anEventTimeThatNamesNoInstantRejectsTheEvent(String time) {
+    String text = "{\"type\": \"a.b.c\", \"traceId\": \"t\", \"utcDateTime\": \"" + time + "\"}";
+
+    assertThatThrownBy(() -> new EventParser(EventRules.defaults()).parse(text))
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessage("utcDateTime is not an ISO-8601 instant: " + time);
+  }
+
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(
       delimiter = '|',
