@@ -3,6 +3,7 @@ package org.attachmentpipeline.download.cache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -31,11 +33,28 @@ import reactor.core.publisher.MonoSink;
  * order they asked (a large one is not overtaken for ever by small ones). A download larger than
  * the whole limit could never fit: it proceeds once it is alone (nothing else reserved), so the
  * cache exceeds its limit by at most that one file, never by the window.
+ *
+ * <p>The limit is also what the disk can take: each rescan adds the disk's free space (less a
+ * headroom of 2 % of the disk, at most 1 GiB, for everything else on it) to the cache's files and
+ * this instance's part files, and the lower of that and the configured limit holds until the next
+ * rescan. So a disk that fills (a small volume, other files on it) pauses downloads as a full cache
+ * does, instead of failing them with "No space left on device". A download that does not fit on the
+ * disk even with the cache empty proceeds once the cache is empty and nothing else is reserved.
  */
 public final class CacheUsage {
 
+  /** The most left free on the cache's disk for everything else. */
+  private static final long MAX_HEADROOM = 1L << 30;
+
   private final Path directory;
   private final long limit;
+
+  /** Bytes the disk can still take for the cache: its free space less the headroom. */
+  private final LongSupplier room;
+
+  /** Files, own part files and room on the disk at the last rescan. */
+  private volatile long diskCapacity = Long.MAX_VALUE;
+
   private final AtomicLong bytes = new AtomicLong();
 
   /** Bytes ever committed: lets a rescan keep the commits that happened while it was counting. */
@@ -46,8 +65,27 @@ public final class CacheUsage {
   private long reserved;
 
   CacheUsage(Path directory, long limit) {
+    this(directory, limit, () -> roomOnDisk(directory));
+  }
+
+  /**
+   * @param room bytes the disk can still take for the cache, asked at each rescan; {@link
+   *     Long#MAX_VALUE} when unknown
+   */
+  CacheUsage(Path directory, long limit, LongSupplier room) {
     this.directory = directory;
     this.limit = limit;
+    this.room = room;
+  }
+
+  private static long roomOnDisk(Path directory) {
+    try {
+      FileStore disk = Files.getFileStore(directory);
+      long headroom = Math.min(MAX_HEADROOM, disk.getTotalSpace() / 50);
+      return Math.max(0, disk.getUsableSpace() - headroom);
+    } catch (IOException | SecurityException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /** Bytes of the files in the cache as last known (without reservations). */
@@ -60,9 +98,9 @@ public final class CacheUsage {
     return reserved;
   }
 
-  /** The configured limit. */
+  /** The limit in force: the configured one, or what the disk can take when that is less. */
   public long limit() {
-    return limit;
+    return Math.min(limit, diskCapacity);
   }
 
   /**
@@ -70,7 +108,7 @@ public final class CacheUsage {
    * waiting for room.
    */
   public synchronized boolean overLimit() {
-    return bytes.get() + reserved > limit || !waiters.isEmpty();
+    return bytes.get() + reserved > limit() || !waiters.isEmpty();
   }
 
   /** Downloads waiting for room. */
@@ -181,13 +219,15 @@ public final class CacheUsage {
     long committedBefore = committedTotal.get();
     Set<Path> ownParts = open.stream().map(Reservation::part).collect(Collectors.toSet());
     long total = 0;
+    long ownOnDisk = 0;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
       for (Path file : files) {
-        if (ownParts.contains(file)) {
-          continue;
-        }
         try {
-          total += Files.size(file);
+          if (ownParts.contains(file)) {
+            ownOnDisk += Files.size(file);
+          } else {
+            total += Files.size(file);
+          }
         } catch (NoSuchFileException deletedMeanwhile) {
           // uploaded and removed while we were counting: it no longer takes space
         }
@@ -195,6 +235,7 @@ public final class CacheUsage {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot measure the cache directory " + directory, e);
     }
+    long free = room.getAsLong();
     List<Waiter> granted;
     long measured;
     synchronized (this) {
@@ -202,6 +243,8 @@ public final class CacheUsage {
       // the next scan)
       measured = total + committedTotal.get() - committedBefore;
       bytes.set(measured);
+      diskCapacity =
+          free == Long.MAX_VALUE ? Long.MAX_VALUE : saturatedSum(measured + ownOnDisk, free);
       granted = admit();
     }
     granted.forEach(Waiter::grant);
@@ -235,11 +278,18 @@ public final class CacheUsage {
       return false;
     }
     long others = reserved - reservation.bytes;
-    if (size > limit) {
-      // it could never fit: it goes alone
-      return others == 0;
+    long inForce = limit();
+    if (size > inForce) {
+      // it could never fit under the configured limit, or on this disk even with the cache empty:
+      // it goes alone (then, on too small a disk, fails and is tried again later)
+      return others == 0 && (size > limit || bytes.get() == 0);
     }
-    return bytes.get() + others + size <= limit;
+    return bytes.get() + others + size <= inForce;
+  }
+
+  private static long saturatedSum(long a, long b) {
+    long sum = a + b;
+    return sum < 0 ? Long.MAX_VALUE : sum;
   }
 
   private List<Waiter> admit() {

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -214,10 +215,22 @@ public final class DownloadCache {
     public synchronized void write(List<ByteBuffer> buffers, long position) throws IOException {
       FileChannel open = open();
       long at = position;
-      for (ByteBuffer buffer : buffers) {
-        while (buffer.hasRemaining()) {
-          at += open.write(buffer, at);
+      try {
+        for (ByteBuffer buffer : buffers) {
+          while (buffer.hasRemaining()) {
+            at += open.write(buffer, at);
+          }
         }
+      } catch (FileSystemException | ClosedChannelException e) {
+        // already the cache's, or the part file closed under a cancelled download
+        throw e;
+      } catch (IOException e) {
+        // a full disk or a failing one: a plain IOException, like a reset connection; named as the
+        // cache's so that it is never taken for the source's
+        FileSystemException failure =
+            new FileSystemException(path.toString(), null, e.getMessage());
+        failure.initCause(e);
+        throw failure;
       }
     }
 

@@ -8,9 +8,12 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -149,5 +152,20 @@ class DownloadCacheTests {
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     return out.readLine();
+  }
+
+  @Test
+  void aFullDiskFailsTheWriteAsTheCachesFailureNamingThePartFile() throws Exception {
+    // /dev/full answers every write with ENOSPC, as a full disk does
+    Path part = cacheDir.resolve("task-full.000000000000.part");
+    DownloadCache.PartFile file =
+        new DownloadCache.PartFile(
+            part, FileChannel.open(Path.of("/dev/full"), StandardOpenOption.WRITE), () -> {});
+
+    assertThatThrownBy(() -> file.write(List.of(ByteBuffer.wrap(new byte[4096])), 0))
+        .isInstanceOf(FileSystemException.class)
+        .hasMessageContaining(part.toString())
+        .hasMessageContaining("No space left on device");
+    file.close();
   }
 }
