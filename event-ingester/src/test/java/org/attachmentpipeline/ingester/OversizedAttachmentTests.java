@@ -29,11 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * An attachment whose task could never be published is rejected with a reason, the event's other
- * attachments become tasks once (also when the event comes twice), and the raw partition moves on:
- * a 600 KB URL (its task, with the URL and the file name taken from it, is larger than a Kafka
- * request) is caught before publishing; a task the broker refuses as too large is dead-lettered
- * after the broker said so.
+ * An attachment that names no usable URL, or whose task could never be published, is rejected with
+ * a reason, the event's other attachments become tasks once (also when the event comes twice), and
+ * the raw partition moves on: a 600 KB URL (its task, with the URL and the file name taken from it,
+ * is larger than a Kafka request) is caught before publishing; a task the broker refuses as too
+ * large is dead-lettered after the broker said so.
  */
 class OversizedAttachmentTests {
 
@@ -114,6 +114,40 @@ class OversizedAttachmentTests {
                     .contains("with-huge", "attachment 2 of 3", "URL", "8192");
                 assertThat(deadLetter.rawEvent()).contains("\"traceId\":\"with-huge\"");
               });
+      awaitCommittedToTheEnd();
+    }
+  }
+
+  @Test
+  void attachmentsWithoutAUsableUrlAreRejectedAndTheOthersArePublishedOnce() throws Exception {
+    String withBroken =
+        event(
+            "with-broken",
+            "https://h/u1.pdf",
+            Map.of("url", "  "),
+            Map.of("href", "https://h/elsewhere.pdf"),
+            "https://h/u2.pdf");
+    try (TopicProbe pending = TopicProbe.on(brokers, PENDING);
+        TopicProbe dlq = TopicProbe.on(brokers, DLQ)) {
+      send(RAW, "with-broken", withBroken, withBroken, event("after-broken", "https://h/a.pdf"));
+
+      assertThat(tasksUpTo(pending, "after-broken"))
+          .filteredOn(task -> task.traceId().equals("with-broken"))
+          .extracting(DownloadTask::url)
+          .containsExactlyInAnyOrder("https://h/u1.pdf", "https://h/u2.pdf");
+      assertThat(deadLettersOf(dlq, "with-broken"))
+          .as("one dead letter per broken attachment, also when the event comes twice")
+          .hasSize(2)
+          .allSatisfy(
+              deadLetter -> {
+                assertThat(deadLetter.stage()).isEqualTo(Stage.INGEST);
+                assertThat(deadLetter.reason()).isEqualTo(DeadLetterReason.PERMANENT);
+                assertThat(deadLetter.rawEvent()).contains("\"traceId\":\"with-broken\"");
+              })
+          .extracting(DeadLetter::message)
+          .anySatisfy(m -> assertThat(m).contains("attachment 2 of 4", "URL is empty"))
+          .anySatisfy(
+              m -> assertThat(m).contains("attachment 3 of 4", "neither a URL", "elsewhere.pdf"));
       awaitCommittedToTheEnd();
     }
   }

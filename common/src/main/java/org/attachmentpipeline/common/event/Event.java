@@ -30,10 +30,28 @@ public record Event(
   /**
    * One listed attachment.
    *
-   * @param url the URL, stripped of surrounding blanks, never empty
+   * @param url the URL, stripped of surrounding blanks, never empty; for an unusable attachment,
+   *     the listed item as JSON
    * @param fileName the file name the event gives; null when it gives none
+   * @param problem why the attachment cannot become a task; null when it can
    */
-  public record Attachment(String url, String fileName) {}
+  public record Attachment(String url, String fileName, String problem) {
+
+    /** A usable attachment. */
+    public Attachment(String url, String fileName) {
+      this(url, fileName, null);
+    }
+
+    /** An item of the list that names no usable URL, {@code item} being its JSON. */
+    public static Attachment unusable(String item, String problem) {
+      return new Attachment(item, null, problem);
+    }
+
+    /** Whether it can become a task. */
+    public boolean usable() {
+      return problem == null;
+    }
+  }
 
   /** The last segment of the event type ({@code documentsReceived}). */
   public String statusSubtype() {

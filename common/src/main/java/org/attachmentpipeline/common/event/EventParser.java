@@ -28,7 +28,9 @@ import tools.jackson.databind.node.ObjectNode;
  * utcDateTime}, {@code traceId}, {@code data} as an object or a JSON string), with the attachments,
  * domain and attributes found where the {@link EventRules} say. The event ingester rejects what
  * this parser rejects; the result processor's events table uses what it reads, so both see an event
- * alike. Limits on sizes and counts are not here: they are the ingester's.
+ * alike. An item of the attachment list that names no usable URL does not reject the event: it is
+ * read as an {@linkplain Event.Attachment#unusable unusable attachment}, which {@link EventTasks}
+ * sets aside. Limits on sizes and counts are not here: they are the ingester's.
  */
 public final class EventParser {
 
@@ -133,24 +135,32 @@ public final class EventParser {
     return Collections.unmodifiableList(attachments);
   }
 
+  /**
+   * One item of the list; an item that names no usable URL is kept as unusable with the reason, so
+   * that the event's other attachments still become tasks.
+   */
   private Event.Attachment attachment(JsonNode item) {
-    String url;
-    String fileName = null;
-    if (item.isString()) {
-      url = item.asString();
-    } else if (item.isObject() && item.hasNonNull(rules.urlField())) {
-      url = text(item, rules.urlField(), "an attachment's '" + rules.urlField() + "'");
-      fileName =
-          text(item, rules.fileNameField(), "an attachment's '" + rules.fileNameField() + "'");
-    } else {
-      throw new InvalidEventException(
-          "an attachment is neither a URL nor an object with '" + rules.urlField() + "'");
+    try {
+      String url;
+      String fileName = null;
+      if (item.isString()) {
+        url = item.asString();
+      } else if (item.isObject() && item.hasNonNull(rules.urlField())) {
+        url = text(item, rules.urlField(), "an attachment's '" + rules.urlField() + "'");
+        fileName =
+            text(item, rules.fileNameField(), "an attachment's '" + rules.fileNameField() + "'");
+      } else {
+        throw new InvalidEventException(
+            "an attachment is neither a URL nor an object with '" + rules.urlField() + "'");
+      }
+      url = url.strip();
+      if (url.isEmpty()) {
+        throw new InvalidEventException("an attachment URL is empty");
+      }
+      return new Event.Attachment(url, fileName);
+    } catch (InvalidEventException e) {
+      return Event.Attachment.unusable(String.valueOf(item), e.getMessage());
     }
-    url = url.strip();
-    if (url.isEmpty()) {
-      throw new InvalidEventException("an attachment URL is empty");
-    }
-    return new Event.Attachment(url, fileName);
   }
 
   /**

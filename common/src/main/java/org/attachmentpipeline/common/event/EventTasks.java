@@ -16,10 +16,11 @@ import org.attachmentpipeline.common.message.DownloadTask;
 import org.attachmentpipeline.common.secret.UrlRedaction;
 
 /**
- * Turns a parsed {@link Event} into one task per distinct attachment URL. An attachment that breaks
- * a limit (its URL is too long, its task too large to publish) is set aside with the reason, so
- * that the event's other attachments still become tasks; an event listing more attachments than
- * allowed is rejected whole. The limits are the event ingester's ({@code pipeline.ingest.limits}).
+ * Turns a parsed {@link Event} into one task per distinct attachment URL. An attachment that names
+ * no usable URL (an empty one, an item neither a URL nor an object with the URL field) or breaks a
+ * limit (its URL is too long, its task too large to publish) is set aside with the reason, so that
+ * the event's other attachments still become tasks; an event listing more attachments than allowed
+ * is rejected whole. The limits are the event ingester's ({@code pipeline.ingest.limits}).
  */
 public final class EventTasks {
 
@@ -73,12 +74,20 @@ public final class EventTasks {
     int index = 0;
     for (Event.Attachment attachment : listed) {
       index++;
+      String where =
+          "event " + event.traceId() + ", attachment " + index + " of " + listed.size() + ": ";
+      if (!attachment.usable()) {
+        // no URL to name its task by: its place and item name it, the same on every delivery
+        rejected.add(
+            new RejectedAttachment(
+                DownloadTask.idFor(event.traceId(), "#" + index + " " + attachment.url()),
+                where + attachment.problem() + ": " + shown(attachment.url())));
+        continue;
+      }
       if (!seen.add(attachment.url())) {
         continue;
       }
       String taskId = DownloadTask.idFor(event.traceId(), attachment.url());
-      String where =
-          "event " + event.traceId() + ", attachment " + index + " of " + listed.size() + ": ";
       if (attachment.url().length() > limits.maxUrlLength()) {
         rejected.add(
             new RejectedAttachment(

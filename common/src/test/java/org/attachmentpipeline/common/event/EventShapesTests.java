@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.attachmentpipeline.common.json.PipelineJson;
+import org.attachmentpipeline.common.message.DownloadTask;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -91,20 +92,52 @@ class EventShapesTests {
           {"type": "a.b.c", "traceId": "t", "utcDateTime": "+10000-01-01T00:00:00Z"} | utcDateTime is not in the years 1 to 9999
           {"type": "a.b.c", "traceId": "t", "utcDateTime": "-0001-12-31T23:59:59Z"} | utcDateTime is not in the years 1 to 9999
           {"type": "a.b.c", "traceId": "t", "data": {"attachments": "x"}}         | /data/attachments is not a list
-          {"type": "a.b.c", "traceId": "t", "data": {"attachments": [42]}}        | an attachment is neither a URL nor an object with 'url'
-          {"type": "a.b.c", "traceId": "t", "data": {"attachments": [{"u": 1}]}}  | an attachment is neither a URL nor an object with 'url'
-          {"type": "a.b.c", "traceId": "t", "data": {"attachments": ["  "]}}      | an attachment URL is empty
           {"type": "a.b.c", "traceId": {"id": "t"}}                               | traceId is not text
           {"type": ["a", "b"], "traceId": "t"}                                    | type is not text
           {"type": "a.b.c", "traceId": "t", "utcDateTime": {}}                    | utcDateTime is not text
-          {"type": "a.b.c", "traceId": "t", "data": {"attachments": [{"url": {}}]}} | an attachment's 'url' is not text
-          {"type": "a.b.c", "traceId": "t", "data": {"attachments": [{"url": "http://h/x", "fileName": {"a": 1}}]}} | an attachment's 'fileName' is not text
-          {"type": "a.b.c", "traceId": "t", "data": {"attachments": [{"url": "http://h/x", "fileName": ["x"]}]}}   | an attachment's 'fileName' is not text
           """)
   void rejectsAnUnusableEventWithItsReason(String text, String reason) {
     assertThatThrownBy(() -> new EventParser(EventRules.defaults()).parse(text))
         .isInstanceOf(InvalidEventException.class)
         .hasMessageStartingWith(reason);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          42                                                 | an attachment is neither a URL nor an object with 'url': 42
+          {"u": 1}                                           | an attachment is neither a URL nor an object with 'url': {"u":1}
+          null                                               | an attachment is neither a URL nor an object with 'url': null
+          "  "                                               | an attachment URL is empty: "  "
+          {"url": ""}                                        | an attachment URL is empty: {"url":""}
+          {"url": {}}                                        | an attachment's 'url' is not text: {"url":{}}
+          {"url": "http://h/x", "fileName": {"a": 1}}        | an attachment's 'fileName' is not text
+          {"url": "http://h/x", "fileName": ["x"]}           | an attachment's 'fileName' is not text
+          """)
+  void anAttachmentThatNamesNoUsableUrlIsSetAsideAndTheOthersBecomeTasks(
+      String item, String reason) {
+    String text =
+        "{\"type\": \"a.b.c\", \"traceId\": \"t\", \"data\": {\"attachments\": [\"http://h/a.pdf\","
+            + " "
+            + item
+            + ", \"http://h/b.pdf\"]}}";
+
+    EventTasks.Made made =
+        EventTasks.of(new EventParser(EventRules.defaults()).parse(text), NOW, LIMITS);
+    EventTasks.Made again =
+        EventTasks.of(new EventParser(EventRules.defaults()).parse(text), NOW, LIMITS);
+
+    assertThat(made.tasks())
+        .extracting(DownloadTask::url)
+        .containsExactly("http://h/a.pdf", "http://h/b.pdf");
+    assertThat(made.rejected()).singleElement();
+    assertThat(made.rejected().get(0).reason()).startsWith("event t, attachment 2 of 3: " + reason);
+    assertThat(again.rejected().get(0).taskId())
+        .as("the same id on every delivery")
+        .isEqualTo(made.rejected().get(0).taskId())
+        .isNotIn(made.tasks().stream().map(DownloadTask::taskId).toList());
   }
 
   @ParameterizedTest
