@@ -29,6 +29,8 @@ import org.springframework.validation.annotation.Validated;
  * @param eventhub the {@code eventhub} source
  * @param eventhouse the {@code eventhouse} source
  * @param publishBackoff how an event whose tasks cannot be published yet is tried again
+ * @param httpPublishTimeout how long {@code POST /api/events} waits for Kafka to take the events
+ *     before it answers 503
  */
 @Validated
 @ConfigurationProperties("pipeline.ingest")
@@ -46,7 +48,8 @@ public record IngestProperties(
     @DefaultValue @Valid Demo demo,
     @DefaultValue @Valid EventHub eventhub,
     @DefaultValue @Valid Eventhouse eventhouse,
-    @DefaultValue @Valid PublishBackoff publishBackoff) {
+    @DefaultValue @Valid PublishBackoff publishBackoff,
+    @DefaultValue("30s") @NotNull Duration httpPublishTimeout) {
 
   /**
    * An event whose tasks the broker does not take (it is away) is tried again after {@code

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,11 +17,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.attachmentpipeline.common.event.InvalidEventException;
 import org.attachmentpipeline.common.json.PipelineJson;
+import org.attachmentpipeline.ingester.IngestProperties;
 import org.attachmentpipeline.ingester.event.EventIngestService;
 import org.attachmentpipeline.ingester.event.EventPublisher;
 import org.attachmentpipeline.ingester.event.IngestLimits;
@@ -49,13 +55,16 @@ class EventsController {
 
   private final IngestToken token;
   private final Counter eventsRead;
+  private final Duration publishTimeout;
 
   EventsController(
       EventIngestService ingest,
       EventPublisher publisher,
       IngestLimits limits,
       IngestToken token,
+      IngestProperties properties,
       MeterRegistry meters) {
+    this.publishTimeout = properties.httpPublishTimeout();
     this.ingest = ingest;
     this.publisher = publisher;
     this.limits = limits;
@@ -129,17 +138,80 @@ class EventsController {
           "rejected " + rejected.size() + " of " + events.size() + " event(s); none published",
           rejected);
     }
-    CompletableFuture.allOf(
+    CompletableFuture<Void> published =
+        CompletableFuture.allOf(
             IntStream.range(0, events.size())
                 .mapToObj(i -> publisher.rawEvent(traceIds.get(i), events.get(i), "http"))
-                .toArray(CompletableFuture[]::new))
-        .join();
+                .toArray(CompletableFuture[]::new));
+    NotPublished notPublished = awaitPublished(published, publishTimeout);
+    if (notPublished != null && notPublished.status() == HttpStatus.CONTENT_TOO_LARGE) {
+      return tooLarge(notPublished.reason());
+    }
+    if (notPublished != null) {
+      return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+          .header(HttpHeaders.RETRY_AFTER, "5")
+          .contentType(MediaType.APPLICATION_JSON)
+          .body(
+              error(
+                  notPublished.reason()
+                      + "; some may be published: sending them again is safe (the same event"
+                      + " makes the same tasks once)",
+                  List.of()));
+    }
     eventsRead.increment(events.size());
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("accepted", events.size());
     answer.put("attachments", tasks);
     answer.put("trace_ids", traceIds);
     return json(HttpStatus.ACCEPTED, PipelineJson.mapper().writeValueAsString(answer));
+  }
+
+  /**
+   * Why events were not published, and the status that says so.
+   *
+   * @param status 413 when the broker refused them as too large, 503 otherwise
+   * @param reason readable by the caller
+   */
+  record NotPublished(HttpStatus status, String reason) {}
+
+  /**
+   * Waits for Kafka to take the events, at most {@code timeout}: a broker that is away or cannot
+   * take them (too few in-sync replicas) makes the producer try for minutes, and the caller is told
+   * at once rather than held.
+   *
+   * @return null when they are published
+   */
+  static NotPublished awaitPublished(CompletableFuture<?> published, Duration timeout) {
+    try {
+      published.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return null;
+    } catch (TimeoutException e) {
+      return new NotPublished(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "Kafka did not take the event(s) within "
+              + timeout
+              + " (pipeline.ingest.http-publish-timeout)");
+    } catch (ExecutionException e) {
+      RecordTooLargeException tooLarge = causeOf(e, RecordTooLargeException.class);
+      if (tooLarge != null) {
+        return new NotPublished(
+            HttpStatus.CONTENT_TOO_LARGE,
+            "an event is larger than the raw topic takes (the broker refused it: "
+                + tooLarge.getMessage()
+                + ")");
+      }
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return new NotPublished(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "Kafka did not take the event(s): "
+              + cause.getClass().getSimpleName()
+              + ": "
+              + cause.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new NotPublished(
+          HttpStatus.SERVICE_UNAVAILABLE, "interrupted while waiting for Kafka");
+    }
   }
 
   /**
